@@ -1,0 +1,46 @@
+# zopa — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.zopa-installed
+OUT    := out
+
+.PHONY: demo test lint typecheck pytest bench clean lock
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "zopa needs Python 3.11 or newer (set PYTHON=...)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+## demo: analyse the bundled Ukraine example, compare its drafts in order, write the plot
+demo: $(STAMP)
+	@mkdir -p $(OUT)
+	$(BIN)/zopa analyze examples/ukraine-2025.yaml --plot $(OUT)/ukraine-2025.png
+	$(BIN)/zopa compare examples/ukraine-2025.yaml us-28 europe
+	$(BIN)/zopa compare examples/ukraine-2025.yaml europe geneva
+	$(BIN)/zopa compare examples/ukraine-2025.yaml geneva plan-20
+	@echo "plot written to $(OUT)/ukraine-2025.png"
+
+## test: ruff + mypy (strict, library) + the whole pytest suite
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench || true
+
+## bench: zopa against the peers (NegMAS etc.), in one process, printing ratios
+bench: $(STAMP)
+	$(BIN)/python -m pip install -q -c constraints-bench.txt -e '.[bench]'
+	$(BIN)/python bench/run_all.py
+
+## lock: re-pin every dependency to what is installed now (after a deliberate upgrade)
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^zopa' > constraints.txt
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

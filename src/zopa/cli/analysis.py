@@ -1,0 +1,3 @@
+"""CLI commands for scenarios: validate, schema, analyze, evaluate, compare."""
+
+from __future__ import annotations

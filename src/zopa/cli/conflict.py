@@ -1,0 +1,3 @@
+"""CLI commands for zopa.conflict (being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""CLI commands for zopa.forecast (being written)."""
+
+from __future__ import annotations

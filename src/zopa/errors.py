@@ -1,0 +1,116 @@
+"""The exception tree of zopa.
+
+::
+
+    ZopaError                      (base; the CLI prints it and exits with code 2)
+     ├── ScenarioError(ValueError)  a file that cannot be read or is invalid (file, where, hint)
+     │    └── ConstraintSyntaxError  an expression that does not parse (with its column)
+     ├── AnalysisError              an analysis that cannot be carried out as asked
+     ├── ProtocolError              a negotiation protocol used wrongly
+     └── AgentError                 a negotiation strategy that misbehaves
+
+Every error carries enough to act on: which file, where in it, what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AgentError",
+    "AnalysisError",
+    "ConstraintSyntaxError",
+    "Problem",
+    "ProtocolError",
+    "ScenarioError",
+    "ZopaError",
+]
+
+
+class ZopaError(Exception):
+    """Base of every error zopa raises on purpose."""
+
+
+class Problem:
+    """One thing wrong with an input: where it is, what is wrong and how to fix it."""
+
+    __slots__ = ("column", "hint", "line", "message", "where")
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str = "",
+        hint: str = "",
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.message = message
+        self.where = where
+        self.hint = hint
+        self.line = line
+        self.column = column
+
+    def render(self, file: str | None) -> str:
+        loc = file or "<input>"
+        if self.line is not None:
+            loc += f":{self.line}"
+            if self.column is not None:
+                loc += f":{self.column}"
+        head = f"{loc}: " + (f"{self.where}: " if self.where else "") + self.message
+        return head + (f"\n  hint: {self.hint}" if self.hint else "")
+
+    def __repr__(self) -> str:
+        return f"Problem({self.render(None)!r})"
+
+
+class ScenarioError(ZopaError, ValueError):
+    """An input file (scenario, conflict, forecast, GENIUS, ...) that cannot be used.
+
+    Holds one or more :class:`Problem` s; ``str(err)`` lists them all, each naming the file,
+    the place (key path, and line/column where known), what is wrong and the fix.
+    """
+
+    def __init__(
+        self,
+        problems: Sequence[Problem] | str,
+        *,
+        file: str | None = None,
+        where: str = "",
+        hint: str = "",
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems, where=where, hint=hint, line=line, column=column)]
+        self.problems: list[Problem] = list(problems)
+        self.file = file
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        return "\n".join(p.render(self.file) for p in self.problems)
+
+    def with_file(self, file: str) -> ScenarioError:
+        """The same error, attributed to ``file``."""
+        self.file = file
+        self.args = (self._text(),)
+        return self
+
+    def __str__(self) -> str:
+        return self._text()
+
+
+class ConstraintSyntaxError(ScenarioError):
+    """An expression in the constraint language that does not parse or names unknown things."""
+
+
+class AnalysisError(ZopaError):
+    """An analysis that cannot be carried out (e.g. an engine that cannot handle the input)."""
+
+
+class ProtocolError(ZopaError):
+    """A negotiation protocol misused (bad configuration, unknown protocol)."""
+
+
+class AgentError(ZopaError):
+    """A negotiation strategy that raised, timed out or broke the rules."""
