@@ -1,0 +1,173 @@
+"""Frozen inputs and results of the forecasting models.
+
+A :class:`ForecastInput` is a table of actors × issues: each cell holds a position on the
+issue's scale, a salience in [0, 1] and a capability (NaN where the actor takes no part).
+Models return a :class:`ModelRun` per model: one forecast per issue and, for the dynamic
+models, an :class:`IssueTrace` per issue with the rounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Forecast", "ForecastInput", "IssueTrace", "ModelRun"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _frozen(a: npt.ArrayLike) -> FloatArray:
+    arr = np.array(a, dtype=np.float64)
+    arr.setflags(write=False)
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class ForecastInput:
+    """Actors × issues: positions, saliences (0-1) and capabilities; NaN where an actor is absent.
+
+    ``low``/``high`` are the ends of each issue's scale (from ``#M`` anchors or the data),
+    ``outcome`` a known outcome per issue (NaN when unknown; used by the backtest) and
+    ``group`` the issue's group (issues of one group can be traded by the exchange model;
+    by default all issues form one group).
+    """
+
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    position: FloatArray
+    salience: FloatArray
+    capability: FloatArray
+    low: FloatArray
+    high: FloatArray
+    outcome: FloatArray
+    group: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        n, m = len(self.actors), len(self.issues)
+        for name in ("position", "salience", "capability"):
+            arr = _frozen(getattr(self, name))
+            if arr.shape != (n, m):
+                raise ValueError(f"{name} has shape {arr.shape}, expected {(n, m)}")
+            object.__setattr__(self, name, arr)
+        for name in ("low", "high", "outcome"):
+            arr = _frozen(getattr(self, name))
+            if arr.shape != (m,):
+                raise ValueError(f"{name} has shape {arr.shape}, expected {(m,)}")
+            object.__setattr__(self, name, arr)
+        if not self.group:
+            object.__setattr__(self, "group", ("all",) * m)
+        if len(self.group) != m:
+            raise ValueError(f"group has {len(self.group)} entries, expected {m}")
+
+    @property
+    def present(self) -> npt.NDArray[np.bool_]:
+        """Actor × issue mask: the actor has a position, salience and capability there."""
+        return ~(
+            np.isnan(self.position) | np.isnan(self.salience) | np.isnan(self.capability)
+        )
+
+    def issue(self, issue_id: str) -> ForecastInput:
+        """The input restricted to one issue (actors without a position there dropped)."""
+        j = self.issues.index(issue_id)
+        return self.subset([j])
+
+    def subset(self, issue_idx: list[int]) -> ForecastInput:
+        """The input restricted to some issues; actors absent on all of them are dropped."""
+        cols = np.asarray(issue_idx, dtype=int)
+        keep: npt.NDArray[np.bool_] = np.asarray(self.present[:, cols].any(axis=1))
+        return ForecastInput(
+            actors=tuple(a for a, k in zip(self.actors, keep.tolist(), strict=True) if k),
+            issues=tuple(self.issues[j] for j in cols),
+            position=self.position[np.ix_(keep, cols)],
+            salience=self.salience[np.ix_(keep, cols)],
+            capability=self.capability[np.ix_(keep, cols)],
+            low=self.low[cols],
+            high=self.high[cols],
+            outcome=self.outcome[cols],
+            group=tuple(self.group[j] for j in cols),
+            labels={self.issues[j]: self.labels[self.issues[j]] for j in cols
+                    if self.issues[j] in self.labels},
+            source=self.source,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Per issue, per actor: position, salience (0-1) and capability."""
+        out: dict[str, Any] = {}
+        mask = self.present
+        for j, iss in enumerate(self.issues):
+            out[iss] = {
+                a: {
+                    "position": float(self.position[i, j]),
+                    "salience": float(self.salience[i, j]),
+                    "capability": float(self.capability[i, j]),
+                }
+                for i, a in enumerate(self.actors)
+                if mask[i, j]
+            }
+        return {"actors": list(self.actors), "issues": out}
+
+
+@dataclass(frozen=True)
+class IssueTrace:
+    """The rounds of a dynamic model on one issue: round 0 is the input."""
+
+    median: tuple[float, ...]
+    mean: tuple[float, ...]
+    positions: dict[str, tuple[float, ...]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "median": list(self.median),
+            "mean": list(self.mean),
+            "positions": {a: list(v) for a, v in self.positions.items()},
+        }
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """One model's forecast per issue and, for dynamic models, the rounds per issue."""
+
+    model: str
+    forecast: dict[str, float]
+    trace: dict[str, IssueTrace] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"model": self.model, "forecast": dict(self.forecast)}
+        if self.trace:
+            out["trace"] = {k: t.to_dict() for k, t in self.trace.items()}
+        return out
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Several models side by side: ``runs[model].forecast[issue]``."""
+
+    issues: tuple[str, ...]
+    runs: dict[str, ModelRun]
+
+    def value(self, model: str, issue: str) -> float:
+        return self.runs[model].forecast[issue]
+
+    def to_dict(self, *, trace: bool = False) -> dict[str, Any]:
+        """``{"issues": {issue: {model: value}}}``, plus ``"trace"`` when asked."""
+        issues = {
+            iss: {m: _num(r.forecast.get(iss, float("nan"))) for m, r in self.runs.items()}
+            for iss in self.issues
+        }
+        out: dict[str, Any] = {"issues": issues}
+        if trace:
+            out["trace"] = {
+                m: {k: t.to_dict() for k, t in r.trace.items()}
+                for m, r in self.runs.items()
+                if r.trace
+            }
+        return out
+
+
+def _num(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
