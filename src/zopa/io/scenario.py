@@ -1,0 +1,29 @@
+"""Load a scenario file (YAML or JSON) into a validated :class:`~zopa.model.Scenario`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zopa.errors import ScenarioError
+from zopa.io.files import Document, parse_document, read_document
+from zopa.model.scenario import Scenario, build_scenario
+
+__all__ = ["load_scenario", "parse_scenario"]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raises :class:`ScenarioError` naming file and place."""
+    return _from_document(read_document(path))
+
+
+def parse_scenario(raw: bytes | str, name: str = "<upload>", *, json_only: bool = False) -> Scenario:
+    """Validate a scenario given as bytes or text (an upload, a test)."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    return _from_document(parse_document(data, name, json_only=json_only))
+
+
+def _from_document(doc: Document) -> Scenario:
+    try:
+        return build_scenario(doc.data, file=doc.file, locate=doc.locate)
+    except ScenarioError as exc:
+        raise exc.with_file(doc.file) from None

@@ -1,0 +1,40 @@
+"""The scenario model: frozen, validated data every engine works on."""
+
+from __future__ import annotations
+
+from zopa.model.compiled import CompiledScenario, compile_scenario
+from zopa.model.expr import ExprError, Formula, parse, resolve
+from zopa.model.scenario import (
+    Draft,
+    Event,
+    FrozenMap,
+    Issue,
+    Option,
+    Party,
+    Preferences,
+    Rule,
+    Scenario,
+    build_scenario,
+)
+from zopa.model.spec import ScenarioSpec, json_schema
+
+__all__ = [
+    "CompiledScenario",
+    "Draft",
+    "Event",
+    "ExprError",
+    "Formula",
+    "FrozenMap",
+    "Issue",
+    "Option",
+    "Party",
+    "Preferences",
+    "Rule",
+    "Scenario",
+    "ScenarioSpec",
+    "build_scenario",
+    "compile_scenario",
+    "json_schema",
+    "parse",
+    "resolve",
+]

@@ -1,0 +1,147 @@
+"""Dense NumPy form of a scenario that every engine works on.
+
+Parties are those with preferences, in file order. ``tables[i]`` is a ``(n_options_i,
+n_parties)`` array of *weighted* values w_p,i * v_p,i(o), so the utility of a batch of packages
+given as option indices ``idx`` (``m x n_issues``) is the gather-add
+``sum_i tables[i][idx[:, i]]``. Utilities are rounded to :data:`DECIMALS` places so that
+mathematically equal utilities compare equal whatever the summation order of an engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zopa.model.expr import Formula, evaluate, holds
+from zopa.model.scenario import Scenario
+
+__all__ = ["DECIMALS", "CompiledScenario", "compile_scenario", "quantise"]
+
+DECIMALS = 10
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+
+
+def quantise(u: FloatArray) -> FloatArray:
+    """Round utilities to :data:`DECIMALS` places (in place when possible)."""
+    return np.round(u, DECIMALS, out=u) if u.flags.writeable else np.round(u, DECIMALS)
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledScenario:
+    """Arrays for one scenario; build with :func:`compile_scenario`."""
+
+    scenario: Scenario
+    sizes: tuple[int, ...]
+    party_ids: tuple[str, ...]
+    gating: BoolArray
+    tables: tuple[FloatArray, ...]
+    reservation: FloatArray
+    power: FloatArray
+    constraints: tuple[Formula, ...]
+    red_lines: tuple[tuple[Formula, ...], ...]
+    red_line_texts: tuple[tuple[str, ...], ...]
+    strides: tuple[int, ...] = field(default=())
+
+    @property
+    def n_parties(self) -> int:
+        return len(self.party_ids)
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.sizes)
+
+    @property
+    def outcomes(self) -> int:
+        return math.prod(self.sizes)
+
+    @property
+    def gating_index(self) -> IntArray:
+        return np.flatnonzero(self.gating).astype(np.int64)
+
+    def decode(self, linear: IntArray) -> IntArray:
+        """Option indices (m x n_issues) of linear package numbers (last issue fastest)."""
+        out = np.empty((len(linear), self.n_issues), dtype=np.int64)
+        for i, (size, stride) in enumerate(zip(self.sizes, self.strides, strict=True)):
+            out[:, i] = (linear // stride) % size
+        return out
+
+    def encode(self, idx: IntArray | Sequence[int]) -> int:
+        return int(sum(int(k) * s for k, s in zip(idx, self.strides, strict=True)))
+
+    def utilities(self, idx: IntArray) -> FloatArray:
+        """Utilities (m x n_parties) of packages given as option indices."""
+        u = np.zeros((idx.shape[0], self.n_parties), dtype=np.float64)
+        for i, t in enumerate(self.tables):
+            u += t[idx[:, i]]
+        return quantise(u)
+
+    def utility(self, package: Sequence[int]) -> FloatArray:
+        return self.utilities(np.asarray([package], dtype=np.int64))[0]
+
+    def feasible(self, idx: IntArray) -> BoolArray:
+        """Packages that satisfy every scenario constraint."""
+        ok = np.ones(idx.shape[0], dtype=bool)
+        for f in self.constraints:
+            ok &= evaluate(f, idx, self.sizes)
+        return ok
+
+    def red_line_ok(self, idx: IntArray) -> BoolArray:
+        """(m x n_parties): the package breaks none of that party's red lines."""
+        ok = np.ones((idx.shape[0], self.n_parties), dtype=bool)
+        for p, rules in enumerate(self.red_lines):
+            for f in rules:
+                ok[:, p] &= evaluate(f, idx, self.sizes)
+        return ok
+
+    def broken(self, package: Sequence[int]) -> list[list[str]]:
+        """For each party, the texts of the red lines this package breaks."""
+        return [
+            [t for f, t in zip(rules, texts, strict=True) if not holds(f, package)]
+            for rules, texts in zip(self.red_lines, self.red_line_texts, strict=True)
+        ]
+
+    def violated_constraints(self, package: Sequence[int]) -> list[str]:
+        return [
+            r.text for r in self.scenario.constraints if not holds(r.formula, package)
+        ]
+
+
+def compile_scenario(scenario: Scenario) -> CompiledScenario:
+    """Dense arrays for ``scenario`` (parties with preferences only)."""
+    parties = scenario.with_preferences
+    tables = []
+    for iss in scenario.issues:
+        t = np.zeros((len(iss.options), len(parties)), dtype=np.float64)
+        for p, party in enumerate(parties):
+            prefs = party.preferences
+            assert prefs is not None
+            t[:, p] = prefs.weights[iss.id] * np.asarray(prefs.values[iss.id], dtype=np.float64)
+        t.setflags(write=False)
+        tables.append(t)
+    sizes = scenario.sizes
+    strides = tuple(math.prod(sizes[i + 1 :]) for i in range(len(sizes)))
+    res = np.array([p.preferences.reservation for p in parties if p.preferences], dtype=np.float64)
+    return CompiledScenario(
+        scenario=scenario,
+        sizes=sizes,
+        party_ids=tuple(p.id for p in parties),
+        gating=np.array([p.gates for p in parties], dtype=bool),
+        tables=tuple(tables),
+        reservation=np.round(res, DECIMALS),
+        power=np.array([p.power for p in parties], dtype=np.float64),
+        constraints=tuple(r.formula for r in scenario.constraints),
+        red_lines=tuple(
+            tuple(r.formula for r in p.preferences.red_lines) for p in parties if p.preferences
+        ),
+        red_line_texts=tuple(
+            tuple(r.text for r in p.preferences.red_lines) for p in parties if p.preferences
+        ),
+        strides=strides,
+    )

@@ -1,0 +1,576 @@
+"""The validated, frozen scenario every engine works on.
+
+:func:`build_scenario` turns raw data (a mapping from a YAML/JSON file) into a
+:class:`Scenario`, collecting *every* problem it finds into one
+:class:`~zopa.errors.ScenarioError` so a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+import pydantic
+
+from zopa.errors import ConstraintSyntaxError, Problem, ScenarioError
+from zopa.model.expr import ExprError, Formula, IssueDomain, parse, resolve
+from zopa.model.spec import IssueSpec, OptionSpec, PartySpec, ScenarioSpec
+
+__all__ = [
+    "Draft",
+    "Event",
+    "FrozenMap",
+    "Issue",
+    "Option",
+    "Party",
+    "Preferences",
+    "Rule",
+    "Scenario",
+    "build_scenario",
+    "format_number",
+]
+
+K = TypeVar("K")
+V = TypeVar("V")
+Locator = Callable[[tuple[str | int, ...]], tuple[int | None, int | None]]
+MAX_NUMERIC_OPTIONS = 100_000
+
+
+class FrozenMap(Mapping[K, V], Generic[K, V]):
+    """An immutable, hashable mapping that keeps insertion order."""
+
+    __slots__ = ("_d", "_h")
+
+    def __init__(self, items: Mapping[K, V] | Sequence[tuple[K, V]] = ()) -> None:
+        self._d: dict[K, V] = dict(items)
+        self._h: int | None = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __hash__(self) -> int:
+        if self._h is None:
+            self._h = hash(tuple(self._d.items()))
+        return self._h
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._d) == dict(other)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._d!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (list(self._d.items()),))
+
+
+def format_number(x: float) -> str:
+    """The option id of a number on a numeric grid: ``600000`` or ``0.25``."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x))
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    label: str
+    number: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    id: str
+    label: str
+    options: tuple[Option, ...]
+    description: str = ""
+    unit: str | None = None
+    numeric: bool = False
+    ordered: bool = False
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    @property
+    def numbers(self) -> tuple[float, ...] | None:
+        if not self.numeric:
+            return None
+        return tuple(float(o.number) for o in self.options if o.number is not None)
+
+    def display(self, k: int) -> str | float | int:
+        """Option ``k`` as printed in JSON: a number on a numeric issue, else its id."""
+        o = self.options[k]
+        if o.number is None:
+            return o.id
+        return int(o.number) if float(o.number).is_integer() else o.number
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A constraint expression as written, and its resolved formula."""
+
+    text: str
+    formula: Formula = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """Normalised weights (every issue), per-option values (every issue), BATNA, red lines."""
+
+    weights: FrozenMap[str, float]
+    values: FrozenMap[str, tuple[float, ...]]
+    reservation: float
+    red_lines: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: str
+    label: str
+    role: Literal["party", "mediator", "observer"]
+    power: float
+    preferences: Preferences | None
+
+    @property
+    def gates(self) -> bool:
+        """True when this party must accept an agreement."""
+        return self.role == "party"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    id: str
+    label: str
+    package: FrozenMap[str, str]
+    author: str | None = None
+    revises: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    at: int
+    party: str
+    reservation: float
+    weights: FrozenMap[str, float]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated negotiation scenario (immutable, hashable)."""
+
+    title: str
+    issues: tuple[Issue, ...]
+    parties: tuple[Party, ...]
+    constraints: tuple[Rule, ...] = ()
+    drafts: tuple[Draft, ...] = ()
+    events: tuple[Event, ...] = ()
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    file: str | None = field(default=None, compare=False)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(len(i.options) for i in self.issues)
+
+    @property
+    def outcomes(self) -> int:
+        return math.prod(self.sizes)
+
+    @property
+    def gating(self) -> tuple[Party, ...]:
+        """The parties whose acceptance an agreement needs (role ``party``)."""
+        return tuple(p for p in self.parties if p.gates)
+
+    @property
+    def with_preferences(self) -> tuple[Party, ...]:
+        return tuple(p for p in self.parties if p.preferences is not None)
+
+    def issue(self, issue_id: str) -> Issue:
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise KeyError(issue_id)
+
+    def issue_index(self, issue_id: str) -> int:
+        return [i.id for i in self.issues].index(issue_id)
+
+    def party(self, party_id: str) -> Party:
+        for p in self.parties:
+            if p.id == party_id:
+                return p
+        raise KeyError(party_id)
+
+    def draft(self, draft_id: str) -> Draft:
+        for d in self.drafts:
+            if d.id == draft_id:
+                return d
+        raise KeyError(draft_id)
+
+    def domains(self) -> tuple[IssueDomain, ...]:
+        return tuple(IssueDomain(i.id, i.option_ids, i.numbers) for i in self.issues)
+
+    def indices(self, package: Mapping[str, str]) -> tuple[int, ...]:
+        """Option indices of a package given as issue id -> option id (all issues)."""
+        return tuple(i.option_ids.index(package[i.id]) for i in self.issues)
+
+    def package(self, indices: Sequence[int]) -> dict[str, str | float | int]:
+        """A package of option indices as issue id -> option (numbers on numeric issues)."""
+        return {iss.id: iss.display(int(k)) for iss, k in zip(self.issues, indices, strict=True)}
+
+
+# ------------------------------------------------------------------------------ building
+
+
+class _Problems:
+    def __init__(self, locate: Locator) -> None:
+        self.items: list[Problem] = []
+        self.locate = locate
+
+    def add(self, path: tuple[str | int, ...], message: str, hint: str = "", col: int | None = None) -> None:
+        line, c = self.locate(path)
+        self.items.append(
+            Problem(message, where=_fmt(path), hint=hint, line=line, column=col if col else c)
+        )
+
+
+def _fmt(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _no_location(_: tuple[str | int, ...]) -> tuple[int | None, int | None]:
+    return None, None
+
+
+_HINTS = {
+    "extra_forbidden": "remove it or check its spelling (see `zopa schema` for every key)",
+    "missing": "add this key (see docs/scenario-format.md)",
+    "string_pattern_mismatch": "ids use letters, digits, _ and inner -, and start with a letter or _",
+    "greater_than": "use a positive number",
+}
+
+
+def build_scenario(data: Any, *, file: str | None = None, locate: Locator | None = None) -> Scenario:
+    """Validate raw data and build a :class:`Scenario`; raises :class:`ScenarioError`."""
+    probs = _Problems(locate or _no_location)
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            f"the top level must be a mapping (keys such as title, issues, parties), "
+            f"not a {type(data).__name__}",
+            file=file,
+            hint="start the file with `title: ...` then `issues:` and `parties:`",
+        )
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except pydantic.ValidationError as exc:
+        for err in exc.errors():
+            path = _error_path(data, err["loc"])
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown key `{path[-1]}`"
+            elif err["type"] == "missing":
+                msg = f"missing required key `{path[-1]}`"
+            probs.add(path, msg, _HINTS.get(err["type"], ""))
+        raise ScenarioError(_dedupe(probs.items), file=file) from None
+    scenario = _Builder(spec, probs).build(file)
+    if probs.items:
+        raise ScenarioError(probs.items, file=file)
+    assert scenario is not None
+    return scenario
+
+
+def _dedupe(items: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in items:
+        if (p.where, p.message) not in seen:
+            seen.add((p.where, p.message))
+            out.append(p)
+    return out
+
+
+def _error_path(data: Any, loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
+    """Drop pydantic's union-branch labels (``OptionSpec``, ``str``, ...) from a location."""
+    out: list[str | int] = []
+    node: Any = data
+    for part in loc:
+        if isinstance(node, Mapping) and str(part) in node:
+            out.append(str(part))
+            node = node[str(part)]
+        elif isinstance(node, Mapping) and part in node:
+            out.append(str(part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, Mapping) and not isinstance(part, int) and part[:1].islower():
+            out.append(str(part))  # a missing or extra key
+            node = None
+    return tuple(out)
+
+
+class _Builder:
+    def __init__(self, spec: ScenarioSpec, probs: _Problems) -> None:
+        self.spec = spec
+        self.p = probs
+
+    def build(self, file: str | None) -> Scenario | None:
+        s = self.spec
+        issues = self._issues()
+        self._unique([i.id for i in s.issues], ("issues",), "issue")
+        self._unique([p.id for p in s.parties], ("parties",), "party")
+        self._unique([d.id for d in s.drafts], ("drafts",), "draft")
+        domains = tuple(IssueDomain(i.id, i.option_ids, i.numbers) for i in issues)
+        constraints = tuple(
+            r
+            for k, text in enumerate(s.constraints)
+            if (r := self._rule(text, domains, ("constraints", k))) is not None
+        )
+        parties = tuple(self._party(k, ps, issues, domains) for k, ps in enumerate(s.parties))
+        if not any(p.gates for p in parties):
+            self.p.add(("parties",), "no party has role `party`", "at least one party must gate agreement")
+        drafts = self._drafts(issues, parties)
+        events = self._events(issues, parties)
+        if self.p.items:
+            return None
+        return Scenario(
+            title=s.title,
+            description=s.description,
+            sources=tuple(x if isinstance(x, str) else ", ".join(f"{k}: {v}" for k, v in x.items()) for x in s.sources),
+            assumptions=(s.assumptions,) if isinstance(s.assumptions, str) and s.assumptions else tuple(s.assumptions) if isinstance(s.assumptions, list) else (),
+            issues=issues,
+            parties=parties,
+            constraints=constraints,
+            drafts=drafts,
+            events=events,
+            file=file,
+        )
+
+    def _unique(self, ids: list[str], path: tuple[str | int, ...], what: str) -> None:
+        seen: dict[str, int] = {}
+        for k, x in enumerate(ids):
+            if x in seen:
+                self.p.add((*path, k, "id"), f"duplicate {what} id `{x}` (first at {path[0]}[{seen[x]}])", f"give each {what} a unique id")
+            else:
+                seen[x] = k
+
+    # -- issues
+    def _issues(self) -> tuple[Issue, ...]:
+        return tuple(self._issue(k, spec) for k, spec in enumerate(self.spec.issues))
+
+    def _issue(self, k: int, spec: IssueSpec) -> Issue:
+        label = spec.label or spec.id
+        if spec.numeric is not None:
+            n = spec.numeric
+            count = (n.max - n.min) / n.step
+            if count + 1 > MAX_NUMERIC_OPTIONS:
+                self.p.add(("issues", k, "numeric"), f"the range has {int(count) + 1:,} grid points, over {MAX_NUMERIC_OPTIONS:,}", "use a larger step")
+                return Issue(spec.id, label, (), spec.description or "", n.unit, True, True)
+            steps = round(count)
+            if abs(count - steps) > 1e-9 * max(1.0, count):
+                self.p.add(
+                    ("issues", k, "numeric"),
+                    f"max - min ({n.max - n.min:g}) is not a multiple of step ({n.step:g})",
+                    f"use max: {n.min + math.floor(count) * n.step:g} or {n.min + math.ceil(count) * n.step:g}",
+                )
+            grid = [n.min + j * n.step for j in range(steps + 1)]
+            grid = [round(x, 12) for x in grid]
+            opts = tuple(Option(format_number(x), f"{format_number(x)}{' ' + n.unit if n.unit else ''}", float(x)) for x in grid)
+            return Issue(spec.id, label, opts, spec.description or "", n.unit, True, True)
+        raw = [o if isinstance(o, OptionSpec) else OptionSpec(id=o) for o in spec.options or []]
+        self._unique([o.id for o in raw], ("issues", k, "options"), "option")
+        opts = tuple(Option(o.id, o.label or o.id) for o in raw)
+        return Issue(spec.id, label, opts, spec.description or "", None, False, bool(spec.ordered))
+
+    # -- expressions
+    def _rule(self, text: str, domains: Sequence[IssueDomain], path: tuple[str | int, ...]) -> Rule | None:
+        try:
+            return Rule(text, resolve(parse(text), domains))
+        except ExprError as exc:
+            col = exc.column
+            msg = str(exc)
+            if col and "column" not in msg:
+                msg += f" (column {col})"
+            self.p.add(path, f"{msg}" if "`" in msg else f"{msg} in `{text}`", exc.hint)
+            self.p.items[-1].column = None  # the column refers to the expression, said in the text
+            if col:
+                self.p.items[-1].message += f"\n    {text}\n    {' ' * (col - 1)}^"
+            return None
+
+    # -- parties
+    def _party(self, k: int, ps: PartySpec, issues: tuple[Issue, ...], domains: Sequence[IssueDomain]) -> Party:
+        path: tuple[str | int, ...] = ("parties", k)
+        prefs = None
+        if ps.preferences is None:
+            if ps.role == "party":
+                self.p.add((*path, "preferences"), f"missing required key `preferences` for party `{ps.id}`", "a party with role `party` needs weights, values and a reservation")
+        else:
+            prefs = self._preferences(ps, path, issues, domains)
+        return Party(ps.id, ps.label or ps.id, ps.role, float(ps.power), prefs)
+
+    def _preferences(self, ps: PartySpec, path: tuple[str | int, ...], issues: tuple[Issue, ...], domains: Sequence[IssueDomain]) -> Preferences:
+        pr = ps.preferences
+        assert pr is not None
+        pp = (*path, "preferences")
+        ids = [i.id for i in issues]
+        weights: dict[str, float] = {}
+        for iid, w in pr.weights.items():
+            if iid not in ids:
+                self.p.add((*pp, "weights", iid), f"weight for unknown issue `{iid}`", "known issues: " + ", ".join(ids))
+            elif not math.isfinite(w) or w < 0:
+                self.p.add((*pp, "weights", iid), f"weight {w} is negative or not finite", "weights are saliences >= 0")
+            else:
+                weights[iid] = float(w)
+        total = sum(weights.values())
+        if pr.weights and total <= 0 and len(weights) == len(pr.weights):
+            self.p.add((*pp, "weights"), "all weights are zero", "give at least one issue a positive weight")
+        if not pr.weights:
+            self.p.add((*pp, "weights"), "no weights given", "give each issue this party cares about a weight")
+        norm = {i: (weights.get(i, 0.0) / total if total > 0 else 0.0) for i in ids}
+        values: dict[str, tuple[float, ...]] = {}
+        for iid in pr.values:
+            if iid not in ids:
+                self.p.add((*pp, "values", iid), f"values for unknown issue `{iid}`", "known issues: " + ", ".join(ids))
+        for iss in issues:
+            values[iss.id] = self._values(iss, pr.values.get(iss.id), norm[iss.id] > 0, (*pp, "values", iss.id))
+        res = pr.reservation
+        if not (math.isfinite(res) and 0.0 <= res <= 1.0):
+            self.p.add((*pp, "reservation"), f"reservation {res} is outside [0, 1]", "the reservation is a utility: 0 = walk away from anything, 1 = accept only the best")
+        red = tuple(
+            r for j, text in enumerate(pr.red_lines)
+            if (r := self._rule(text, domains, (*pp, "red_lines", j))) is not None
+        )
+        return Preferences(FrozenMap(norm), FrozenMap(values), float(res), red)
+
+    def _values(self, iss: Issue, given: Mapping[Any, float] | None, needed: bool, path: tuple[str | int, ...]) -> tuple[float, ...]:
+        n = len(iss.options)
+        if given is None:
+            if needed:
+                self.p.add(path, f"missing values for issue `{iss.id}`, which has a positive weight", f"give a value in [0, 1] for each option of `{iss.id}`")
+            return (0.0,) * n
+        ok = True
+        for key, v in given.items():
+            if not (isinstance(v, int | float) and math.isfinite(v) and 0.0 <= v <= 1.0):
+                self.p.add((*path, str(key)), f"value {v} is outside [0, 1]", "values are utilities between 0 (worst) and 1 (best)")
+                ok = False
+        if iss.numeric:
+            return self._curve(iss, given, path) if ok else (0.0,) * n
+        out = []
+        for key in given:
+            if str(key) not in iss.option_ids:
+                self.p.add((*path, str(key)), f"value for unknown option `{key}` of issue `{iss.id}`", "options: " + ", ".join(iss.option_ids))
+                ok = False
+        missing = [o for o in iss.option_ids if o not in {str(k) for k in given}]
+        if missing and needed:
+            self.p.add(path, "missing values for option(s) " + ", ".join(f"`{m}`" for m in missing), "give every option of a weighted issue a value")
+        lookup = {str(k): float(v) for k, v in given.items()}
+        out = [lookup.get(o, 0.0) for o in iss.option_ids]
+        return tuple(out) if ok else (0.0,) * n
+
+    def _curve(self, iss: Issue, given: Mapping[Any, float], path: tuple[str | int, ...]) -> tuple[float, ...]:
+        pts: list[tuple[float, float]] = []
+        for key, v in given.items():
+            try:
+                x = float(key)
+            except (TypeError, ValueError):
+                self.p.add((*path, str(key)), f"`{key}` is not a number on numeric issue `{iss.id}`", "key the values by numbers, e.g. 400000: 0")
+                return (0.0,) * len(iss.options)
+            pts.append((x, float(v)))
+        pts.sort()
+        xs = [p[0] for p in pts]
+        if len(set(xs)) != len(xs):
+            self.p.add(path, "two values are given at the same point", "give each point once")
+            return (0.0,) * len(iss.options)
+        import numpy as np
+
+        grid = np.array(iss.numbers or (), dtype=float)
+        ys = np.interp(grid, xs, [p[1] for p in pts])  # flat beyond the given points
+        return tuple(float(y) for y in ys)
+
+    # -- drafts
+    def _drafts(self, issues: tuple[Issue, ...], parties: tuple[Party, ...]) -> tuple[Draft, ...]:
+        out = []
+        ids = {d.id for d in self.spec.drafts}
+        party_ids = {p.id for p in parties}
+        for k, d in enumerate(self.spec.drafts):
+            path: tuple[str | int, ...] = ("drafts", k)
+            package: dict[str, str] = {}
+            for iss in issues:
+                if iss.id not in d.package:
+                    self.p.add((*path, "package"), f"draft `{d.id}` has no option for issue `{iss.id}`", "a draft names one option for every issue")
+                    continue
+                v = d.package[iss.id]
+                opt = _match_option(iss, v)
+                if opt is None:
+                    self.p.add((*path, "package", iss.id), f"unknown option `{v}` of issue `{iss.id}`", "options: " + ", ".join(iss.option_ids[:20]))
+                else:
+                    package[iss.id] = opt
+            for key in d.package:
+                if key not in {i.id for i in issues}:
+                    self.p.add((*path, "package", key), f"unknown issue `{key}` in draft `{d.id}`", "known issues: " + ", ".join(i.id for i in issues))
+            if d.revises is not None and d.revises not in ids:
+                self.p.add((*path, "revises"), f"draft `{d.id}` revises unknown draft `{d.revises}`", "known drafts: " + ", ".join(sorted(ids)))
+            if d.author is not None and d.author not in party_ids:
+                self.p.add((*path, "author"), f"unknown author `{d.author}`", "the author must be a party id: " + ", ".join(sorted(party_ids)))
+            out.append(Draft(d.id, d.label or d.id, FrozenMap(package), d.author, d.revises, d.date, d.note))
+        self._cycles()
+        return tuple(out)
+
+    def _cycles(self) -> None:
+        parent = {d.id: d.revises for d in self.spec.drafts}
+        reported: set[str] = set()
+        for k, d in enumerate(self.spec.drafts):
+            seen = [d.id]
+            cur = parent.get(d.id)
+            while cur is not None and cur in parent:
+                if cur in seen:
+                    cycle = seen[seen.index(cur):] + [cur]
+                    if not reported & set(cycle):
+                        self.p.add(("drafts", k, "revises"), "`revises` forms a cycle: " + " -> ".join(cycle), "a draft can only revise an earlier draft")
+                        reported |= set(cycle)
+                    break
+                seen.append(cur)
+                cur = parent.get(cur)
+
+    # -- events
+    def _events(self, issues: tuple[Issue, ...], parties: tuple[Party, ...]) -> tuple[Event, ...]:
+        out = []
+        pids = {p.id for p in parties}
+        iids = {i.id for i in issues}
+        for k, e in enumerate(self.spec.events):
+            if e.party not in pids:
+                self.p.add(("events", k, "party"), f"unknown party `{e.party}`", "known parties: " + ", ".join(sorted(pids)))
+            for iid in e.weights:
+                if iid not in iids:
+                    self.p.add(("events", k, "weights", iid), f"unknown issue `{iid}`", "known issues: " + ", ".join(sorted(iids)))
+            out.append(Event(e.at, e.party, e.reservation, FrozenMap(e.weights), e.note or ""))
+        return tuple(out)
+
+
+def _match_option(iss: Issue, v: Any) -> str | None:
+    s = str(v)
+    if s in iss.option_ids:
+        return s
+    if iss.numeric:
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            return None
+        for o in iss.options:
+            if o.number is not None and math.isclose(o.number, x, rel_tol=1e-12, abs_tol=1e-12):
+                return o.id
+    return None

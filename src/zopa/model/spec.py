@@ -1,0 +1,179 @@
+"""The scenario file schema (pydantic v2): what a YAML/JSON scenario may contain.
+
+These models check shapes and types; the cross-references (a weight for an unknown issue, a
+red line naming an unknown option, a ``revises`` cycle, ...) are checked when the
+:class:`~zopa.model.scenario.Scenario` is built, so every message can name the exact place.
+``zopa schema`` prints :func:`json_schema`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "ID_PATTERN",
+    "DraftSpec",
+    "EventSpec",
+    "IssueSpec",
+    "NumericSpec",
+    "OptionSpec",
+    "PartySpec",
+    "PreferencesSpec",
+    "ScenarioSpec",
+    "json_schema",
+]
+
+ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*$"
+_ID_RE = re.compile(ID_PATTERN)
+_RESERVED = {"and", "or", "not", "in", "true", "false"}
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        max_length=100,
+        description="letters, digits, _ and inner - (not a keyword: and, or, not, in, true, false)",
+    ),
+]
+Number = float | int
+Scalar = str | int | float
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+def _check_id(v: str) -> str:
+    if v in _RESERVED:
+        raise ValueError(f"`{v}` is a keyword of the constraint language; choose another id")
+    return v
+
+
+class OptionSpec(_Spec):
+    """One named option of a discrete issue (a plain string is shorthand for ``{id: ...}``)."""
+
+    id: Id
+    label: str | None = None
+    description: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+
+class NumericSpec(_Spec):
+    """A numeric range that compiles to the options min, min+step, ..., max."""
+
+    min: float
+    max: float
+    step: float
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> NumericSpec:
+        for k in ("min", "max", "step"):
+            if not math.isfinite(getattr(self, k)):
+                raise ValueError(f"numeric {k} must be a finite number")
+        if self.step <= 0:
+            raise ValueError(f"step must be > 0 (got {self.step:g})")
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min:g}) must be less than max ({self.max:g})")
+        return self
+
+
+class IssueSpec(_Spec):
+    """An issue on the table: discrete ``options`` or a ``numeric`` range, not both."""
+
+    id: Id
+    label: str | None = None
+    description: str | None = None
+    options: list[OptionSpec | Id] | None = None
+    numeric: NumericSpec | None = None
+    ordered: bool | None = Field(
+        default=None,
+        description="options are in a meaningful order (numeric issues always are)",
+    )
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> IssueSpec:
+        if (self.options is None) == (self.numeric is None):
+            raise ValueError("give exactly one of `options` (a list) or `numeric` (min/max/step)")
+        if self.options is not None and len(self.options) == 0:
+            raise ValueError("the issue has no options; list at least one")
+        return self
+
+
+class PreferencesSpec(_Spec):
+    """A party's private preferences: salience weights, option values, BATNA, red lines."""
+
+    weights: dict[str, float] = Field(description="issue id -> salience (>= 0), normalised")
+    values: dict[str, dict[Scalar, float]] = Field(
+        default_factory=dict,
+        description="issue id -> {option id (or number on a numeric issue) -> value in [0, 1]}",
+    )
+    reservation: float = Field(default=0.0, description="utility of the walk-away (BATNA), [0, 1]")
+    red_lines: list[str] = Field(
+        default_factory=list, description="expressions every acceptable package must satisfy"
+    )
+
+
+class PartySpec(_Spec):
+    """A party at the table (or a mediator / observer who does not gate agreement)."""
+
+    id: Id
+    label: str | None = None
+    role: Literal["party", "mediator", "observer"] = "party"
+    power: float = Field(default=1.0, gt=0, description="bargaining power (> 0)")
+    preferences: PreferencesSpec | None = None
+
+    _id = field_validator("id")(_check_id)
+
+
+class DraftSpec(_Spec):
+    """A named package (a draft text), possibly revising an earlier draft."""
+
+    id: Id
+    label: str | None = None
+    author: str | None = None
+    revises: str | None = None
+    date: str | None = None
+    note: str | None = None
+    package: dict[str, Scalar]
+
+
+class EventSpec(_Spec):
+    """A scheduled shift of a party's reservation value or weights ("pressure")."""
+
+    at: int = Field(ge=0, description="round at which the event takes effect")
+    party: str
+    reservation: float = Field(default=0.0, description="added to the reservation value")
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="added to the raw weights (then renormalised)"
+    )
+    note: str | None = None
+
+
+class ScenarioSpec(_Spec):
+    """A negotiation scenario file."""
+
+    title: str
+    description: str = ""
+    sources: list[str | dict[str, Any]] = Field(default_factory=list)
+    assumptions: str | list[str] = ""
+    issues: list[IssueSpec] = Field(min_length=1)
+    parties: list[PartySpec] = Field(min_length=1)
+    constraints: list[str] = Field(default_factory=list)
+    drafts: list[DraftSpec] = Field(default_factory=list)
+    events: list[EventSpec] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files."""
+    schema = ScenarioSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "zopa scenario"
+    return schema
