@@ -1,0 +1,1 @@
+"""Exact analysis of scenarios: agreement zone, Pareto frontier, bargaining solutions."""
