@@ -1,23 +1,44 @@
-"""Forecasting where each issue lands: compromise, median, expected-utility and exchange models."""
+"""Forecasting where each issue lands: compromise, median, expected-utility and exchange models.
+
+Inputs (:func:`load_forecast`): decide files, CSV tables, zopa forecast YAML, the DEU III
+table, or a zopa scenario (:func:`from_scenario`). Models: :func:`compromise`,
+:func:`weighted_median`, :func:`expected_utility` (Bueno de Mesquita / Scholz et al. 2011) and
+:func:`exchange` (Stokman & van Oosten 1994); :func:`run_models` runs them side by side and
+:func:`backtest` scores them against known outcomes. See docs/forecasting.md.
+"""
 
 from __future__ import annotations
 
 from zopa.forecast._types import Forecast, ForecastInput, IssueTrace, ModelRun
 from zopa.forecast.decide import parse_decide, read_decide
+from zopa.forecast.eum import PRESETS, EumOptions, expected_utility
+from zopa.forecast.exchange import exchange
+from zopa.forecast.plot import plot_traces
+from zopa.forecast.run import MODELS, BacktestResult, ModelScore, backtest, run_models
 from zopa.forecast.static import compromise, weighted_median
 from zopa.forecast.tables import load_forecast, parse_csv, parse_deu, parse_yaml
 
 __all__ = [
+    "MODELS",
+    "PRESETS",
+    "BacktestResult",
+    "EumOptions",
     "Forecast",
     "ForecastInput",
     "IssueTrace",
     "ModelRun",
+    "ModelScore",
+    "backtest",
     "compromise",
+    "exchange",
+    "expected_utility",
     "load_forecast",
     "parse_csv",
     "parse_decide",
     "parse_deu",
     "parse_yaml",
+    "plot_traces",
     "read_decide",
+    "run_models",
     "weighted_median",
 ]

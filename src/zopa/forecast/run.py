@@ -1,0 +1,103 @@
+"""Running several models side by side, and the backtest against known outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from zopa.errors import AnalysisError
+from zopa.forecast._types import Forecast, ForecastInput, ModelRun
+from zopa.forecast.eum import expected_utility
+from zopa.forecast.exchange import exchange
+from zopa.forecast.static import compromise, weighted_median
+
+__all__ = ["MODELS", "BacktestResult", "ModelScore", "backtest", "run_models"]
+
+MODELS: tuple[str, ...] = ("compromise", "median", "eum", "exchange")
+"""The model names, in the order they are reported."""
+
+
+def run_models(
+    data: ForecastInput,
+    models: Sequence[str] = MODELS,
+    *,
+    rounds: int | None = None,
+    preset: str = "paper",
+) -> Forecast:
+    """Run the named models (``"all"`` for every one) on every issue, side by side."""
+    names = _names(models)
+    runners: dict[str, Callable[[], ModelRun]] = {
+        "compromise": lambda: compromise(data),
+        "median": lambda: weighted_median(data),
+        "eum": lambda: expected_utility(data, preset=preset, rounds=rounds),
+        "exchange": lambda: exchange(data, rounds=10 if rounds is None else rounds),
+    }
+    return Forecast(issues=data.issues, runs={m: runners[m]() for m in names})
+
+
+def _names(models: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for m in models:
+        if m == "all":
+            out.extend(MODELS)
+        elif m in MODELS:
+            out.append(m)
+        else:
+            raise AnalysisError(f"unknown model {m!r}; use one of: {', '.join(MODELS)}, all")
+    return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    """Absolute errors of one model on a 0-100 scale."""
+
+    mae: float
+    median_ae: float
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mae": self.mae, "median_ae": self.median_ae, "n": self.n}
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Per model, the mean and median absolute error against the known outcomes."""
+
+    scores: dict[str, ModelScore]
+    forecast: Forecast
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"models": {m: s.to_dict() for m, s in self.scores.items()}}
+
+
+def backtest(
+    data: ForecastInput,
+    models: Sequence[str] = MODELS,
+    *,
+    rounds: int | None = None,
+    preset: str = "paper",
+) -> BacktestResult:
+    """Forecast every issue with a known outcome and score each model.
+
+    Errors are rescaled to 0-100 by each issue's scale (``low``-``high``), so DEU III
+    (already 0-100) is scored as given. Issues without an outcome are skipped.
+    """
+    known = np.flatnonzero(~np.isnan(data.outcome))
+    if known.size == 0:
+        raise AnalysisError("no issue has a known outcome to test against; "
+                            "give an `outcome` per issue")
+    sub = data.subset(known.tolist())
+    fc = run_models(sub, models, rounds=rounds, preset=preset)
+    span = np.where(sub.high > sub.low, sub.high - sub.low, 1.0)
+    scores = {}
+    for m, run in fc.runs.items():
+        pred = np.array([run.forecast[i] for i in sub.issues])
+        err = np.abs(pred - sub.outcome) / span * 100.0
+        err = err[~np.isnan(err)]
+        scores[m] = ModelScore(float(err.mean()) if err.size else float("nan"),
+                               float(np.median(err)) if err.size else float("nan"),
+                               int(err.size))
+    return BacktestResult(scores, fc)
