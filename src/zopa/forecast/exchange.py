@@ -114,15 +114,21 @@ def exchange_round(v: FloatArray, s: FloatArray, c: FloatArray) -> tuple[FloatAr
     flat = gain.ravel()
     idx: npt.NDArray[np.intp] = np.flatnonzero(flat)
     order = idx[np.argsort(-flat[idx], kind="stable")]
-    used = np.zeros((n, m), dtype=bool)
     out = v.copy()
     w = c * s
     done = 0
-    for p, q, i, j in zip(*np.unravel_index(order, gain.shape), strict=True):
-        if used[i, p] or used[i, q] or used[j, p] or used[j, q]:
-            continue
-        used[i, p] = used[i, q] = used[j, p] = used[j, q] = True
+    free = np.ones((n, m), dtype=bool)
+    pp, qq, ii, jj = np.unravel_index(order, gain.shape)
+    while pp.size:
+        # the first candidate whose four actor-issue slots are all still free
+        ok = free[ii, pp] & free[ii, qq] & free[jj, pp] & free[jj, qq]
+        first = int(np.argmax(ok))
+        if not ok[first]:
+            break
+        p, q, i, j = int(pp[first]), int(qq[first]), int(ii[first]), int(jj[first])
+        free[i, p] = free[i, q] = free[j, p] = free[j, q] = False
         out[j, p] += np.sign(v[i, p] - v[j, p]) * d_p[p, q, i, j] * tot[p] / w[j, p]
         out[i, q] += np.sign(v[j, q] - v[i, q]) * d_q[p, q, i, j] * tot[q] / w[i, q]
         done += 1
+        pp, qq, ii, jj = pp[first + 1 :], qq[first + 1 :], ii[first + 1 :], jj[first + 1 :]
     return out, done

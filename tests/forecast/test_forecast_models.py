@@ -1,0 +1,150 @@
+"""The models: golden numbers on the published examples, oracles and invariants."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zopa.errors import AnalysisError
+from zopa.forecast import (
+    PRESETS,
+    ForecastInput,
+    backtest,
+    compromise,
+    exchange,
+    expected_utility,
+    load_forecast,
+    run_models,
+    weighted_median,
+)
+from zopa.forecast.eum import _challenge_eu, _win_probability
+from zopa.forecast.exchange import exchange_round
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_forecast", ROOT / "bench" /
+                                                  "bench_forecast.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture
+def bdm(shared_data: Path) -> ForecastInput:
+    return load_forecast(shared_data / "bdm" / "bdm_example_actors_eu_emissions.csv")
+
+
+def test_bdm_weighted_median_is_seven(bdm: ForecastInput) -> None:
+    assert weighted_median(bdm).forecast["issue"] == 7.0  # BDM 1994, Scholz et al. 2011
+
+
+def test_bdm_compromise_by_hand(bdm: ForecastInput) -> None:
+    w = bdm.capability[:, 0] * bdm.salience[:, 0]
+    assert compromise(bdm).forecast["issue"] == pytest.approx(
+        float((w * bdm.position[:, 0]).sum() / w.sum()))
+    assert compromise(bdm).forecast["issue"] == pytest.approx(7.38996, abs=1e-4)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_eum_trace_on_bdm(bdm: ForecastInput, preset: str) -> None:
+    run = expected_utility(bdm, preset=preset)
+    tr = run.trace["issue"]
+    assert len(tr.median) == 9 and tr.median[0] == 7.0  # round 0 = published 7.0
+    assert tr.mean[0] == pytest.approx(7.38996, abs=1e-4)
+    for pos in tr.positions.values():  # every move stays between the actors' positions
+        assert all(4.0 - 1e-9 <= p <= 10.0 + 1e-9 for p in pos)
+    assert run.forecast["issue"] == tr.median[-1]
+    assert expected_utility(bdm, preset=preset).trace == run.trace  # deterministic
+
+
+def test_eum_published_round_medians_not_reproduced(bdm: ForecastInput) -> None:
+    """Scholz et al. report 8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6; we do not reproduce
+    them (see docs/forecasting.md). Pin what we get so a change is noticed."""
+    published = np.array([8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6])
+    got = np.array(expected_utility(bdm, preset="paper").trace["issue"].median[1:])
+    assert got.tolist() == [7.0] * 8
+    assert np.abs(got - published).max() == pytest.approx(2.9)
+
+
+def test_eum_pieces_match_loop_oracle(bdm: ForecastInput) -> None:
+    loops = _bench()
+    x, c, s = bdm.position[:, 0], bdm.capability[:, 0], bdm.salience[:, 0]
+    p = _win_probability(x, c, s, "all")
+    np.testing.assert_allclose(p, loops.loop_eum_probability(list(x), list(c), list(s)))
+    r = np.linspace(0.5, 2.0, x.size)
+    eu = _challenge_eu(x, s, p, np.broadcast_to(r[:, None], (x.size, x.size)), 7.0, 6.0,
+                       PRESETS["paper"])
+    np.testing.assert_allclose(eu, loops.loop_eum_eu(list(x), list(s), p.tolist(), list(r),
+                                                     6.0), atol=1e-12)
+
+
+def test_eum_bad_options(bdm: ForecastInput) -> None:
+    with pytest.raises(AnalysisError, match="unknown expected-utility preset"):
+        expected_utility(bdm, preset="nope")
+    with pytest.raises(AnalysisError):
+        expected_utility(bdm, q=2.0)
+
+
+def test_exchange_matches_loop_on_cop21(shared_data: Path) -> None:
+    loops = _bench()
+    cop = load_forecast(shared_data / "decide" / "decide_cop21.csv")
+    got = exchange(cop, rounds=10).forecast
+    want = loops.loop_exchange(cop.position.tolist(), cop.salience.tolist(),
+                               cop.capability.tolist(), 10)
+    np.testing.assert_allclose([got[i] for i in cop.issues], want, atol=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 6), st.integers(2, 4))
+def test_exchange_round_equals_loop_and_gains_equal(seed: int, n: int, m: int) -> None:
+    rng = np.random.default_rng(seed)
+    v = rng.uniform(0, 100, (n, m))
+    s = rng.uniform(0.05, 1, (n, m))
+    c = rng.uniform(0.1, 1, (n, m))
+    out, done = exchange_round(v, s, c)
+    want, want_done = _bench().loop_exchange_round(v.tolist(), s.tolist(), c.tolist())
+    assert done == want_done
+    np.testing.assert_allclose(out, want, atol=1e-9)
+    # each moved voting position stays between the two partners' positions
+    assert np.all(out >= v.min(axis=0) - 1e-9) and np.all(out <= v.max(axis=0) + 1e-9)
+
+
+def test_exchange_single_issue_is_compromise(bdm: ForecastInput) -> None:
+    assert exchange(bdm).forecast["issue"] == pytest.approx(compromise(bdm).forecast["issue"])
+
+
+def test_run_models_all_and_unknown(bdm: ForecastInput) -> None:
+    fc = run_models(bdm, ["all"])
+    assert list(fc.runs) == ["compromise", "median", "eum", "exchange"]
+    d = fc.to_dict(trace=True)
+    assert d["issues"]["issue"]["median"] == 7.0
+    assert set(d["trace"]) == {"eum", "exchange"}
+    assert d["trace"]["eum"]["issue"]["median"][0] == 7.0
+    with pytest.raises(AnalysisError, match="unknown model"):
+        run_models(bdm, ["oracle"])
+
+
+def test_deu3_backtest_in_known_ballpark(shared_data: Path) -> None:
+    data = load_forecast(shared_data / "deu3" / "deu3_blksv.csv")
+    res = backtest(data, ["compromise", "median"])
+    # Thomson et al. / blksv: compromise ≈ 23, weighted median ≈ 27 (MAE on 0-100)
+    assert res.scores["compromise"].mae == pytest.approx(23.0, abs=1.5)
+    assert res.scores["median"].mae == pytest.approx(27.0, abs=2.5)
+    assert res.scores["compromise"].mae < res.scores["median"].mae
+    assert res.scores["median"].n == 353
+    assert math.isfinite(res.scores["compromise"].median_ae)
+
+
+def test_backtest_needs_outcomes(bdm: ForecastInput) -> None:
+    with pytest.raises(AnalysisError, match="no issue has a known outcome"):
+        backtest(bdm)
