@@ -12,18 +12,32 @@ from zopa.conflict.build import build_conflict
 from zopa.conflict.gmcr import conflict_from_gmcr
 from zopa.conflict.io import load_conflict
 from zopa.conflict.model import Conflict, ConflictOption, DecisionMaker, Direction
+from zopa.conflict.reach import (
+    CoalitionResult,
+    PathStep,
+    StatusQuoResult,
+    coalition_analysis,
+    coalition_improvements,
+    status_quo_analysis,
+)
 from zopa.conflict.stability import CONCEPTS, ConceptStability, StabilityResult, analyze
 
 __all__ = [
     "CONCEPTS",
+    "CoalitionResult",
     "ConceptStability",
     "Conflict",
     "ConflictOption",
     "DecisionMaker",
     "Direction",
+    "PathStep",
     "StabilityResult",
+    "StatusQuoResult",
     "analyze",
     "build_conflict",
+    "coalition_analysis",
+    "coalition_improvements",
     "conflict_from_gmcr",
     "load_conflict",
+    "status_quo_analysis",
 ]

@@ -71,7 +71,15 @@ class MoveTable:
         return int(self.masks.shape[0])
 
     def _build(self, lo: int, hi: int) -> npt.NDArray[np.int32]:
-        src = self.codes[lo:hi, None]
+        return self._targets(self.codes[lo:hi, None])
+
+    def rows_at(self, index: IntArray) -> npt.NDArray[np.int32]:
+        """Targets of the states at 0-based ``index`` (shape (len(index), width))."""
+        if self._cached is not None:
+            return self._cached[index]
+        return self._targets(self.codes[index][:, None])
+
+    def _targets(self, src: IntArray) -> npt.NDArray[np.int32]:
         d = self.masks[None, :]
         legal = ((src & d & self.forward) == 0) & ((~src & d & self.backward) == 0)
         dst = self.lookup(src ^ d)
