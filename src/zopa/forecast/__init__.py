@@ -15,6 +15,7 @@ from zopa.forecast.eum import PRESETS, EumOptions, expected_utility
 from zopa.forecast.exchange import exchange
 from zopa.forecast.plot import plot_traces
 from zopa.forecast.run import MODELS, BacktestResult, ModelScore, backtest, run_models
+from zopa.forecast.scenario import from_scenario
 from zopa.forecast.static import compromise, weighted_median
 from zopa.forecast.tables import load_forecast, parse_csv, parse_deu, parse_yaml
 
@@ -32,6 +33,7 @@ __all__ = [
     "compromise",
     "exchange",
     "expected_utility",
+    "from_scenario",
     "load_forecast",
     "parse_csv",
     "parse_decide",

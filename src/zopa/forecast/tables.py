@@ -45,13 +45,24 @@ def load_forecast(path: str | Path, *, capability: str = "equal") -> ForecastInp
     p = Path(path)
     text = read_text(p)
     src = str(p)
-    if p.suffix.lower() in (".yaml", ".yml"):
+    if p.suffix.lower() in (".yaml", ".yml", ".json"):
+        if _is_scenario(text):
+            from zopa.forecast.scenario import from_scenario
+            from zopa.io.scenario import load_scenario
+
+            return from_scenario(load_scenario(p))
         return parse_yaml(text, source=src)
     if is_decide(text):
         return parse_decide(text, source=src)
     if is_deu(text):
         return parse_deu(text, source=src, capability=capability)
     return parse_csv(text, source=src)
+
+
+def _is_scenario(text: str) -> bool:
+    """A zopa scenario (it has ``parties``), not a forecast file (which has ``actors``)."""
+    return any(line.startswith(("parties:", '"parties"', '  "parties"'))
+               for line in text.splitlines())
 
 
 # --------------------------------------------------------------------------- CSV
