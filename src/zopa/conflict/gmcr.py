@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,7 @@ def conflict_from_gmcr(data: object, file: str | None = None) -> Conflict:
         _dm_payoffs(rd, d, pos, codes, manual, f"decisionMakers[{i}]")
         for i, d in enumerate(raw_dms)
     ])
-    title = str(data.get("title", "")) or (file or "gmcr-py conflict")
+    title = str(data.get("title", "")) or (Path(file).stem if file else "gmcr-py conflict")
     return Conflict(title, options, dms, codes, payoffs, None, file)
 
 
