@@ -1,0 +1,200 @@
+"""``analyze``: the agreement zone, its Pareto frontier, bargaining solutions, concessions.
+
+Engines (named in every result):
+
+- ``enumerate``: an exact pass over every package (:mod:`zopa.analysis.enumerate`), for spaces
+  up to :data:`ENUMERATION_LIMIT` packages;
+- ``milp``: HiGHS mixed-integer programs (:mod:`zopa.analysis.milp`) for any size: zone
+  existence, every bargaining solution (Nash by outer approximation), concessions. The zone
+  size is then *estimated* by sampling and marked ``exact: false``; the frontier is not listed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import numpy as np
+
+from zopa.analysis import milp
+from zopa.analysis.enumerate import Scan, scan
+from zopa.analysis.result import Analysis, Concession, Concessions, Frontier, Point, Zone
+from zopa.analysis.solutions import SOLUTION_NAMES, all_solutions
+from zopa.errors import AnalysisError
+from zopa.model.compiled import CompiledScenario, compile_scenario
+from zopa.model.scenario import Scenario
+
+__all__ = ["ENUMERATION_LIMIT", "Engine", "analyze", "point"]
+
+ENUMERATION_LIMIT = 20_000_000
+Engine = Literal["auto", "enumerate", "milp"]
+Progress = Callable[[int, int], None]
+
+
+def point(cs: CompiledScenario, package: Sequence[int], number: int | None = None) -> Point:
+    """A package with every party's utility and margin."""
+    u = cs.utility(package)
+    return Point(
+        package=cs.scenario.package(package),
+        utilities={p: float(x) for p, x in zip(cs.party_ids, u, strict=True)},
+        margins={
+            p: float(x - r) for p, x, r in zip(cs.party_ids, u, cs.reservation, strict=True)
+        },
+        number=cs.encode(package) if number is None else number,
+    )
+
+
+def analyze(
+    scenario: Scenario,
+    *,
+    engine: Engine = "auto",
+    frontier_limit: int = 1000,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Analyse the agreement zone of ``scenario`` for its gating parties (role ``party``)."""
+    cs = compile_scenario(scenario)
+    if engine == "auto":
+        engine = "enumerate" if cs.outcomes <= ENUMERATION_LIMIT else "milp"
+    if engine == "enumerate":
+        if cs.outcomes > 4 * ENUMERATION_LIMIT:
+            raise AnalysisError(
+                f"{cs.outcomes:,} packages are too many to enumerate "
+                f"(limit {4 * ENUMERATION_LIMIT:,}); use --engine milp or auto"
+            )
+        return _by_enumeration(cs, scan(cs, progress=progress), frontier_limit)
+    if engine == "milp":
+        return _by_milp(cs)
+    raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate or milp")
+
+
+def _header(cs: CompiledScenario) -> dict[str, object]:
+    gate = cs.gating_index
+    return {
+        "title": cs.scenario.title,
+        "parties": tuple(cs.party_ids[g] for g in gate),
+        "outcomes": cs.outcomes,
+        "reservations": {cs.party_ids[g]: float(cs.reservation[g]) for g in gate},
+    }
+
+
+def _by_enumeration(cs: CompiledScenario, s: Scan, limit: int) -> Analysis:
+    gate = cs.gating_index
+    pkgs = cs.decode(s.frontier_index)
+    points = tuple(
+        point(cs, pkgs[k], int(s.frontier_index[k])) for k in range(min(limit, len(pkgs)))
+    )
+    solutions: dict[str, Point | None] = dict.fromkeys(SOLUTION_NAMES)
+    if s.zone:
+        rows = all_solutions(
+            s.frontier_u[:, gate], cs.reservation[gate], cs.power[gate], s.frontier_index
+        )
+        solutions = {k: point(cs, pkgs[r], int(s.frontier_index[r])) for k, r in rows.items()}
+    conc = None
+    if not s.zone:
+        c = s.concessions
+        conc = _concessions(
+            cs,
+            {
+                "min_max": _pkg(cs, c.min_max.index),
+                "min_sum": _pkg(cs, c.min_sum.index),
+                "red_lines": _pkg(cs, c.red_lines.index),
+            },
+            "enumerate",
+        )
+    return Analysis(
+        zone=Zone(s.zone > 0, s.zone, True),
+        feasible=s.feasible,
+        frontier=Frontier(len(s.frontier_index), points, len(points) < len(s.frontier_index)),
+        solutions=solutions,
+        concessions=conc,
+        engine="enumerate",
+        **_header(cs),  # type: ignore[arg-type]
+    )
+
+
+def _pkg(cs: CompiledScenario, number: int) -> list[int] | None:
+    return None if number < 0 else [int(x) for x in cs.decode(np.array([number]))[0]]
+
+
+def _concessions(
+    cs: CompiledScenario, found: dict[str, list[int] | None], engine: str
+) -> Concessions:
+    gate = cs.gating_index
+    ids = [cs.party_ids[g] for g in gate]
+
+    def shortfalls(pkg: list[int]) -> dict[str, float]:
+        u = cs.utility(pkg)[gate]
+        return {p: max(0.0, float(r - x)) for p, r, x in zip(ids, cs.reservation[gate], u, strict=True)}
+
+    uniform = min_max = min_sum = red = None
+    if (pkg := found["min_max"]) is not None:
+        drops = shortfalls(pkg)
+        worst = max(drops.values(), default=0.0)
+        uniform = Concession("uniform", point(cs, pkg), dict.fromkeys(ids, worst), worst)
+        min_max = Concession("min_max", point(cs, pkg), drops, worst)
+    if (pkg := found["min_sum"]) is not None:
+        drops = shortfalls(pkg)
+        min_sum = Concession("min_sum", point(cs, pkg), drops, sum(drops.values()))
+    if (pkg := found["red_lines"]) is not None:
+        broken = cs.broken(pkg)
+        relaxed = tuple((cs.party_ids[g], t) for g in gate for t in broken[g])
+        red = Concession("red_lines", point(cs, pkg), dict.fromkeys(ids, 0.0), len(relaxed), relaxed)
+    return Concessions(uniform, min_sum, min_max, red, engine)
+
+
+def _by_milp(cs: CompiledScenario) -> Analysis:
+    gate = cs.gating_index
+    found = milp.zone_package(cs)
+    notes = [
+        "the zone size is estimated by uniform sampling (95% Wilson interval)",
+        "the frontier is not listed by the MILP engine",
+    ]
+    solutions: dict[str, Point | None] = dict.fromkeys(SOLUTION_NAMES)
+    conc = None
+    if found is not None:
+        power = [float(cs.power[g]) for g in gate]
+        picks = {
+            "nash": milp.nash(cs),
+            "nash_weighted": milp.nash(cs, power),
+            "kalai_smorodinsky": milp.kalai_smorodinsky(cs),
+            "egalitarian": milp.max_min(cs),
+            "utilitarian": milp.utilitarian(cs),
+        }
+        solutions = {k: (point(cs, v) if v is not None else None) for k, v in picks.items()}
+    else:
+        conc = _concessions(cs, milp.concessions(cs), "milp")
+    size, interval = _estimate_zone(cs, found is not None)
+    return Analysis(
+        zone=Zone(found is not None, size, False, interval),
+        feasible=None,
+        frontier=Frontier(None, (), True, exact=False),
+        solutions=solutions,
+        concessions=conc,
+        engine="milp",
+        notes=tuple(notes),
+        **_header(cs),  # type: ignore[arg-type]
+    )
+
+
+def _estimate_zone(cs: CompiledScenario, exists: bool, samples: int = 200_000) -> tuple[int, tuple[int, int]]:
+    if not exists:
+        return 0, (0, 0)
+    rng = np.random.default_rng(0)
+    idx = np.stack([rng.integers(0, n, samples) for n in cs.sizes], axis=1).astype(np.int64)
+    gate = cs.gating_index
+    u = cs.utilities(idx)[:, gate]
+    ok = cs.feasible(idx) & cs.red_line_ok(idx)[:, gate].all(axis=1)
+    ok &= (u >= cs.reservation[gate]).all(axis=1)
+    k = int(ok.sum())
+    lo, hi = _wilson(k, samples)
+    n = cs.outcomes
+    return round(n * k / samples), (max(1, math.floor(n * lo)), math.ceil(n * hi))
+
+
+def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)

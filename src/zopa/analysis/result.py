@@ -1,0 +1,148 @@
+"""Frozen results of the analyses, each with ``to_dict()`` (the shape of ``--json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Analysis",
+    "Concession",
+    "Concessions",
+    "Frontier",
+    "Point",
+    "Zone",
+]
+
+PackageDict = Mapping[str, str | float | int]
+
+
+def _r(x: float) -> float:
+    return round(float(x), 10)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A package with each party's utility and margin (utility - reservation)."""
+
+    package: PackageDict
+    utilities: Mapping[str, float]
+    margins: Mapping[str, float]
+    number: int  # the package's number in the outcome space (mixed radix, last issue fastest)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "package": dict(self.package),
+            "utilities": {k: _r(v) for k, v in self.utilities.items()},
+            "margins": {k: _r(v) for k, v in self.margins.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The agreement zone: does it exist, how many packages (exact or an estimate)."""
+
+    exists: bool
+    size: int | None
+    exact: bool
+    interval: tuple[int, int] | None = None  # 95% interval when the size is estimated
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"exists": self.exists, "size": self.size, "exact": self.exact}
+        if self.interval is not None:
+            out["interval"] = list(self.interval)
+        return out
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """The Pareto frontier of the zone (gating parties); ``points`` may be truncated."""
+
+    size: int | None
+    points: tuple[Point, ...]
+    truncated: bool
+    exact: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "packages": [p.to_dict() for p in self.points],
+            "truncated": self.truncated,
+            "exact": self.exact,
+        }
+
+
+@dataclass(frozen=True)
+class Concession:
+    """One way to open a zone: the package it opens and what each party gives up."""
+
+    kind: str  # uniform | min_sum | min_max | red_lines
+    point: Point
+    drops: Mapping[str, float]  # reservation drop per party (0 where none is needed)
+    total: float  # uniform drop, sum of drops, max drop, or number of red lines relaxed
+    relaxed: tuple[tuple[str, str], ...] = ()  # (party, red line) relaxed
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "package": dict(self.point.package),
+            "utilities": {k: _r(v) for k, v in self.point.utilities.items()},
+            "drops": {k: _r(v) for k, v in self.drops.items()},
+            "total": _r(self.total),
+        }
+        if self.kind == "red_lines":
+            out["relaxed"] = [{"party": p, "red_line": t} for p, t in self.relaxed]
+            out["total"] = int(self.total)
+        return out
+
+
+@dataclass(frozen=True)
+class Concessions:
+    """What would open a zone that is empty; None entries are impossible that way."""
+
+    uniform: Concession | None
+    min_sum: Concession | None
+    min_max: Concession | None
+    red_lines: Concession | None
+    engine: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "uniform": self.uniform.to_dict() if self.uniform else None,
+            "min_sum": self.min_sum.to_dict() if self.min_sum else None,
+            "min_max": self.min_max.to_dict() if self.min_max else None,
+            "red_lines": self.red_lines.to_dict() if self.red_lines else None,
+            "engine": self.engine,
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything ``zopa analyze`` reports."""
+
+    title: str
+    parties: tuple[str, ...]  # gating parties, the ones the zone and solutions are about
+    outcomes: int
+    feasible: int | None
+    zone: Zone
+    frontier: Frontier
+    solutions: Mapping[str, Point | None]
+    concessions: Concessions | None
+    engine: str
+    reservations: Mapping[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "parties": list(self.parties),
+            "reservations": {k: _r(v) for k, v in self.reservations.items()},
+            "outcomes": self.outcomes,
+            "feasible": self.feasible,
+            "zone": self.zone.to_dict(),
+            "frontier": self.frontier.to_dict(),
+            "solutions": {k: (v.to_dict() if v else None) for k, v in self.solutions.items()},
+            "concessions": self.concessions.to_dict() if self.concessions else None,
+            "engine": self.engine,
+            "notes": list(self.notes),
+        }
