@@ -12,6 +12,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from zopa.cli import analysis as _analysis  # noqa: F401  (registers commands)
 from zopa.cli import conflict as _conflict  # noqa: F401
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except ZopaError as exc:
-        err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         return _exit(2)
     except SystemExit as exc:  # typer's own exits (e.g. --help)
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("ZOPA_DEBUG", "") == "1":
             raise
         err.print(
-            f"[bold red]unexpected error:[/] {type(exc).__name__}: {exc}\n"
+            f"[bold red]unexpected error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
             "This is a bug in zopa; run again with ZOPA_DEBUG=1 for the traceback and report it.",
             soft_wrap=True,
         )

@@ -1,3 +1,155 @@
 """CLI commands for scenarios: validate, schema, analyze, evaluate, compare."""
 
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from zopa.analysis.analyze import Engine, analyze
+from zopa.analysis.drafts import compare, evaluate
+from zopa.cli.app import app
+from zopa.errors import AnalysisError
+from zopa.io import load_scenario
+from zopa.model.spec import json_schema
+
+FileArg = Annotated[Path, typer.Argument(help="scenario file (.yaml, .yml or .json)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+@app.command("validate")
+def validate_cmd(file: FileArg, as_json: JsonOpt = False) -> None:
+    """Check a scenario file; print a summary, or every problem with its place and fix."""
+    s = load_scenario(file)
+    summary = {
+        "file": str(file),
+        "valid": True,
+        "title": s.title,
+        "issues": len(s.issues),
+        "parties": len(s.parties),
+        "outcomes": s.outcomes,
+        "drafts": len(s.drafts),
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        _console().print(
+            f"[green]ok[/] {file}: {s.title!r} - {len(s.issues)} issues, {len(s.parties)} parties, "
+            f"{s.outcomes:,} packages, {len(s.drafts)} drafts"
+        )
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of scenario files."""
+    print_json(json_schema())
+
+
+def _progress(total: int) -> tuple[Progress | None, Any]:
+    if total < 2_000_000 or not sys.stderr.isatty():
+        return None, None
+    bar = Progress(
+        TextColumn("enumerating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+    )
+    task = bar.add_task("scan", total=total)
+
+    def update(done: int, _total: int) -> None:
+        bar.update(task, completed=done)
+
+    return bar, update
+
+
+@app.command("analyze")
+def analyze_cmd(
+    file: FileArg,
+    as_json: JsonOpt = False,
+    engine: Annotated[str, typer.Option(help="auto | enumerate | milp")] = "auto",
+    plot: Annotated[Path | None, typer.Option(help="write the utility-space plot (PNG/SVG/PDF)")] = None,
+    parties: Annotated[str | None, typer.Option(help="two parties for the plot: a,b")] = None,
+    frontier_limit: Annotated[int, typer.Option(help="frontier packages to list")] = 1000,
+) -> None:
+    """The agreement zone, Pareto frontier, bargaining solutions, and concessions if needed."""
+    if engine not in ("auto", "enumerate", "milp"):
+        raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate or milp")
+    s = load_scenario(file)
+    bar, update = _progress(s.outcomes)
+    if bar is not None:
+        with bar:
+            result = analyze(s, engine=_engine(engine), frontier_limit=frontier_limit, progress=update)
+    else:
+        result = analyze(s, engine=_engine(engine), frontier_limit=frontier_limit)
+    if plot is not None:
+        from zopa.report.plot import plot_utility_space
+
+        pair = _pair(parties)
+        plot_utility_space(s, result, plot, pair)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    from zopa.report.tables import render_analysis
+
+    con = _console()
+    render_analysis(result, con)
+    if plot is not None:
+        con.print(f"plot written to {plot}")
+
+
+def _engine(name: str) -> Engine:
+    return "enumerate" if name == "enumerate" else "milp" if name == "milp" else "auto"
+
+
+def _pair(parties: str | None) -> tuple[str, str] | None:
+    if parties is None:
+        return None
+    bits = [p.strip() for p in parties.split(",") if p.strip()]
+    if len(bits) != 2:
+        raise AnalysisError(f"--parties takes two party ids as a,b (got `{parties}`)")
+    return bits[0], bits[1]
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    file: FileArg,
+    draft: Annotated[str, typer.Argument(help="a draft id, or a package issue=option,...")],
+    as_json: JsonOpt = False,
+    top: Annotated[int, typer.Option(help="Pareto improvements to list")] = 5,
+) -> None:
+    """Evaluate a draft: utilities, margins, red lines, dominance, distance to Nash and zone."""
+    result = evaluate(load_scenario(file), draft, top=top)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    from zopa.report.tables import render_evaluation
+
+    render_evaluation(result, _console())
+
+
+@app.command("compare")
+def compare_cmd(
+    file: FileArg,
+    draft_a: Annotated[str, typer.Argument(help="the earlier draft (id or package)")],
+    draft_b: Annotated[str, typer.Argument(help="the revision (id or package)")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Does revision B improve draft A, and for whom? Does it move closer to agreement?"""
+    result = compare(load_scenario(file), draft_a, draft_b)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    from zopa.report.tables import render_comparison
+
+    render_comparison(result, _console())

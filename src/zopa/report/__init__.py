@@ -1,0 +1,1 @@
+"""Rendering results: Rich tables for the terminal and matplotlib plots."""
