@@ -27,7 +27,8 @@ def print_json(obj: Any) -> None:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """Rich console; wide when the output is not a terminal (logs, pipes, CI)."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
 @app.command("validate")

@@ -65,10 +65,14 @@ def plot_utility_space(
         ax.plot(f[:, 0], f[:, 1], "-", c="#1b5e20", lw=1.5, label="frontier of the zone (these two)")
     ax.axvline(cs.reservation[ia], c="#c62828", ls="--", lw=1)
     ax.axhline(cs.reservation[ib], c="#c62828", ls="--", lw=1, label="reservation (BATNA)")
-    for name, sol in analysis.solutions.items():
+    # coinciding solutions stay visible: drawn largest first, each smaller on top
+    for k, (name, sol) in enumerate(analysis.solutions.items()):
         if sol is not None:
             m, label = _MARKERS[name]
-            ax.scatter(sol.utilities[a], sol.utilities[b], marker=m, s=160, edgecolor="k", zorder=5, label=label)
+            ax.scatter(
+                sol.utilities[a], sol.utilities[b], marker=m, s=420 - 75 * k,
+                edgecolor="k", zorder=5 + k, label=label,
+            )
     _drafts(ax, scenario, cs, ia, ib)
     ax.set_xlabel(f"utility of {a}")
     ax.set_ylabel(f"utility of {b}")

@@ -39,8 +39,36 @@ def _points_table(title: str, rows: list[tuple[str, Point]], parties: list[str])
     return t
 
 
+_SHORT = {
+    "nash": "Nash",
+    "nash_weighted": "Nash (power)",
+    "kalai_smorodinsky": "Kalai-Smor.",
+    "egalitarian": "egalitarian",
+    "utilitarian": "utilitarian",
+}
+
+
+def _matrix(title: str, columns: list[tuple[str, Point]], parties: list[str]) -> Table:
+    """Issues and parties as rows, one column per package: compact for many issues."""
+    t = Table(title=title, title_justify="left")
+    t.add_column("", style="bold")
+    for name, _ in columns:
+        t.add_column(name, overflow="fold")
+    issues = list(columns[0][1].package) if columns else []
+    for i in issues:
+        t.add_row(i, *(str(pt.package[i]) for _, pt in columns))
+    t.add_section()
+    for p in parties:
+        t.add_row(
+            f"{p} utility (margin)",
+            *(f"{pt.utilities[p]:.3f} ({pt.margins[p]:+.3f})" for _, pt in columns),
+        )
+    return t
+
+
 def render_analysis(a: Analysis, console: Console, *, frontier_rows: int = 10) -> None:
-    parties = list(a.solutions["nash"].utilities) if a.solutions.get("nash") else list(a.parties)
+    nash = a.solutions.get("nash")
+    parties = list(nash.utilities) if nash else list(a.parties)
     z = a.zone
     size = f"{z.size:,}" if z.size is not None else "unknown"
     if not z.exact and z.interval:
@@ -56,13 +84,22 @@ def render_analysis(a: Analysis, console: Console, *, frontier_rows: int = 10) -
     head.append(f", {size} package(s) acceptable to {', '.join(a.parties)}")
     console.print(Panel(head, expand=False))
     if z.exists:
-        rows = [(_NAMES[k], v) for k, v in a.solutions.items() if v is not None]
-        console.print(_points_table("Bargaining solutions: utility (margin over reservation)", rows, parties))
+        cols = [(_SHORT[k], v) for k, v in a.solutions.items() if v is not None]
+        console.print(_matrix("Bargaining solutions", cols, parties))
         f = a.frontier
         if f.size is not None:
             shown = list(f.points[:frontier_rows])
-            more = f" - first {len(shown)} shown, --json for all" if f.size > len(shown) else ""
-            console.print(_points_table(f"Pareto frontier of the zone: {f.size:,} package(s){more}", [(str(k + 1), p) for k, p in enumerate(shown)], parties))
+            t = Table(
+                title=f"Pareto frontier of the zone: {f.size:,} package(s)"
+                + (f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""),
+                title_justify="left",
+            )
+            t.add_column("#")
+            for p in parties:
+                t.add_column(p, justify="right")
+            for k, pt in enumerate(shown):
+                t.add_row(str(k + 1), *(f"{pt.utilities[p]:.3f}" for p in parties))
+            console.print(t)
     if a.concessions is not None:
         _render_concessions(a, console, parties)
     for n in a.notes:
@@ -124,7 +161,7 @@ def render_evaluation(e: DraftEvaluation, console: Console) -> None:
     console.print(Group(*(Text.from_markup(x) for x in lines)))
     if e.improvements:
         parties = list(e.point.utilities)
-        console.print(_points_table("Best Pareto improvements (nobody loses, someone gains)", [(str(k + 1), p) for k, p in enumerate(e.improvements)], parties))
+        console.print(_matrix("Best Pareto improvements (nobody loses, someone gains)", [(f"#{k + 1}", p) for k, p in enumerate(e.improvements)], parties))
 
 
 def render_comparison(c: Comparison, console: Console) -> None:
