@@ -1,0 +1,266 @@
+"""ANAC-style tournaments: strategies x scenarios x repetitions x role permutations.
+
+Every session gets an explicit seed derived from the tournament seed and what the session is
+(:func:`~zopa.negotiate._worker.match_seed`, a NumPy ``SeedSequence``), so the results do not
+depend on where or in which order sessions run: in process, on a local process pool, or on a
+Dask cluster they are equal. Sessions travel in batches to keep per-task overhead low.
+Results are a tidy table (one row per party per session) saved as Parquet and CSV.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import math
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zopa.errors import ProtocolError, ScenarioError
+from zopa.negotiate._worker import Batch, Match, match_seed, run_batch
+from zopa.negotiate.protocols import protocol as make_protocol
+from zopa.negotiate.registry import StrategySpec, parse_strategy
+from zopa.negotiate.session import SessionConfig
+from zopa.negotiate.space import outcome_space
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Ranking",
+    "TournamentConfig",
+    "TournamentResult",
+    "load_tournament",
+    "matches",
+    "run_tournament",
+]
+
+Progress = Callable[[int, int], None]  # (sessions done so far, total)
+_KEYS = {"scenarios", "strategies", "protocol", "deadline", "repetitions", "seed", "seconds",
+         "discount", "call_timeout", "events", "self_play"}
+
+
+@dataclass(frozen=True)
+class TournamentConfig:
+    """What a tournament plays. ``self_play`` lets a strategy meet copies of itself."""
+
+    scenarios: tuple[str, ...]
+    strategies: tuple[StrategySpec, ...]
+    protocol: str = "stacked"
+    session: SessionConfig = field(default_factory=SessionConfig)
+    repetitions: int = 1
+    seed: int = 0
+    self_play: bool = True
+
+    def __post_init__(self) -> None:
+        make_protocol(self.protocol)
+        if not self.scenarios:
+            raise ProtocolError("a tournament needs at least one scenario")
+        if not self.strategies:
+            raise ProtocolError("a tournament needs at least one strategy")
+        if self.repetitions < 1:
+            raise ProtocolError(f"repetitions must be at least 1, not {self.repetitions}")
+
+
+def load_tournament(path: str | Path) -> TournamentConfig:
+    """Read a tournament config (YAML); relative scenario paths resolve against its folder."""
+    from zopa.io import read_document
+
+    doc = read_document(path)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise ScenarioError("a tournament config is a mapping", file=str(path))
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise ScenarioError(f"unknown key `{unknown[0]}`", file=str(path),
+                            hint="valid keys: " + ", ".join(sorted(_KEYS)))
+    base = Path(path).resolve().parent
+    try:
+        scenarios = tuple(str((base / str(s)).resolve()) for s in data.get("scenarios") or ())
+        session = SessionConfig(
+            deadline=int(data.get("deadline", 100)),
+            seconds=None if data.get("seconds") is None else float(data["seconds"]),
+            discount=float(data.get("discount", 1.0)),
+            call_timeout=None if data.get("call_timeout") is None else float(data["call_timeout"]),
+            events=bool(data.get("events", True)),
+        )
+        return TournamentConfig(
+            scenarios=scenarios,
+            strategies=tuple(parse_strategy(s) for s in data.get("strategies") or ()),
+            protocol=str(data.get("protocol", "stacked")),
+            session=session,
+            repetitions=int(data.get("repetitions", 1)),
+            seed=int(data.get("seed", 0)),
+            self_play=bool(data.get("self_play", True)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(str(exc), file=str(path)) from None
+
+
+def matches(config: TournamentConfig) -> list[Match]:
+    """Every session of the tournament, in a fixed order, each with its seed."""
+    out: list[Match] = []
+    k = len(config.strategies)
+    for s, path in enumerate(config.scenarios):
+        from zopa.io import load_scenario
+
+        n = len(outcome_space(load_scenario(path)).parties)
+        if config.protocol == "alternating" and n != 2:
+            raise ProtocolError(f"{path}: alternating offers needs 2 parties, not {n}")
+        for assignment in itertools.product(range(k), repeat=n):
+            if not config.self_play and len(set(assignment)) < min(n, k):
+                continue
+            for rep in range(config.repetitions):
+                seed = match_seed(config.seed, s, assignment, rep)
+                out.append(Match(len(out), s, assignment, rep, seed))
+    return out
+
+
+@dataclass(frozen=True)
+class Ranking:
+    strategy: str
+    mean_utility: float
+    agreement_rate: float
+    sessions: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategy": self.strategy, "mean_utility": self.mean_utility,
+                "agreement_rate": self.agreement_rate, "sessions": self.sessions}
+
+
+@dataclass(frozen=True)
+class TournamentResult:
+    sessions: int
+    agreements: int
+    seconds: float
+    ranking: tuple[Ranking, ...]
+    results: str | None
+    frame: pd.DataFrame = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sessions": self.sessions,
+            "agreements": self.agreements,
+            "seconds": round(self.seconds, 3),
+            "ranking": [r.to_dict() for r in self.ranking],
+            "results": self.results,
+        }
+
+
+def _batches(config: TournamentConfig, todo: Sequence[Match], parts: int) -> list[Batch]:
+    size = max(1, min(500, math.ceil(len(todo) / max(1, parts))))
+    return [
+        Batch(config.scenarios, config.strategies, config.protocol, config.session,
+              tuple(todo[i : i + size]))
+        for i in range(0, len(todo), size)
+    ]
+
+
+def _local(batches: list[Batch], workers: int) -> Iterator[list[dict[str, Any]]]:
+    if workers <= 1:
+        yield from map(run_batch, batches)
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for fut in as_completed([pool.submit(run_batch, b) for b in batches]):
+            yield fut.result()
+
+
+def _dask(batches: list[Batch], address: str) -> Iterator[list[dict[str, Any]]]:
+    """Run on Dask: ``local:N`` starts a LocalCluster of N worker processes, ``inprocess`` one
+    worker thread in this process (for tests); anything else is a scheduler address."""
+    dd: Any = importlib.import_module("distributed")  # untyped; optional at import time
+    cluster: Any = None
+    if address.startswith("local:"):
+        n = int(address.removeprefix("local:") or "1")
+        cluster = dd.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                  dashboard_address=None)
+    elif address == "inprocess":
+        cluster = dd.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None)
+    client: Any = dd.Client(cluster if cluster is not None else address)
+    try:
+        futures = client.map(run_batch, batches, pure=False)
+        for fut in dd.as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_tournament(
+    config: TournamentConfig,
+    *,
+    workers: int = 1,
+    dask: str | None = None,
+    out: str | Path | None = None,
+    progress: Progress | None = None,
+) -> TournamentResult:
+    """Play the tournament; save results to ``out`` (Parquet, CSV, ranking) when given.
+
+    ``dask`` is a scheduler address (``tcp://host:8786``), ``local:N`` for a LocalCluster of N
+    processes, or ``inprocess``; otherwise ``workers`` local processes (1: in this process).
+    """
+    import pandas as pd
+
+    start = time.perf_counter()
+    todo = matches(config)
+    parts = 8 * max(1, workers if dask is None else 4)
+    batches = _batches(config, todo, parts)
+    rows: list[dict[str, Any]] = []
+    done = 0
+    chunks = _dask(batches, dask) if dask is not None else _local(batches, workers)
+    for chunk in chunks:
+        rows.extend(chunk)
+        done = len({r["session"] for r in chunk}) + done
+        if progress is not None:
+            progress(done, len(todo))
+    frame = pd.DataFrame(rows, columns=_COLUMNS)
+    frame = frame.sort_values(["session", "seat"], kind="stable").reset_index(drop=True)
+    result = TournamentResult(
+        sessions=len(todo),
+        agreements=int(frame.drop_duplicates("session")["agreement"].sum()),
+        seconds=time.perf_counter() - start,
+        ranking=_ranking(frame),
+        results=str(out) if out is not None else None,
+        frame=frame,
+    )
+    if out is not None:
+        save(result, Path(out))
+    return result
+
+
+_COLUMNS = ["session", "scenario", "repetition", "seed", "party", "seat", "strategy", "status",
+            "agreement", "round", "utility", "error"]
+
+
+def _ranking(frame: pd.DataFrame) -> tuple[Ranking, ...]:
+    if frame.empty:
+        return ()
+    g = frame.groupby("strategy", sort=True).agg(
+        mean_utility=("utility", "mean"), agreement_rate=("agreement", "mean"),
+        sessions=("session", "nunique"))
+    g = g.sort_values(["mean_utility", "agreement_rate"], ascending=False, kind="stable")
+    return tuple(
+        Ranking(str(name), round(float(r.mean_utility), 6), round(float(r.agreement_rate), 6),
+                int(r.sessions))
+        for name, r in g.iterrows()
+    )
+
+
+def save(result: TournamentResult, out: Path) -> None:
+    """Write results.parquet, results.csv, ranking.csv and ranking.png into ``out``."""
+    import pandas as pd
+
+    out.mkdir(parents=True, exist_ok=True)
+    result.frame.to_parquet(out / "results.parquet", index=False)
+    result.frame.to_csv(out / "results.csv", index=False)
+    pd.DataFrame([r.to_dict() for r in result.ranking]).to_csv(out / "ranking.csv", index=False)
+    from zopa.negotiate.plot import plot_ranking
+
+    plot_ranking(result.ranking, out / "ranking.png")
