@@ -129,3 +129,11 @@ def test_gmcr_errors(tmp_path: Path) -> None:
                              "infeasibles": [], "useManualPreferenceRanking": True}))
     with pytest.raises(ScenarioError, match=r"missing from the ranking"):
         load_conflict(p)
+
+
+def test_public_api_is_documented() -> None:
+    import zopa.conflict
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "conflict.md").read_text("utf-8")
+    missing = [name for name in zopa.conflict.__all__ if f"`{name}`" not in doc]
+    assert missing == []

@@ -140,10 +140,10 @@ def gather(
         out[:] = values_ext[-1]
         return out
     sentinel = values_ext[-1]
+    pay_ext = None if mover_pay is None else np.append(mover_pay, NEG)
     for lo, hi, dst in table.chunks():
         vals = values_ext[dst]
-        if mover_pay is not None:
-            pay_ext = np.append(mover_pay, NEG)
+        if mover_pay is not None and pay_ext is not None:
             ok = pay_ext[dst] > mover_pay[lo:hi, None]
             vals = np.where(ok[:, :, None], vals, sentinel)
         out[lo:hi] = reduce(vals, axis=1)
