@@ -62,7 +62,7 @@ def nash(u: FloatArray, d: FloatArray, order: IntArray, power: FloatArray | None
     logs = _logs(u, d, w)
     if np.isneginf(logs).all():
         return pick([u.sum(axis=1)], order)
-    return pick([np.where(np.isneginf(logs), -1e300, logs), u.sum(axis=1)], order)
+    return pick([np.where(np.isneginf(logs), -1e100, logs), u.sum(axis=1)], order)
 
 
 def ideal_point(u: FloatArray) -> FloatArray:
