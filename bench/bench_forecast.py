@@ -86,40 +86,98 @@ def loop_exchange(v: list[list[float]], s: list[list[float]], c: list[list[float
 # --------------------------------------------------------------------------- EUM loop
 
 
-def loop_eum_probability(x: list[float], c: list[float], s: list[float]) -> list[list[float]]:
-    """P[i][j] of the expected-utility model (denominator over all actors), pair by pair."""
+def loop_eum_probability(x: list[float], c: list[float], s: list[float], d: float = 1.0,
+                         rho: list[float] | None = None,
+                         denominator: str = "pair") -> list[list[float]]:
+    """P[i][j] of the expected-utility model, pair by pair (``rho``: the voters' exponents)."""
     n = len(x)
+    rho = rho or [1.0] * n
+
+    def vote(k: int, i: int, j: int) -> float:
+        return c[k] * s[k] * ((abs(x[k] - x[j]) / d) ** rho[k] - (abs(x[k] - x[i]) / d) ** rho[k])
+
+    every = sum(abs(vote(k, i, j)) for k in range(n) for i in range(n) for j in range(n))
     out = [[0.5] * n for _ in range(n)]
     for i in range(n):
         for j in range(n):
-            top = bottom = 0.0
-            for k in range(n):
-                v = c[k] * s[k] * (abs(x[k] - x[j]) - abs(x[k] - x[i]))
-                top += max(v, 0.0)
-                bottom += abs(v)
+            top = sum(max(vote(k, i, j), 0.0) for k in range(n))
+            bottom = every if denominator == "all-pairs" else sum(abs(vote(k, i, j))
+                                                                  for k in range(n))
             if bottom > 0:
                 out[i][j] = top / bottom
     return out
 
 
 def loop_eum_eu(x: list[float], s: list[float], p: list[list[float]], r: list[float],
-                d: float) -> list[list[float]]:
-    """EU[i][j] with Q = 1, i's exponent r[i], pair by pair."""
+                d: float, by_target: bool = False) -> list[list[float]]:
+    """EU[i][j] with Q = 1 and exponent r[i] (or the target's r[j]), pair by pair."""
     n = len(x)
     eu = [[0.0] * n for _ in range(n)]
     for i in range(n):
         for j in range(n):
             if i == j:
                 continue
+            e = r[j] if by_target else r[i]
             dd = abs(x[i] - x[j]) / d
-            us = 2 - 4 * (0.5 - 0.5 * dd) ** r[i]
-            uf = 2 - 4 * (0.5 + 0.5 * dd) ** r[i]
-            usq = 2 - 4 * 0.5 ** r[i]
+            us = 2 - 4 * (0.5 - 0.5 * dd) ** e
+            uf = 2 - 4 * (0.5 + 0.5 * dd) ** e
+            usq = 2 - 4 * 0.5 ** e
             eu[i][j] = s[j] * (p[i][j] * us + (1 - p[i][j]) * uf) + (1 - s[j]) * us - usq
     return eu
 
 
+def loop_eum_round(x: list[float], c: list[float], s: list[float], d: float,
+                   scholz: bool) -> list[float]:
+    """One round of the expected-utility model with Q = 1, actor by actor: the ``paper``
+    preset, or the ``scholz-code`` one (all-pairs denominator, voters' own exponents, the
+    target's view of each dyad, offers taken by region)."""
+    n = len(x)
+    ones = [1.0] * n
+    mode = "all-pairs" if scholz else "pair"
+    eu1 = loop_eum_eu(x, s, loop_eum_probability(x, c, s, d, ones, mode), ones, d)
+    sec = [sum(eu1[i][j] for i in range(n)) for j in range(n)]
+    lo, hi = min(sec), max(sec)
+    r = ones if hi - lo <= 1e-12 else [
+        (1 - big / 3) / (1 + big / 3) for big in ((2 * v - hi - lo) / (hi - lo) for v in sec)]
+    p = loop_eum_probability(x, c, s, d, r if scholz else ones, mode)
+    own = loop_eum_eu(x, s, p, r, d)
+    seen = loop_eum_eu(x, s, p, r, d, by_target=True) if scholz else own
+    new = list(x)
+    for j in range(n):
+        offers = []  # (region, key, new position)
+        for i in range(n):
+            ui, uj = seen[i][j], own[j][i]
+            if i == j or ui <= 0 or x[i] == x[j]:
+                continue
+            if uj > 0 and ui > uj:
+                offers.append((0, abs(x[i] - x[j]), x[i]))
+            elif uj < 0 and -uj < ui:
+                key = (-uj * x[j] + ui * x[i]) / (-uj + ui) if scholz else -uj / ui * abs(
+                    x[i] - x[j])
+                offers.append((1, key, x[j] + (x[i] - x[j]) * -uj / ui))
+            elif uj <= 0:
+                offers.append((2, abs(x[i] - x[j]), x[i]))
+        offers = [o for o in offers if o[2] != x[j]]
+        if not offers:
+            continue
+        if not scholz:  # the offer that moves j least, the first challenger on ties
+            new[j] = min(offers, key=lambda o: abs(o[2] - x[j]))[2]
+            continue
+        region = min(o[0] for o in offers)
+        key = min(o[1] for o in offers if o[0] == region)
+        tol = 1e-12 * max(1.0, abs(key))
+        new[j] = min(o[2] for o in offers if o[0] == region and o[1] <= key + tol)
+    return new
+
+
 # --------------------------------------------------------------------------- timing
+
+
+def _loop_eum(x: list[float], c: list[float], s: list[float], rounds: int) -> list[float]:
+    d = max(x) - min(x)
+    for _ in range(rounds):
+        x = loop_eum_round(x, c, s, d, scholz=True)
+    return x
 
 
 def _best(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -138,11 +196,8 @@ def _lists(a: object) -> list[list[float]]:
 
 
 def main() -> int:
-    import numpy as np
-
     sys.path.insert(0, str(ROOT / "src"))
-    from zopa.forecast import backtest, exchange, load_forecast
-    from zopa.forecast.eum import PRESETS, _win_probability
+    from zopa.forecast import PRESETS, backtest, exchange, expected_utility, load_forecast
 
     rows = []
     cop = load_forecast(DATA / "decide" / "decide_cop21.csv")
@@ -154,14 +209,14 @@ def main() -> int:
     bdm = load_forecast(DATA / "bdm" / "bdm_example_actors_eu_emissions.csv")
     x, cc, ss = bdm.position[:, 0], bdm.capability[:, 0], bdm.salience[:, 0]
     xl, cl, sl = list(map(float, x)), list(map(float, cc)), list(map(float, ss))
-    t_z = _best(lambda: [_win_probability(x, cc, ss, "all") for _ in range(100)])
-    t_l = _best(lambda: [loop_eum_probability(xl, cl, sl) for _ in range(100)], repeat=1)
-    rows.append(("eum win probabilities, bdm 10 actors, x100", t_z, t_l))
+    scholz = PRESETS["scholz-code"]
+    t_z = _best(lambda: [expected_utility(bdm, options=scholz) for _ in range(10)])
+    t_l = _best(lambda: [_loop_eum(xl, cl, sl, 8) for _ in range(10)], repeat=1)
+    rows.append(("eum scholz-code, bdm 10 actors, 8 rounds, x10", t_z, t_l))
 
     deu = load_forecast(DATA / "deu3" / "deu3_blksv.csv")
     t_bt = _best(lambda: backtest(deu, ["all"]), repeat=1)
     rows.append(("DEU III backtest, 353 issues, all models", t_bt, math.nan))
-    _ = PRESETS, np
 
     print(f"{'case':<46} {'zopa s':>10} {'loop s':>10} {'ratio':>8}")
     for name, tz, tl in rows:

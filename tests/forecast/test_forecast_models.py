@@ -24,7 +24,7 @@ from zopa.forecast import (
     run_models,
     weighted_median,
 )
-from zopa.forecast.eum import _challenge_eu, _win_probability
+from zopa.forecast.eum import _challenge_eu, _round, _win_probability
 from zopa.forecast.exchange import exchange_round
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,23 +67,63 @@ def test_eum_trace_on_bdm(bdm: ForecastInput, preset: str) -> None:
     assert expected_utility(bdm, preset=preset).trace == run.trace  # deterministic
 
 
-def test_eum_published_round_medians_not_reproduced(bdm: ForecastInput) -> None:
-    """Scholz et al. report 8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6; we do not reproduce
-    them (see docs/forecasting.md). Pin what we get so a change is noticed."""
-    published = np.array([8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6])
+PUBLISHED_MEDIANS = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]  # Scholz et al. 2011, rounds 1-8
+
+
+def test_eum_scholz_code_reproduces_published_round_medians(bdm: ForecastInput) -> None:
+    """Rounds 1 and 3-8 within 0.1 of Scholz et al.'s medians; round 2 is a known gap
+    (9.61 against 9.9; see docs/forecasting.md)."""
+    got = expected_utility(bdm, preset="scholz-code").trace["issue"].median[1:]
+    for k, (g, want) in enumerate(zip(got, PUBLISHED_MEDIANS, strict=True), start=1):
+        if k == 2:
+            assert g == pytest.approx(9.611, abs=1e-3)
+        else:
+            assert g == pytest.approx(want, abs=0.1), f"round {k}"
+    # the published values read as truncated to one decimal: all but round 2 agree exactly
+    assert [math.floor(g * 10 + 1e-9) / 10 for g in got] == [8.4, 9.6, *PUBLISHED_MEDIANS[2:]]
+
+
+def test_eum_paper_preset_stays_at_the_median(bdm: ForecastInput) -> None:
+    """The paper's reading moves nobody across the median: the gap to the published medians
+    is pinned so that a change is noticed."""
     got = np.array(expected_utility(bdm, preset="paper").trace["issue"].median[1:])
     assert got.tolist() == [7.0] * 8
-    assert np.abs(got - published).max() == pytest.approx(2.9)
+    assert np.abs(got - PUBLISHED_MEDIANS).max() == pytest.approx(2.9)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_eum_rounds_match_loop_oracle(bdm: ForecastInput, preset: str) -> None:
+    loops = _bench()
+    x, c, s = bdm.position[:, 0], bdm.capability[:, 0], bdm.salience[:, 0]
+    pos = expected_utility(bdm, preset=preset).trace["issue"].positions
+    want = list(map(float, x))
+    for k in range(1, 9):
+        want = loops.loop_eum_round(want, list(c), list(s), 6.0, scholz=preset == "scholz-code")
+        np.testing.assert_allclose([p[k] for p in pos.values()], want, atol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 7), st.sampled_from(list(PRESETS)))
+def test_eum_round_equals_loop(seed: int, n: int, preset: str) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 5, n).astype(float) * 2.5  # ties on purpose
+    c, s = rng.uniform(0.1, 1, n), rng.uniform(0.05, 1, n)
+    d = max(float(np.ptp(x)), 1.0)
+    got = _round(x, c, s, d, PRESETS[preset])
+    want = _bench().loop_eum_round(list(x), list(c), list(s), d, scholz=preset == "scholz-code")
+    np.testing.assert_allclose(got, want, atol=1e-9)
+    assert np.all(got >= x.min() - 1e-9) and np.all(got <= x.max() + 1e-9)
 
 
 def test_eum_pieces_match_loop_oracle(bdm: ForecastInput) -> None:
     loops = _bench()
     x, c, s = bdm.position[:, 0], bdm.capability[:, 0], bdm.salience[:, 0]
-    p = _win_probability(x, c, s, "all")
-    np.testing.assert_allclose(p, loops.loop_eum_probability(list(x), list(c), list(s)))
     r = np.linspace(0.5, 2.0, x.size)
-    eu = _challenge_eu(x, s, p, np.broadcast_to(r[:, None], (x.size, x.size)), 7.0, 6.0,
-                       PRESETS["paper"])
+    for mode in ("pair", "all-pairs"):
+        p = _win_probability(x, c, s, 6.0, r, mode)
+        np.testing.assert_allclose(p, loops.loop_eum_probability(list(x), list(c), list(s), 6.0,
+                                                                 list(r), mode))
+    eu = _challenge_eu(x, s, p, r[:, None], 7.0, 6.0, PRESETS["paper"])
     np.testing.assert_allclose(eu, loops.loop_eum_eu(list(x), list(s), p.tolist(), list(r),
                                                      6.0), atol=1e-12)
 

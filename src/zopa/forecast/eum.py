@@ -3,31 +3,35 @@
 Sources: Bueno de Mesquita, *Political forecasting: an expected utility method* (1994, in
 Bueno de Mesquita & Stokman, eds., *European Community Decision Making*, ch. 4);
 Scholz, Calbert & Smith, "Unravelling Bueno de Mesquita's group decision model",
-*Journal of Theoretical Politics* 23(4), 2011 (and ICAART 2011).
+*Journal of Theoretical Politics* 23(4), 2011 (and ICAART 2011); for the ``scholz-code``
+preset, a public Python port (``BDMScholzModel``) whose comments mark where it follows
+Scholz et al.'s replication code rather than their text.
 
 One round on one issue, with positions ``x``, capabilities ``c``, saliences ``s`` (0-1) and
 the scale's range ``d``:
 
-1. Utilities of ``i`` for a contest with ``j`` (``D = |x_i - x_j| / d``, risk exponent ``r_i``):
+1. Utilities of ``i`` for a contest with ``j`` (``D = |x_i - x_j| / d``, risk exponent ``r``):
    ``Us = 2 - 4(½ - ½D)^r``, ``Uf = 2 - 4(½ + ½D)^r``, ``Usq = 2 - 4(½)^r`` and, with the
    median ``μ``, ``Ub/Uw = 2 - 4(½ ∓ ¼(|x_i - μ| + |x_i - x_j|)/d)^r``.
-2. Probability that ``i`` beats ``j``: the share of capability·salience-weighted votes
-   ``v_k = c_k s_k (|x_k - x_j| - |x_k - x_i|)`` that favour ``i``.
+2. Probability that ``i`` beats ``j``: the votes ``v_k = c_k s_k (δ_kj^ρ - δ_ki^ρ)``
+   (``δ_km = |x_k - x_m| / d``; ``ρ`` is 1 or the voter's exponent) that favour ``i``, over
+   the absolute votes on this pair (``denominator="pair"``) or on all pairs (``"all-pairs"``).
 3. Challenge expected utility
    ``EU_i(j) = s_j (P Us + (1-P) Uf) + (1 - s_j) Us - Q Usq - (1-Q)(T Ub + (1-T) Uw)``.
 4. Risk: security ``S_k = Σ_j EU_j(k)`` (computed with all exponents 1),
    ``R_i = (2 S_i - S_max - S_min)/(S_max - S_min)``, ``r_i = (1 - R_i/3)/(1 + R_i/3)``;
    the expected utilities are then recomputed with these exponents.
 5. Offers: ``i`` challenges ``j`` when ``EU_i(j) > 0``. Seen from ``j`` the dyad falls in a
-   region: conflict (both positive; the one with the smaller EU loses and moves to the
-   other's position), compromise (``EU_j(i) < 0`` and ``|EU_j(i)| < EU_i(j)``: ``j`` moves
-   part of the way), capitulation (``|EU_j(i)| ≥ EU_i(j)``: ``j`` moves to ``x_i``),
-   stalemate (no challenge). Each actor takes the offer that moves it least; all moves are
-   applied at once; then the next round.
+   region: conflict (``EU_i(j) > EU_j(i) > 0``: ``j`` loses and moves to ``x_i``), compromise
+   (``EU_j(i) < 0`` and ``|EU_j(i)| < EU_i(j)``: ``j`` moves the share ``|EU_j(i)| / EU_i(j)``
+   of the way), capitulation (``|EU_j(i)| ≥ EU_i(j)``: ``j`` moves to ``x_i``), stalemate
+   (no challenge). Each actor takes one offer; all moves are applied at once; next round.
 
 Known ambiguities between the paper and the replication code are explicit switches
-(:class:`EumOptions`) with two presets, ``paper`` and ``scholz-code``; see docs/forecasting.md
-for what each switch means and how well each preset reproduces the published example.
+(:class:`EumOptions`) with two presets. ``scholz-code`` reproduces Scholz et al.'s round
+medians of the EU emission example to within 0.1 in rounds 1 and 3-8, not in round 2
+(9.61 against a published 9.9); ``paper`` does not reproduce them. docs/forecasting.md has
+the numbers.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from zopa.errors import AnalysisError
 from zopa.forecast._types import FloatArray, ForecastInput, IssueTrace, ModelRun
@@ -52,29 +57,37 @@ class EumOptions:
     - ``t``: probability that things get better rather than worse otherwise (T; matters only
       when ``q < 1``).
     - ``rounds``: number of rounds.
-    - ``denominator``: the votes counted in the probability of success: ``"all"`` actors, or
-      ``"others"`` (leaving out the challenger's own vote).
-    - ``perspective``: whose risk exponent is used for the target's expected utility when it
-      weighs an offer: ``"own"`` (its own) or ``"challenger"`` (the challenger's estimate).
+    - ``denominator``: the absolute votes that the votes for ``i`` are divided by in the
+      probability of success: those on the pair ``(i, j)`` (``"pair"``, the paper's
+      reading) or those on all pairs of actors (``"all-pairs"``, Scholz et al.'s code).
+    - ``vote_risk``: the exponent in the voters' utilities: ``"none"`` (1, linear) or
+      ``"own"`` (each voter's risk exponent, as Scholz et al.'s code).
+    - ``perspective``: whose risk exponent weighs a dyad when the target ``j`` considers
+      ``i``'s offer: ``"own"`` (``EU_i(j)`` with ``r_i``, ``EU_j(i)`` with ``r_j``) or
+      ``"target"`` (both with ``r_j``: the target's view of the dyad, as Scholz et al.'s code).
     - ``compromise``: how far a compromising actor moves: ``"proportional"`` (the share
       ``|EU_j(i)| / EU_i(j)`` of the distance) or ``"midpoint"`` (half the distance).
     - ``choice``: which of several offers an actor takes: ``"least-move"`` (the one that moves
-      it least, as Scholz et al. state) or ``"strongest"`` (the one with the challenger's
-      highest expected utility, nearest first on ties).
+      it least, as the paper states) or ``"by-region"`` (Scholz et al.'s code: a lost conflict
+      first, the nearest; else a compromise, the one whose EU-weighted position
+      ``(|EU_j(i)| x_j + EU_i(j) x_i) / (|EU_j(i)| + EU_i(j))`` is lowest; else a
+      capitulation, the nearest; ties go to the lower new position).
     """
 
     q: float = 1.0
     t: float = 1.0
     rounds: int = 8
-    denominator: Literal["all", "others"] = "all"
-    perspective: Literal["own", "challenger"] = "own"
+    denominator: Literal["pair", "all-pairs"] = "pair"
+    vote_risk: Literal["none", "own"] = "none"
+    perspective: Literal["own", "target"] = "own"
     compromise: Literal["proportional", "midpoint"] = "proportional"
-    choice: Literal["least-move", "strongest"] = "least-move"
+    choice: Literal["least-move", "by-region"] = "least-move"
 
 
 PRESETS: dict[str, EumOptions] = {
     "paper": EumOptions(),
-    "scholz-code": EumOptions(denominator="others", perspective="challenger"),
+    "scholz-code": EumOptions(denominator="all-pairs", vote_risk="own", perspective="target",
+                              choice="by-region"),
 }
 
 
@@ -144,35 +157,35 @@ def _round(x: FloatArray, c: FloatArray, s: FloatArray, d: float,
            opts: EumOptions) -> FloatArray:
     n = x.size
     mu = float(weighted_median_values(x[:, None], (c * s)[:, None])[0])
-    prob = _win_probability(x, c, s, opts.denominator)
-    eu1 = _challenge_eu(x, s, prob, np.ones((n, n)), mu, d, opts)
-    r = _risk_exponents(eu1)
-    eu = _challenge_eu(x, s, prob, np.broadcast_to(r[:, None], (n, n)), mu, d, opts)
-    if opts.perspective == "own":
-        seen = eu  # seen[j, i]: j's utility of challenging i, with j's own exponent
-    else:
-        seen = _challenge_eu(x, s, prob, np.broadcast_to(r[None, :], (n, n)), mu, d, opts)
-    return _apply_offers(x, eu, seen, opts)
+    ones = np.ones(n)
+    prob = _win_probability(x, c, s, d, ones, opts.denominator)
+    r = _risk_exponents(_challenge_eu(x, s, prob, ones[:, None], mu, d, opts))
+    if opts.vote_risk == "own":
+        prob = _win_probability(x, c, s, d, r, opts.denominator)
+    own = _challenge_eu(x, s, prob, r[:, None], mu, d, opts)  # EU_i(j) with r_i
+    # EU_i(j) as the target j weighs it: with r_i ("own") or with j's own r_j ("target")
+    ui = own if opts.perspective == "own" else _challenge_eu(x, s, prob, r[None, :], mu, d, opts)
+    return _apply_offers(x, ui, own.T, opts)
 
 
-def _win_probability(x: FloatArray, c: FloatArray, s: FloatArray, mode: str) -> FloatArray:
-    """``P[i, j]``: share of the weighted votes k casts for i over j that favour i."""
-    dist = np.abs(x[:, None] - x[None, :])  # dist[k, m] = |x_k - x_m|
-    # v[k, i, j] = c_k s_k (|x_k - x_j| - |x_k - x_i|)
-    v = (c * s)[:, None, None] * (dist[:, None, :] - dist[:, :, None])
-    if mode == "others":
-        n = x.size
-        v = v.copy()
-        v[np.arange(n), np.arange(n), :] = 0.0  # the challenger's own vote left out
+def _win_probability(x: FloatArray, c: FloatArray, s: FloatArray, d: float, rho: FloatArray,
+                     mode: str) -> FloatArray:
+    """``P[i, j]``: the share of the votes that favour i over j (0.5 when nobody votes)."""
+    delta = (np.abs(x[:, None] - x[None, :]) / d) ** rho[:, None]  # δ[k, m] = |x_k - x_m|^ρ_k
+    # v[k, i, j] = c_k s_k (δ[k, j] - δ[k, i])
+    v = (c * s)[:, None, None] * (delta[:, None, :] - delta[:, :, None])
     top = np.clip(v, 0.0, None).sum(axis=0)
     bottom = np.abs(v).sum(axis=0)
+    if mode == "all-pairs":
+        bottom = np.full_like(bottom, bottom.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), 0.5)
 
 
 def _challenge_eu(x: FloatArray, s: FloatArray, prob: FloatArray, r: FloatArray, mu: float,
                   d: float, opts: EumOptions) -> FloatArray:
-    """``EU[i, j]``: i's expected utility of challenging j, with exponent ``r[i, j]``."""
+    """``EU[i, j]``: i's expected utility of challenging j, with exponent ``r`` (broadcast to
+    ``[i, j]``)."""
     dd = np.abs(x[:, None] - x[None, :]) / d
     us = 2 - 4 * (0.5 - 0.5 * dd) ** r
     uf = 2 - 4 * (0.5 + 0.5 * dd) ** r
@@ -183,8 +196,9 @@ def _challenge_eu(x: FloatArray, s: FloatArray, prob: FloatArray, r: FloatArray,
         ub = 2 - 4 * np.clip(0.5 - 0.25 * m, 0, None) ** r
         uw = 2 - 4 * (0.5 + 0.25 * m) ** r
         eu = eu - (1 - opts.q) * (opts.t * ub + (1 - opts.t) * uw)
+    eu = np.array(np.broadcast_to(eu, dd.shape), dtype=np.float64)
     np.fill_diagonal(eu, 0.0)
-    return np.asarray(eu, dtype=np.float64)
+    return eu
 
 
 def _risk_exponents(eu: FloatArray) -> FloatArray:
@@ -197,26 +211,36 @@ def _risk_exponents(eu: FloatArray) -> FloatArray:
     return np.asarray((1 - big_r / 3) / (1 + big_r / 3), dtype=np.float64)
 
 
-def _apply_offers(x: FloatArray, eu: FloatArray, seen: FloatArray,
+def _apply_offers(x: FloatArray, ui: FloatArray, uj: FloatArray,
                   opts: EumOptions) -> FloatArray:
-    """Each target j takes, among the offers that move it, the one that moves it least."""
-    ui = eu  # ui[i, j] = EU_i(j): challenger i's gain; an offer when > 0
-    uj = seen.T  # uj[i, j] = EU_j(i) as j weighs i's offer
-    gap = x[:, None] - x[None, :]  # gap[i, j] = x_i - x_j
-    offer = ui > 0
+    """Each target j takes one of the offers that move it (``ui[i, j] = EU_i(j)``,
+    ``uj[i, j] = EU_j(i)``, both as j weighs i's offer)."""
+    gap = x[:, None] - x[None, :]  # gap[i, j] = x_i - x_j: j's move to i's position
+    offer = (ui > 0) & (gap != 0)
     conflict = offer & (uj > 0) & (ui > uj)
     comp = offer & (uj < 0) & (np.abs(uj) < ui)
     capit = offer & (uj <= 0) & ~comp
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.abs(uj) / np.where(offer, ui, 1.0) if opts.compromise == "proportional" else 0.5
-    move = np.where(conflict | capit, gap, np.where(comp, gap * share, np.nan))
-    move[np.abs(move) <= 0] = np.nan
-    has = ~np.isnan(move).all(axis=0)
+    move = np.where(conflict | capit, gap, np.where(comp, gap * share, 0.0))
+    moves = (conflict | comp | capit) & (move != 0)
     if opts.choice == "least-move":
-        pick = np.argmin(np.where(np.isnan(move), np.inf, np.abs(move)), axis=0)
-    else:  # the strongest offer, whether or not it moves the target
-        strength = np.where(offer, ui - 1e-9 * np.abs(gap), -np.inf)
-        pick = np.argmax(strength, axis=0)
-        has = has & offer.any(axis=0)
+        pick = np.argmin(np.where(moves, np.abs(move), np.inf), axis=0)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weighted = (np.abs(uj) * x[None, :] + ui * x[:, None]) / (np.abs(uj) + ui)
+        key = np.where(conflict, np.abs(gap), np.where(comp, weighted, np.abs(gap)))
+        region = np.where(conflict, 0, np.where(comp, 1, 2))
+        pick = _lowest(np.where(moves, region, 3), key, x[None, :] + move)
+    has = moves.any(axis=0)
     delta = np.where(has, move[pick, np.arange(x.size)], 0.0)
-    return np.asarray(x + np.nan_to_num(delta), dtype=np.float64)
+    return np.asarray(x + delta, dtype=np.float64)
+
+
+def _lowest(region: npt.NDArray[np.int_], key: FloatArray, pos: FloatArray) -> npt.NDArray[np.intp]:
+    """Per column, the row with the lowest (region, key, new position), keys equal within 1e-12."""
+    best_region = region.min(axis=0)
+    in_region = region == best_region
+    k = np.where(in_region, key, np.inf)
+    tied = in_region & (k <= k.min(axis=0) + 1e-12 * np.maximum(1.0, np.abs(k.min(axis=0))))
+    return np.asarray(np.argmin(np.where(tied, pos, np.inf), axis=0), dtype=np.intp)
