@@ -8,8 +8,8 @@ import numpy as np
 
 from zopa.errors import ProtocolError
 from zopa.model.scenario import Scenario
+from zopa.negotiate.protocols import NegotiationProtocol, run
 from zopa.negotiate.protocols import protocol as make_protocol
-from zopa.negotiate.protocols import run
 from zopa.negotiate.registry import StrategySpec, parse_strategy
 from zopa.negotiate.session import Session, SessionConfig, SessionResult, Trace
 from zopa.negotiate.space import outcome_space
@@ -24,7 +24,7 @@ def simulate(
     scenario: Scenario,
     strategies: Mapping[str, str | StrategySpec | Negotiator],
     *,
-    protocol: str = "alternating",
+    protocol: str | NegotiationProtocol = "alternating",
     config: SessionConfig | None = None,
     seed: int = 0,
     trace: bool = True,
@@ -43,7 +43,8 @@ def simulate(
     negotiators = [_negotiator(strategies.get(p, DEFAULT_STRATEGY)) for p in space.parties]
     session = Session(space, config)
     rng = np.random.default_rng(seed)
-    return run(make_protocol(protocol), session, negotiators, rng, Trace() if trace else None)
+    proto = make_protocol(protocol) if isinstance(protocol, str) else protocol
+    return run(proto, session, negotiators, rng, Trace() if trace else None)
 
 
 def _negotiator(s: str | StrategySpec | Negotiator) -> Negotiator:
