@@ -13,7 +13,7 @@ EXAMPLES = ROOT / "examples"
 
 @pytest.fixture
 def shared_data() -> Path:
-    """``../shared/data`` beside the checkout; skips the test where it is absent (a user's clone)."""
+    """``../shared/data`` beside the checkout; skips where it is absent (a user's clone)."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder {SHARED_DATA} is absent (only in the project workspace)")
     return SHARED_DATA

@@ -50,7 +50,9 @@ def brute(s: Scenario) -> Brute:
 
 
 def dominated(u: tuple[float, ...], others: list[tuple[float, ...]]) -> bool:
-    return any(all(a >= b for a, b in zip(o, u)) and any(a > b for a, b in zip(o, u)) for o in others)
+    return any(
+        all(a >= b for a, b in zip(o, u)) and any(a > b for a, b in zip(o, u)) for o in others
+    )
 
 
 def frontier(b: Brute) -> set[tuple[float, ...]]:
@@ -96,7 +98,9 @@ def min_max_drop(b: Brute, s: Scenario) -> float | None:
     gate = [p for p in s.parties if p.gates]
     best = None
     for x in b.feasible:
-        if all(all(holds(r.formula, x) for r in p.preferences.red_lines) for p in gate if p.preferences):
+        if all(
+            all(holds(r.formula, x) for r in p.preferences.red_lines) for p in gate if p.preferences
+        ):
             v = max(d - u for u, d in zip(b.utilities[x], b.reservation))
             best = v if best is None else min(best, v)
     return best
@@ -106,7 +110,9 @@ def min_sum_drop(b: Brute, s: Scenario) -> float | None:
     gate = [p for p in s.parties if p.gates]
     best = None
     for x in b.feasible:
-        if all(all(holds(r.formula, x) for r in p.preferences.red_lines) for p in gate if p.preferences):
+        if all(
+            all(holds(r.formula, x) for r in p.preferences.red_lines) for p in gate if p.preferences
+        ):
             v = sum(max(0.0, d - u) for u, d in zip(b.utilities[x], b.reservation))
             best = v if best is None else min(best, v)
     return best
@@ -117,6 +123,11 @@ def fewest_red_lines(b: Brute, s: Scenario) -> int | None:
     best = None
     for x in b.feasible:
         if all(u >= d for u, d in zip(b.utilities[x], b.reservation)):
-            n = sum(not holds(r.formula, x) for p in gate if p.preferences for r in p.preferences.red_lines)
+            n = sum(
+                not holds(r.formula, x)
+                for p in gate
+                if p.preferences
+                for r in p.preferences.red_lines
+            )
             best = n if best is None else min(best, n)
     return best

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 
 @st.composite
-def scenario_dicts(draw: st.DrawFn, max_issues: int = 4, max_options: int = 4, max_parties: int = 3) -> dict[str, Any]:
+def scenario_dicts(
+    draw: st.DrawFn, max_issues: int = 4, max_options: int = 4, max_parties: int = 3
+) -> dict[str, Any]:
     n_issues = draw(st.integers(1, max_issues))
     issues: list[dict[str, Any]] = []
     domains: list[tuple[str, list[str], bool]] = []
@@ -16,7 +18,9 @@ def scenario_dicts(draw: st.DrawFn, max_issues: int = 4, max_options: int = 4, m
         if draw(st.booleans()) and i % 2 == 1:
             lo = draw(st.integers(0, 5)) * 10
             n = draw(st.integers(2, max_options))
-            issues.append({"id": f"n{i}", "numeric": {"min": lo, "max": lo + 10 * (n - 1), "step": 10}})
+            issues.append(
+                {"id": f"n{i}", "numeric": {"min": lo, "max": lo + 10 * (n - 1), "step": 10}}
+            )
             domains.append((f"n{i}", [str(lo + 10 * k) for k in range(n)], True))
         else:
             n = draw(st.integers(1, max_options))

@@ -61,11 +61,14 @@ def _check_solutions(a, b, parties):
         assert math.isclose(_nash_of(weighted, b, parties, b.power), expect, abs_tol=1e-9)
     egal = a.solutions["egalitarian"]
     gains = tuple(
-        round(v, 9) for v in sorted(egal.utilities[p] - d for p, d in zip(parties, b.reservation, strict=True))
+        round(v, 9)
+        for v in sorted(egal.utilities[p] - d for p, d in zip(parties, b.reservation, strict=True))
     )
     assert gains == oracle.egalitarian_gains(b)
     util = a.solutions["utilitarian"]
-    assert math.isclose(sum(util.utilities[p] for p in parties), oracle.utilitarian_value(b), abs_tol=1e-9)
+    assert math.isclose(
+        sum(util.utilities[p] for p in parties), oracle.utilitarian_value(b), abs_tol=1e-9
+    )
     ks = a.solutions["kalai_smorodinsky"]
     ideal = [max(b.utilities[x][k] for x in b.zone) for k in range(len(parties))]
     ratios = [
@@ -117,7 +120,9 @@ def test_cnf_is_equivalent(data):
     s = build_scenario(data)
     cs = compile_scenario(s)
     idx = cs.decode(np.arange(cs.outcomes))
-    rules = list(s.constraints) + [r for p in s.parties if p.preferences for r in p.preferences.red_lines]
+    rules = list(s.constraints) + [
+        r for p in s.parties if p.preferences for r in p.preferences.red_lines
+    ]
     for r in rules:
         truth = evaluate(r.formula, idx, cs.sizes)
         clauses = cnf(r.formula, cs.sizes)
@@ -138,11 +143,23 @@ def test_small_chunks_give_the_same_scan():
         "title": "t",
         "issues": [{"id": f"i{k}", "options": ["a", "b", "c"]} for k in range(6)],
         "parties": [
-            {"id": "x", "preferences": {"weights": {f"i{k}": k + 1 for k in range(6)},
-             "values": {f"i{k}": {"a": 0, "b": 0.5, "c": 1} for k in range(6)}, "reservation": 0.3,
-             "red_lines": ["i0 != c or i1 != c"]}},
-            {"id": "y", "preferences": {"weights": {f"i{k}": 6 - k for k in range(6)},
-             "values": {f"i{k}": {"a": 1, "b": 0.4, "c": 0} for k in range(6)}, "reservation": 0.3}},
+            {
+                "id": "x",
+                "preferences": {
+                    "weights": {f"i{k}": k + 1 for k in range(6)},
+                    "values": {f"i{k}": {"a": 0, "b": 0.5, "c": 1} for k in range(6)},
+                    "reservation": 0.3,
+                    "red_lines": ["i0 != c or i1 != c"],
+                },
+            },
+            {
+                "id": "y",
+                "preferences": {
+                    "weights": {f"i{k}": 6 - k for k in range(6)},
+                    "values": {f"i{k}": {"a": 1, "b": 0.4, "c": 0} for k in range(6)},
+                    "reservation": 0.3,
+                },
+            },
         ],
         "constraints": ["i2 == a -> i5 != a"],
     }

@@ -38,9 +38,7 @@ def point(cs: CompiledScenario, package: Sequence[int], number: int | None = Non
     return Point(
         package=cs.scenario.package(package),
         utilities={p: float(x) for p, x in zip(cs.party_ids, u, strict=True)},
-        margins={
-            p: float(x - r) for p, x, r in zip(cs.party_ids, u, cs.reservation, strict=True)
-        },
+        margins={p: float(x - r) for p, x, r in zip(cs.party_ids, u, cs.reservation, strict=True)},
         number=cs.encode(package) if number is None else number,
     )
 
@@ -125,7 +123,9 @@ def _concessions(
 
     def shortfalls(pkg: list[int]) -> dict[str, float]:
         u = cs.utility(pkg)[gate]
-        return {p: max(0.0, float(r - x)) for p, r, x in zip(ids, cs.reservation[gate], u, strict=True)}
+        return {
+            p: max(0.0, float(r - x)) for p, r, x in zip(ids, cs.reservation[gate], u, strict=True)
+        }
 
     uniform = min_max = min_sum = red = None
     if (pkg := found["min_max"]) is not None:
@@ -139,7 +139,9 @@ def _concessions(
     if (pkg := found["red_lines"]) is not None:
         broken = cs.broken(pkg)
         relaxed = tuple((cs.party_ids[g], t) for g in gate for t in broken[g])
-        red = Concession("red_lines", point(cs, pkg), dict.fromkeys(ids, 0.0), len(relaxed), relaxed)
+        red = Concession(
+            "red_lines", point(cs, pkg), dict.fromkeys(ids, 0.0), len(relaxed), relaxed
+        )
     return Concessions(uniform, min_sum, min_max, red, engine)
 
 
@@ -177,7 +179,9 @@ def _by_milp(cs: CompiledScenario) -> Analysis:
     )
 
 
-def _estimate_zone(cs: CompiledScenario, exists: bool, samples: int = 200_000) -> tuple[int, tuple[int, int]]:
+def _estimate_zone(
+    cs: CompiledScenario, exists: bool, samples: int = 200_000
+) -> tuple[int, tuple[int, int]]:
     if not exists:
         return 0, (0, 0)
     rng = np.random.default_rng(0)

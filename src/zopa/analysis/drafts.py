@@ -39,7 +39,7 @@ class DraftEvaluation:
     violated: tuple[str, ...]  # scenario constraints the package breaks
     in_zone: bool
     dominated: bool
-    improvements: tuple[Point, ...]  # best Pareto improvements (on their frontier, by total gain)
+    improvements: tuple[Point, ...]  # on their frontier, by product of gains, then total gain
     improvement_count: int | None  # None when not counted (MILP engine)
     zone_distance: int | None  # None when the zone is empty
     nash: Point | None
@@ -90,7 +90,9 @@ def resolve_package(scenario: Scenario, spec: str) -> tuple[str, tuple[int, ...]
             ) from None
         k = _option(iss.option_ids, iss.numbers, val)
         if k is None:
-            raise AnalysisError(f"unknown option `{val}` of `{key}`; options: {', '.join(iss.option_ids)}")
+            raise AnalysisError(
+                f"unknown option `{val}` of `{key}`; options: {', '.join(iss.option_ids)}"
+            )
         chosen[key] = k
     missing = [i.id for i in scenario.issues if i.id not in chosen]
     if missing:
@@ -131,6 +133,7 @@ def _evaluate(cs: CompiledScenario, name: str, pkg: tuple[int, ...], top: int) -
     }
     in_zone = not violated and all(accept[cs.party_ids[g]] for g in gate)
     enumerate_ = cs.outcomes <= ENUMERATION_LIMIT
+    count: int | None
     if enumerate_:
         imps, count, dist = _scan_improvements(cs, pkg, broken_all)
     else:
@@ -192,8 +195,15 @@ def _scan_improvements(
         if zone.any():
             d = int(c.hamming(pkg)[zone].min())
             best_dist = d if best_dist is None else min(best_dist, d)
-    order = np.lexsort((front_i, -(front_u - ux).sum(axis=1)))
-    return [list(map(int, cs.decode(front_i[order])[k])) for k in range(len(order))], count, best_dist
+    gains = front_u - ux
+    order = np.lexsort(
+        (front_i, -np.round(gains.sum(axis=1), 9), -np.round(gains.prod(axis=1), 12))
+    )
+    return (
+        [list(map(int, cs.decode(front_i[order])[k])) for k in range(len(order))],
+        count,
+        best_dist,
+    )
 
 
 def _milp_improvements(
@@ -218,7 +228,9 @@ def _milp_improvements(
         z.add_utility_at_least(int(g), float(cs.reservation[g]) - 2e-9)
     keep = {int(z.offsets[i]) + k: 1.0 for i, k in enumerate(pkg)}
     zout = z.solve(keep, maximize=True)
-    dist = None if zout is None else sum(a != b for a, b in zip(zout[0], pkg, strict=True))
+    dist: int | None = None
+    if zout is not None:
+        dist = sum(a != b for a, b in zip(zout[0], pkg, strict=True))
     _ = broken
     return imps, None, dist
 
@@ -247,13 +259,19 @@ def compare(scenario: Scenario, a: str, b: str) -> Comparison:
     """Compare two drafts (ids or packages): what changed, who gains, closer to a deal?"""
     cs = compile_scenario(scenario)
     (na, pa), (nb, pb) = resolve_package(scenario, a), resolve_package(scenario, b)
-    ea, eb = _evaluate(cs, a if na == "package" else na, pa, 3), _evaluate(cs, b if nb == "package" else nb, pb, 3)
+    ea, eb = (
+        _evaluate(cs, a if na == "package" else na, pa, 3),
+        _evaluate(cs, b if nb == "package" else nb, pb, 3),
+    )
     changed = tuple(
         (iss.id, iss.display(x), iss.display(y))
         for iss, x, y in zip(scenario.issues, pa, pb, strict=True)
         if x != y
     )
-    gains = {p: ea_u for p, ea_u in ((p, eb.point.utilities[p] - ea.point.utilities[p]) for p in cs.party_ids)}
+    gains = {
+        p: ea_u
+        for p, ea_u in ((p, eb.point.utilities[p] - ea.point.utilities[p]) for p in cs.party_ids)
+    }
     return Comparison(ea, eb, changed, gains, _verdict(cs, ea, eb, gains, changed))
 
 
@@ -261,7 +279,12 @@ def _distance_key(e: DraftEvaluation, gating: Sequence[str]) -> tuple[float, ...
     broken = sum(len(e.broken[p]) for p in gating)
     short = sum(max(0.0, -e.point.margins[p]) for p in gating)
     dist = e.zone_distance if e.zone_distance is not None else 0
-    return (0.0 if e.in_zone else 1.0, float(dist), float(broken + len(e.violated)), round(short, 9))
+    return (
+        0.0 if e.in_zone else 1.0,
+        float(dist),
+        float(broken + len(e.violated)),
+        round(short, 9),
+    )
 
 
 def _verdict(

@@ -97,7 +97,8 @@ class Chunk:
         split = self.outer.shape[1]
         ho = (self.outer != np.asarray(package[:split], dtype=np.int64)).sum(axis=1)
         hi = (self.inner != np.asarray(package[split:], dtype=np.int64)).sum(axis=1)
-        return (ho[:, None] + hi[None, :]).reshape(-1)
+        out: IntArray = (ho[:, None] + hi[None, :]).reshape(-1)
+        return out
 
 
 def chunks(
@@ -143,14 +144,20 @@ def scan(cs: CompiledScenario, *, chunk: int = CHUNK, progress: Progress | None 
     feasible_n = zone_n = 0
     for c in chunks(cs, chunk=chunk, progress=progress):
         ug = c.u[:, gate]
-        res_ok = ug >= cs.reservation[gate]
+        res_ok: BoolArray = ug >= cs.reservation[gate]
         zone = c.feasible & (c.red_line_ok & res_ok).all(axis=1)
         feasible_n += int(c.feasible.sum())
         zone_n += int(zone.sum())
         if zone.any():
             front_u, front_i = _merge_front(front_u, front_i, c.u[zone], c.linear[zone], gate)
         _concessions(
-            conc, cs, ug, c.feasible, c.red_line_ok.all(axis=1), res_ok.all(axis=1), c.broken,
+            conc,
+            cs,
+            ug,
+            c.feasible,
+            np.all(c.red_line_ok, axis=1),
+            np.all(res_ok, axis=1),
+            c.broken,
             c.linear,
         )
     order = np.argsort(front_i, kind="stable")
@@ -161,7 +168,8 @@ def _grid(sizes: tuple[int, ...]) -> IntArray:
     n = math.prod(sizes)
     if not sizes:
         return np.zeros((1, 0), dtype=np.int64)
-    return np.stack(np.unravel_index(np.arange(n, dtype=np.int64), sizes), axis=1).astype(np.int64)
+    grid: IntArray = np.stack(np.unravel_index(np.arange(n, dtype=np.int64), sizes), axis=1)
+    return grid.astype(np.int64)
 
 
 def _outer(sizes: tuple[int, ...], j0: int, j1: int) -> IntArray:
@@ -171,7 +179,9 @@ def _outer(sizes: tuple[int, ...], j0: int, j1: int) -> IntArray:
     return np.stack(cols, axis=1).astype(np.int64)
 
 
-def _partial_utilities(cs: CompiledScenario, idx: IntArray, first: int, last: int | None = None) -> FloatArray:
+def _partial_utilities(
+    cs: CompiledScenario, idx: IntArray, first: int, last: int | None = None
+) -> FloatArray:
     last = cs.n_issues if last is None else last
     u = np.zeros((idx.shape[0], cs.n_parties), dtype=np.float64)
     for i in range(first, last):

@@ -52,7 +52,7 @@ def _quiet_stdout() -> Iterator[None]:
 
 def _highs() -> highspy.Highs:
     with _quiet_stdout():
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
     for name, value in (
         ("mip_rel_gap", 0.0),
@@ -133,7 +133,9 @@ class PackageModel:
                     val.append(c)
         return idx, val
 
-    def add_utility_at_least(self, p: int, bound: float, extra: Sequence[tuple[int, float]] = ()) -> None:
+    def add_utility_at_least(
+        self, p: int, bound: float, extra: Sequence[tuple[int, float]] = ()
+    ) -> None:
         """U_p(y) + sum(extra) >= bound."""
         idx, val = self.utility_terms(p)
         for c, v in extra:
@@ -142,20 +144,34 @@ class PackageModel:
         self.add_row(idx, val, bound + _EPS, INF)
 
     # -- solving
-    def solve(self, objective: dict[int, float], *, maximize: bool) -> tuple[list[int], FloatArray] | None:
+    def solve(
+        self, objective: dict[int, float], *, maximize: bool
+    ) -> tuple[list[int], FloatArray] | None:
         """Optimal package (option indices) and column values, or None if infeasible."""
         h = _highs()
         n = len(self.cols_lo)
         cost = np.zeros(n)
         for c, v in objective.items():
             cost[c] += v
-        h.addVars(n, np.asarray(self.cols_lo, dtype=np.float64), np.asarray(self.cols_hi, dtype=np.float64))
+        h.addVars(
+            n,
+            np.asarray(self.cols_lo, dtype=np.float64),
+            np.asarray(self.cols_hi, dtype=np.float64),
+        )
         h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
         ints = np.flatnonzero(self.integer).astype(np.int32)
         h.changeColsIntegrality(len(ints), ints, np.full(len(ints), highspy.HighsVarType.kInteger))
         for r in self.rows:
-            h.addRow(r.lo, r.hi, len(r.idx), np.asarray(r.idx, dtype=np.int32), np.asarray(r.val, dtype=np.float64))
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
+            h.addRow(
+                r.lo,
+                r.hi,
+                len(r.idx),
+                np.asarray(r.idx, dtype=np.int32),
+                np.asarray(r.val, dtype=np.float64),
+            )
+        h.changeObjectiveSense(
+            highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+        )
         with _quiet_stdout():
             h.run()
         status = h.getModelStatus()
@@ -246,7 +262,9 @@ def max_min(
         for sj, p, w in zip(s, gate, sc, strict=True):
             idx, val = m.utility_terms(p)
             # s_j - r + U_p / w >= d_p / w
-            m.add_row([sj, r, *idx], [1.0, -1.0, *[v / w for v in val]], float(cs.reservation[p]) / w, INF)
+            m.add_row(
+                [sj, r, *idx], [1.0, -1.0, *[v / w for v in val]], float(cs.reservation[p]) / w, INF
+            )
         obj = {r: float(k), **{sj: -1.0 for sj in s}}
         out = m.solve(obj, maximize=True)
         if out is None:
@@ -268,7 +286,9 @@ def kalai_smorodinsky(cs: CompiledScenario) -> list[int] | None:
     return max_min(cs, scale)
 
 
-def nash(cs: CompiledScenario, power: list[float] | None = None, *, max_iter: int = 300) -> list[int] | None:
+def nash(
+    cs: CompiledScenario, power: list[float] | None = None, *, max_iter: int = 300
+) -> list[int] | None:
     """Exact (weighted) Nash package over the zone by outer approximation.
 
     Maximise sum_p w_p phi_p with phi_p below tangents of log(U_p - d_p): tangents are added

@@ -28,7 +28,8 @@ def frontier_mask(points: FloatArray) -> BoolArray:
         return np.zeros(0, dtype=bool)
     d = pts.shape[1]
     if d == 1:
-        return pts[:, 0] == pts[:, 0].max()
+        top: BoolArray = pts[:, 0] == pts[:, 0].max()
+        return top
     if d == 2:
         return _frontier_2d(pts)
     return _frontier_nd(pts)
@@ -59,9 +60,9 @@ def dominates_any(front: FloatArray, cand: FloatArray) -> BoolArray:
     step = max(1, 4_000_000 // max(1, front.shape[0] * front.shape[1]))
     for s in range(0, cand.shape[0], step):
         c = cand[s : s + step, None, :]
-        ge = (front[None, :, :] >= c).all(axis=2)
-        gt = (front[None, :, :] > c).any(axis=2)
-        out[s : s + step] = (ge & gt).any(axis=1)
+        ge = np.all(front[None, :, :] >= c, axis=2)
+        gt = np.any(front[None, :, :] > c, axis=2)
+        out[s : s + step] = np.any(ge & gt, axis=1)
     return out
 
 

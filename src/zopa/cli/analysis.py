@@ -63,8 +63,12 @@ def _progress(total: int) -> tuple[Progress | None, Any]:
     if total < 2_000_000 or not sys.stderr.isatty():
         return None, None
     bar = Progress(
-        TextColumn("enumerating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+        TextColumn("enumerating"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
     )
     task = bar.add_task("scan", total=total)
 
@@ -79,7 +83,9 @@ def analyze_cmd(
     file: FileArg,
     as_json: JsonOpt = False,
     engine: Annotated[str, typer.Option(help="auto | enumerate | milp")] = "auto",
-    plot: Annotated[Path | None, typer.Option(help="write the utility-space plot (PNG/SVG/PDF)")] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="write the utility-space plot (PNG/SVG/PDF)")
+    ] = None,
     parties: Annotated[str | None, typer.Option(help="two parties for the plot: a,b")] = None,
     frontier_limit: Annotated[int, typer.Option(help="frontier packages to list")] = 1000,
 ) -> None:
@@ -90,7 +96,9 @@ def analyze_cmd(
     bar, update = _progress(s.outcomes)
     if bar is not None:
         with bar:
-            result = analyze(s, engine=_engine(engine), frontier_limit=frontier_limit, progress=update)
+            result = analyze(
+                s, engine=_engine(engine), frontier_limit=frontier_limit, progress=update
+            )
     else:
         result = analyze(s, engine=_engine(engine), frontier_limit=frontier_limit)
     if plot is not None:

@@ -51,11 +51,11 @@ class Document:
                 return None, None
             p = p[:-1]
 
-    def problem(self, path: Path_, message: str, hint: str = "", column: int | None = None) -> Problem:
+    def problem(
+        self, path: Path_, message: str, hint: str = "", column: int | None = None
+    ) -> Problem:
         line, col = self.locate(path)
-        return Problem(
-            message, where=format_path(path), hint=hint, line=line, column=column or col
-        )
+        return Problem(message, where=format_path(path), hint=hint, line=line, column=column or col)
 
 
 def read_document(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
@@ -105,7 +105,10 @@ def _load_json(text: str, name: str) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates(name))
     except json.JSONDecodeError as exc:
         raise ScenarioError(
-            f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno,
+            f"invalid JSON: {exc.msg}",
+            file=name,
+            line=exc.lineno,
+            column=exc.colno,
             hint="check brackets, commas and quotes near this place",
         ) from None
     except RecursionError:

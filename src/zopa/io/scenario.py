@@ -16,7 +16,9 @@ def load_scenario(path: str | Path) -> Scenario:
     return _from_document(read_document(path))
 
 
-def parse_scenario(raw: bytes | str, name: str = "<upload>", *, json_only: bool = False) -> Scenario:
+def parse_scenario(
+    raw: bytes | str, name: str = "<upload>", *, json_only: bool = False
+) -> Scenario:
     """Validate a scenario given as bytes or text (an upload, a test)."""
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     return _from_document(parse_document(data, name, json_only=json_only))

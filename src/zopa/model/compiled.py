@@ -83,7 +83,8 @@ class CompiledScenario:
         return quantise(u)
 
     def utility(self, package: Sequence[int]) -> FloatArray:
-        return self.utilities(np.asarray([package], dtype=np.int64))[0]
+        out: FloatArray = self.utilities(np.asarray([package], dtype=np.int64))[0]
+        return out
 
     def feasible(self, idx: IntArray) -> BoolArray:
         """Packages that satisfy every scenario constraint."""
@@ -108,9 +109,7 @@ class CompiledScenario:
         ]
 
     def violated_constraints(self, package: Sequence[int]) -> list[str]:
-        return [
-            r.text for r in self.scenario.constraints if not holds(r.formula, package)
-        ]
+        return [r.text for r in self.scenario.constraints if not holds(r.formula, package)]
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:

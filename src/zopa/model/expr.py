@@ -122,9 +122,6 @@ class Implies:
     right: Expr
 
 
-Expr: TypeAlias = Cmp | Const | Not | And | Or | Implies
-
-
 class _Build(Transformer[Token, Expr]):
     def value(self, items: list[Token]) -> Token:
         return items[0]
@@ -213,7 +210,13 @@ class Atom:
     allowed: frozenset[int]
 
 
-Formula: TypeAlias = Atom | Const | Not | And | Or | Implies
+Expr: TypeAlias = Cmp | Atom | Const | Not | And | Or | Implies
+"""A syntax tree; after :func:`resolve` it holds :class:`Atom` s instead of :class:`Cmp` s."""
+Formula: TypeAlias = Expr
+
+
+def _unresolved(f: Cmp) -> TypeError:
+    return TypeError(f"resolve the expression first (comparison on `{f.issue}`)")
 
 
 def resolve(expr: Expr, issues: Sequence[IssueDomain]) -> Formula:
@@ -229,7 +232,7 @@ def resolve(expr: Expr, issues: Sequence[IssueDomain]) -> Formula:
 def _resolve(expr: Expr, issues: Sequence[IssueDomain], index: Mapping[str, int]) -> Formula:
     if isinstance(expr, Cmp):
         return _resolve_cmp(expr, issues, index)
-    if isinstance(expr, Const):
+    if isinstance(expr, Atom | Const):
         return expr
     if isinstance(expr, Not):
         return Not(_resolve(expr.arg, issues, index))
@@ -258,17 +261,21 @@ def _resolve_cmp(c: Cmp, issues: Sequence[IssueDomain], index: Mapping[str, int]
                 hint="use == / != / in {...} on this issue",
             )
         bound = _number(c.values[0], c)
-        cmp = {
-            "<": lambda x: x < bound,
-            "<=": lambda x: x <= bound,
-            ">": lambda x: x > bound,
-            ">=": lambda x: x >= bound,
-        }[c.op]
-        return Atom(k, frozenset(j for j, x in enumerate(dom.numbers) if cmp(x)))
+        return Atom(k, frozenset(j for j, x in enumerate(dom.numbers) if _order(c.op, x, bound)))
     chosen = frozenset(_option_index(v, dom, c) for v in c.values)
     if c.op in ("==", "in"):
         return Atom(k, chosen)
     return Atom(k, frozenset(range(n)) - chosen)
+
+
+def _order(op: str, x: float, bound: float) -> bool:
+    if op == "<":
+        return x < bound
+    if op == "<=":
+        return x <= bound
+    if op == ">":
+        return x > bound
+    return x >= bound
 
 
 def _number(text: str, c: Cmp) -> float:
@@ -315,6 +322,8 @@ def atoms(f: Formula) -> Iterator[Atom]:
     """Every atom in a resolved formula."""
     if isinstance(f, Atom):
         yield f
+    elif isinstance(f, Cmp):
+        raise _unresolved(f)
     elif isinstance(f, Not):
         yield from atoms(f.arg)
     elif isinstance(f, And | Or):
@@ -339,7 +348,10 @@ def evaluate(f: Formula, idx: NDArray[np.integer], sizes: Sequence[int]) -> NDAr
     if isinstance(f, Atom):
         table = np.zeros(sizes[f.issue], dtype=bool)
         table[list(f.allowed)] = True
-        return table[idx[:, f.issue]]
+        out: NDArray[np.bool_] = table[idx[:, f.issue]]
+        return out
+    if isinstance(f, Cmp):
+        raise _unresolved(f)
     if isinstance(f, Const):
         return np.full(m, f.value, dtype=bool)
     if isinstance(f, Not):
@@ -361,6 +373,8 @@ def holds(f: Formula, package: Sequence[int]) -> bool:
     """Truth of ``f`` for one package given as option indices."""
     if isinstance(f, Atom):
         return package[f.issue] in f.allowed
+    if isinstance(f, Cmp):
+        raise _unresolved(f)
     if isinstance(f, Const):
         return f.value
     if isinstance(f, Not):
@@ -396,6 +410,8 @@ def _nnf(f: Formula, neg: bool, sizes: Sequence[int]) -> Formula:
     """Negation normal form with negations absorbed into atoms (complement sets)."""
     if isinstance(f, Atom):
         return Atom(f.issue, frozenset(range(sizes[f.issue])) - f.allowed) if neg else f
+    if isinstance(f, Cmp):
+        raise _unresolved(f)
     if isinstance(f, Const):
         return Const(f.value != neg)
     if isinstance(f, Not):
@@ -412,6 +428,8 @@ def _cnf(f: Formula, sizes: Sequence[int]) -> list[dict[int, frozenset[int]]]:
         return [{f.issue: f.allowed}]
     if isinstance(f, Const):
         return [] if f.value else [{}]
+    if isinstance(f, Cmp | Not | Implies):  # not left after _nnf
+        raise TypeError("cnf expects a formula in negation normal form")
     if isinstance(f, And):
         out: list[dict[int, frozenset[int]]] = []
         for a in f.args:
@@ -419,7 +437,6 @@ def _cnf(f: Formula, sizes: Sequence[int]) -> list[dict[int, frozenset[int]]]:
             if len(out) > MAX_CLAUSES:
                 raise ExprError(f"the expression expands to more than {MAX_CLAUSES} clauses")
         return _simplify(out, sizes)
-    assert isinstance(f, Or)
     acc: list[dict[int, frozenset[int]]] = [{}]
     for a in f.args:
         part = _cnf(a, sizes)
@@ -432,7 +449,9 @@ def _cnf(f: Formula, sizes: Sequence[int]) -> list[dict[int, frozenset[int]]]:
     return acc
 
 
-def _merge(x: Mapping[int, frozenset[int]], y: Mapping[int, frozenset[int]]) -> dict[int, frozenset[int]]:
+def _merge(
+    x: Mapping[int, frozenset[int]], y: Mapping[int, frozenset[int]]
+) -> dict[int, frozenset[int]]:
     out = dict(x)
     for k, s in y.items():
         out[k] = out.get(k, frozenset()) | s

@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import pydantic
 
-from zopa.errors import ConstraintSyntaxError, Problem, ScenarioError
+from zopa.errors import Problem, ScenarioError
 from zopa.model.expr import ExprError, Formula, IssueDomain, parse, resolve
 from zopa.model.spec import IssueSpec, OptionSpec, PartySpec, ScenarioSpec
 
@@ -238,7 +238,9 @@ class _Problems:
         self.items: list[Problem] = []
         self.locate = locate
 
-    def add(self, path: tuple[str | int, ...], message: str, hint: str = "", col: int | None = None) -> None:
+    def add(
+        self, path: tuple[str | int, ...], message: str, hint: str = "", col: int | None = None
+    ) -> None:
         line, c = self.locate(path)
         self.items.append(
             Problem(message, where=_fmt(path), hint=hint, line=line, column=col if col else c)
@@ -259,12 +261,16 @@ def _no_location(_: tuple[str | int, ...]) -> tuple[int | None, int | None]:
 _HINTS = {
     "extra_forbidden": "remove it or check its spelling (see `zopa schema` for every key)",
     "missing": "add this key (see docs/scenario-format.md)",
-    "string_pattern_mismatch": "ids use letters, digits, _ and inner -, and start with a letter or _",
+    "string_pattern_mismatch": (
+        "ids use letters, digits, _ and inner -, and start with a letter or _"
+    ),
     "greater_than": "use a positive number",
 }
 
 
-def build_scenario(data: Any, *, file: str | None = None, locate: Locator | None = None) -> Scenario:
+def build_scenario(
+    data: Any, *, file: str | None = None, locate: Locator | None = None
+) -> Scenario:
     """Validate raw data and build a :class:`Scenario`; raises :class:`ScenarioError`."""
     probs = _Problems(locate or _no_location)
     if not isinstance(data, Mapping):
@@ -284,7 +290,8 @@ def build_scenario(data: Any, *, file: str | None = None, locate: Locator | None
                 msg = f"unknown key `{path[-1]}`"
             elif err["type"] == "missing":
                 msg = f"missing required key `{path[-1]}`"
-            probs.add(path, msg, _HINTS.get(err["type"], ""))
+            msg, _, hint = msg.partition("||")
+            probs.add(path, msg, hint or _HINTS.get(err["type"], ""))
         raise ScenarioError(_dedupe(probs.items), file=file) from None
     scenario = _Builder(spec, probs).build(file)
     if probs.items:
@@ -342,7 +349,9 @@ class _Builder:
         )
         parties = tuple(self._party(k, ps, issues, domains) for k, ps in enumerate(s.parties))
         if not any(p.gates for p in parties):
-            self.p.add(("parties",), "no party has role `party`", "at least one party must gate agreement")
+            self.p.add(
+                ("parties",), "no party has role `party`", "at least one party must gate agreement"
+            )
         drafts = self._drafts(issues, parties)
         events = self._events(issues, parties)
         if self.p.items:
@@ -350,8 +359,15 @@ class _Builder:
         return Scenario(
             title=s.title,
             description=s.description,
-            sources=tuple(x if isinstance(x, str) else ", ".join(f"{k}: {v}" for k, v in x.items()) for x in s.sources),
-            assumptions=(s.assumptions,) if isinstance(s.assumptions, str) and s.assumptions else tuple(s.assumptions) if isinstance(s.assumptions, list) else (),
+            sources=tuple(
+                x if isinstance(x, str) else ", ".join(f"{k}: {v}" for k, v in x.items())
+                for x in s.sources
+            ),
+            assumptions=(s.assumptions,)
+            if isinstance(s.assumptions, str) and s.assumptions
+            else tuple(s.assumptions)
+            if isinstance(s.assumptions, list)
+            else (),
             issues=issues,
             parties=parties,
             constraints=constraints,
@@ -364,7 +380,11 @@ class _Builder:
         seen: dict[str, int] = {}
         for k, x in enumerate(ids):
             if x in seen:
-                self.p.add((*path, k, "id"), f"duplicate {what} id `{x}` (first at {path[0]}[{seen[x]}])", f"give each {what} a unique id")
+                self.p.add(
+                    (*path, k, "id"),
+                    f"duplicate {what} id `{x}` (first at {path[0]}[{seen[x]}])",
+                    f"give each {what} a unique id",
+                )
             else:
                 seen[x] = k
 
@@ -378,18 +398,30 @@ class _Builder:
             n = spec.numeric
             count = (n.max - n.min) / n.step
             if count + 1 > MAX_NUMERIC_OPTIONS:
-                self.p.add(("issues", k, "numeric"), f"the range has {int(count) + 1:,} grid points, over {MAX_NUMERIC_OPTIONS:,}", "use a larger step")
+                self.p.add(
+                    ("issues", k, "numeric"),
+                    f"the range has {int(count) + 1:,} grid points, over {MAX_NUMERIC_OPTIONS:,}",
+                    "use a larger step",
+                )
                 return Issue(spec.id, label, (), spec.description or "", n.unit, True, True)
             steps = round(count)
             if abs(count - steps) > 1e-9 * max(1.0, count):
                 self.p.add(
                     ("issues", k, "numeric"),
                     f"max - min ({n.max - n.min:g}) is not a multiple of step ({n.step:g})",
-                    f"use max: {n.min + math.floor(count) * n.step:g} or {n.min + math.ceil(count) * n.step:g}",
+                    f"use max: {n.min + math.floor(count) * n.step:g} "
+                    f"or {n.min + math.ceil(count) * n.step:g}",
                 )
             grid = [n.min + j * n.step for j in range(steps + 1)]
             grid = [round(x, 12) for x in grid]
-            opts = tuple(Option(format_number(x), f"{format_number(x)}{' ' + n.unit if n.unit else ''}", float(x)) for x in grid)
+            opts = tuple(
+                Option(
+                    format_number(x),
+                    f"{format_number(x)}{' ' + n.unit if n.unit else ''}",
+                    float(x),
+                )
+                for x in grid
+            )
             return Issue(spec.id, label, opts, spec.description or "", n.unit, True, True)
         raw = [o if isinstance(o, OptionSpec) else OptionSpec(id=o) for o in spec.options or []]
         self._unique([o.id for o in raw], ("issues", k, "options"), "option")
@@ -397,7 +429,9 @@ class _Builder:
         return Issue(spec.id, label, opts, spec.description or "", None, False, bool(spec.ordered))
 
     # -- expressions
-    def _rule(self, text: str, domains: Sequence[IssueDomain], path: tuple[str | int, ...]) -> Rule | None:
+    def _rule(
+        self, text: str, domains: Sequence[IssueDomain], path: tuple[str | int, ...]
+    ) -> Rule | None:
         try:
             return Rule(text, resolve(parse(text), domains))
         except ExprError as exc:
@@ -412,17 +446,29 @@ class _Builder:
             return None
 
     # -- parties
-    def _party(self, k: int, ps: PartySpec, issues: tuple[Issue, ...], domains: Sequence[IssueDomain]) -> Party:
+    def _party(
+        self, k: int, ps: PartySpec, issues: tuple[Issue, ...], domains: Sequence[IssueDomain]
+    ) -> Party:
         path: tuple[str | int, ...] = ("parties", k)
         prefs = None
         if ps.preferences is None:
             if ps.role == "party":
-                self.p.add((*path, "preferences"), f"missing required key `preferences` for party `{ps.id}`", "a party with role `party` needs weights, values and a reservation")
+                self.p.add(
+                    (*path, "preferences"),
+                    f"missing required key `preferences` for party `{ps.id}`",
+                    "a party with role `party` needs weights, values and a reservation",
+                )
         else:
             prefs = self._preferences(ps, path, issues, domains)
         return Party(ps.id, ps.label or ps.id, ps.role, float(ps.power), prefs)
 
-    def _preferences(self, ps: PartySpec, path: tuple[str | int, ...], issues: tuple[Issue, ...], domains: Sequence[IssueDomain]) -> Preferences:
+    def _preferences(
+        self,
+        ps: PartySpec,
+        path: tuple[str | int, ...],
+        issues: tuple[Issue, ...],
+        domains: Sequence[IssueDomain],
+    ) -> Preferences:
         pr = ps.preferences
         assert pr is not None
         pp = (*path, "preferences")
@@ -430,64 +476,119 @@ class _Builder:
         weights: dict[str, float] = {}
         for iid, w in pr.weights.items():
             if iid not in ids:
-                self.p.add((*pp, "weights", iid), f"weight for unknown issue `{iid}`", "known issues: " + ", ".join(ids))
+                self.p.add(
+                    (*pp, "weights", iid),
+                    f"weight for unknown issue `{iid}`",
+                    "known issues: " + ", ".join(ids),
+                )
             elif not math.isfinite(w) or w < 0:
-                self.p.add((*pp, "weights", iid), f"weight {w} is negative or not finite", "weights are saliences >= 0")
+                self.p.add(
+                    (*pp, "weights", iid),
+                    f"weight {w} is negative or not finite",
+                    "weights are saliences >= 0",
+                )
             else:
                 weights[iid] = float(w)
         total = sum(weights.values())
         if pr.weights and total <= 0 and len(weights) == len(pr.weights):
-            self.p.add((*pp, "weights"), "all weights are zero", "give at least one issue a positive weight")
+            self.p.add(
+                (*pp, "weights"),
+                "all weights are zero",
+                "give at least one issue a positive weight",
+            )
         if not pr.weights:
-            self.p.add((*pp, "weights"), "no weights given", "give each issue this party cares about a weight")
+            self.p.add(
+                (*pp, "weights"),
+                "no weights given",
+                "give each issue this party cares about a weight",
+            )
         norm = {i: (weights.get(i, 0.0) / total if total > 0 else 0.0) for i in ids}
         values: dict[str, tuple[float, ...]] = {}
         for iid in pr.values:
             if iid not in ids:
-                self.p.add((*pp, "values", iid), f"values for unknown issue `{iid}`", "known issues: " + ", ".join(ids))
+                self.p.add(
+                    (*pp, "values", iid),
+                    f"values for unknown issue `{iid}`",
+                    "known issues: " + ", ".join(ids),
+                )
         for iss in issues:
-            values[iss.id] = self._values(iss, pr.values.get(iss.id), norm[iss.id] > 0, (*pp, "values", iss.id))
+            values[iss.id] = self._values(
+                iss, pr.values.get(iss.id), norm[iss.id] > 0, (*pp, "values", iss.id)
+            )
         res = pr.reservation
         if not (math.isfinite(res) and 0.0 <= res <= 1.0):
-            self.p.add((*pp, "reservation"), f"reservation {res} is outside [0, 1]", "the reservation is a utility: 0 = walk away from anything, 1 = accept only the best")
+            self.p.add(
+                (*pp, "reservation"),
+                f"reservation {res} is outside [0, 1]",
+                "the reservation is a utility: 0 = accept anything, 1 = accept only the best",
+            )
         red = tuple(
-            r for j, text in enumerate(pr.red_lines)
+            r
+            for j, text in enumerate(pr.red_lines)
             if (r := self._rule(text, domains, (*pp, "red_lines", j))) is not None
         )
         return Preferences(FrozenMap(norm), FrozenMap(values), float(res), red)
 
-    def _values(self, iss: Issue, given: Mapping[Any, float] | None, needed: bool, path: tuple[str | int, ...]) -> tuple[float, ...]:
+    def _values(
+        self,
+        iss: Issue,
+        given: Mapping[Any, float] | None,
+        needed: bool,
+        path: tuple[str | int, ...],
+    ) -> tuple[float, ...]:
         n = len(iss.options)
         if given is None:
             if needed:
-                self.p.add(path, f"missing values for issue `{iss.id}`, which has a positive weight", f"give a value in [0, 1] for each option of `{iss.id}`")
+                self.p.add(
+                    path,
+                    f"missing values for issue `{iss.id}`, which has a positive weight",
+                    f"give a value in [0, 1] for each option of `{iss.id}`",
+                )
             return (0.0,) * n
         ok = True
         for key, v in given.items():
             if not (isinstance(v, int | float) and math.isfinite(v) and 0.0 <= v <= 1.0):
-                self.p.add((*path, str(key)), f"value {v} is outside [0, 1]", "values are utilities between 0 (worst) and 1 (best)")
+                self.p.add(
+                    (*path, str(key)),
+                    f"value {v} is outside [0, 1]",
+                    "values are utilities between 0 (worst) and 1 (best)",
+                )
                 ok = False
         if iss.numeric:
             return self._curve(iss, given, path) if ok else (0.0,) * n
         out = []
         for key in given:
             if str(key) not in iss.option_ids:
-                self.p.add((*path, str(key)), f"value for unknown option `{key}` of issue `{iss.id}`", "options: " + ", ".join(iss.option_ids))
+                self.p.add(
+                    (*path, str(key)),
+                    f"value for unknown option `{key}` of issue `{iss.id}`",
+                    "options: " + ", ".join(iss.option_ids),
+                )
                 ok = False
         missing = [o for o in iss.option_ids if o not in {str(k) for k in given}]
         if missing and needed:
-            self.p.add(path, "missing values for option(s) " + ", ".join(f"`{m}`" for m in missing), "give every option of a weighted issue a value")
+            self.p.add(
+                path,
+                "missing values for option(s) " + ", ".join(f"`{m}`" for m in missing),
+                "give every option of a weighted issue a value",
+            )
         lookup = {str(k): float(v) for k, v in given.items()}
         out = [lookup.get(o, 0.0) for o in iss.option_ids]
         return tuple(out) if ok else (0.0,) * n
 
-    def _curve(self, iss: Issue, given: Mapping[Any, float], path: tuple[str | int, ...]) -> tuple[float, ...]:
+    def _curve(
+        self, iss: Issue, given: Mapping[Any, float], path: tuple[str | int, ...]
+    ) -> tuple[float, ...]:
         pts: list[tuple[float, float]] = []
         for key, v in given.items():
             try:
                 x = float(key)
             except (TypeError, ValueError):
-                self.p.add((*path, str(key)), f"`{key}` is not a number on numeric issue `{iss.id}`", "key the values by numbers, e.g. 400000: 0")
+                self.p.add(
+                    (*path, str(key)),
+                    f"`{key}` is not a number on numeric issue `{iss.id}`",
+                    "key the values by numbers, e.g. 400000: 0",
+                )
                 return (0.0,) * len(iss.options)
             pts.append((x, float(v)))
         pts.sort()
@@ -511,22 +612,46 @@ class _Builder:
             package: dict[str, str] = {}
             for iss in issues:
                 if iss.id not in d.package:
-                    self.p.add((*path, "package"), f"draft `{d.id}` has no option for issue `{iss.id}`", "a draft names one option for every issue")
+                    self.p.add(
+                        (*path, "package"),
+                        f"draft `{d.id}` has no option for issue `{iss.id}`",
+                        "a draft names one option for every issue",
+                    )
                     continue
                 v = d.package[iss.id]
                 opt = _match_option(iss, v)
                 if opt is None:
-                    self.p.add((*path, "package", iss.id), f"unknown option `{v}` of issue `{iss.id}`", "options: " + ", ".join(iss.option_ids[:20]))
+                    self.p.add(
+                        (*path, "package", iss.id),
+                        f"unknown option `{v}` of issue `{iss.id}`",
+                        "options: " + ", ".join(iss.option_ids[:20]),
+                    )
                 else:
                     package[iss.id] = opt
             for key in d.package:
                 if key not in {i.id for i in issues}:
-                    self.p.add((*path, "package", key), f"unknown issue `{key}` in draft `{d.id}`", "known issues: " + ", ".join(i.id for i in issues))
+                    self.p.add(
+                        (*path, "package", key),
+                        f"unknown issue `{key}` in draft `{d.id}`",
+                        "known issues: " + ", ".join(i.id for i in issues),
+                    )
             if d.revises is not None and d.revises not in ids:
-                self.p.add((*path, "revises"), f"draft `{d.id}` revises unknown draft `{d.revises}`", "known drafts: " + ", ".join(sorted(ids)))
+                self.p.add(
+                    (*path, "revises"),
+                    f"draft `{d.id}` revises unknown draft `{d.revises}`",
+                    "known drafts: " + ", ".join(sorted(ids)),
+                )
             if d.author is not None and d.author not in party_ids:
-                self.p.add((*path, "author"), f"unknown author `{d.author}`", "the author must be a party id: " + ", ".join(sorted(party_ids)))
-            out.append(Draft(d.id, d.label or d.id, FrozenMap(package), d.author, d.revises, d.date, d.note))
+                self.p.add(
+                    (*path, "author"),
+                    f"unknown author `{d.author}`",
+                    "the author must be a party id: " + ", ".join(sorted(party_ids)),
+                )
+            out.append(
+                Draft(
+                    d.id, d.label or d.id, FrozenMap(package), d.author, d.revises, d.date, d.note
+                )
+            )
         self._cycles()
         return tuple(out)
 
@@ -538,9 +663,13 @@ class _Builder:
             cur = parent.get(d.id)
             while cur is not None and cur in parent:
                 if cur in seen:
-                    cycle = seen[seen.index(cur):] + [cur]
+                    cycle = [*seen[seen.index(cur) :], cur]
                     if not reported & set(cycle):
-                        self.p.add(("drafts", k, "revises"), "`revises` forms a cycle: " + " -> ".join(cycle), "a draft can only revise an earlier draft")
+                        self.p.add(
+                            ("drafts", k, "revises"),
+                            "`revises` forms a cycle: " + " -> ".join(cycle),
+                            "a draft can only revise an earlier draft",
+                        )
                         reported |= set(cycle)
                     break
                 seen.append(cur)
@@ -553,10 +682,18 @@ class _Builder:
         iids = {i.id for i in issues}
         for k, e in enumerate(self.spec.events):
             if e.party not in pids:
-                self.p.add(("events", k, "party"), f"unknown party `{e.party}`", "known parties: " + ", ".join(sorted(pids)))
+                self.p.add(
+                    ("events", k, "party"),
+                    f"unknown party `{e.party}`",
+                    "known parties: " + ", ".join(sorted(pids)),
+                )
             for iid in e.weights:
                 if iid not in iids:
-                    self.p.add(("events", k, "weights", iid), f"unknown issue `{iid}`", "known issues: " + ", ".join(sorted(iids)))
+                    self.p.add(
+                        ("events", k, "weights", iid),
+                        f"unknown issue `{iid}`",
+                        "known issues: " + ", ".join(sorted(iids)),
+                    )
             out.append(Event(e.at, e.party, e.reservation, FrozenMap(e.weights), e.note or ""))
         return tuple(out)
 

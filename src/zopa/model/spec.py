@@ -49,7 +49,7 @@ class _Spec(BaseModel):
 
 def _check_id(v: str) -> str:
     if v in _RESERVED:
-        raise ValueError(f"`{v}` is a keyword of the constraint language; choose another id")
+        raise ValueError(f"`{v}` is a keyword of the constraint language||choose another id")
     return v
 
 
@@ -75,11 +75,16 @@ class NumericSpec(_Spec):
     def _range(self) -> NumericSpec:
         for k in ("min", "max", "step"):
             if not math.isfinite(getattr(self, k)):
-                raise ValueError(f"numeric {k} must be a finite number")
+                raise ValueError(f"numeric {k} must be a finite number||write a plain number")
         if self.step <= 0:
-            raise ValueError(f"step must be > 0 (got {self.step:g})")
+            raise ValueError(
+                f"step must be > 0 (got {self.step:g})||use a positive step, e.g. (max - min) / 10"
+            )
         if self.min >= self.max:
-            raise ValueError(f"min ({self.min:g}) must be less than max ({self.max:g})")
+            raise ValueError(
+                f"min ({self.min:g}) must be less than max ({self.max:g})"
+                "||swap them or widen the range"
+            )
         return self
 
 
@@ -101,9 +106,14 @@ class IssueSpec(_Spec):
     @model_validator(mode="after")
     def _one_kind(self) -> IssueSpec:
         if (self.options is None) == (self.numeric is None):
-            raise ValueError("give exactly one of `options` (a list) or `numeric` (min/max/step)")
+            raise ValueError(
+                "the issue needs exactly one of `options` or `numeric`"
+                "||give `options: [a, b]` or `numeric: {min: .., max: .., step: ..}`"
+            )
         if self.options is not None and len(self.options) == 0:
-            raise ValueError("the issue has no options; list at least one")
+            raise ValueError(
+                "the issue has no options||list at least one option, e.g. `options: [yes, no]`"
+            )
         return self
 
 

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from zopa.analysis.pareto import frontier_mask
 from zopa.analysis.result import Analysis
@@ -56,13 +57,24 @@ def plot_utility_space(
 
     fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
     ax.scatter(u[~feas, ia], u[~feas, ib], s=3, c="#dddddd", label="infeasible", rasterized=True)
-    ax.scatter(u[feas & ~zone, ia], u[feas & ~zone, ib], s=4, c="#9aa5b1", label="outside the zone", rasterized=True)
+    ax.scatter(
+        u[feas & ~zone, ia],
+        u[feas & ~zone, ib],
+        s=4,
+        c="#9aa5b1",
+        label="outside the zone",
+        rasterized=True,
+    )
     if zone.any():
-        ax.scatter(u[zone, ia], u[zone, ib], s=8, c="#2e8b57", label="agreement zone", rasterized=True)
+        ax.scatter(
+            u[zone, ia], u[zone, ib], s=8, c="#2e8b57", label="agreement zone", rasterized=True
+        )
         pts = u[zone][:, [ia, ib]]
         f = pts[frontier_mask(pts)]
         f = f[np.argsort(f[:, 0])]
-        ax.plot(f[:, 0], f[:, 1], "-", c="#1b5e20", lw=1.5, label="frontier of the zone (these two)")
+        ax.plot(
+            f[:, 0], f[:, 1], "-", c="#1b5e20", lw=1.5, label="frontier of the zone (these two)"
+        )
     ax.axvline(cs.reservation[ia], c="#c62828", ls="--", lw=1)
     ax.axhline(cs.reservation[ib], c="#c62828", ls="--", lw=1, label="reservation (BATNA)")
     # coinciding solutions stay visible: drawn largest first, each smaller on top
@@ -70,13 +82,20 @@ def plot_utility_space(
         if sol is not None:
             m, label = _MARKERS[name]
             ax.scatter(
-                sol.utilities[a], sol.utilities[b], marker=m, s=420 - 75 * k,
-                edgecolor="k", zorder=5 + k, label=label,
+                sol.utilities[a],
+                sol.utilities[b],
+                marker=m,
+                s=420 - 75 * k,
+                edgecolor="k",
+                zorder=5 + k,
+                label=label,
             )
     _drafts(ax, scenario, cs, ia, ib)
     ax.set_xlabel(f"utility of {a}")
     ax.set_ylabel(f"utility of {b}")
-    title = scenario.title + (f"\n(a uniform sample of {MAX_POINTS:,} of {cs.outcomes:,} packages)" if sampled else "")
+    title = scenario.title + (
+        f"\n(a uniform sample of {MAX_POINTS:,} of {cs.outcomes:,} packages)" if sampled else ""
+    )
     ax.set_title(title, fontsize=10)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
@@ -99,7 +118,7 @@ def _default_parties(analysis: Analysis, ids: list[str]) -> tuple[str, str]:
     return both[0], both[1]
 
 
-def _drafts(ax: plt.Axes, scenario: Scenario, cs: object, ia: int, ib: int) -> None:
+def _drafts(ax: Axes, scenario: Scenario, cs: object, ia: int, ib: int) -> None:
     from zopa.model.compiled import CompiledScenario
 
     assert isinstance(cs, CompiledScenario)
@@ -113,6 +132,14 @@ def _drafts(ax: plt.Axes, scenario: Scenario, cs: object, ia: int, ib: int) -> N
         ax.annotate(d.id, (x, y), textcoords="offset points", xytext=(6, 6), fontsize=8, zorder=7)
         if d.revises and d.revises in where:
             x0, y0 = where[d.revises]
-            ax.annotate("", (x, y), (x0, y0), arrowprops={"arrowstyle": "->", "color": "#ff8f00", "lw": 1.5}, zorder=6)
+            ax.annotate(
+                "",
+                (x, y),
+                (x0, y0),
+                arrowprops={"arrowstyle": "->", "color": "#ff8f00", "lw": 1.5},
+                zorder=6,
+            )
     if scenario.drafts:
-        ax.scatter([], [], marker="o", s=70, c="#ff8f00", edgecolor="k", label="drafts (arrows: revisions)")
+        ax.scatter(
+            [], [], marker="o", s=70, c="#ff8f00", edgecolor="k", label="drafts (arrows: revisions)"
+        )

@@ -91,7 +91,9 @@ def render_analysis(a: Analysis, console: Console, *, frontier_rows: int = 10) -
             shown = list(f.points[:frontier_rows])
             t = Table(
                 title=f"Pareto frontier of the zone: {f.size:,} package(s)"
-                + (f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""),
+                + (
+                    f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""
+                ),
                 title_justify="left",
             )
             t.add_column("#")
@@ -114,20 +116,40 @@ def _render_concessions(a: Analysis, console: Console, parties: list[str]) -> No
     t.add_column("what it takes", overflow="fold")
     t.add_column("package it opens", overflow="fold")
     if c.uniform:
-        t.add_row("smallest uniform drop", f"every reservation down by {c.uniform.total:.3f}", _pkg(c.uniform.point.package))
+        t.add_row(
+            "smallest uniform drop",
+            f"every reservation down by {c.uniform.total:.3f}",
+            _pkg(c.uniform.point.package),
+        )
     else:
-        t.add_row("smallest uniform drop", "impossible: red lines and constraints leave no package", "-")
+        t.add_row(
+            "smallest uniform drop", "impossible: red lines and constraints leave no package", "-"
+        )
     if c.min_sum:
         d = ", ".join(f"{p} -{v:.3f}" for p, v in c.min_sum.drops.items() if v > 0) or "none"
-        t.add_row("least total drop", f"{d} (sum {c.min_sum.total:.3f})", _pkg(c.min_sum.point.package))
+        t.add_row(
+            "least total drop", f"{d} (sum {c.min_sum.total:.3f})", _pkg(c.min_sum.point.package)
+        )
     if c.min_max:
         d = ", ".join(f"{p} -{v:.3f}" for p, v in c.min_max.drops.items() if v > 0) or "none"
-        t.add_row("smallest largest drop", f"{d} (max {c.min_max.total:.3f})", _pkg(c.min_max.point.package))
+        t.add_row(
+            "smallest largest drop",
+            f"{d} (max {c.min_max.total:.3f})",
+            _pkg(c.min_max.point.package),
+        )
     if c.red_lines:
         rl = "; ".join(f"{p}: `{r}`" for p, r in c.red_lines.relaxed) or "none"
-        t.add_row("fewest red lines relaxed", f"{int(c.red_lines.total)}: {rl}", _pkg(c.red_lines.point.package))
+        t.add_row(
+            "fewest red lines relaxed",
+            f"{int(c.red_lines.total)}: {rl}",
+            _pkg(c.red_lines.point.package),
+        )
     else:
-        t.add_row("fewest red lines relaxed", "impossible: reservations cannot all be met even without red lines", "-")
+        t.add_row(
+            "fewest red lines relaxed",
+            "impossible: reservations cannot all be met even without red lines",
+            "-",
+        )
     console.print(t)
 
 
@@ -140,11 +162,19 @@ def render_evaluation(e: DraftEvaluation, console: Console) -> None:
     t.add_column("red lines broken", overflow="fold")
     for p, u in e.point.utilities.items():
         ok = "[green]yes[/]" if e.acceptable[p] else "[red]no[/]"
-        t.add_row(p, f"{u:.3f}", f"{e.point.margins[p]:+.3f}", ok, "; ".join(f"`{r}`" for r in e.broken[p]))
+        t.add_row(
+            p,
+            f"{u:.3f}",
+            f"{e.point.margins[p]:+.3f}",
+            ok,
+            "; ".join(f"`{r}`" for r in e.broken[p]),
+        )
     console.print(t)
     lines = []
     if e.violated:
-        lines.append("[red]breaks scenario constraints:[/] " + "; ".join(f"`{c}`" for c in e.violated))
+        lines.append(
+            "[red]breaks scenario constraints:[/] " + "; ".join(f"`{c}`" for c in e.violated)
+        )
     lines.append("in the agreement zone: " + ("[green]yes[/]" if e.in_zone else "[red]no[/]"))
     if e.zone_distance is not None and not e.in_zone:
         lines.append(f"issues to change to reach the zone: {e.zone_distance}")
@@ -161,7 +191,13 @@ def render_evaluation(e: DraftEvaluation, console: Console) -> None:
     console.print(Group(*(Text.from_markup(x) for x in lines)))
     if e.improvements:
         parties = list(e.point.utilities)
-        console.print(_matrix("Best Pareto improvements (nobody loses, someone gains)", [(f"#{k + 1}", p) for k, p in enumerate(e.improvements)], parties))
+        console.print(
+            _matrix(
+                "Best Pareto improvements (nobody loses, someone gains)",
+                [(f"#{k + 1}", p) for k, p in enumerate(e.improvements)],
+                parties,
+            )
+        )
 
 
 def render_comparison(c: Comparison, console: Console) -> None:
@@ -191,7 +227,15 @@ def render_comparison(c: Comparison, console: Console) -> None:
     for label, e in (("before", c.before), ("after", c.after)):
         short = e.shortfall()
         broken = sum(len(v) for v in e.broken.values())
-        zd = "in the zone" if e.in_zone else (f"{e.zone_distance} issue(s) from the zone" if e.zone_distance is not None else "no zone")
+        zd = (
+            "in the zone"
+            if e.in_zone
+            else (
+                f"{e.zone_distance} issue(s) from the zone"
+                if e.zone_distance is not None
+                else "no zone"
+            )
+        )
         dist.append(f"{label}: {zd}; reservation shortfall {short:.3f}; red lines broken {broken}")
     console.print("\n".join(dist))
     console.print(f"[bold]verdict:[/] {c.verdict}")
