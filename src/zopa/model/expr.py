@@ -122,6 +122,23 @@ class Implies:
     right: Expr
 
 
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """True when issue number ``issue`` takes one of the option indices in ``allowed``."""
+
+    issue: int
+    allowed: frozenset[int]
+
+
+Expr: TypeAlias = Cmp | Atom | Const | Not | And | Or | Implies
+"""A syntax tree; after :func:`resolve` it holds :class:`Atom` s instead of :class:`Cmp` s."""
+Formula: TypeAlias = Expr
+
+
+def _unresolved(f: Cmp) -> TypeError:
+    return TypeError(f"resolve the expression first (comparison on `{f.issue}`)")
+
+
 class _Build(Transformer[Token, Expr]):
     def value(self, items: list[Token]) -> Token:
         return items[0]
@@ -200,23 +217,6 @@ class IssueDomain:
     id: str
     options: tuple[str, ...]
     numbers: tuple[float, ...] | None  # option values for a numeric issue, else None
-
-
-@dataclass(frozen=True, slots=True)
-class Atom:
-    """True when issue number ``issue`` takes one of the option indices in ``allowed``."""
-
-    issue: int
-    allowed: frozenset[int]
-
-
-Expr: TypeAlias = Cmp | Atom | Const | Not | And | Or | Implies
-"""A syntax tree; after :func:`resolve` it holds :class:`Atom` s instead of :class:`Cmp` s."""
-Formula: TypeAlias = Expr
-
-
-def _unresolved(f: Cmp) -> TypeError:
-    return TypeError(f"resolve the expression first (comparison on `{f.issue}`)")
 
 
 def resolve(expr: Expr, issues: Sequence[IssueDomain]) -> Formula:
