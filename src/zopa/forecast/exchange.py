@@ -19,6 +19,8 @@ outcome ``O`` = the capability·salience-weighted mean of ``V``:
    ``s_ip ΔO_p − s_iq ΔO_q``.
 3. Exchanges are carried out greedily, largest gain first; an actor-issue takes part in at
    most one exchange per round. Rounds repeat until none is left or the round limit.
+   The greedy choice is made in a few vectorised passes: a candidate that no earlier live
+   candidate overlaps is taken (the sequential greedy takes it too), its overlaps dropped.
 
 The forecast of an issue is the weighted mean of the final voting positions. All candidate
 exchanges of a round are computed at once with NumPy (issue pairs × actor pairs).
@@ -75,34 +77,60 @@ def exchange_group(x: FloatArray, s: FloatArray, c: FloatArray, *, rounds: int) 
     return np.array(hist)
 
 
-def _candidates(v: FloatArray, s: FloatArray, c: FloatArray) -> tuple[FloatArray, ...]:
-    """Gains and outcome shifts of every candidate exchange, shape issues² × actors²."""
+_Index = npt.NDArray[np.intp]
+
+
+def _candidates(v: FloatArray, s: FloatArray,
+                c: FloatArray) -> tuple[_Index, _Index, _Index, _Index, FloatArray, FloatArray]:
+    """Every candidate exchange ``(p, q, i, j)`` with ``p < q`` (j concedes on p, i on q), as
+    flat index arrays in greedy order (largest gain first, then ``(p, q, i, j)``), and the
+    two voting-position moves ``(move of j on p, move of i on q)``."""
+    m = v.shape[1]
     w = np.where(np.isnan(v), 0.0, c * s)
     total = w.sum(axis=0)
-    o = weighted_mean(v, w)
-    side = np.sign(np.nan_to_num(v - o, nan=0.0))  # actors × issues
-    sal = np.nan_to_num(s)
-    m = v.shape[1]
-    # index order [p, q, i, j]; j concedes on p, i concedes on q
-    sp_i, sq_i = sal.T[:, None, :, None], sal.T[None, :, :, None]
-    sp_j, sq_j = sal.T[:, None, None, :], sal.T[None, :, None, :]
-    opposite = (side.T[:, None, :, None] * side.T[:, None, None, :] < 0) & (
-        side.T[None, :, :, None] * side.T[None, :, None, :] < 0)
-    upper = np.triu(np.ones((m, m), dtype=bool), 1)[:, :, None, None]
-    ok = opposite & upper & (sp_i * sq_j > sp_j * sq_i)
-    vt = np.nan_to_num(v.T)
-    wt, tot = w.T, np.where(total > 0, total, 1.0)
-    a_max = wt[:, None, None, :] * np.abs(vt[:, None, :, None] - vt[:, None, None, :])
-    a_max = a_max / tot[:, None, None, None]  # max ΔO_p from j's move on p
-    b_max = wt[None, :, :, None] * np.abs(vt[None, :, None, :] - vt[None, :, :, None])
-    b_max = b_max / tot[None, :, None, None]  # max ΔO_q from i's move on q
+    side = np.sign(np.nan_to_num(v - weighted_mean(v, w), nan=0.0))  # actors × issues
+    sal, vt = np.nan_to_num(s), np.nan_to_num(v)
+    pp, qq = np.triu_indices(m, 1)
+    # opposite sides on both issues, for every issue pair × actor pair
+    opp = (side[:, None, pp] * side[None, :, pp] < 0) & (side[:, None, qq] * side[None, :, qq] < 0)
+    opp &= sal[:, None, pp] * sal[None, :, qq] > sal[None, :, pp] * sal[:, None, qq]
+    ii, jj, kk = np.nonzero(opp)  # kk indexes the issue pair
+    p, q = pp[kk], qq[kk]
+    sip, siq, sjp, sjq = sal[ii, p], sal[ii, q], sal[jj, p], sal[jj, q]
+    tot = np.where(total > 0, total, 1.0)
+    a_max = w[jj, p] * np.abs(vt[ii, p] - vt[jj, p]) / tot[p]  # max ΔO_p from j's move on p
+    b_max = w[ii, q] * np.abs(vt[jj, q] - vt[ii, q]) / tot[q]  # max ΔO_q from i's move on q
     with np.errstate(invalid="ignore", divide="ignore"):
-        k = (sp_i + sp_j) / (sq_i + sq_j)
+        k = (sip + sjp) / (siq + sjq)
         d_p = np.minimum(a_max, b_max / k)
         d_q = k * d_p
-        gain = np.where(ok, sp_i * d_p - sq_i * d_q, 0.0)
-    gain = np.where(np.isfinite(gain) & (gain > 1e-15), gain, 0.0)
-    return gain, d_p, d_q, tot
+        gain = sip * d_p - siq * d_q
+        move_j = np.sign(vt[ii, p] - vt[jj, p]) * d_p * tot[p] / w[jj, p]
+        move_i = np.sign(vt[jj, q] - vt[ii, q]) * d_q * tot[q] / w[ii, q]
+    keep = np.isfinite(gain) & (gain > 1e-15)
+    p, q, ii, jj, gain = p[keep], q[keep], ii[keep], jj[keep], gain[keep]
+    order = np.lexsort((jj, ii, q, p, -gain))
+    return p[order], q[order], ii[order], jj[order], move_j[keep][order], move_i[keep][order]
+
+
+def _greedy(slots: npt.NDArray[np.intp], n_slots: int) -> npt.NDArray[np.bool_]:
+    """Which candidates the sequential greedy takes, given each candidate's four actor-issue
+    slots in greedy order: rounds of locally first candidates (no earlier live candidate
+    shares a slot), which the sequential greedy would take too, until none is left."""
+    k = slots.shape[0]
+    rank = np.arange(k)
+    alive = np.ones(k, dtype=bool)
+    taken = np.zeros(k, dtype=bool)
+    while alive.any():
+        first = np.full(n_slots, k)
+        live = np.flatnonzero(alive)
+        np.minimum.at(first, slots[live].ravel(), np.repeat(rank[live], 4))
+        top = alive & (first[slots] == rank[:, None]).all(axis=1)
+        taken |= top
+        used = np.zeros(n_slots, dtype=bool)
+        used[slots[top].ravel()] = True
+        alive &= ~used[slots].any(axis=1)
+    return taken
 
 
 def exchange_round(v: FloatArray, s: FloatArray, c: FloatArray) -> tuple[FloatArray, int]:
@@ -110,25 +138,10 @@ def exchange_round(v: FloatArray, s: FloatArray, c: FloatArray) -> tuple[FloatAr
     n, m = v.shape
     if m < 2 or n < 2:
         return v.copy(), 0
-    gain, d_p, d_q, tot = _candidates(v, s, c)
-    flat = gain.ravel()
-    idx: npt.NDArray[np.intp] = np.flatnonzero(flat)
-    order = idx[np.argsort(-flat[idx], kind="stable")]
+    p, q, i, j, move_j, move_i = _candidates(v, s, c)
+    slots = np.stack([i * m + p, i * m + q, j * m + p, j * m + q], axis=1)
+    take = _greedy(slots, n * m)
     out = v.copy()
-    w = c * s
-    done = 0
-    free = np.ones((n, m), dtype=bool)
-    pp, qq, ii, jj = np.unravel_index(order, gain.shape)
-    while pp.size:
-        # the first candidate whose four actor-issue slots are all still free
-        ok = free[ii, pp] & free[ii, qq] & free[jj, pp] & free[jj, qq]
-        first = int(np.argmax(ok))
-        if not ok[first]:
-            break
-        p, q, i, j = int(pp[first]), int(qq[first]), int(ii[first]), int(jj[first])
-        free[i, p] = free[i, q] = free[j, p] = free[j, q] = False
-        out[j, p] += np.sign(v[i, p] - v[j, p]) * d_p[p, q, i, j] * tot[p] / w[j, p]
-        out[i, q] += np.sign(v[j, q] - v[i, q]) * d_q[p, q, i, j] * tot[q] / w[i, q]
-        done += 1
-        pp, qq, ii, jj = pp[first + 1 :], qq[first + 1 :], ii[first + 1 :], jj[first + 1 :]
-    return out, done
+    out[j[take], p[take]] += move_j[take]  # each actor-issue at most once: no collisions
+    out[i[take], q[take]] += move_i[take]
+    return out, int(take.sum())
