@@ -1,6 +1,11 @@
-"""Benchmark of zopa.forecast against plain per-pair Python loops of the same models.
+"""Benchmark of zopa.forecast against decide and plain per-pair Python loops of the same models.
 
-Run: ``python bench/bench_forecast.py`` (from the repository root, with ../shared/data beside it).
+Run: ``python bench/bench_forecast.py [--decide PYTHON]`` (from the repository root, with
+../shared/data beside it). ``PYTHON`` is an interpreter of a separate venv with
+``pip install decide-exchange-model`` (default ``/tmp/decide-venv/bin/python``); when it is
+there, decide's equal-gain model loop runs on the COP21 input in that interpreter (its model
+objects driven directly, without its CLI and database) and both times, their ratio and the
+largest forecast difference are printed. Without it, only the loop baselines run.
 
 The loops below are the baseline and the test oracle (tests/forecast imports them): the same
 exchange model and expected-utility round written pair by pair, without NumPy.
@@ -8,7 +13,9 @@ exchange model and expected-utility round written pair by pair, without NumPy.
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -180,6 +187,38 @@ def _loop_eum(x: list[float], c: list[float], s: list[float], rounds: int) -> li
     return x
 
 
+DECIDE_DRIVER = """
+import json, random, sys, time
+from decide.data.modelfactory import ModelFactory
+from decide.data.reader import InputDataFile
+from decide.model import equalgain
+from decide.model.observers.observer import Observable
+from decide.model.utils import ModelLoop
+
+random.seed(0)
+equalgain.EqualGainModel.ALLOW_RANDOM = False  # equal gains: keep the sorted order
+factory = ModelFactory(InputDataFile.open(sys.argv[1]))
+best = float("inf")
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter()
+    model = factory(model_klass=equalgain.EqualGainModel, randomized_value=None)
+    loop = ModelLoop(model, Observable(model_ref=model, output_directory=""), 0)
+    for _ in range(int(sys.argv[2])):
+        loop.loop()
+    best = min(best, time.perf_counter() - t)
+# model.nbs: the weighted mean of the voting positions after the last round
+print(json.dumps({"seconds": best, "nbs": {i.name: float(v) for i, v in model.nbs.items()}}))
+"""
+
+
+def run_decide(python: Path, path: Path, rounds: int, repeat: int = 1) -> dict[str, object]:
+    """Time decide's model loop in its own interpreter; its forecast per issue."""
+    out = subprocess.run([str(python), "-c", DECIDE_DRIVER, str(path), str(rounds), str(repeat)],
+                         capture_output=True, text=True, check=True, timeout=600)
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def _best(fn: Callable[[], object], repeat: int = 3) -> float:
     best = math.inf
     for _ in range(repeat):
@@ -195,14 +234,28 @@ def _lists(a: object) -> list[list[float]]:
     return [[float(v) for v in row] for row in np.asarray(a)]
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from zopa.forecast import PRESETS, backtest, exchange, expected_utility, load_forecast
 
+    decide_python = Path(argv[argv.index("--decide") + 1] if "--decide" in argv
+                         else "/tmp/decide-venv/bin/python")
     rows = []
-    cop = load_forecast(DATA / "decide" / "decide_cop21.csv")
+    cop_path = DATA / "decide" / "decide_cop21.csv"
+    cop = load_forecast(cop_path)
     v, s, c = _lists(cop.position), _lists(cop.salience), _lists(cop.capability)
     t_z = _best(lambda: exchange(cop, rounds=10))
+    if decide_python.exists():
+        dec = run_decide(decide_python, cop_path, 10)
+        rows.append(("exchange vs decide, COP21 15x13, 10 rounds", t_z, float(str(dec["seconds"]))))
+        ours = exchange(cop, rounds=10).forecast
+        nbs = dec["nbs"]
+        assert isinstance(nbs, dict)
+        gap = max(abs(ours[k] - float(val)) for k, val in nbs.items())
+        print(f"decide ({decide_python}): largest forecast difference on COP21 {gap:.2f} "
+              "(0-100; the models differ, see docs/forecasting.md)")
+    else:
+        print(f"decide not found at {decide_python}: comparing with the plain loops only")
     t_l = _best(lambda: loop_exchange(v, s, c, 10), repeat=1)
     rows.append(("exchange, COP21 15x13, 10 rounds", t_z, t_l))
 
@@ -218,7 +271,7 @@ def main() -> int:
     t_bt = _best(lambda: backtest(deu, ["all"]), repeat=1)
     rows.append(("DEU III backtest, 353 issues, all models", t_bt, math.nan))
 
-    print(f"{'case':<46} {'zopa s':>10} {'loop s':>10} {'ratio':>8}")
+    print(f"{'case':<46} {'zopa s':>10} {'other s':>10} {'ratio':>8}")
     for name, tz, tl in rows:
         ratio = tl / tz if tz > 0 and not math.isnan(tl) else math.nan
         print(f"{name:<46} {tz:>10.4f} {tl:>10.4f} {ratio:>8.1f}")
@@ -226,4 +279,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
