@@ -20,7 +20,7 @@ from zopa.negotiate.registry import StrategySpec
 from zopa.negotiate.session import Session, SessionConfig
 from zopa.negotiate.space import OutcomeSpace, outcome_space
 
-__all__ = ["Batch", "Match", "match_seed", "run_batch"]
+__all__ = ["Batch", "Match", "match_seed", "run_batch", "space"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,8 @@ def match_seed(base: int, scenario: int, assignment: tuple[int, ...], repetition
 
 
 @lru_cache(maxsize=32)
-def _space(path: str) -> OutcomeSpace:
+def space(path: str) -> OutcomeSpace:
+    """The outcome space of the scenario file at ``path`` (loaded once per process)."""
     return outcome_space(load_scenario(path))
 
 
@@ -59,10 +60,10 @@ def run_batch(batch: Batch) -> list[dict[str, Any]]:
     proto = make_protocol(batch.protocol)
     rows: list[dict[str, Any]] = []
     for m in batch.matches:
-        space = _space(batch.scenarios[m.scenario])
+        sp = space(batch.scenarios[m.scenario])
         negs = [batch.strategies[k].build() for k in m.assignment]
-        result = run(proto, Session(space, batch.config), negs, np.random.default_rng(m.seed))
-        for p, (party, k) in enumerate(zip(space.parties, m.assignment, strict=True)):
+        result = run(proto, Session(sp, batch.config), negs, np.random.default_rng(m.seed))
+        for p, (party, k) in enumerate(zip(sp.parties, m.assignment, strict=True)):
             rows.append({
                 "session": m.session,
                 "scenario": batch.scenarios[m.scenario],

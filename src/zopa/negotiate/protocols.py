@@ -96,7 +96,7 @@ def _with_trace(result: SessionResult, trace: Trace) -> SessionResult:
 
 def _call(session: Session, party: int, neg: Negotiator, fn: Callable[..., T], *args: Any) -> T:
     limit = session.config.call_timeout
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() if limit is not None else 0.0
     try:
         out = fn(*args)
     except Exception as exc:
@@ -114,6 +114,8 @@ def _call(session: Session, party: int, neg: Negotiator, fn: Callable[..., T], *
 
 def _row(session: Session, party: int, neg: Negotiator, row: object) -> int:
     """Check that a proposal is a package of the outcome space."""
+    if type(row) is int and 0 <= row < session.space.size:
+        return row
     if isinstance(row, bool) or not isinstance(row, int | np.integer) or not (
         0 <= int(row) < session.space.size
     ):
@@ -155,18 +157,21 @@ class AlternatingOffers:
                 "use the stacked protocol"
             )
         names = session.space.parties
+        timed = session.config.seconds is not None
+        watched = bool(session.observers)
         standing: int | None = None
         accepted = 0
         for turn in range(session.turns):
             session.set_turn(turn)
-            if session.expired():
+            if timed and session.expired():
                 break
             k = turn % n
             neg = negotiators[k]
-            if standing is not None and n > 1 and _accepts(session, k, neg, standing):
+            if standing is not None and _accepts(session, k, neg, standing):
                 accepted += 1
-                session.notify(names[k], Action.ACCEPT, standing)
-                if accepted == n - 1:
+                if watched:
+                    session.notify(names[k], Action.ACCEPT, standing)
+                if accepted >= n - 1:
                     session.notify(PROTOCOL, Action.END, standing)
                     return session.result(Status.AGREEMENT, standing)
                 continue
@@ -181,7 +186,8 @@ class AlternatingOffers:
             session.standing = standing
             session.history.append((k, standing))
             accepted = 0
-            session.notify(names[k], Action.OFFER, standing)
+            if watched:
+                session.notify(names[k], Action.OFFER, standing)
         session.notify(PROTOCOL, Action.END, None)
         return session.result(Status.DEADLINE)
 

@@ -13,8 +13,9 @@ and renormalised, and the utilities recomputed (:func:`shifted`).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -28,6 +29,7 @@ __all__ = ["MAX_OUTCOMES", "OutcomeSpace", "Profile", "outcome_space", "shifted"
 
 MAX_OUTCOMES = 1_000_000
 """The largest outcome space a negotiation enumerates (packages before constraints)."""
+_LIST_LIMIT = 200_000
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -48,33 +50,45 @@ class Profile:
     sorted_u: FloatArray
     reservation: float
     weights: tuple[float, ...]
-
-    @property
-    def best(self) -> float:
-        """The highest utility this party can get (0 when every package breaks a red line)."""
-        return float(self.sorted_u[-1]) if len(self.sorted_u) else 0.0
-
-    @property
-    def best_row(self) -> int:
-        return int(self.order[-1])
+    best: float  # the highest utility this party can get (0 if every package breaks a red line)
+    best_row: int
+    # Python-list mirrors of sorted_u and order: bisect on a list is several times faster than
+    # np.searchsorted on one scalar (kept for spaces up to _LIST_LIMIT packages)
+    _sorted: list[float] | None = field(default=None, repr=False)
+    _order: list[int] | None = field(default=None, repr=False)
 
     def acceptable(self, row: int) -> bool:
         """The package keeps this party's red lines and reaches its reservation."""
-        return bool(self.ok[row]) and float(self.u[row]) >= self.reservation
+        return bool(self.ok[row]) and self.u.item(row) >= self.reservation
 
     def near(self, target: float, rng: np.random.Generator | None = None) -> int:
         """A package with the lowest utility >= ``target`` (the best if none reaches it).
 
-        Ties are broken by ``rng`` when given, else the first in sorted order is taken.
+        A binary search over the sorted utilities; ties are broken by ``rng`` when given,
+        else the first in sorted order is taken.
         """
+        su = self._sorted
+        order = self._order
+        if su is None or order is None:
+            return self._near_array(target, rng)
+        n = len(su)
+        i = bisect_left(su, target)
+        if i >= n:
+            i = n - 1
+        if rng is not None:
+            j = bisect_right(su, su[i], i)
+            if j - i > 1:
+                i = int(rng.integers(i, j))
+        return order[i]
+
+    def _near_array(self, target: float, rng: np.random.Generator | None) -> int:
         su = self.sorted_u
-        i = int(np.searchsorted(su, target, side="left"))
-        if i >= len(su):
-            i = len(su) - 1
-        if rng is None:
-            return int(self.order[i])
-        j = int(np.searchsorted(su, su[i], side="right"))
-        return int(self.order[i if j - i <= 1 else int(rng.integers(i, j))])
+        i = min(int(np.searchsorted(su, target, side="left")), len(su) - 1)
+        if rng is not None:
+            j = int(np.searchsorted(su, su[i], side="right"))
+            if j - i > 1:
+                i = int(rng.integers(i, j))
+        return int(self.order[i])
 
     def window(self, low: float, high: float) -> IntArray:
         """Rows (keeping red lines) with utility in [low, high], by increasing utility."""
@@ -207,7 +221,14 @@ def _profile(u: FloatArray, ok: BoolArray, reservation: float, w: tuple[float, .
         a.setflags(write=False)
     sorted_u = u[order]
     sorted_u.setflags(write=False)
-    return Profile(u, ok, order, sorted_u, round(reservation, DECIMALS), w)
+    small = len(order) <= _LIST_LIMIT
+    return Profile(
+        u, ok, order, sorted_u, round(reservation, DECIMALS), w,
+        best=float(sorted_u[-1]) if len(order) else 0.0,
+        best_row=int(order[-1]) if len(order) else 0,
+        _sorted=sorted_u.tolist() if small else None,
+        _order=order.tolist() if small else None,
+    )
 
 
 def shifted(space: OutcomeSpace, party: int, profile: Profile, event: Event) -> Profile:

@@ -102,7 +102,7 @@ class Negotiator:
         p = state.profiles[self.me]
         if not p.ok[offer]:
             return False
-        u = float(p.u[offer])
+        u = p.u.item(offer)
         return u >= p.reservation and self.accept.holds(state, self, u)
 
     def vote(self, state: Session, current: int, proposed: int) -> bool:

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from zopa.errors import ProtocolError, ScenarioError
 from zopa.negotiate._worker import Batch, Match, match_seed, run_batch
+from zopa.negotiate._worker import space as worker_space
 from zopa.negotiate.protocols import protocol as make_protocol
 from zopa.negotiate.registry import StrategySpec, parse_strategy
 from zopa.negotiate.session import SessionConfig
-from zopa.negotiate.space import outcome_space
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,9 +106,7 @@ def matches(config: TournamentConfig) -> list[Match]:
     out: list[Match] = []
     k = len(config.strategies)
     for s, path in enumerate(config.scenarios):
-        from zopa.io import load_scenario
-
-        n = len(outcome_space(load_scenario(path)).parties)
+        n = len(worker_space(path).parties)
         if config.protocol == "alternating" and n != 2:
             raise ProtocolError(f"{path}: alternating offers needs 2 parties, not {n}")
         for assignment in itertools.product(range(k), repeat=n):
