@@ -13,8 +13,8 @@ Strategies:
   for autonomous agents": target(t) = r + (max - r)(1 - F(t)), F(t) = k + (1 - k) t^(1/e);
   Boulware (e < 1), linear (e = 1), conceder (e > 1).
 - :class:`Hardliner` — always its best package; accepts only that much.
-- :class:`TitForTat` — relative tit-for-tat (Axelrod 1984; Baarslag, Hindriks & Jonker 2011,
-  "The tit for tat strategy ... in negotiation"): concede in my utility what the others conceded.
+- :class:`TitForTat` — relative tit-for-tat, the imitative tactic of Faratin, Sierra & Jennings
+  (1998) after Axelrod (1984): concede in my utility what the others conceded.
 - :class:`RandomNegotiator` — a random acceptable package; accepts acceptable offers with
   probability ``p``.
 - :class:`Frequency` — Boulware concession, and among packages near the target the one a
