@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from zopa.errors import ProtocolError, ScenarioError
-from zopa.negotiate import parse_strategy
+from zopa.negotiate import Negotiator, Session, parse_strategy, registry
 from zopa.negotiate.tournament import (
     TournamentConfig,
     load_tournament,
@@ -67,3 +67,24 @@ def test_config_paths_resolve_against_its_folder(tmp_path: Path) -> None:
         load_tournament(cfg)
     with pytest.raises(ProtocolError, match="at least one strategy"):
         _config(strategies=())
+
+
+class _Crash(Negotiator):
+    name = "crash"
+
+    def propose(self, state: Session) -> int | None:
+        raise RuntimeError("boom")
+
+
+def test_a_crashing_strategy_is_recorded_and_the_tournament_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(registry.STRATEGIES, "crash", _Crash)
+    cfg = _config(strategies=(parse_strategy("crash"), parse_strategy("boulware")),
+                  repetitions=1)
+    result = run_tournament(cfg, workers=1)
+    assert result.sessions == 4
+    statuses = result.frame.drop_duplicates("session").set_index("session")["status"]
+    assert (statuses == "agent_error").sum() >= 2  # crash moves first in its seat-0 sessions
+    assert "boom" in " ".join(result.frame["error"])
+    assert {r.strategy for r in result.ranking} == {"crash", "boulware"}
