@@ -14,12 +14,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-## demo: analyse the bundled Ukraine example, compare its drafts in order, write the plot
+## demo: analyse the bundled Ukraine example, compare each draft with the one it revises, plot
 demo: $(STAMP)
 	@mkdir -p $(OUT)
 	$(BIN)/zopa analyze examples/ukraine-2025.yaml --plot $(OUT)/ukraine-2025.png
 	$(BIN)/zopa compare examples/ukraine-2025.yaml us-28 europe
-	$(BIN)/zopa compare examples/ukraine-2025.yaml europe geneva
+	$(BIN)/zopa compare examples/ukraine-2025.yaml us-28 geneva
 	$(BIN)/zopa compare examples/ukraine-2025.yaml geneva plan-20
 	@echo "plot written to $(OUT)/ukraine-2025.png"
 
