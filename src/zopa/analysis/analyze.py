@@ -3,32 +3,42 @@
 Engines (named in every result):
 
 - ``enumerate``: an exact pass over every package (:mod:`zopa.analysis.enumerate`), for spaces
-  up to :data:`ENUMERATION_LIMIT` packages;
+  up to :data:`ENUMERATION_LIMIT` packages; any utilities (additive or hyper-rectangle);
+- ``frontier``: the exact frontier by dynamic programming over (compound) issues
+  (:mod:`zopa.analysis.frontier`), for additive utilities at any size; the zone size is counted
+  by :mod:`zopa.analysis.count` (exact by meet in the middle for up to two gating parties);
 - ``milp``: HiGHS mixed-integer programs (:mod:`zopa.analysis.milp`) for any size: zone
-  existence, every bargaining solution (Nash by outer approximation), concessions. The zone
-  size is then *estimated* by sampling and marked ``exact: false``; the frontier is not listed.
+  existence, every bargaining solution (Nash by outer approximation), concessions. The frontier
+  is not listed; the zone size comes from :mod:`zopa.analysis.count`.
+
+``auto`` enumerates up to :data:`AUTO_ENUMERATE` packages (fast, and concessions come out of
+the same pass), then uses the frontier engine when the utilities are additive and every
+compound issue is small, then enumeration up to :data:`ENUMERATION_LIMIT`, else the MILP.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
 
 from zopa.analysis import milp
+from zopa.analysis.count import count_zone, sample_zone
 from zopa.analysis.enumerate import Scan, scan
+from zopa.analysis.frontier import FrontierResult, components, frontier_dp, supports
 from zopa.analysis.result import Analysis, Concession, Concessions, Frontier, Point, Zone
 from zopa.analysis.solutions import SOLUTION_NAMES, all_solutions
 from zopa.errors import AnalysisError
 from zopa.model.compiled import CompiledScenario, compile_scenario
 from zopa.model.scenario import Scenario
 
-__all__ = ["ENUMERATION_LIMIT", "Engine", "analyze", "point"]
+__all__ = ["AUTO_ENUMERATE", "ENGINES", "ENUMERATION_LIMIT", "Engine", "analyze", "choose", "point"]
 
 ENUMERATION_LIMIT = 20_000_000
-Engine = Literal["auto", "enumerate", "milp"]
+AUTO_ENUMERATE = 1_000_000
+Engine = Literal["auto", "enumerate", "frontier", "milp"]
+ENGINES = ("auto", "enumerate", "frontier", "milp")
 Progress = Callable[[int, int], None]
 
 
@@ -53,17 +63,33 @@ def analyze(
     """Analyse the agreement zone of ``scenario`` for its gating parties (role ``party``)."""
     cs = compile_scenario(scenario)
     if engine == "auto":
-        engine = "enumerate" if cs.outcomes <= ENUMERATION_LIMIT else "milp"
+        engine = choose(cs)
     if engine == "enumerate":
         if cs.outcomes > 4 * ENUMERATION_LIMIT:
             raise AnalysisError(
                 f"{cs.outcomes:,} packages are too many to enumerate "
-                f"(limit {4 * ENUMERATION_LIMIT:,}); use --engine milp or auto"
+                f"(limit {4 * ENUMERATION_LIMIT:,}); use --engine frontier, milp or auto"
             )
         return _by_enumeration(cs, scan(cs, progress=progress), frontier_limit)
+    if engine == "frontier":
+        return _by_frontier(cs, frontier_dp(cs), frontier_limit)
     if engine == "milp":
         return _by_milp(cs)
-    raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate or milp")
+    raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate, frontier or milp")
+
+
+def choose(cs: CompiledScenario) -> Literal["enumerate", "frontier", "milp"]:
+    """The engine ``auto`` picks for ``cs`` (by size and structure)."""
+    if cs.outcomes <= AUTO_ENUMERATE:
+        return "enumerate"
+    if supports(cs) is None:
+        try:
+            components(cs)
+        except AnalysisError:
+            pass
+        else:
+            return "frontier"
+    return "enumerate" if cs.outcomes <= ENUMERATION_LIMIT else "milp"
 
 
 def _header(cs: CompiledScenario) -> dict[str, object]:
@@ -145,6 +171,38 @@ def _concessions(
     return Concessions(uniform, min_sum, min_max, red, engine)
 
 
+def _by_frontier(cs: CompiledScenario, fr: FrontierResult, limit: int) -> Analysis:
+    gate = cs.gating_index
+    n = len(fr.numbers)
+    points = tuple(point(cs, fr.packages[k], int(fr.numbers[k])) for k in range(min(limit, n)))
+    solutions: dict[str, Point | None] = dict.fromkeys(SOLUTION_NAMES)
+    conc = None
+    notes = [
+        "the frontier lists one package per distinct utility vector; its size counts packages",
+    ]
+    if n:
+        rows = all_solutions(
+            fr.utilities[:, gate], cs.reservation[gate], cs.power[gate], fr.numbers
+        )
+        solutions = {k: point(cs, fr.packages[r], int(fr.numbers[r])) for k, r in rows.items()}
+        count = count_zone(cs)
+        zone = Zone(True, max(1, count.size), count.exact, count.interval)
+        notes.append(f"zone size by {count.method}" + ("" if count.exact else " (95% Wilson)"))
+    else:
+        zone = Zone(False, 0, True)
+        conc = _concessions(cs, milp.concessions(cs), "milp")
+    return Analysis(
+        zone=zone,
+        feasible=fr.feasible,
+        frontier=Frontier(fr.size, points, limit < n),
+        solutions=solutions,
+        concessions=conc,
+        engine="frontier",
+        notes=tuple(notes),
+        **_header(cs),  # type: ignore[arg-type]
+    )
+
+
 def _by_milp(cs: CompiledScenario) -> Analysis:
     gate = cs.gating_index
     found = milp.zone_package(cs)
@@ -166,9 +224,14 @@ def _by_milp(cs: CompiledScenario) -> Analysis:
         solutions = {k: (point(cs, v) if v is not None else None) for k, v in picks.items()}
     else:
         conc = _concessions(cs, milp.concessions(cs), "milp")
-    size, interval = _estimate_zone(cs, found is not None)
+    if found is not None:
+        est = sample_zone(cs)
+        lo, hi = est.interval or (1, cs.outcomes)
+        zone = Zone(True, max(1, est.size), False, (max(1, lo), hi))
+    else:
+        zone = Zone(False, 0, False, (0, 0))  # empty, proved by the MILP
     return Analysis(
-        zone=Zone(found is not None, size, False, interval),
+        zone=zone,
         feasible=None,
         frontier=Frontier(None, (), True, exact=False),
         solutions=solutions,
@@ -177,28 +240,3 @@ def _by_milp(cs: CompiledScenario) -> Analysis:
         notes=tuple(notes),
         **_header(cs),  # type: ignore[arg-type]
     )
-
-
-def _estimate_zone(
-    cs: CompiledScenario, exists: bool, samples: int = 200_000
-) -> tuple[int, tuple[int, int]]:
-    if not exists:
-        return 0, (0, 0)
-    rng = np.random.default_rng(0)
-    idx = np.stack([rng.integers(0, n, samples) for n in cs.sizes], axis=1).astype(np.int64)
-    gate = cs.gating_index
-    u = cs.utilities(idx)[:, gate]
-    ok = cs.feasible(idx) & cs.red_line_ok(idx)[:, gate].all(axis=1)
-    ok &= (u >= cs.reservation[gate]).all(axis=1)
-    k = int(ok.sum())
-    lo, hi = _wilson(k, samples)
-    n = cs.outcomes
-    return round(n * k / samples), (max(1, math.floor(n * lo)), math.ceil(n * hi))
-
-
-def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    p = k / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)

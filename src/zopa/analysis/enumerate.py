@@ -115,15 +115,21 @@ def chunks(
     runs = max(1, chunk // block)
     gate = cs.gating_index
     formulas = _formulas(cs, gate)
-    needed = sorted(set().union(*(issues_of(f) for f, _, _ in formulas))) if formulas else []
+    rect_formulas = [f for terms in cs.rects for f, _ in terms]
+    needed = sorted(
+        set().union(*(issues_of(f) for f, _, _ in formulas), *map(issues_of, rect_formulas))
+    )
     for j0 in range(0, n_outer, runs):
         j1 = min(n_outer, j0 + runs)
         outer_idx = _outer(outer_sizes, j0, j1)
         outer_u = _partial_utilities(cs, outer_idx, 0, split)
         u = (outer_u[:, None, :] + inner_u[None, :, :]).reshape(-1, cs.n_parties)
-        quantise(u)
         linear = np.arange(j0 * block, j1 * block, dtype=np.int64)
         idx = _columns(needed, split, outer_idx, inner_idx, len(sizes))
+        extra = cs.rect_utilities(idx)  # hyper-rectangle terms (None when additive)
+        if extra is not None:
+            u += extra
+        quantise(u)
         feas, rl_rules = _masks(cs, formulas, idx, len(linear))
         rl_ok = np.ones((len(linear), len(gate)), dtype=bool)
         broken = np.zeros(len(linear), dtype=np.int64)

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from zopa.errors import AnalysisError
 from zopa.model.compiled import CompiledScenario
-from zopa.model.expr import ExprError, Formula, cnf
+from zopa.model.expr import ExprError, Formula, Not, cnf
 
 __all__ = ["PackageModel"]
 
@@ -88,6 +88,10 @@ class PackageModel:
         self.relax: list[tuple[int, int, int]] = []  # (column, gating party, rule index)
         for i, size in enumerate(cs.sizes):
             self.add_row([int(self.offsets[i]) + o for o in range(size)], [1.0] * size, 1, 1)
+        self.rect_cols: list[list[tuple[int, float]]] = [[] for _ in cs.party_ids]
+        for p, terms in enumerate(cs.rects):
+            for f, value in terms:
+                self.rect_cols[p].append((self._indicator(f), value))
         for f in cs.constraints:
             self._clauses(f, None)
         for g, p in enumerate(self.gate):
@@ -121,6 +125,25 @@ class PackageModel:
                 val.append(1.0)
             self.add_row(idx, val, 1, INF)
 
+    def _indicator(self, f: Formula) -> int:
+        """A binary z with z = 1 exactly when ``f`` holds (for a hyper-rectangle term).
+
+        z -> f: each clause C of cnf(f) gives sum_C y >= z; f -> z: each clause C of
+        cnf(not f) gives sum_C y + z >= 1 (since f or z = and over C of (C or z)).
+        """
+        z = self.add_col(0, 1, integer=True)
+        try:
+            pos, neg = cnf(f, self.cs.sizes), cnf(Not(f), self.cs.sizes)
+        except ExprError as exc:
+            raise AnalysisError(f"the MILP engine cannot use a utility term: {exc}") from None
+        for clause in pos:
+            idx = [int(self.offsets[i]) + o for i, opts in clause.items() for o in sorted(opts)]
+            self.add_row([*idx, z], [1.0] * len(idx) + [-1.0], 0, INF)
+        for clause in neg:
+            idx = [int(self.offsets[i]) + o for i, opts in clause.items() for o in sorted(opts)]
+            self.add_row([*idx, z], [1.0] * (len(idx) + 1), 1, INF)
+        return z
+
     def utility_terms(self, p: int) -> tuple[list[int], list[float]]:
         """Columns and coefficients of party ``p``'s utility (index among all parties)."""
         idx: list[int] = []
@@ -131,6 +154,9 @@ class PackageModel:
                 if c != 0.0:
                     idx.append(int(self.offsets[i]) + o)
                     val.append(c)
+        for z, value in self.rect_cols[p]:
+            idx.append(z)
+            val.append(value)
         return idx, val
 
     def add_utility_at_least(

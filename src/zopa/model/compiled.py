@@ -48,6 +48,22 @@ class CompiledScenario:
     red_lines: tuple[tuple[Formula, ...], ...]
     red_line_texts: tuple[tuple[str, ...], ...]
     strides: tuple[int, ...] = field(default=())
+    rects: tuple[tuple[tuple[Formula, float], ...], ...] = field(default=())  # per party
+
+    @property
+    def additive(self) -> bool:
+        """True when no party has hyper-rectangle (non-additive) utility terms."""
+        return not any(self.rects)
+
+    def rect_utilities(self, idx: IntArray) -> FloatArray | None:
+        """The hyper-rectangle part of the utilities (m x n_parties), None when additive."""
+        if self.additive:
+            return None
+        u = np.zeros((idx.shape[0], self.n_parties), dtype=np.float64)
+        for p, terms in enumerate(self.rects):
+            for f, value in terms:
+                u[:, p] += np.where(evaluate(f, idx, self.sizes), value, 0.0)
+        return u
 
     @property
     def n_parties(self) -> int:
@@ -80,6 +96,9 @@ class CompiledScenario:
         u = np.zeros((idx.shape[0], self.n_parties), dtype=np.float64)
         for i, t in enumerate(self.tables):
             u += t[idx[:, i]]
+        extra = self.rect_utilities(idx)
+        if extra is not None:
+            u += extra
         return quantise(u)
 
     def utility(self, package: Sequence[int]) -> FloatArray:
@@ -143,4 +162,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             tuple(r.text for r in p.preferences.red_lines) for p in parties if p.preferences
         ),
         strides=strides,
+        rects=tuple(
+            tuple((r.formula, u) for r, u in p.preferences.hyperrectangles)
+            for p in parties
+            if p.preferences
+        ),
     )

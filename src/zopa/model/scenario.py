@@ -129,6 +129,8 @@ class Preferences:
     values: FrozenMap[str, tuple[float, ...]]
     reservation: float
     red_lines: tuple[Rule, ...] = ()
+    hyperrectangles: tuple[tuple[Rule, float], ...] = ()  # (when, utility): non-additive terms
+    discount: float | None = None  # time discount factor, metadata only
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,7 +498,7 @@ class _Builder:
                 "all weights are zero",
                 "give at least one issue a positive weight",
             )
-        if not pr.weights:
+        if not pr.weights and not pr.hyperrectangles:
             self.p.add(
                 (*pp, "weights"),
                 "no weights given",
@@ -527,7 +529,20 @@ class _Builder:
             for j, text in enumerate(pr.red_lines)
             if (r := self._rule(text, domains, (*pp, "red_lines", j))) is not None
         )
-        return Preferences(FrozenMap(norm), FrozenMap(values), float(res), red)
+        rects = []
+        for j, hr in enumerate(pr.hyperrectangles):
+            rule = self._rule(hr.when, domains, (*pp, "hyperrectangles", j, "when"))
+            if not math.isfinite(hr.utility):
+                self.p.add(
+                    (*pp, "hyperrectangles", j, "utility"),
+                    f"utility {hr.utility} is not finite",
+                    "write a plain number",
+                )
+            elif rule is not None:
+                rects.append((rule, float(hr.utility)))
+        return Preferences(
+            FrozenMap(norm), FrozenMap(values), float(res), red, tuple(rects), pr.discount
+        )
 
     def _values(
         self,

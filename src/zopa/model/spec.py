@@ -18,6 +18,7 @@ __all__ = [
     "ID_PATTERN",
     "DraftSpec",
     "EventSpec",
+    "HyperRectangleSpec",
     "IssueSpec",
     "NumericSpec",
     "OptionSpec",
@@ -117,6 +118,17 @@ class IssueSpec(_Spec):
         return self
 
 
+class HyperRectangleSpec(_Spec):
+    """A non-additive utility term: ``utility`` is added when the package satisfies ``when``.
+
+    GENIUS's constraint (hyper-rectangle) utility spaces, e.g. the ANAC 2014 domains, are sums
+    of such terms; ``when`` is a constraint expression, usually a conjunction of ranges.
+    """
+
+    when: str
+    utility: float
+
+
 class PreferencesSpec(_Spec):
     """A party's private preferences: salience weights, option values, BATNA, red lines."""
 
@@ -128,6 +140,16 @@ class PreferencesSpec(_Spec):
     reservation: float = Field(default=0.0, description="utility of the walk-away (BATNA), [0, 1]")
     red_lines: list[str] = Field(
         default_factory=list, description="expressions every acceptable package must satisfy"
+    )
+    hyperrectangles: list[HyperRectangleSpec] = Field(
+        default_factory=list,
+        description="non-additive terms: utility added when `when` holds (GENIUS hyper-rectangles)",
+    )
+    discount: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="time discount factor per round, kept as metadata (GENIUS discount_factor)",
     )
 
 
