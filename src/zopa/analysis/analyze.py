@@ -36,7 +36,7 @@ from zopa.model.scenario import Scenario
 __all__ = ["AUTO_ENUMERATE", "ENGINES", "ENUMERATION_LIMIT", "Engine", "analyze", "choose", "point"]
 
 ENUMERATION_LIMIT = 20_000_000
-AUTO_ENUMERATE = 1_000_000
+AUTO_ENUMERATE = 200_000
 Engine = Literal["auto", "enumerate", "frontier", "milp"]
 ENGINES = ("auto", "enumerate", "frontier", "milp")
 Progress = Callable[[int, int], None]

@@ -17,6 +17,7 @@ from rich.markup import escape
 from zopa.cli import analysis as _analysis  # noqa: F401  (registers commands)
 from zopa.cli import conflict as _conflict  # noqa: F401
 from zopa.cli import forecast as _forecast  # noqa: F401
+from zopa.cli import formats as _formats  # noqa: F401
 from zopa.cli import negotiate as _negotiate  # noqa: F401
 from zopa.cli.app import app
 from zopa.errors import ZopaError

@@ -11,14 +11,19 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from zopa.analysis.analyze import Engine, analyze
+from zopa.analysis.analyze import ENGINES, Engine, analyze
 from zopa.analysis.drafts import compare, evaluate
 from zopa.cli.app import app
 from zopa.errors import AnalysisError
-from zopa.io import load_scenario
+from zopa.io import load_any
 from zopa.model.spec import json_schema
 
-FileArg = Annotated[Path, typer.Argument(help="scenario file (.yaml, .yml or .json)")]
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        help="scenario file (.yaml/.yml/.json), GENIUS folder or domain .xml, GeniusWeb"
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 
 
@@ -34,7 +39,7 @@ def _console() -> Console:
 @app.command("validate")
 def validate_cmd(file: FileArg, as_json: JsonOpt = False) -> None:
     """Check a scenario file; print a summary, or every problem with its place and fix."""
-    s = load_scenario(file)
+    s = load_any(file)
     summary = {
         "file": str(file),
         "valid": True,
@@ -82,7 +87,7 @@ def _progress(total: int) -> tuple[Progress | None, Any]:
 def analyze_cmd(
     file: FileArg,
     as_json: JsonOpt = False,
-    engine: Annotated[str, typer.Option(help="auto | enumerate | milp")] = "auto",
+    engine: Annotated[str, typer.Option(help="auto | enumerate | frontier | milp")] = "auto",
     plot: Annotated[
         Path | None, typer.Option(help="write the utility-space plot (PNG/SVG/PDF)")
     ] = None,
@@ -90,9 +95,9 @@ def analyze_cmd(
     frontier_limit: Annotated[int, typer.Option(help="frontier packages to list")] = 1000,
 ) -> None:
     """The agreement zone, Pareto frontier, bargaining solutions, and concessions if needed."""
-    if engine not in ("auto", "enumerate", "milp"):
-        raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate or milp")
-    s = load_scenario(file)
+    if engine not in ENGINES:
+        raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate, frontier or milp")
+    s = load_any(file)
     bar, update = _progress(s.outcomes)
     if bar is not None:
         with bar:
@@ -118,7 +123,7 @@ def analyze_cmd(
 
 
 def _engine(name: str) -> Engine:
-    return "enumerate" if name == "enumerate" else "milp" if name == "milp" else "auto"
+    return {"enumerate": "enumerate", "frontier": "frontier", "milp": "milp"}.get(name, "auto")  # type: ignore[return-value]
 
 
 def _pair(parties: str | None) -> tuple[str, str] | None:
@@ -138,7 +143,7 @@ def evaluate_cmd(
     top: Annotated[int, typer.Option(help="Pareto improvements to list")] = 5,
 ) -> None:
     """Evaluate a draft: utilities, margins, red lines, dominance, distance to Nash and zone."""
-    result = evaluate(load_scenario(file), draft, top=top)
+    result = evaluate(load_any(file), draft, top=top)
     if as_json:
         print_json(result.to_dict())
         return
@@ -155,7 +160,7 @@ def compare_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Does revision B improve draft A, and for whom? Does it move closer to agreement?"""
-    result = compare(load_scenario(file), draft_a, draft_b)
+    result = compare(load_any(file), draft_a, draft_b)
     if as_json:
         print_json(result.to_dict())
         return

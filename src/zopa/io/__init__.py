@@ -1,8 +1,62 @@
-"""Reading and writing files: scenario YAML/JSON (and, elsewhere, other formats)."""
+"""Reading and writing files: scenario YAML/JSON, GENIUS XML and GeniusWeb JSON."""
 
 from __future__ import annotations
 
-from zopa.io.files import MAX_FILE_BYTES, Document, read_document
-from zopa.io.scenario import load_scenario, parse_scenario
+from pathlib import Path
 
-__all__ = ["MAX_FILE_BYTES", "Document", "load_scenario", "parse_scenario", "read_document"]
+from zopa.errors import ScenarioError
+from zopa.io.files import MAX_FILE_BYTES, Document, read_document
+from zopa.io.genius import find_genius_files, load_genius, write_genius
+from zopa.io.geniusweb import is_geniusweb, load_geniusweb, write_geniusweb
+from zopa.io.scenario import load_scenario, parse_scenario
+from zopa.model.scenario import Scenario
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Document",
+    "detect_format",
+    "find_genius_files",
+    "load_any",
+    "load_genius",
+    "load_geniusweb",
+    "load_scenario",
+    "parse_scenario",
+    "read_document",
+    "write_genius",
+    "write_geniusweb",
+]
+
+
+def detect_format(path: str | Path) -> str:
+    """``zopa``, ``genius`` or ``geniusweb``: by suffix, folder contents and file contents."""
+    p = Path(path)
+    if p.is_dir():
+        names = [f.suffix.lower() for f in p.iterdir()]
+        if ".xml" in names:
+            return "genius"
+        if ".json" in names:
+            return "geniusweb"
+        raise ScenarioError(
+            "the folder holds no GENIUS (.xml) or GeniusWeb (.json) files", file=str(p)
+        )
+    suffix = p.suffix.lower()
+    if suffix == ".xml":
+        return "genius"
+    if suffix == ".json" and p.is_file():
+        try:
+            data = read_document(p).data
+        except ScenarioError:
+            return "zopa"  # let the scenario reader report the problem
+        return "geniusweb" if is_geniusweb(data) else "zopa"
+    return "zopa"
+
+
+def load_any(path: str | Path) -> Scenario:
+    """Load a scenario in any supported format: a zopa YAML/JSON file, a GENIUS folder or
+    domain file (its profiles are the other XML files beside it), a GeniusWeb folder or file."""
+    kind = detect_format(path)
+    if kind == "genius":
+        return load_genius(path)
+    if kind == "geniusweb":
+        return load_geniusweb(path)
+    return load_scenario(path)

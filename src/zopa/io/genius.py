@@ -1,0 +1,630 @@
+"""GENIUS XML: a domain file plus one utility-space (profile) file per party.
+
+Reading (with :mod:`defusedxml`, so entity bombs and external entities are refused):
+
+- the domain is the file whose root is ``<negotiation_template>``; its ``<issue>`` elements are
+  ``discrete`` (``<item value=...>``), ``integer`` (``lowerbound``/``upperbound``: a zopa numeric
+  issue with step 1) or ``real`` (a zopa numeric grid of ``steps`` intervals, default
+  :data:`REAL_STEPS`; the utility between grid points is lost);
+- a profile is a file whose root is ``<utility_space>``: ``<weight index=...>`` per issue (they
+  must sum to one within :data:`WEIGHT_TOLERANCE`), per-item ``evaluation`` values (normalised by
+  the issue's largest evaluation, as GENIUS's ``EvaluatorDiscrete`` does), ``<evaluator
+  ftype="linear">`` on integer issues (GENIUS's ``EvaluatorInteger``: offset + slope * (x - lower
+  bound), clipped to [0, 1]) and real issues (offset + slope * x, clipped), ``<reservation>``
+  (kept) and ``<discount_factor>`` (kept as metadata, ``discount``);
+- hyper-rectangle ("nonlinear") profiles as in ANAC 2014: ``<utility maxutility=...>`` holding
+  ``<ufun type="PlainUfun" aggregation="sum">`` with ``<hyperRectangle utility=...>`` boxes of
+  ``<INCLUDES index= min= max=>`` ranges become zopa ``hyperrectangles`` terms with utility
+  ``weight * utility / maxutility`` (so utilities lie in [0, 1] like the additive ones).
+
+Issue, option and party ids are slugs of the GENIUS names (:func:`zopa.io._names.slug`); the
+names themselves become labels, and the writer writes the labels back, so GENIUS -> zopa ->
+GENIUS -> zopa gives the same scenario. What GENIUS cannot hold (constraints, red lines, roles,
+power, drafts, non-linear value curves on numeric issues) is not written.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from zopa.errors import ScenarioError
+from zopa.io._names import unique_slugs
+from zopa.io.files import MAX_FILE_BYTES
+from zopa.model.expr import And, Atom, Const, Formula
+from zopa.model.scenario import Issue, Scenario, build_scenario
+
+__all__ = [
+    "REAL_STEPS",
+    "WEIGHT_TOLERANCE",
+    "find_genius_files",
+    "genius_data",
+    "is_genius_folder",
+    "load_genius",
+    "write_genius",
+]
+
+REAL_STEPS = 10
+WEIGHT_TOLERANCE = 1e-3
+
+
+def _parse(path: Path) -> Element:
+    name = str(path)
+    if not path.is_file():
+        raise ScenarioError(f"no such file: {name}", hint="check the path")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(f"the file is {size:,} bytes, over {MAX_FILE_BYTES:,}", file=name)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ScenarioError("the file is empty", file=name, hint="a GENIUS XML file is expected")
+    try:
+        root: Element = SafeET.fromstring(raw)
+    except ParseError as exc:
+        line, col = getattr(exc, "position", (None, None))
+        raise ScenarioError(
+            f"invalid XML: {exc}",
+            file=name,
+            line=line,
+            column=col + 1 if col is not None else None,
+            hint="the file is truncated or not XML; check tags near this place",
+        ) from None
+    except DefusedXmlException as exc:
+        raise ScenarioError(
+            f"refused XML: {type(exc).__name__} (DTDs and entities are not allowed)", file=name
+        ) from None
+    return root
+
+
+def _float(el: Element, attr: str, file: str, where: str, default: float | None = None) -> float:
+    raw = el.get(attr)
+    if raw is None:
+        if default is not None:
+            return default
+        raise ScenarioError(
+            f"missing attribute `{attr}`", file=file, where=where, hint=f'add {attr}="..."'
+        )
+    try:
+        x = float(raw)
+    except ValueError:
+        raise ScenarioError(f'`{attr}="{raw}"` is not a number', file=file, where=where) from None
+    if not math.isfinite(x):
+        raise ScenarioError(f'`{attr}="{raw}"` is not a finite number', file=file, where=where)
+    return x
+
+
+# ------------------------------------------------------------------------------ domain
+
+
+class _Issue:
+    """One issue of a GENIUS domain and how it maps to zopa."""
+
+    def __init__(self, el: Element, file: str) -> None:
+        self.name = el.get("name") or ""
+        self.index = el.get("index") or ""
+        self.where = f"issue[@name='{self.name}']"
+        if not self.name:
+            raise ScenarioError(
+                "an <issue> has no name",
+                file=file,
+                where="issue",
+                hint='give every issue a name="..."',
+            )
+        kind = (el.get("type") or el.get("etype") or el.get("vtype") or "discrete").lower()
+        self.kind = kind
+        self.values: list[str] = []
+        self.numbers: list[float] = []
+        self.steps = 0
+        if kind == "discrete":
+            self.values = [it.get("value") or "" for it in el.findall("item")]
+            if not self.values:
+                raise ScenarioError(
+                    "the discrete issue has no <item>",
+                    file=file,
+                    where=self.where,
+                    hint="list its values as <item value=.../>",
+                )
+            self.values = list(dict.fromkeys(self.values))
+        elif kind in ("integer", "real"):
+            rng = el.find("range")
+            src = rng if rng is not None and el.get("lowerbound") is None else el
+            lo = _float(src, "lowerbound", file, self.where)
+            hi = _float(src, "upperbound", file, self.where)
+            if hi < lo:
+                raise ScenarioError(
+                    f"upperbound {hi:g} is below lowerbound {lo:g}", file=file, where=self.where
+                )
+            if kind == "integer":
+                if lo != int(lo) or hi != int(hi):
+                    raise ScenarioError(
+                        "integer bounds must be whole numbers", file=file, where=self.where
+                    )
+                self.numbers = [float(x) for x in range(int(lo), int(hi) + 1)]
+                self.steps = len(self.numbers) - 1
+            else:
+                self.steps = int(_float(el, "steps", file, self.where, float(REAL_STEPS)))
+                self.numbers = [lo + (hi - lo) * k / self.steps for k in range(self.steps + 1)]
+            if len(self.numbers) < 2:
+                raise ScenarioError(
+                    "the numeric issue has a single value",
+                    file=file,
+                    where=self.where,
+                    hint="use a discrete issue with one item",
+                )
+        else:
+            raise ScenarioError(
+                f"unknown issue type `{kind}`",
+                file=file,
+                where=self.where,
+                hint="GENIUS issues are discrete, integer or real",
+            )
+
+    def spec(self, issue_id: str) -> dict[str, Any]:
+        if self.kind == "discrete":
+            ids = unique_slugs(self.values, "v")
+            return {
+                "id": issue_id,
+                "label": self.name,
+                "options": [{"id": i, "label": v} for i, v in zip(ids, self.values, strict=True)],
+            }
+        lo, hi = self.numbers[0], self.numbers[-1]
+        step = (hi - lo) / self.steps
+        return {"id": issue_id, "label": self.name, "numeric": {"min": lo, "max": hi, "step": step}}
+
+
+def _domain(path: Path) -> tuple[list[_Issue], str]:
+    root = _parse(path)
+    file = str(path)
+    if root.tag != "negotiation_template":
+        raise ScenarioError(
+            f"the root element is <{root.tag}>, not <negotiation_template>",
+            file=file,
+            hint="give the GENIUS domain file (its profiles have root <utility_space>)",
+        )
+    issues = [_Issue(el, file) for el in root.iter("issue")]
+    if not issues:
+        raise ScenarioError("the domain has no <issue>", file=file, where="utility_space/objective")
+    names = [i.name for i in issues]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise ScenarioError(f"duplicate issue name(s): {', '.join(sorted(dup))}", file=file)
+    return issues, file
+
+
+# ------------------------------------------------------------------------------ profiles
+
+
+def _profile(path: Path, issues: list[_Issue], ids: list[str]) -> dict[str, Any]:
+    root = _parse(path)
+    file = str(path)
+    if root.tag != "utility_space":
+        raise ScenarioError(
+            f"the root element is <{root.tag}>, not <utility_space>",
+            file=file,
+            hint="give a GENIUS profile (utility space) file",
+        )
+    by_name = {i.name: k for k, i in enumerate(issues)}
+    by_index = {i.index: k for k, i in enumerate(issues) if i.index}
+    prefs: dict[str, Any] = {"weights": {}, "values": {}}
+    res = root.find(".//reservation")
+    if res is not None:
+        prefs["reservation"] = _float(res, "value", file, "reservation")
+    disc = root.find(".//discount_factor")
+    if disc is not None:
+        prefs["discount"] = _float(disc, "value", file, "discount_factor")
+    seen: dict[int, Element] = {}
+    for el in root.iter("issue"):
+        name = el.get("name") or ""
+        if name not in by_name:
+            raise ScenarioError(
+                f"unknown issue `{name}` (index {el.get('index')}) in the profile",
+                file=file,
+                where=f"issue[@name='{name}']",
+                hint="domain issues: " + ", ".join(by_name),
+            )
+        seen[by_name[name]] = el
+    weights: dict[int, float] = {}
+    for el in root.iter("weight"):
+        idx = el.get("index") or ""
+        if idx not in by_index:
+            raise ScenarioError(
+                f"weight for unknown issue index {idx}",
+                file=file,
+                where=f"weight[@index='{idx}']",
+                hint="domain issue indices: " + ", ".join(by_index),
+            )
+        weights[by_index[idx]] = _float(el, "value", file, f"weight[@index='{idx}']")
+    if weights:
+        total = sum(weights.values())
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            raise ScenarioError(
+                f"the weights sum to {total:.6g}, not one",
+                file=file,
+                where="objective/weight",
+                hint=f"GENIUS weights sum to 1 (within {WEIGHT_TOLERANCE:g})",
+            )
+    for k, w in weights.items():
+        prefs["weights"][ids[k]] = w
+        iel = seen.get(k)
+        if iel is None:
+            if w > 0:
+                raise ScenarioError(
+                    f"no evaluations for issue `{issues[k].name}`, which has weight {w:g}",
+                    file=file,
+                    where=f"issue[@name='{issues[k].name}']",
+                    hint="add the issue with an evaluation for each item",
+                )
+            continue
+        prefs["values"][ids[k]] = _values(iel, issues[k], file)
+    rects = _rectangles(root, issues, ids, by_index, file)
+    if rects:
+        prefs["hyperrectangles"] = rects
+    elif not weights:
+        raise ScenarioError(
+            "the profile has neither weights nor hyper-rectangles",
+            file=file,
+            where="objective",
+            hint="an additive profile gives <weight index=.. value=..> per issue",
+        )
+    return prefs
+
+
+def _values(el: Element, issue: _Issue, file: str) -> dict[str, float] | dict[float, float]:
+    where = f"issue[@name='{issue.name}']"
+    if issue.kind == "discrete":
+        evals: dict[str, float] = {}
+        for it in el.findall("item"):
+            v = it.get("value") or ""
+            iw = f"{where}/item[@value='{v}']"
+            if v not in issue.values:
+                raise ScenarioError(
+                    f"unknown item `{v}`",
+                    file=file,
+                    where=iw,
+                    hint="items: " + ", ".join(issue.values),
+                )
+            x = _float(it, "evaluation", file, iw)
+            if x < 0:
+                raise ScenarioError(f"negative evaluation {x:g}", file=file, where=iw)
+            evals[v] = x  # a repeated item overrides the earlier one, as in GENIUS
+        missing = [v for v in issue.values if v not in evals]
+        if missing:
+            raise ScenarioError(
+                "missing evaluation for item(s) " + ", ".join(f"`{m}`" for m in missing),
+                file=file,
+                where=where,
+                hint='give every item an evaluation="..."',
+            )
+        top = max(evals.values())
+        ids = unique_slugs(issue.values, "v")
+        return {
+            i: (evals[v] / top if top > 0 else 0.0) for i, v in zip(ids, issue.values, strict=True)
+        }
+    ev = el.find("evaluator")
+    if ev is None:
+        raise ScenarioError(
+            "missing <evaluator> of the numeric issue",
+            file=file,
+            where=where,
+            hint='add <evaluator ftype="linear" slope=".." offset=".."/>',
+        )
+    ftype = ev.get("ftype", "linear")
+    if ftype != "linear":
+        raise ScenarioError(
+            f"evaluator ftype `{ftype}` is not supported",
+            file=file,
+            where=f"{where}/evaluator",
+            hint='use ftype="linear"',
+        )
+    lo, hi = issue.numbers[0], issue.numbers[-1]
+    ew = f"{where}/evaluator"
+    if ev.get("utilitylowestvalue") is not None:
+        a = _float(ev, "utilitylowestvalue", file, ew)
+        b = _float(ev, "utilityhighestvalue", file, ew)
+        offset, slope, base = a, (b - a) / (hi - lo), lo
+    else:
+        offset = _float(ev, "offset", file, ew, _float(ev, "parameter0", file, ew, 0.0))
+        slope = _float(ev, "slope", file, ew, _float(ev, "parameter1", file, ew, 1.0))
+        base = lo if issue.kind == "integer" else 0.0
+    return {x: min(1.0, max(0.0, offset + slope * (x - base))) for x in issue.numbers}
+
+
+def _rectangles(
+    root: Element, issues: list[_Issue], ids: list[str], by_index: dict[str, int], file: str
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for util in root.iter("utility"):
+        ufuns = util.findall("ufun")
+        if not ufuns:
+            raise ScenarioError("<utility> without <ufun>", file=file, where="utility")
+        terms: list[tuple[str, float]] = []
+        for uf in ufuns:
+            if (uf.get("aggregation") or "sum") != "sum" or (uf.get("type") or "PlainUfun") != (
+                "PlainUfun"
+            ):
+                raise ScenarioError(
+                    'only PlainUfun with aggregation="sum" is supported',
+                    file=file,
+                    where="utility/ufun",
+                )
+            weight = _float(uf, "weight", file, "utility/ufun", 1.0)
+            for r, hr in enumerate(uf.findall("hyperRectangle")):
+                where = f"utility/ufun/hyperRectangle[{r + 1}]"
+                terms.append(
+                    (
+                        _box(hr, issues, ids, by_index, file, where),
+                        weight * _float(hr, "utility", file, where),
+                    )
+                )
+        top = _float(util, "maxutility", file, "utility", -1.0)
+        if top <= 0:
+            top = sum(u for _, u in terms if u > 0) or 1.0
+        out.extend({"when": w, "utility": u / top} for w, u in terms)
+    return out
+
+
+def _box(
+    hr: Element,
+    issues: list[_Issue],
+    ids: list[str],
+    by_index: dict[str, int],
+    file: str,
+    where: str,
+) -> str:
+    parts: list[str] = []
+    for inc in hr:
+        if inc.tag != "INCLUDES":
+            raise ScenarioError(
+                f"<{inc.tag}> in a hyper-rectangle is not supported",
+                file=file,
+                where=f"{where}/{inc.tag}",
+                hint="only INCLUDES ranges are",
+            )
+        idx = inc.get("index") or ""
+        if idx not in by_index:
+            raise ScenarioError(
+                f"unknown issue index {idx}", file=file, where=f"{where}/INCLUDES[@index='{idx}']"
+            )
+        k = by_index[idx]
+        if issues[k].kind == "discrete":
+            raise ScenarioError(
+                "hyper-rectangles on discrete issues are not supported",
+                file=file,
+                where=f"{where}/INCLUDES[@index='{idx}']",
+            )
+        lo = _float(inc, "min", file, where)
+        hi = _float(inc, "max", file, where)
+        parts.append(f"{ids[k]} >= {lo!r} and {ids[k]} <= {hi!r}")
+    return " and ".join(parts) if parts else "true"
+
+
+# ------------------------------------------------------------------------------ folders
+
+
+def find_genius_files(folder: Path) -> tuple[Path, list[Path]]:
+    """The domain file and the profile files of a GENIUS folder (by root element)."""
+    domain: Path | None = None
+    profiles: list[Path] = []
+    for f in sorted(folder.iterdir()):
+        if f.suffix.lower() != ".xml" or f.name.lower().startswith("pareto"):
+            continue
+        root = _parse(f)
+        if root.tag == "negotiation_template":
+            if domain is not None:
+                raise ScenarioError(
+                    f"two domain files: {domain.name} and {f.name}",
+                    file=str(folder),
+                    hint="keep one domain per folder",
+                )
+            domain = f
+        elif root.tag == "utility_space":
+            profiles.append(f)
+    if domain is None:
+        raise ScenarioError(
+            "no GENIUS domain file (root <negotiation_template>) in the folder", file=str(folder)
+        )
+    if not profiles:
+        raise ScenarioError(
+            "no GENIUS profile (root <utility_space>) in the folder", file=str(folder)
+        )
+    return domain, profiles
+
+
+def is_genius_folder(folder: Path) -> bool:
+    return folder.is_dir() and any(f.suffix.lower() == ".xml" for f in folder.iterdir())
+
+
+def genius_data(
+    domain: Path, profiles: Sequence[Path], *, title: str | None = None
+) -> dict[str, Any]:
+    """A zopa scenario mapping (before validation) from GENIUS files."""
+    issues, _ = _domain(domain)
+    ids = unique_slugs([i.name for i in issues], "issue")
+    parties = []
+    for pid, prof in zip(unique_slugs([p.stem for p in profiles], "party"), profiles, strict=True):
+        parties.append({"id": pid, "label": prof.stem, "preferences": _profile(prof, issues, ids)})
+    return {
+        "title": title or domain.parent.name or domain.stem,
+        "description": f"GENIUS domain {domain.name}",
+        "issues": [i.spec(k) for i, k in zip(issues, ids, strict=True)],
+        "parties": parties,
+    }
+
+
+def load_genius(path: str | Path, profiles: Sequence[str | Path] = ()) -> Scenario:
+    """A scenario from a GENIUS folder, or from a domain file (its folder's profiles by default)."""
+    p = Path(path)
+    if p.is_dir():
+        domain, found = find_genius_files(p)
+        title = p.name
+    else:
+        domain, title = p, p.parent.name or p.stem
+        found = find_genius_files(p.parent)[1] if not profiles else []
+    files = [Path(x) for x in profiles] or found
+    data = genius_data(domain, files, title=title)
+    try:
+        return build_scenario(data, file=str(p))
+    except ScenarioError as exc:
+        raise exc.with_file(str(p)) from None
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+
+
+def _kind(issue: Issue, scenario: Scenario) -> str:
+    """discrete, integer or real: numeric issues stay numeric when every party is linear."""
+    nums = issue.numbers
+    if not nums:
+        return "discrete"
+    for party in scenario.with_preferences:
+        prefs = party.preferences
+        assert prefs is not None
+        v = prefs.values[issue.id]
+        slope = (v[-1] - v[0]) / (nums[-1] - nums[0])
+        if any(abs(v[0] + slope * (x - nums[0]) - y) > 1e-9 for x, y in zip(nums, v, strict=True)):
+            return "discrete"
+    integral = all(float(x).is_integer() for x in nums)
+    if integral and all(b - a == 1 for a, b in itertools.pairwise(nums)):
+        return "integer"
+    return "real"
+
+
+def _attr(s: str) -> str:
+    return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _issue_xml(k: int, issue: Issue, kind: str) -> list[str]:
+    head = (
+        f'  <issue index="{k}" name="{_attr(issue.label)}" etype="{kind}" type="{kind}" '
+        f'vtype="{kind}"'
+    )
+    nums = issue.numbers or ()
+    if kind == "discrete":
+        out = [head + ">"]
+        out += [
+            f'    <item index="{j + 1}" value="{_attr(o.label)}"/>'
+            for j, o in enumerate(issue.options)
+        ]
+        return [*out, "  </issue>"]
+    extra = f' steps="{len(nums) - 1}"' if kind == "real" else ""
+    return [head + f' lowerbound="{_num(nums[0])}" upperbound="{_num(nums[-1])}"{extra}/>']
+
+
+def write_genius(scenario: Scenario, folder: str | Path) -> list[Path]:
+    """Write ``scenario`` as a GENIUS folder: ``domain.xml`` and one ``<party>.xml`` each.
+
+    Raises :class:`ScenarioError` for what GENIUS cannot hold and would change the utilities
+    (a hyper-rectangle term that is not a box of ranges on numeric issues).
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    kinds = [_kind(i, scenario) for i in scenario.issues]
+    lines = [
+        "<negotiation_template>",
+        f'<utility_space number_of_issues="{len(kinds)}">',
+        f'<objective index="0" etype="objective" type="objective" name="{_attr(scenario.title)}">',
+    ]
+    for k, (iss, kind) in enumerate(zip(scenario.issues, kinds, strict=True), 1):
+        lines += _issue_xml(k, iss, kind)
+    lines += ["</objective>", "</utility_space>", "</negotiation_template>"]
+    written = [out / "domain.xml"]
+    written[0].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for party in scenario.with_preferences:
+        path = out / f"{party.id}.xml"
+        path.write_text(_profile_xml(scenario, party.id, kinds), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _profile_xml(scenario: Scenario, party_id: str, kinds: list[str]) -> str:
+    prefs = scenario.party(party_id).preferences
+    assert prefs is not None
+    nonlinear = bool(prefs.hyperrectangles)
+    lines = [
+        '<utility_space type="nonlinear">' if nonlinear else "<utility_space>",
+        f'<reservation value="{prefs.reservation!r}"/>',
+    ]
+    if prefs.discount is not None:
+        lines.append(f'<discount_factor value="{prefs.discount!r}"/>')
+    lines.append('<objective index="0" etype="objective" type="objective" name="root">')
+    additive = any(w > 0 for w in prefs.weights.values()) or not nonlinear
+    for k, (iss, kind) in enumerate(zip(scenario.issues, kinds, strict=True), 1):
+        w = prefs.weights[iss.id]
+        if additive:
+            lines.append(f'  <weight index="{k}" value="{w!r}"/>')
+        vals = prefs.values[iss.id]
+        if kind == "discrete":
+            if not additive:
+                continue
+            lines.append(
+                f'  <issue index="{k}" name="{_attr(iss.label)}" type="discrete" '
+                'etype="discrete" vtype="discrete">'
+            )
+            lines += [
+                f'    <item index="{j + 1}" value="{_attr(o.label)}" evaluation="{v!r}"/>'
+                for j, (o, v) in enumerate(zip(iss.options, vals, strict=True))
+            ]
+            lines.append("  </issue>")
+            continue
+        nums = iss.numbers or ()
+        lines.append(
+            f'  <issue index="{k}" name="{_attr(iss.label)}" type="{kind}" '
+            f'etype="{kind}" vtype="{kind}" lowerbound="{_num(nums[0])}" '
+            f'upperbound="{_num(nums[-1])}">'
+        )
+        slope = (vals[-1] - vals[0]) / (nums[-1] - nums[0])
+        offset = vals[0] - (slope * nums[0] if kind == "real" else 0.0)
+        lines.append(f'    <evaluator ftype="linear" offset="{offset!r}" slope="{slope!r}"/>')
+        lines.append("  </issue>")
+    if nonlinear:
+        lines += [
+            '  <utility maxutility="1">',
+            '    <ufun type="PlainUfun" weight="1" aggregation="sum">',
+        ]
+        for rule, u in prefs.hyperrectangles:
+            lines.append(f'      <hyperRectangle utility="{u!r}">')
+            lines += [f"        {x}" for x in _includes(scenario, rule.formula, rule.text)]
+            lines.append("      </hyperRectangle>")
+        lines += ["    </ufun>", "  </utility>"]
+    lines += ["</objective>", "</utility_space>"]
+    return "\n".join(lines) + "\n"
+
+
+def _includes(scenario: Scenario, f: Formula, text: str) -> list[str]:
+    boxes: dict[int, frozenset[int]] = {}
+    stack = [f]
+    while stack:
+        g = stack.pop()
+        if isinstance(g, And):
+            stack.extend(g.args)
+        elif isinstance(g, Atom):
+            boxes[g.issue] = boxes.get(g.issue, g.allowed) & g.allowed
+        elif not (isinstance(g, Const) and g.value):
+            raise ScenarioError(
+                f"the hyper-rectangle `{text}` is not a box of ranges",
+                hint="GENIUS hyper-rectangles are conjunctions of ranges on numeric issues",
+            )
+    out = []
+    for i, allowed in sorted(boxes.items()):
+        nums = scenario.issues[i].numbers
+        ks = sorted(allowed)
+        if not nums or not ks or ks != list(range(ks[0], ks[-1] + 1)):
+            raise ScenarioError(
+                f"the hyper-rectangle `{text}` is not a box of ranges on numeric issues",
+                hint="GENIUS hyper-rectangles are conjunctions of ranges on numeric issues",
+            )
+        out.append(
+            f'<INCLUDES index="{i + 1}" min="{_num(nums[ks[0]])}" max="{_num(nums[ks[-1]])}"/>'
+        )
+    return out
