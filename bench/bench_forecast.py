@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -88,6 +89,167 @@ def loop_exchange(v: list[list[float]], s: list[list[float]], c: list[list[float
         tw = sum(wt for wt, _ in ws)
         out.append(sum(wt * x for wt, x in ws) / tw if tw > 0 else math.nan)
     return out
+
+
+# ------------------------------------------------------------------- decide-style exchange loop
+
+
+def _decide_first(live: list[dict[str, Any]]) -> dict[str, Any]:
+    """The exchange realised next: the largest gain; gains within 1e-12 (relative) of it
+    count as equal (ties), and of those the one made first goes."""
+    top = max(e["gain"] for e in live)
+    return min((e for e in live if e["gain"] >= top * (1 - 1e-12)), key=lambda e: e["made"])
+
+
+def loop_decide_round(x: list[list[float]], s: list[list[float]], c: list[list[float]]
+                      ) -> tuple[list[list[float]], list[list[float]], int]:
+    """One round of decide's equal-gain exchange model, exchange by exchange (positions on a
+    0-100 scale, NaN = absent): the voting positions, the next round's start positions and
+    the number of exchanges made. Written independently of ``zopa.forecast.exchange``.
+
+    Each candidate exchange is a dict; ``I`` demands issue ``p`` and supplies ``q``, ``J``
+    supplies ``p`` and demands ``q``. The greedy realises the largest gain, then recalculates
+    every candidate that shares a supplying or demanding actor-issue with it."""
+    n, m = len(x), len(x[0])
+    here = [[not math.isnan(x[a][d]) for d in range(m)] for a in range(n)]
+    w = [[c[a][d] * s[a][d] if here[a][d] else 0.0 for d in range(m)] for a in range(n)]
+    den = [sum(w[a][d] for a in range(n)) for d in range(m)]
+    num = [sum(w[a][d] * x[a][d] for a in range(n) if here[a][d]) for d in range(m)]
+    nbs = [num[d] / den[d] if den[d] else 0.0 for d in range(m)]
+    left = [[here[a][d] and x[a][d] <= nbs[d] for d in range(m)] for a in range(n)]
+
+    def nbs_with(e: dict[str, Any], side: str, pos: float, updates_last: bool) -> float:
+        """The mean on the side's supply issue with the exchange's updates and the side's
+        actor at ``pos`` (the updates win over ``pos`` when ``updates_last``)."""
+        a, d = e[side + "a"], e[side + "sup"]
+        vals = {b: x[b][d] for b in range(n) if here[b][d]}
+        if updates_last:
+            vals[a] = pos
+        vals.update(e["upd"][d])
+        if not updates_last:
+            vals[a] = pos
+        return sum(w[b][d] * v for b, v in vals.items())
+
+    def move_ok(e: dict[str, Any], side: str) -> bool:
+        mv = e[side + "moves"]
+        cur = mv[-1]
+        if abs(cur) > 100 or abs(cur) <= 1e-10:
+            return False
+        if not 0 <= e[side + "pos"] + cur <= 100 or sum(mv) > 100:
+            return False
+        return max(mv) < 0 or min(mv) > 0
+
+    def other(side: str) -> str:
+        return "J" if side == "I" else "I"
+
+    def cap(e: dict[str, Any], side: str) -> None:
+        """The outcome on the side's supply issue may not pass the partner's position."""
+        o = other(side)
+        d, t = e[side + "sup"], e[o + "sup"]
+        a, b = e[side + "a"], e[o + "a"]
+        target = x[b][d]
+        n0 = nbs_with(e, side, e[side + "pos"], False) / den[d]
+        n1 = nbs_with(e, side, e[side + "y"], False) / den[d]
+        # an outcome within 1e-9 of the target (e.g. after a capped exchange) is at it
+        d0 = 0.0 if abs(target - n0) <= 1e-9 else target - n0
+        d1 = 0.0 if abs(target - n1) <= 1e-9 else target - n1
+        if (d0 >= 0 and d1 >= 0) or (d0 <= 0 and d1 <= 0):
+            return
+        delta = abs((target * den[d] - nbs_with(e, side, e[side + "pos"], True)) / w[a][d])
+        r_d = delta * w[a][d] / den[d]
+        r_t = r_d * (s[a][d] + s[b][d]) / (s[a][t] + s[b][t])
+        mo = r_t * den[t] / w[b][t]
+        if e[o + "pos"] > x[a][t]:
+            mo = -mo
+        ms = -delta if e[side + "pos"] > target else delta
+        e[o + "moves"][-1], e[side + "moves"][-1] = mo, ms
+        e[o + "y"], e[side + "y"] = e[o + "pos"] + mo, e[side + "pos"] + ms
+        e["gain"] = abs(r_t * s[b][t] - r_d * s[b][d])
+
+    def calculate(e: dict[str, Any]) -> None:
+        i, j, p, q = e["Ia"], e["Ja"], e["Idem"], e["Isup"]
+        xi_p, xj_q = x[i][p], x[j][q]  # the demand positions (round start)
+        si, sj = e["Ipos"], e["Jpos"]  # the supply positions (as moved in this round)
+        dp = abs(xi_p - sj) * w[j][p] / den[p]
+        dq = dp * (s[i][p] + s[j][p]) / (s[i][q] + s[j][q])
+        mi, mj = dq * den[q] / w[i][q], abs(xi_p - sj)
+        if abs(mi) > abs(xj_q - si):
+            dq = abs(xj_q - si) * w[i][q] / den[q]
+            dp = dq * (s[i][q] + s[j][q]) / (s[i][p] + s[j][p])
+            mi, mj = abs(xj_q - si), dp * den[p] / w[j][p]
+        mi = -mi if si > xj_q else mi
+        mj = -mj if sj > xi_p else mj
+        e["Imoves"].append(mi)
+        e["Jmoves"].append(mj)
+        e["Iy"], e["Jy"] = si + mi, sj + mj
+        e["gain"] = abs(dq * s[i][q] - dp * s[i][p])
+        e["valid"] = move_ok(e, "I") and move_ok(e, "J") and e["gain"] >= 1e-10
+        if e["valid"]:
+            cap(e, "I")
+            cap(e, "J")
+            e["valid"] = move_ok(e, "I") and move_ok(e, "J")
+
+    cands = []
+    for p in range(m):
+        for q in range(p + 1, m):
+            both = [a for a in range(n) if here[a][p] and here[a][q]]
+            grp = {g: [a for a in both if left[a][p] + 2 * left[a][q] == g] for g in range(4)}
+            for ga, gb in ((0, 3), (1, 2)):
+                for a in grp[ga]:
+                    for b in grp[gb]:
+                        # I is the one valuing p relatively more (ties: a)
+                        i, j = (b, a) if s[a][p] * s[b][q] < s[b][p] * s[a][q] else (a, b)
+                        e: dict[str, Any] = {
+                            "Ia": i, "Ja": j, "Isup": q, "Jsup": p, "Idem": p, "Jdem": q,
+                            "Ipos": x[i][q], "Jpos": x[j][p], "Imoves": [], "Jmoves": [],
+                            "upd": {p: {}, q: {}}}
+                        calculate(e)
+                        cands.append(e)
+    for k, e in enumerate(cands):
+        e["made"] = k
+    live = [e for e in cands if e["valid"]]
+    realized: list[dict[str, Any]] = []
+    while live:
+        r = live.pop(live.index(_decide_first(live)))
+        realized.append(r)
+        keep = []
+        for e in live:
+            again = False
+            for side in ("I", "J"):
+                for rs in ("I", "J"):
+                    if (e[side + "a"], e[side + "sup"]) == (r[rs + "a"], r[rs + "sup"]):
+                        e[side + "pos"] = r[rs + "y"]
+                        e[side + "moves"].append(e[side + "moves"][-1])  # kept in the history
+                        again = True
+                        break
+            for rs in ("J", "I"):  # r's demander on an issue e's actor also demands
+                ro = other(rs)
+                slot = (r[rs + "a"], r[rs + "dem"])
+                if slot in ((e["Ia"], e["Idem"]), (e["Ja"], e["Jdem"])):
+                    upd = e["upd"][r[rs + "dem"]]
+                    b, y = r[ro + "a"], r[ro + "y"]
+                    if b in upd:
+                        old = upd[b]
+                        start = x[b][r[ro + "sup"]]
+                        upd[b] = min(old, y) if start <= old else max(old, y)
+                    else:
+                        upd[b] = y
+                    again = True
+            if again:
+                e["Imoves"].pop()
+                e["Jmoves"].pop()
+                calculate(e)
+                if not e["valid"]:
+                    continue
+            keep.append(e)
+        live = keep
+    vote = [row[:] for row in x]
+    for r in realized:
+        for side in ("I", "J"):
+            vote[r[side + "a"]][r[side + "sup"]] = r[side + "y"]
+    start = [[x[a][d] + ((1 - s[a][d]) * 0.4 + 0.1) * (vote[a][d] - x[a][d]) if here[a][d]
+              else x[a][d] for d in range(m)] for a in range(n)]
+    return vote, start, len(realized)
 
 
 # --------------------------------------------------------------------------- EUM loop
