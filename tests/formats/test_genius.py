@@ -1,0 +1,240 @@
+"""GENIUS XML and GeniusWeb JSON: reading the ANAC domains, round trips, malformed files."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from zopa.analysis.analyze import analyze
+from zopa.cli import main
+from zopa.errors import ScenarioError
+from zopa.io import load_any, load_genius, load_geniusweb, write_genius, write_geniusweb
+from zopa.model import compile_scenario
+from zopa.model.scenario import Scenario
+
+DOMAINS = [
+    "10issues_hyperrect",
+    "AMPOvsCity",
+    "CameraB",
+    "Dinner3p",
+    "EnglandZimbabwe",
+    "Grocery",
+    "ItexvsCypress",
+    "Party",
+    "parsCat3p",
+]
+SIZES = {
+    "10issues_hyperrect": (10, 2, 10**10),
+    "AMPOvsCity": (10, 2, 1_944_000),
+    "CameraB": (6, 2, 3600),
+    "Dinner3p": (5, 3, 1200),
+    "EnglandZimbabwe": (5, 2, 576),
+    "Grocery": (5, 2, 1600),
+    "ItexvsCypress": (4, 2, 180),
+    "Party": (6, 17, 3072),
+    "parsCat3p": (8, 3, 390_625),
+}
+
+
+def same(a: Scenario, b: Scenario) -> None:
+    """Equal scenarios, up to the float rounding of renormalised weights (1e-12)."""
+    assert a.issues == b.issues
+    assert [p.id for p in a.parties] == [p.id for p in b.parties]
+    for p, q in zip(a.parties, b.parties, strict=True):
+        x, y = p.preferences, q.preferences
+        assert x is not None and y is not None
+        assert x.reservation == y.reservation and x.discount == y.discount
+        assert dict(x.values) == dict(y.values)
+        for k in x.weights:
+            assert math.isclose(x.weights[k], y.weights[k], abs_tol=1e-12)
+        assert [(r.text, u) for r, u in x.hyperrectangles] == [
+            (r.text, u) for r, u in y.hyperrectangles
+        ]
+
+
+@pytest.mark.parametrize("name", DOMAINS)
+def test_reads_every_anac_domain(shared_data: Path, name: str) -> None:
+    s = load_any(shared_data / "anac" / name)
+    assert (len(s.issues), len(s.parties), s.outcomes) == SIZES[name]
+
+
+@pytest.mark.parametrize("name", DOMAINS)
+def test_genius_round_trip(shared_data: Path, tmp_path: Path, name: str) -> None:
+    s = load_genius(shared_data / "anac" / name)
+    write_genius(s, tmp_path / "g")
+    s2 = load_genius(tmp_path / "g")
+    same(s, s2)
+    write_genius(s2, tmp_path / "g2")
+    same(s2, load_genius(tmp_path / "g2"))
+
+
+@pytest.mark.parametrize("name", [d for d in DOMAINS if d != "10issues_hyperrect"])
+def test_geniusweb_round_trip(shared_data: Path, tmp_path: Path, name: str) -> None:
+    s = load_genius(shared_data / "anac" / name)
+    write_geniusweb(s, tmp_path / "w")
+    s2 = load_geniusweb(tmp_path / "w")
+    cs, cs2 = compile_scenario(s), compile_scenario(s2)
+    assert cs.sizes == cs2.sizes
+    for t, t2 in zip(cs.tables, cs2.tables, strict=True):
+        assert np.allclose(t, t2, atol=1e-12)
+    write_geniusweb(s2, tmp_path / "w2")
+    same(s2, load_geniusweb(tmp_path / "w2"))
+
+
+def test_geniusweb_refuses_hyperrectangles(shared_data: Path, tmp_path: Path) -> None:
+    s = load_genius(shared_data / "anac" / "10issues_hyperrect")
+    with pytest.raises(ScenarioError, match="hyper-rectangle"):
+        write_geniusweb(s, tmp_path / "w")
+
+
+def test_zopa_yaml_round_trip_via_cli(shared_data: Path, tmp_path: Path) -> None:
+    src = shared_data / "anac" / "Grocery"
+    assert main(["convert", str(src), str(tmp_path / "g.yaml")]) == 0
+    assert main(["convert", str(tmp_path / "g.yaml"), str(tmp_path / "back")]) == 0
+    assert main(["convert", str(tmp_path / "back"), str(tmp_path / "w"), "--to", "geniusweb"]) == 0
+    assert main(["convert", str(tmp_path / "w"), str(tmp_path / "g2.json")]) == 0
+    a, b = load_genius(src), load_any(tmp_path / "g2.json")
+    assert [i.id for i in a.issues] == [i.id for i in b.issues]
+    same(load_any(tmp_path / "g.yaml"), load_any(tmp_path / "back"))
+
+
+def test_hyperrectangle_nash_matches_genius_pareto_file(shared_data: Path) -> None:
+    """The 1e10 hyper-rectangle domain: the MILP's Nash point is on GENIUS's own frontier."""
+    s = load_any(shared_data / "anac" / "10issues_hyperrect")
+    a = analyze(s)
+    assert a.engine == "milp" and not a.zone.exact
+    nash = a.solutions["nash"]
+    assert nash is not None
+    text = (shared_data / "anac" / "10issues_hyperrect" / "pareto.xml").read_text()
+    pts = [tuple(float(x) for x in line.split(",")) for line in text.split("\n") if "," in line]
+    got = (nash.utilities["profile-1"], nash.utilities["profile-2"])
+    assert any(abs(got[0] - p[0]) < 1e-6 and abs(got[1] - p[1]) < 1e-6 for p in pts)
+    best = max(p[0] * p[1] for p in pts)
+    assert math.isclose(got[0] * got[1], best, rel_tol=1e-6)
+
+
+def test_enumeration_evaluates_hyperrectangles(shared_data: Path, tmp_path: Path) -> None:
+    """A 1e4 slice of the hyper-rectangle domain: enumeration and MILP agree on Nash."""
+    s = load_genius(shared_data / "anac" / "10issues_hyperrect")
+    data_dir = tmp_path / "small"
+    write_genius(s, data_dir)
+    dom = data_dir / "domain.xml"
+    text = dom.read_text()
+    for k in range(5, 11):  # fix six issues to a single value
+        text = text.replace(
+            f'<issue index="{k}" name="c1-i{11 - k}" etype="integer" type="integer" '
+            'vtype="integer" lowerbound="0" upperbound="9"/>',
+            f'<issue index="{k}" name="c1-i{11 - k}" etype="integer" type="integer" '
+            'vtype="integer" lowerbound="0" upperbound="1"/>',
+        )
+    dom.write_text(text)
+    small = load_genius(data_dir)
+    assert small.outcomes == 10**4 * 2**6
+    e = analyze(small, engine="enumerate")
+    m = analyze(small, engine="milp")
+    assert e.solutions["nash"] is not None and m.solutions["nash"] is not None
+    assert e.solutions["nash"].utilities == m.solutions["nash"].utilities
+
+
+def test_analyze_cli_on_a_genius_folder(shared_data: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["analyze", str(shared_data / "anac" / "AMPOvsCity"), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert '"engine": "frontier"' in out
+    assert main(["analyze", str(shared_data / "anac" / "CameraB" / "Camera-B-domain.xml")]) == 0
+
+
+# ----------------------------------------------------------------------------- malformed
+
+
+def _folder(shared_data: Path, tmp_path: Path, name: str = "ItexvsCypress") -> Path:
+    dst = tmp_path / name
+    shutil.copytree(shared_data / "anac" / name, dst)
+    for f in dst.iterdir():
+        f.chmod(0o644)
+    return dst
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def _error(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(ScenarioError) as info:
+        load_any(path)
+    assert main(["analyze", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return str(info.value)
+
+
+def test_truncated_xml(shared_data, tmp_path, capsys):
+    d = _folder(shared_data, tmp_path)
+    prof = d / "ItexvsCypress_Itex.xml"
+    prof.write_text(prof.read_text()[:700])
+    msg = _error(d, capsys)
+    assert "ItexvsCypress_Itex.xml" in msg and "invalid XML" in msg
+
+
+def test_wrong_root(shared_data, tmp_path, capsys):
+    d = _folder(shared_data, tmp_path)
+    msg = _error(d / "ItexvsCypress_Itex.xml", capsys)  # a profile given as the domain
+    assert "root element is <utility_space>" in msg
+
+
+def test_unknown_issue_in_a_profile(shared_data, tmp_path, capsys):
+    d = _folder(shared_data, tmp_path)
+    _edit(d / "ItexvsCypress_Itex.xml", 'name="Delivery"', 'name="Shipping"')
+    msg = _error(d, capsys)
+    assert "ItexvsCypress_Itex.xml" in msg and "unknown issue `Shipping`" in msg
+
+
+def test_weights_not_summing_to_one(shared_data, tmp_path, capsys):
+    d = _folder(shared_data, tmp_path)
+    _edit(
+        d / "ItexvsCypress_Cypress.xml", '<weight index="1" value="', '<weight index="1" value="1'
+    )
+    msg = _error(d, capsys)
+    assert "ItexvsCypress_Cypress.xml" in msg and "weights sum to" in msg
+
+
+def test_missing_evaluation(shared_data, tmp_path, capsys):
+    d = _folder(shared_data, tmp_path)
+    _edit(d / "ItexvsCypress_Itex.xml", 'evaluation="20"', "")
+    msg = _error(d, capsys)
+    assert "ItexvsCypress_Itex.xml" in msg and "missing attribute `evaluation`" in msg
+    assert "item[@value=" in msg
+
+
+def test_entity_bomb_is_refused(tmp_path, capsys):
+    d = tmp_path / "bomb"
+    d.mkdir()
+    (d / "domain.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+        "<negotiation_template>&lol2;</negotiation_template>"
+    )
+    msg = _error(d, capsys)
+    assert "refused XML" in msg
+
+
+def test_malformed_geniusweb(tmp_path, capsys):
+    d = tmp_path / "gw"
+    d.mkdir()
+    (d / "dom.json").write_text('{"name": "d", "issuesValues": {"a": {"values": ["x", "y"]}}}')
+    (d / "p1.json").write_text(
+        '{"LinearAdditiveUtilitySpace": {"issueWeights": {"b": 1.0}, "issueUtilities": {}}}'
+    )
+    msg = _error(d, capsys)
+    assert "p1" in msg and "unknown issue `b`" in msg
+    (d / "p1.json").write_text(
+        '{"LinearAdditiveUtilitySpace": {"issueWeights": {"a": 0.5}, "issueUtilities": '
+        '{"a": {"discreteutils": {"valueUtilities": {"x": 1}}}}}}'
+    )
+    assert "weights sum to" in _error(d, capsys)
+    (d / "p1.json").write_text('{"LinearAdditiveUtilitySpace": {"issueWeights": {"a": 1.0}, ')
+    assert "invalid JSON" in _error(d, capsys)
