@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +25,7 @@ from zopa.forecast import (
     run_models,
     weighted_median,
 )
+from zopa.forecast._decide_exchange import decide_round
 from zopa.forecast.eum import _challenge_eu, _round, _win_probability
 from zopa.forecast.exchange import exchange_round
 
@@ -135,10 +137,10 @@ def test_eum_bad_options(bdm: ForecastInput) -> None:
         expected_utility(bdm, q=2.0)
 
 
-def test_exchange_matches_loop_on_cop21(shared_data: Path) -> None:
+def test_exchange_textbook_matches_loop_on_cop21(shared_data: Path) -> None:
     loops = _bench()
     cop = load_forecast(shared_data / "decide" / "decide_cop21.csv")
-    got = exchange(cop, rounds=10).forecast
+    got = exchange(cop, rounds=10, variant="textbook").forecast
     want = loops.loop_exchange(cop.position.tolist(), cop.salience.tolist(),
                                cop.capability.tolist(), 10)
     np.testing.assert_allclose([got[i] for i in cop.issues], want, atol=1e-9)
@@ -157,6 +159,67 @@ def test_exchange_round_equals_loop_and_gains_equal(seed: int, n: int, m: int) -
     np.testing.assert_allclose(out, want, atol=1e-9)
     # each moved voting position stays between the two partners' positions
     assert np.all(out >= v.min(axis=0) - 1e-9) and np.all(out <= v.max(axis=0) + 1e-9)
+
+
+GOLDEN = Path(__file__).parent / "golden"
+DECIDE_INPUTS = {"cop21": "decide_cop21.csv", "copenhagen": "decide_copenhagen.csv",
+                 "sample": "decide_sample_data.txt"}
+
+
+@pytest.mark.parametrize("name", list(DECIDE_INPUTS))
+def test_exchange_reproduces_decide_rounds(shared_data: Path, name: str) -> None:
+    """decide's own numbers (bench/decide_golden.py): every round's voting positions and
+    mean, on decide's 0-100 scale."""
+    data = load_forecast(shared_data / "decide" / DECIDE_INPUTS[name])
+    rounds = json.loads((GOLDEN / f"decide_{name}.json").read_text())["rounds"]
+    run = exchange(data, rounds=len(rounds))
+    for k, want in enumerate(rounds, start=1):
+        for j, issue in enumerate(data.issues):
+            lo, span = data.low[j], data.high[j] - data.low[j]
+            tr = run.trace[issue]
+            assert (tr.mean[k] - lo) * 100 / span == pytest.approx(want["nbs"][issue], abs=1e-9)
+            for actor, y in want["voting"][issue].items():
+                got = (tr.positions[actor][k] - lo) * 100 / span
+                assert got == pytest.approx(y, abs=1e-9), (k, issue, actor)
+    assert run.forecast == {i: run.trace[i].mean[-1] for i in data.issues}
+
+
+def test_exchange_decide_matches_loop_on_sample(shared_data: Path) -> None:
+    loops = _bench()
+    data = load_forecast(shared_data / "decide" / "decide_sample_data.txt")
+    x = (data.position - data.low) * (100 / (data.high - data.low))
+    xl, s, c = x.tolist(), data.salience.tolist(), data.capability.tolist()
+    for _ in range(4):
+        vote, x, made = decide_round(x, data.salience, data.capability)
+        want, xl, want_made = loops.loop_decide_round(xl, s, c)
+        assert made == want_made
+        np.testing.assert_allclose(vote, want, atol=1e-9)
+        np.testing.assert_allclose(x, xl, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 7), st.integers(2, 5), st.booleans())
+def test_decide_round_equals_loop(seed: int, n: int, m: int, coarse: bool) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 5, (n, m)) * 25.0 if coarse else rng.uniform(0, 100, (n, m))
+    s = rng.integers(1, 4, (n, m)) / 4 if coarse else rng.uniform(0.05, 1, (n, m))
+    c = rng.uniform(0.1, 1, (n, m))
+    if n > 2:
+        x[rng.integers(0, n), rng.integers(0, m)] = np.nan  # an absent actor-issue
+    loops = _bench()
+    xl = x.tolist()
+    for _ in range(3):
+        vote, x, made = decide_round(x, s, c)
+        want, xl, want_made = loops.loop_decide_round(xl, s.tolist(), c.tolist())
+        assert made == want_made
+        np.testing.assert_allclose(vote, want, atol=1e-9)
+        np.testing.assert_allclose(x, xl, atol=1e-9)
+        assert np.all(np.isnan(x) | ((x >= -1e-9) & (x <= 100 + 1e-9)))
+
+
+def test_exchange_unknown_variant(bdm: ForecastInput) -> None:
+    with pytest.raises(AnalysisError, match="unknown exchange variant"):
+        exchange(bdm, variant="nope")
 
 
 def test_exchange_single_issue_is_compromise(bdm: ForecastInput) -> None:

@@ -1,5 +1,10 @@
 """The Stokman–van Oosten exchange model, equal-gain variant.
 
+By default (``variant="decide"``) the model as decide-exchange-model computes it (see
+:mod:`zopa.forecast._decide_exchange`): several same-direction exchanges per actor-issue and
+round with recalculation, moves capped at the demander's position, partial adoption of the
+voting positions between rounds. ``variant="textbook"`` is the simpler one described below.
+
 Sources: Stokman & van Oosten, "The exchange of voting positions: an object-oriented model of
 policy networks" (1994, in Bueno de Mesquita & Stokman, eds., *European Community Decision
 Making*, ch. 5); Stokman & van den Bos (1992); the decide-exchange-model tool (Stokman,
@@ -32,23 +37,33 @@ import numpy as np
 import numpy.typing as npt
 
 from zopa.errors import AnalysisError
+from zopa.forecast._decide_exchange import decide_round
 from zopa.forecast._types import FloatArray, ForecastInput, IssueTrace, ModelRun
 from zopa.forecast.static import weighted_mean, weighted_median_values
 
-__all__ = ["exchange", "exchange_group", "exchange_round"]
+__all__ = ["VARIANTS", "decide_group", "exchange", "exchange_group", "exchange_round"]
+
+VARIANTS = ("decide", "textbook")
 
 
-def exchange(data: ForecastInput, *, rounds: int = 10) -> ModelRun:
+def exchange(data: ForecastInput, *, rounds: int = 10, variant: str = "decide") -> ModelRun:
     """Run the exchange model within each issue group; forecast = weighted mean of voting
     positions after the last round (an issue alone in its group keeps the compromise value)."""
     if rounds < 0:
         raise AnalysisError("rounds must be 0 or more")
+    if variant not in VARIANTS:
+        raise AnalysisError(f"unknown exchange variant {variant!r}; use one of: "
+                            + ", ".join(VARIANTS))
     forecast: dict[str, float] = {}
     trace: dict[str, IssueTrace] = {}
     for g in dict.fromkeys(data.group):
         cols = [j for j, gg in enumerate(data.group) if gg == g]
         sub = data.subset(cols)
-        hist = exchange_group(sub.position, sub.salience, sub.capability, rounds=rounds)
+        if variant == "decide":
+            hist = decide_group(sub.position, sub.salience, sub.capability, sub.low, sub.high,
+                                rounds=rounds)
+        else:
+            hist = exchange_group(sub.position, sub.salience, sub.capability, rounds=rounds)
         w = sub.capability * sub.salience
         for k, issue in enumerate(sub.issues):
             vk = hist[:, :, k].T  # actors × rounds
@@ -64,8 +79,26 @@ def exchange(data: ForecastInput, *, rounds: int = 10) -> ModelRun:
     return ModelRun("exchange", {i: forecast[i] for i in data.issues}, trace)
 
 
+def decide_group(x: FloatArray, s: FloatArray, c: FloatArray, low: FloatArray,
+                 high: FloatArray, *, rounds: int) -> FloatArray:
+    """decide's voting positions round by round (rounds+1 × actors × issues, round 0 = the
+    input); each issue is run on decide's 0-100 scale (from ``low``-``high``) and mapped back."""
+    span = high - low
+    scale = np.where(span > 0, 100.0 / np.where(span > 0, span, 1.0), 1.0)
+    z = (np.asarray(x, dtype=np.float64) - low) * scale
+    hist = [np.array(x, dtype=np.float64)]
+    for _ in range(rounds):
+        vote, z, made = decide_round(z, s, c)
+        hist.append(vote / scale + low)
+        if made == 0:
+            hist.extend(hist[-1].copy() for _ in range(rounds + 1 - len(hist)))
+            break
+    return np.array(hist)
+
+
 def exchange_group(x: FloatArray, s: FloatArray, c: FloatArray, *, rounds: int) -> FloatArray:
-    """Voting positions round by round: an array rounds+1 × actors × issues (NaN = absent)."""
+    """The textbook variant's voting positions round by round: an array rounds+1 × actors ×
+    issues (NaN = absent)."""
     v = np.array(x, dtype=np.float64)
     hist = [v.copy()]
     for _ in range(rounds):
