@@ -12,6 +12,8 @@
   query. O((|A| + |B|) log^2 |B|) with NumPy doing the loops.
 - **Streaming** (exact): three or more gating parties and at most :data:`STREAM_LIMIT`
   packages: the enumeration engine's chunks, counting only.
+- **Product** (exact): when every party's worst allowed package still meets its reservation,
+  the zone is every allowed package, a product of the component sizes.
 - **Sampling** (estimate, ``exact: false``): otherwise, uniform sampling with a 95% Wilson
   interval. Never silently approximate: the result says which.
 
@@ -130,12 +132,18 @@ def _split(comps: list[Component]) -> tuple[list[Component], list[Component]] | 
 def count_zone(cs: CompiledScenario, *, samples: int = 200_000, seed: int = 0) -> ZoneCount:
     """The zone size of ``cs``: exact where affordable, else a marked estimate."""
     gate = cs.gating_index
-    if cs.additive and len(gate) <= 2:
+    comps: list[Component] = []
+    if cs.additive:
         try:
             comps = components(cs)
         except AnalysisError:
             comps = []
-        halves = _split(comps) if comps else None
+    if comps and all(len(c.combos) for c in comps):
+        worst = sum(c.values[:, gate].min(axis=0) for c in comps)
+        if np.all(worst >= cs.reservation[gate] + 1e-9):  # every allowed package is in the zone
+            return ZoneCount(math.prod(len(c.combos) for c in comps), True, None, "product")
+    if comps and len(gate) <= 2:
+        halves = _split(comps)
         if halves is not None:
             if any(len(c.combos) == 0 for c in comps):
                 return ZoneCount(0, True, None, "meet-in-the-middle")
