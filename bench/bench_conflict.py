@@ -79,9 +79,13 @@ def baseline(c: Conflict) -> dict[str, list[list[bool]]]:
                 continue
             result["nash"][i][s] = False
             result["gmr"][i][s] = all(any(p[z] <= p[s] for z in reach(h, u, False)) for u in ups)
-            result["smr"][i][s] = all(any(
-                p[z] <= p[s] and all(p[w] <= p[s] for w in moves[i][z])
-                for z in reach(h, u, False)) for u in ups)
+            result["smr"][i][s] = all(
+                any(
+                    p[z] <= p[s] and all(p[w] <= p[s] for w in moves[i][z])
+                    for z in reach(h, u, False)
+                )
+                for u in ups
+            )
             result["seq"][i][s] = all(any(p[z] <= p[s] for z in reach(h, u, True)) for u in ups)
     return result
 

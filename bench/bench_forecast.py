@@ -30,14 +30,17 @@ DATA = ROOT.parent / "shared" / "data"
 # --------------------------------------------------------------------------- exchange loop
 
 
-def loop_exchange_round(v: list[list[float]], s: list[list[float]],
-                        c: list[list[float]]) -> tuple[list[list[float]], int]:
+def loop_exchange_round(
+    v: list[list[float]], s: list[list[float]], c: list[list[float]]
+) -> tuple[list[list[float]], int]:
     """One equal-gain exchange round, pair by pair (NaN = absent)."""
     n, m = len(v), len(v[0])
     w = [[0.0 if math.isnan(v[i][p]) else c[i][p] * s[i][p] for p in range(m)] for i in range(n)]
     tot = [sum(w[i][p] for i in range(n)) for p in range(m)]
-    o = [sum(w[i][p] * v[i][p] for i in range(n) if w[i][p] > 0) / tot[p] if tot[p] > 0
-         else math.nan for p in range(m)]
+    o = [
+        sum(w[i][p] * v[i][p] for i in range(n) if w[i][p] > 0) / tot[p] if tot[p] > 0 else math.nan
+        for p in range(m)
+    ]
 
     def side(i: int, p: int) -> float:
         d = v[i][p] - o[p]
@@ -76,8 +79,9 @@ def loop_exchange_round(v: list[list[float]], s: list[list[float]],
     return out, done
 
 
-def loop_exchange(v: list[list[float]], s: list[list[float]], c: list[list[float]],
-                  rounds: int) -> list[float]:
+def loop_exchange(
+    v: list[list[float]], s: list[list[float]], c: list[list[float]], rounds: int
+) -> list[float]:
     """The exchange model's forecast per issue (weighted mean of voting positions)."""
     for _ in range(rounds):
         v, done = loop_exchange_round(v, s, c)
@@ -102,8 +106,9 @@ def _decide_first(live: list[dict[str, Any]]) -> dict[str, Any]:
     return min((e for e in live if e["gain"] >= top * (1 - 1e-12)), key=lambda e: e["made"])
 
 
-def loop_decide_round(x: list[list[float]], s: list[list[float]], c: list[list[float]]
-                      ) -> tuple[list[list[float]], list[list[float]], int]:
+def loop_decide_round(
+    x: list[list[float]], s: list[list[float]], c: list[list[float]]
+) -> tuple[list[list[float]], list[list[float]], int]:
     """One round of decide's equal-gain exchange model, exchange by exchange (positions on a
     0-100 scale, NaN = absent): the voting positions, the next round's start positions and
     the number of exchanges made. Written independently of ``zopa.forecast.exchange``.
@@ -201,9 +206,18 @@ def loop_decide_round(x: list[list[float]], s: list[list[float]], c: list[list[f
                         # I is the one valuing p relatively more (ties: a)
                         i, j = (b, a) if s[a][p] * s[b][q] < s[b][p] * s[a][q] else (a, b)
                         e: dict[str, Any] = {
-                            "Ia": i, "Ja": j, "Isup": q, "Jsup": p, "Idem": p, "Jdem": q,
-                            "Ipos": x[i][q], "Jpos": x[j][p], "Imoves": [], "Jmoves": [],
-                            "upd": {p: {}, q: {}}}
+                            "Ia": i,
+                            "Ja": j,
+                            "Isup": q,
+                            "Jsup": p,
+                            "Idem": p,
+                            "Jdem": q,
+                            "Ipos": x[i][q],
+                            "Jpos": x[j][p],
+                            "Imoves": [],
+                            "Jmoves": [],
+                            "upd": {p: {}, q: {}},
+                        }
                         calculate(e)
                         cands.append(e)
     for k, e in enumerate(cands):
@@ -248,17 +262,29 @@ def loop_decide_round(x: list[list[float]], s: list[list[float]], c: list[list[f
     for r in realized:
         for side in ("I", "J"):
             vote[r[side + "a"]][r[side + "sup"]] = r[side + "y"]
-    start = [[x[a][d] + ((1 - s[a][d]) * 0.4 + 0.1) * (vote[a][d] - x[a][d]) if here[a][d]
-              else x[a][d] for d in range(m)] for a in range(n)]
+    start = [
+        [
+            x[a][d] + ((1 - s[a][d]) * 0.4 + 0.1) * (vote[a][d] - x[a][d])
+            if here[a][d]
+            else x[a][d]
+            for d in range(m)
+        ]
+        for a in range(n)
+    ]
     return vote, start, len(realized)
 
 
 # --------------------------------------------------------------------------- EUM loop
 
 
-def loop_eum_probability(x: list[float], c: list[float], s: list[float], d: float = 1.0,
-                         rho: list[float] | None = None,
-                         denominator: str = "pair") -> list[list[float]]:
+def loop_eum_probability(
+    x: list[float],
+    c: list[float],
+    s: list[float],
+    d: float = 1.0,
+    rho: list[float] | None = None,
+    denominator: str = "pair",
+) -> list[list[float]]:
     """P[i][j] of the expected-utility model, pair by pair (``rho``: the voters' exponents)."""
     n = len(x)
     rho = rho or [1.0] * n
@@ -271,15 +297,22 @@ def loop_eum_probability(x: list[float], c: list[float], s: list[float], d: floa
     for i in range(n):
         for j in range(n):
             top = sum(max(vote(k, i, j), 0.0) for k in range(n))
-            bottom = every if denominator == "all-pairs" else sum(abs(vote(k, i, j))
-                                                                  for k in range(n))
+            bottom = (
+                every if denominator == "all-pairs" else sum(abs(vote(k, i, j)) for k in range(n))
+            )
             if bottom > 0:
                 out[i][j] = top / bottom
     return out
 
 
-def loop_eum_eu(x: list[float], s: list[float], p: list[list[float]], r: list[float],
-                d: float, by_target: bool = False) -> list[list[float]]:
+def loop_eum_eu(
+    x: list[float],
+    s: list[float],
+    p: list[list[float]],
+    r: list[float],
+    d: float,
+    by_target: bool = False,
+) -> list[list[float]]:
     """EU[i][j] with Q = 1 and exponent r[i] (or the target's r[j]), pair by pair."""
     n = len(x)
     eu = [[0.0] * n for _ in range(n)]
@@ -291,13 +324,14 @@ def loop_eum_eu(x: list[float], s: list[float], p: list[list[float]], r: list[fl
             dd = abs(x[i] - x[j]) / d
             us = 2 - 4 * (0.5 - 0.5 * dd) ** e
             uf = 2 - 4 * (0.5 + 0.5 * dd) ** e
-            usq = 2 - 4 * 0.5 ** e
+            usq = 2 - 4 * 0.5**e
             eu[i][j] = s[j] * (p[i][j] * us + (1 - p[i][j]) * uf) + (1 - s[j]) * us - usq
     return eu
 
 
-def loop_eum_round(x: list[float], c: list[float], s: list[float], d: float,
-                   scholz: bool) -> list[float]:
+def loop_eum_round(
+    x: list[float], c: list[float], s: list[float], d: float, scholz: bool
+) -> list[float]:
     """One round of the expected-utility model with Q = 1, actor by actor: the ``paper``
     preset, or the ``scholz-code`` one (all-pairs denominator, voters' own exponents, the
     target's view of each dyad, offers taken by region)."""
@@ -307,8 +341,11 @@ def loop_eum_round(x: list[float], c: list[float], s: list[float], d: float,
     eu1 = loop_eum_eu(x, s, loop_eum_probability(x, c, s, d, ones, mode), ones, d)
     sec = [sum(eu1[i][j] for i in range(n)) for j in range(n)]
     lo, hi = min(sec), max(sec)
-    r = ones if hi - lo <= 1e-12 else [
-        (1 - big / 3) / (1 + big / 3) for big in ((2 * v - hi - lo) / (hi - lo) for v in sec)]
+    r = (
+        ones
+        if hi - lo <= 1e-12
+        else [(1 - big / 3) / (1 + big / 3) for big in ((2 * v - hi - lo) / (hi - lo) for v in sec)]
+    )
     p = loop_eum_probability(x, c, s, d, r if scholz else ones, mode)
     own = loop_eum_eu(x, s, p, r, d)
     seen = loop_eum_eu(x, s, p, r, d, by_target=True) if scholz else own
@@ -322,8 +359,9 @@ def loop_eum_round(x: list[float], c: list[float], s: list[float], d: float,
             if uj > 0 and ui > uj:
                 offers.append((0, abs(x[i] - x[j]), x[i]))
             elif uj < 0 and -uj < ui:
-                key = (-uj * x[j] + ui * x[i]) / (-uj + ui) if scholz else -uj / ui * abs(
-                    x[i] - x[j])
+                key = (
+                    (-uj * x[j] + ui * x[i]) / (-uj + ui) if scholz else -uj / ui * abs(x[i] - x[j])
+                )
                 offers.append((1, key, x[j] + (x[i] - x[j]) * -uj / ui))
             elif uj <= 0:
                 offers.append((2, abs(x[i] - x[j]), x[i]))
@@ -376,8 +414,13 @@ print(json.dumps({"seconds": best, "nbs": {i.name: float(v) for i, v in model.nb
 
 def run_decide(python: Path, path: Path, rounds: int, repeat: int = 1) -> dict[str, object]:
     """Time decide's model loop in its own interpreter; its forecast per issue."""
-    out = subprocess.run([str(python), "-c", DECIDE_DRIVER, str(path), str(rounds), str(repeat)],
-                         capture_output=True, text=True, check=True, timeout=600)
+    out = subprocess.run(
+        [str(python), "-c", DECIDE_DRIVER, str(path), str(rounds), str(repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -401,8 +444,9 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from zopa.forecast import PRESETS, backtest, exchange, expected_utility, load_forecast
 
-    decide_python = Path(argv[argv.index("--decide") + 1] if "--decide" in argv
-                         else "/tmp/decide-venv/bin/python")
+    decide_python = Path(
+        argv[argv.index("--decide") + 1] if "--decide" in argv else "/tmp/decide-venv/bin/python"
+    )
     rows = []
     cop_path = DATA / "decide" / "decide_cop21.csv"
     cop = load_forecast(cop_path)
@@ -415,16 +459,20 @@ def main(argv: list[str]) -> int:
         nbs = dec["nbs"]
         assert isinstance(nbs, dict)
         gap = max(abs(ours[k] - float(val)) for k, val in nbs.items())
-        print(f"decide ({decide_python}, as released, ALLOW_RANDOM=False): largest forecast "
-              f"difference on COP21 {gap:.2f} (0-100; it breaks exact ties by Decimal noise, "
-              "see docs/forecasting.md)")
+        print(
+            f"decide ({decide_python}, as released, ALLOW_RANDOM=False): largest forecast "
+            f"difference on COP21 {gap:.2f} (0-100; it breaks exact ties by Decimal noise, "
+            "see docs/forecasting.md)"
+        )
     else:
         print(f"decide not found at {decide_python}: comparing with the plain loops only")
     golden = ROOT / "tests" / "forecast" / "golden" / "decide_cop21.json"
     last = json.loads(golden.read_text())["rounds"][-1]["nbs"]
     ours = exchange(cop, rounds=10).forecast
-    print("decide with deterministic ties (tests/forecast/golden): largest forecast difference "
-          f"on COP21 {max(abs(ours[k] - v) for k, v in last.items()):.1e}")
+    print(
+        "decide with deterministic ties (tests/forecast/golden): largest forecast difference "
+        f"on COP21 {max(abs(ours[k] - v) for k, v in last.items()):.1e}"
+    )
 
     def _loop_decide() -> None:
         x = [row[:] for row in v]

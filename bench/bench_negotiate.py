@@ -55,17 +55,19 @@ def zopa_scenario(domain: dict[str, Any], k: int) -> dict[str, Any]:
     issues = [{"id": f"i{i}", "options": [f"v{j}" for j in range(n)]} for i, n in enumerate(SIZES)]
     parties = []
     for p, pr in enumerate(domain["parties"]):
-        parties.append({
-            "id": f"p{p}",
-            "preferences": {
-                "weights": {f"i{i}": w for i, w in enumerate(pr["weights"])},
-                "values": {
-                    f"i{i}": {f"v{j}": v for j, v in enumerate(vals)}
-                    for i, vals in enumerate(pr["values"])
+        parties.append(
+            {
+                "id": f"p{p}",
+                "preferences": {
+                    "weights": {f"i{i}": w for i, w in enumerate(pr["weights"])},
+                    "values": {
+                        f"i{i}": {f"v{j}": v for j, v in enumerate(vals)}
+                        for i, vals in enumerate(pr["values"])
+                    },
+                    "reservation": RESERVATION,
                 },
-                "reservation": RESERVATION,
-            },
-        })
+            }
+        )
     return {"title": f"bench domain {k}", "issues": issues, "parties": parties}
 
 
@@ -75,8 +77,9 @@ def run_negmas(domains: list[dict[str, Any]], sessions: int) -> int:
     from negmas.preferences import LinearAdditiveUtilityFunction
     from negmas.preferences.value_fun import TableFun
 
-    issues = [make_issue(values=[f"v{j}" for j in range(n)], name=f"i{i}")
-              for i, n in enumerate(SIZES)]
+    issues = [
+        make_issue(values=[f"v{j}" for j in range(n)], name=f"i{i}") for i, n in enumerate(SIZES)
+    ]
     agreements = 0
     for s in range(sessions):
         domain = domains[s % len(domains)]
@@ -113,23 +116,56 @@ def bench(parties: int, sessions: int, tmp: Path, negmas: bool) -> dict[str, Any
         path.write_text(yaml.safe_dump(zopa_scenario(d, k), sort_keys=False))
         paths.append(path.name)
     cfg = tmp / f"p{parties}.yaml"
-    cfg.write_text(yaml.safe_dump({
-        "scenarios": paths, "strategies": ["boulware"], "protocol": "stacked",
-        "deadline": ROUNDS, "repetitions": sessions // DOMAINS, "seed": 1,
-    }))
-    took, out = _timed([sys.executable, "-m", "zopa", "tournament", str(cfg), "--json",
-                        "--out", str(tmp / f"p{parties}-results")])
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "scenarios": paths,
+                "strategies": ["boulware"],
+                "protocol": "stacked",
+                "deadline": ROUNDS,
+                "repetitions": sessions // DOMAINS,
+                "seed": 1,
+            }
+        )
+    )
+    took, out = _timed(
+        [
+            sys.executable,
+            "-m",
+            "zopa",
+            "tournament",
+            str(cfg),
+            "--json",
+            "--out",
+            str(tmp / f"p{parties}-results"),
+        ]
+    )
     z = json.loads(out)
-    row: dict[str, Any] = {"parties": parties, "sessions": z["sessions"],
-                           "zopa_s": took, "zopa_rate": z["sessions"] / took,
-                           "zopa_agreements": z["agreements"]}
+    row: dict[str, Any] = {
+        "parties": parties,
+        "sessions": z["sessions"],
+        "zopa_s": took,
+        "zopa_rate": z["sessions"] / took,
+        "zopa_agreements": z["agreements"],
+    }
     if negmas:
         spec = tmp / f"p{parties}-negmas.json"
         spec.write_text(json.dumps(domains))
-        took, out = _timed([sys.executable, __file__, "--negmas-worker", str(spec),
-                            "--sessions", str(z["sessions"])])
-        row |= {"negmas_s": took, "negmas_rate": z["sessions"] / took,
-                "negmas_agreements": int(out.strip())}
+        took, out = _timed(
+            [
+                sys.executable,
+                __file__,
+                "--negmas-worker",
+                str(spec),
+                "--sessions",
+                str(z["sessions"]),
+            ]
+        )
+        row |= {
+            "negmas_s": took,
+            "negmas_rate": z["sessions"] / took,
+            "negmas_agreements": int(out.strip()),
+        }
         row["ratio"] = row["zopa_rate"] / row["negmas_rate"]
     return row
 
@@ -150,8 +186,10 @@ def main() -> None:
     except ImportError:
         have_negmas = False
         print("negmas is not importable: timing zopa only")
-    print(f"{args.sessions} sessions per tournament, Boulware vs Boulware, {ROUNDS} rounds, "
-          f"{DOMAINS} random domains of {np.prod(SIZES)} packages; whole-process wall time")
+    print(
+        f"{args.sessions} sessions per tournament, Boulware vs Boulware, {ROUNDS} rounds, "
+        f"{DOMAINS} random domains of {np.prod(SIZES)} packages; whole-process wall time"
+    )
     head = f"{'parties':>7} {'zopa s':>8} {'zopa/s':>8} {'agree':>6}"
     if have_negmas:
         head += f" {'negmas s':>9} {'negmas/s':>9} {'agree':>6} {'ratio':>6}"
@@ -159,11 +197,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         for n in args.parties:
             r = bench(n, args.sessions, Path(d), have_negmas)
-            line = (f"{n:>7} {r['zopa_s']:>8.2f} {r['zopa_rate']:>8.0f} "
-                    f"{r['zopa_agreements']:>6}")
+            line = f"{n:>7} {r['zopa_s']:>8.2f} {r['zopa_rate']:>8.0f} {r['zopa_agreements']:>6}"
             if have_negmas:
-                line += (f" {r['negmas_s']:>9.2f} {r['negmas_rate']:>9.1f} "
-                         f"{r['negmas_agreements']:>6} {r['ratio']:>5.1f}x")
+                line += (
+                    f" {r['negmas_s']:>9.2f} {r['negmas_rate']:>9.1f} "
+                    f"{r['negmas_agreements']:>6} {r['ratio']:>5.1f}x"
+                )
             print(line, flush=True)
 
 

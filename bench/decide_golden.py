@@ -24,8 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "decide"
 OUT = ROOT / "tests" / "forecast" / "golden"
-INPUTS = {"cop21": "decide_cop21.csv", "copenhagen": "decide_copenhagen.csv",
-          "sample": "decide_sample_data.txt"}
+INPUTS = {
+    "cop21": "decide_cop21.csv",
+    "copenhagen": "decide_copenhagen.csv",
+    "sample": "decide_sample_data.txt",
+}
 
 DRIVER = """
 import json, random, sys
@@ -107,21 +110,31 @@ def _floats(x: object) -> object:
 
 
 def main(argv: list[str]) -> int:
-    python = argv[argv.index("--decide") + 1] if "--decide" in argv else \
-        "/tmp/decide-venv/bin/python"
+    python = (
+        argv[argv.index("--decide") + 1] if "--decide" in argv else "/tmp/decide-venv/bin/python"
+    )
     rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else 10
     OUT.mkdir(parents=True, exist_ok=True)
     for name, file in INPUTS.items():
-        out = subprocess.run([python, "-c", DRIVER, str(DATA / file), str(rounds)],
-                             capture_output=True, text=True, check=True, timeout=1800)
+        out = subprocess.run(
+            [python, "-c", DRIVER, str(DATA / file), str(rounds)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=1800,
+        )
         got = [_floats(r) for r in json.loads(out.stdout.strip().splitlines()[-1])]
-        doc = {"source": f"decide-exchange-model, EqualGainModel, ALLOW_RANDOM=False, "
-                         f"input ../shared/data/decide/{file}, normalised 0-100 scale",
-               "rounds": got}
+        doc = {
+            "source": f"decide-exchange-model, EqualGainModel, ALLOW_RANDOM=False, "
+            f"input ../shared/data/decide/{file}, normalised 0-100 scale",
+            "rounds": got,
+        }
         path = OUT / f"decide_{name}.json"
         path.write_text(json.dumps(doc, indent=None, separators=(",", ":")) + "\n")
-        print(f"{path.relative_to(ROOT)}: {len(got)} rounds, exchanges "
-              f"{[r['exchanges'] for r in got]}")
+        print(
+            f"{path.relative_to(ROOT)}: {len(got)} rounds, exchanges "
+            f"{[r['exchanges'] for r in got]}"
+        )
     return 0
 
 
