@@ -105,8 +105,13 @@ def test_milp_matches_brute_force(data):
     s = build_scenario(data)
     b = oracle.brute(s)
     a = analyze(s, engine="milp")
-    assert a.engine == "milp" and not a.zone.exact
+    assert a.engine == "milp"
     assert a.zone.exists == bool(b.zone)
+    if a.zone.exact:
+        assert a.zone.size == len(b.zone)
+    else:
+        lo, hi = a.zone.interval
+        assert lo <= a.zone.size <= hi
     parties = list(a.parties)
     if b.zone:
         _check_solutions(a, b, parties)

@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 
 from zopa.analysis import milp
-from zopa.analysis.count import count_zone, sample_zone
+from zopa.analysis.count import count_zone
 from zopa.analysis.enumerate import Scan, scan
 from zopa.analysis.frontier import FrontierResult, components, frontier_dp, supports
 from zopa.analysis.result import Analysis, Concession, Concessions, Frontier, Point, Zone
@@ -225,11 +225,17 @@ def _by_milp(cs: CompiledScenario) -> Analysis:
     else:
         conc = _concessions(cs, milp.concessions(cs), "milp")
     if found is not None:
-        est = sample_zone(cs)
-        lo, hi = est.interval or (1, cs.outcomes)
-        zone = Zone(True, max(1, est.size), False, (max(1, lo), hi))
+        count = count_zone(cs)
+        lo, hi = count.interval or (count.size, count.size)
+        zone = Zone(
+            True, max(1, count.size), count.exact, None if count.exact else (max(1, lo), hi)
+        )
+        notes[0] = f"zone size by {count.method}" + (
+            "" if count.exact else " (95% Wilson interval)"
+        )
     else:
-        zone = Zone(False, 0, False, (0, 0))  # empty, proved by the MILP
+        zone = Zone(False, 0, True)  # empty: proved by the MILP
+        notes[0] = "the zone is empty: the MILP proves no package satisfies every condition"
     return Analysis(
         zone=zone,
         feasible=None,

@@ -211,6 +211,9 @@ def _utilities(
         if w:
             vals = np.asarray(party.preferences.values[iss.id], dtype=np.float64)
             u += w * vals[packages[:, i]]
+    rects = compiled.rect_utilities(packages)  # hyper-rectangle terms (GENIUS), not reweighted
+    if rects is not None:
+        u += rects[:, column]
     return np.round(u, DECIMALS)
 
 
