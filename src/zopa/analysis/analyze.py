@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from zopa.analysis import milp
 from zopa.analysis.count import count_zone
@@ -44,12 +45,32 @@ Progress = Callable[[int, int], None]
 
 def point(cs: CompiledScenario, package: Sequence[int], number: int | None = None) -> Point:
     """A package with every party's utility and margin."""
-    u = cs.utility(package)
-    return Point(
-        package=cs.scenario.package(package),
-        utilities={p: float(x) for p, x in zip(cs.party_ids, u, strict=True)},
-        margins={p: float(x - r) for p, x, r in zip(cs.party_ids, u, cs.reservation, strict=True)},
-        number=cs.encode(package) if number is None else number,
+    return points(cs, np.asarray([package], dtype=np.int64), None if number is None else [number])[
+        0
+    ]
+
+
+def points(
+    cs: CompiledScenario, packages: NDArray[np.int64], numbers: Sequence[int] | None = None
+) -> tuple[Point, ...]:
+    """Many packages (rows of option indices) as points, with one utility computation."""
+    if len(packages) == 0:
+        return ()
+    u = cs.utilities(packages).tolist()
+    r = cs.reservation.tolist()
+    ids = cs.party_ids
+    shown = [[iss.display(k) for k in range(len(iss.options))] for iss in cs.scenario.issues]
+    names = [iss.id for iss in cs.scenario.issues]
+    rows = packages.tolist()
+    nums = [cs.encode(x) for x in rows] if numbers is None else [int(n) for n in numbers]
+    return tuple(
+        Point(
+            package={n: col[k] for n, col, k in zip(names, shown, row, strict=True)},
+            utilities=dict(zip(ids, ur, strict=True)),
+            margins={p: x - y for p, x, y in zip(ids, ur, r, strict=True)},
+            number=num,
+        )
+        for row, ur, num in zip(rows, u, nums, strict=True)
     )
 
 
@@ -105,9 +126,7 @@ def _header(cs: CompiledScenario) -> dict[str, object]:
 def _by_enumeration(cs: CompiledScenario, s: Scan, limit: int) -> Analysis:
     gate = cs.gating_index
     pkgs = cs.decode(s.frontier_index)
-    points = tuple(
-        point(cs, pkgs[k], int(s.frontier_index[k])) for k in range(min(limit, len(pkgs)))
-    )
+    shown = points(cs, pkgs[:limit], s.frontier_index[:limit].tolist())
     solutions: dict[str, Point | None] = dict.fromkeys(SOLUTION_NAMES)
     if s.zone:
         rows = all_solutions(
@@ -129,7 +148,7 @@ def _by_enumeration(cs: CompiledScenario, s: Scan, limit: int) -> Analysis:
     return Analysis(
         zone=Zone(s.zone > 0, s.zone, True),
         feasible=s.feasible,
-        frontier=Frontier(len(s.frontier_index), points, len(points) < len(s.frontier_index)),
+        frontier=Frontier(len(s.frontier_index), shown, len(shown) < len(s.frontier_index)),
         solutions=solutions,
         concessions=conc,
         engine="enumerate",
@@ -174,7 +193,7 @@ def _concessions(
 def _by_frontier(cs: CompiledScenario, fr: FrontierResult, limit: int) -> Analysis:
     gate = cs.gating_index
     n = len(fr.numbers)
-    points = tuple(point(cs, fr.packages[k], int(fr.numbers[k])) for k in range(min(limit, n)))
+    shown = points(cs, np.asarray(fr.packages[:limit], dtype=np.int64), fr.numbers[:limit].tolist())
     solutions: dict[str, Point | None] = dict.fromkeys(SOLUTION_NAMES)
     conc = None
     notes = [
@@ -194,7 +213,7 @@ def _by_frontier(cs: CompiledScenario, fr: FrontierResult, limit: int) -> Analys
     return Analysis(
         zone=zone,
         feasible=fr.feasible,
-        frontier=Frontier(fr.size, points, limit < n),
+        frontier=Frontier(fr.size, shown, limit < n),
         solutions=solutions,
         concessions=conc,
         engine="frontier",

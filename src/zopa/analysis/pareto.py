@@ -18,6 +18,7 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 _BLOCK = 512
+_SEEDS = 64
 
 
 def frontier_mask(points: FloatArray) -> BoolArray:
@@ -53,17 +54,32 @@ def _frontier_2d(pts: FloatArray) -> BoolArray:
 
 
 def dominates_any(front: FloatArray, cand: FloatArray) -> BoolArray:
-    """For each row of ``cand``: is it dominated by some row of ``front``?"""
+    """For each row of ``cand``: is it dominated by some row of ``front``?
+
+    Works coordinate by coordinate on (candidates x front) boolean planes: reductions along a
+    short last axis are slow in NumPy, elementwise ``&=`` / ``|=`` are not.
+    """
     out = np.zeros(cand.shape[0], dtype=bool)
     if front.shape[0] == 0 or cand.shape[0] == 0:
         return out
-    step = max(1, 4_000_000 // max(1, front.shape[0] * front.shape[1]))
+    d = front.shape[1]
+    step = max(1, 2_000_000 // front.shape[0])
     for s in range(0, cand.shape[0], step):
-        c = cand[s : s + step, None, :]
-        ge = np.all(front[None, :, :] >= c, axis=2)
-        gt = np.any(front[None, :, :] > c, axis=2)
-        out[s : s + step] = np.any(ge & gt, axis=1)
+        c = cand[s : s + step]
+        ge = front[None, :, 0] >= c[:, None, 0]
+        gt = front[None, :, 0] > c[:, None, 0]
+        for j in range(1, d):
+            fj, cj = front[None, :, j], c[:, None, j]
+            ge &= fj >= cj
+            gt |= fj > cj
+        ge &= gt
+        out[s : s + step] = ge.any(axis=1)
     return out
+
+
+def _frontier_small(pts: FloatArray) -> BoolArray:
+    """Frontier of a few points, by comparing all pairs."""
+    return ~dominates_any(pts, pts)
 
 
 def _frontier_nd(pts: FloatArray) -> BoolArray:
@@ -71,11 +87,14 @@ def _frontier_nd(pts: FloatArray) -> BoolArray:
     alive = np.ones(n, dtype=bool)
     # prefilter: the best point by sum and by each coordinate are on the frontier or dominated
     # by it; points they dominate are off the frontier.
-    seeds = {int(np.argmax(pts.sum(axis=1)))}
+    # and so are the points with the largest sums (each is dominated only by a larger sum)
+    sums = pts.sum(axis=1)
+    top = np.argsort(-sums, kind="stable")[:_SEEDS]
+    seeds = set(top[_frontier_small(pts[top])].tolist())
     for j in range(pts.shape[1]):
         col = pts[:, j]
         best = np.flatnonzero(col == col.max())
-        seeds.add(int(best[np.argmax(pts[best].sum(axis=1))]))
+        seeds.add(int(best[np.argmax(sums[best])]))
     seed_pts = pts[sorted(seeds)]
     alive &= ~dominates_any(seed_pts, pts)
     idx = np.flatnonzero(alive)
