@@ -23,15 +23,16 @@ demo: $(STAMP)
 	$(BIN)/zopa compare examples/ukraine-2025.yaml geneva plan-20
 	@echo "plot written to $(OUT)/ukraine-2025.png"
 
-## test: ruff + mypy (strict, library) + the whole pytest suite
+## test: ruff (lint and format) + mypy (strict, library) + the whole pytest suite
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench || true
+	$(BIN)/ruff format --check src tests bench
 
 ## bench: zopa against the peers (NegMAS etc.), in one process, printing ratios
 bench: $(STAMP)

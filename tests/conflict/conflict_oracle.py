@@ -58,8 +58,9 @@ def stable(c: Conflict, concept: str, i: int, k: int) -> bool:
             return False
         reach = coalition_reach(c, others, s1, improving=concept == "seq")
         if concept == "smr":
-            ok = any(p[s2] <= p[k] and all(p[s3] <= p[k] for s3 in unilateral(c, i, s2))
-                     for s2 in reach)
+            ok = any(
+                p[s2] <= p[k] and all(p[s3] <= p[k] for s3 in unilateral(c, i, s2)) for s2 in reach
+            )
         else:
             ok = any(p[s2] <= p[k] for s2 in reach)
         if not ok:
@@ -69,8 +70,9 @@ def stable(c: Conflict, concept: str, i: int, k: int) -> bool:
 
 def oracle_table(c: Conflict, concept: str) -> np.ndarray:
     n = len(c.decision_makers)
-    return np.array([[stable(c, concept, i, k) for k in range(c.n_states)] for i in range(n)],
-                    dtype=bool).reshape(n, c.n_states)
+    return np.array(
+        [[stable(c, concept, i, k) for k in range(c.n_states)] for i in range(n)], dtype=bool
+    ).reshape(n, c.n_states)
 
 
 @st.composite
@@ -80,18 +82,25 @@ def conflicts(draw: st.DrawFn, max_dms: int = 4, max_options: int = 7) -> Confli
     while sum(sizes) > max_options:
         sizes[sizes.index(max(sizes))] -= 1
     n_opt = sum(sizes)
-    dirs = draw(st.lists(st.sampled_from(["both", "both", "forward", "backward"]),
-                         min_size=n_opt, max_size=n_opt))
+    dirs = draw(
+        st.lists(
+            st.sampled_from(["both", "both", "forward", "backward"]), min_size=n_opt, max_size=n_opt
+        )
+    )
     options = tuple(ConflictOption(f"o{j}", "", d) for j, d in enumerate(dirs))
     dms, j = [], 0
     for i, size in enumerate(sizes):
         dms.append(DecisionMaker(f"dm{i}", tuple(f"o{x}" for x in range(j, j + size))))
         j += size
-    feasible = draw(st.lists(st.booleans(), min_size=1 << n_opt, max_size=1 << n_opt)
-                    .filter(any)) if draw(st.booleans()) else [True] * (1 << n_opt)
+    feasible = (
+        draw(st.lists(st.booleans(), min_size=1 << n_opt, max_size=1 << n_opt).filter(any))
+        if draw(st.booleans())
+        else [True] * (1 << n_opt)
+    )
     codes = np.flatnonzero(feasible).astype(np.int64)
     levels = draw(st.integers(1, 6))
-    pay = draw(st.lists(st.integers(1, levels), min_size=n_dms * codes.size,
-                        max_size=n_dms * codes.size))
+    pay = draw(
+        st.lists(st.integers(1, levels), min_size=n_dms * codes.size, max_size=n_dms * codes.size)
+    )
     payoffs = np.array(pay, dtype=np.int64).reshape(n_dms, codes.size)
     return Conflict("random", options, tuple(dms), codes, payoffs)

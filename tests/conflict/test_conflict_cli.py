@@ -17,8 +17,10 @@ def test_json_shape(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> No
     out = json.loads(capsys.readouterr().out)
     assert out["states"][1] == {"id": 2, "pattern": "YN"}
     assert set(out["stability"]) == {"nash", "gmr", "smr", "seq"}
-    assert out["stability"]["nash"] == {"per_dm": {"dm1": [2, 3], "dm2": [2, 3]},
-                                        "equilibria": [2, 3]}
+    assert out["stability"]["nash"] == {
+        "per_dm": {"dm1": [2, 3], "dm2": [2, 3]},
+        "equilibria": [2, 3],
+    }
 
 
 def test_tables_coalitions_status_quo_and_plot(
@@ -28,8 +30,15 @@ def test_tables_coalitions_status_quo_and_plot(
     code = main(["stability", str(EXAMPLE), "--coalitions", "--status-quo", "--plot", str(png)])
     out = capsys.readouterr().out
     assert code == 0 and png.stat().st_size > 1000
-    for text in ("Nash (R)", "(GMR)", "(SMR)", "(SEQ)", "equilibria", "coalition west+iran",
-                 "from status quo"):
+    for text in (
+        "Nash (R)",
+        "(GMR)",
+        "(SMR)",
+        "(SEQ)",
+        "equilibria",
+        "coalition west+iran",
+        "from status quo",
+    ):
         assert text in out
 
 

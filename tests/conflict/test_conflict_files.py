@@ -16,11 +16,16 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "conflicts" / "nucl
 
 
 def _two(prefs_a: Any = None, **top: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"decision_makers": [
-        {"id": "a", "options": ["x"], "preferences": prefs_a or {"prioritisation": ["x"]}},
-        {"id": "b", "options": [{"id": "y", "direction": "forward"}],
-         "preferences": {"ranking": [["NY", "YY"], "YN", "NN"]}},
-    ]}
+    data: dict[str, Any] = {
+        "decision_makers": [
+            {"id": "a", "options": ["x"], "preferences": prefs_a or {"prioritisation": ["x"]}},
+            {
+                "id": "b",
+                "options": [{"id": "y", "direction": "forward"}],
+                "preferences": {"ranking": [["NY", "YY"], "YN", "NN"]},
+            },
+        ]
+    }
     data.update(top)
     return data
 
@@ -49,13 +54,18 @@ def test_ranking_tiers_and_irreversible_moves() -> None:
 
 def test_gmcr_prioritised_preferences_and_infeasibles() -> None:
     data = {
-        "options": [{"name": "a", "permittedDirection": "both"},
-                    {"name": "b", "permittedDirection": "fwd"},
-                    {"name": "c", "permittedDirection": "both"}],
+        "options": [
+            {"name": "a", "permittedDirection": "both"},
+            {"name": "b", "permittedDirection": "fwd"},
+            {"name": "c", "permittedDirection": "both"},
+        ],
         "decisionMakers": [
             {"name": "One", "options": [0, 2], "preferences": [[[0, "Y"]], [[2, "N"]]]},
-            {"name": "Two", "options": [1], "preferences": [
-                {"compound": True, "members": [[[0, "Y"]], [[1, "Y"]]]}]},
+            {
+                "name": "Two",
+                "options": [1],
+                "preferences": [{"compound": True, "members": [[[0, "Y"]], [[1, "Y"]]]}],
+            },
         ],
         "infeasibles": [[[0, "Y"], [2, "Y"]]],
         "useManualPreferenceRanking": False,
@@ -65,8 +75,7 @@ def test_gmcr_prioritised_preferences_and_infeasibles() -> None:
     assert [o.id for o in c.options] == ["a", "c", "b"]
     assert c.options[2].direction == "forward"
     assert c.n_states == 6
-    assert [c.pattern(k) for k in range(c.n_states)] == ["NNN", "YNN", "NYN", "NNY", "YNY",
-                                                         "NYY"]
+    assert [c.pattern(k) for k in range(c.n_states)] == ["NNN", "YNN", "NYN", "NNY", "YNY", "NYY"]
     assert c.payoffs[0].tolist() == [2, 3, 1, 2, 3, 1]  # scores 1, 3, 0, 1, 3, 0
 
 
@@ -75,9 +84,15 @@ def test_gmcr_prioritised_preferences_and_infeasibles() -> None:
     [
         ([1, 2], "must hold a mapping"),
         (_two(colour="red"), "unknown key 'colour'"),
-        ({"decision_makers": [{"id": "a", "options": ["x"], "preferences": {
-            "prioritisation": ["x"]}}, {"id": "a", "options": ["x"], "preferences": {
-                "prioritisation": ["x"]}}]}, "duplicate id 'a'"),
+        (
+            {
+                "decision_makers": [
+                    {"id": "a", "options": ["x"], "preferences": {"prioritisation": ["x"]}},
+                    {"id": "a", "options": ["x"], "preferences": {"prioritisation": ["x"]}},
+                ]
+            },
+            "duplicate id 'a'",
+        ),
         (_two({"prioritisation": ["x and z"]}), "unknown option"),
         (_two({"ranking": ["YN", "NN", "NY"]}), r"state\(s\) 4 \(YY\) not ranked"),
         (_two({"ranking": ["Y-", "YN", "N-"]}), "ranked twice"),
@@ -102,8 +117,13 @@ def test_syntax_error_names_file_dm_statement_and_column() -> None:
 
 
 def test_file_level_errors(tmp_path: Path) -> None:
-    cases = {"empty.yaml": b"  \n", "bad.yaml": b"a: [1,\n", "latin.yaml": b"title: caf\xe9\n",
-             "bad.json": b"{", "missing.gmcr": None}
+    cases = {
+        "empty.yaml": b"  \n",
+        "bad.yaml": b"a: [1,\n",
+        "latin.yaml": b"title: caf\xe9\n",
+        "bad.json": b"{",
+        "missing.gmcr": None,
+    }
     for name, content in cases.items():
         p = tmp_path / name
         if content is not None:
@@ -119,14 +139,26 @@ def test_file_level_errors(tmp_path: Path) -> None:
 
 def test_gmcr_errors(tmp_path: Path) -> None:
     p = tmp_path / "x.gmcr"
-    p.write_text(json.dumps({"options": [{"name": "a", "permittedDirection": "both"}],
-                             "decisionMakers": [{"name": "A", "options": [3]}]}))
+    p.write_text(
+        json.dumps(
+            {
+                "options": [{"name": "a", "permittedDirection": "both"}],
+                "decisionMakers": [{"name": "A", "options": [3]}],
+            }
+        )
+    )
     with pytest.raises(ScenarioError, match="out of range"):
         load_conflict(p)
-    p.write_text(json.dumps({"options": [{"name": "a", "permittedDirection": "both"}],
-                             "decisionMakers": [{"name": "A", "options": [0],
-                                                 "preferenceRanking": [1]}],
-                             "infeasibles": [], "useManualPreferenceRanking": True}))
+    p.write_text(
+        json.dumps(
+            {
+                "options": [{"name": "a", "permittedDirection": "both"}],
+                "decisionMakers": [{"name": "A", "options": [0], "preferenceRanking": [1]}],
+                "infeasibles": [],
+                "useManualPreferenceRanking": True,
+            }
+        )
+    )
     with pytest.raises(ScenarioError, match=r"missing from the ranking"):
         load_conflict(p)
 

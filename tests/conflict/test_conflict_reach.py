@@ -48,8 +48,11 @@ def test_coalition_stability_equals_definition(c: Conflict) -> None:
         members = sorted(c.dm_ids.index(d) for d in key)
         expect = []
         for k in range(c.n_states):
-            pp = [t for t in coalition_reach(c, members, k, False)
-                  if all(c.payoffs[m, t] > c.payoffs[m, k] for m in members)]
+            pp = [
+                t
+                for t in coalition_reach(c, members, k, False)
+                if all(c.payoffs[m, t] > c.payoffs[m, k] for m in members)
+            ]
             if not pp:
                 expect.append(k + 1)
             assert coalition_improvements(c, key, k + 1) == tuple(sorted(t + 1 for t in pp))
@@ -61,8 +64,9 @@ def test_coalition_stability_equals_definition(c: Conflict) -> None:
 def test_status_quo_reach_and_paths(c: Conflict) -> None:
     everyone = list(range(len(c.decision_makers)))
     for improving in (False, True):
-        sq = status_quo_analysis(c, 1, targets=list(range(1, c.n_states + 1)),
-                                 improvements_only=improving)
+        sq = status_quo_analysis(
+            c, 1, targets=list(range(1, c.n_states + 1)), improvements_only=improving
+        )
         expect = coalition_reach(c, everyone, 0, improving) | {0}
         assert sq.reachable == tuple(sorted(t + 1 for t in expect))
         for target, path in sq.paths.items():
@@ -80,8 +84,12 @@ def test_all_coalitions_default() -> None:
     rng = np.random.default_rng(1)
     from zopa.conflict import ConflictOption, DecisionMaker
 
-    c = Conflict("t", tuple(ConflictOption(f"o{j}") for j in range(3)),
-                 tuple(DecisionMaker(f"d{i}", (f"o{i}",)) for i in range(3)),
-                 np.arange(8, dtype=np.int64), rng.integers(1, 5, size=(3, 8)))
+    c = Conflict(
+        "t",
+        tuple(ConflictOption(f"o{j}") for j in range(3)),
+        tuple(DecisionMaker(f"d{i}", (f"o{i}",)) for i in range(3)),
+        np.arange(8, dtype=np.int64),
+        rng.integers(1, 5, size=(3, 8)),
+    )
     keys = set(coalition_analysis(c).stable)
     assert keys == {tuple(k) for r in (2, 3) for k in combinations(c.dm_ids, r)}

@@ -33,13 +33,19 @@ def test_chicken(shared_data: Path) -> None:
 ABA = {
     "title": "sanction needs A, B, A",
     "decision_makers": [
-        {"id": "focal", "options": ["z"], "preferences": {"ranking": [
-            ["YNNN", "YNYN", "YNYY", "YYYY"], "N---", "YYNY"]}},
+        {
+            "id": "focal",
+            "options": ["z"],
+            "preferences": {"ranking": [["YNNN", "YNYN", "YNYY", "YYYY"], "N---", "YYNY"]},
+        },
         {"id": "a", "options": ["a1", "a2"], "preferences": {"ranking": ["----"]}},
         {"id": "b", "options": ["b"], "preferences": {"ranking": ["----"]}},
     ],
-    "constraints": ["not (a1 and not a2 and not b)", "not (a1 and a2 and not b)",
-                    "not (not a1 and not a2 and b)"],
+    "constraints": [
+        "not (a1 and not a2 and not b)",
+        "not (a1 and a2 and not b)",
+        "not (not a1 and not a2 and b)",
+    ],
 }
 
 
@@ -73,8 +79,13 @@ def test_inclusions(c: Conflict) -> None:
 
 
 def test_two_dm_and_one_dm_edge_cases() -> None:
-    one = build_conflict({"decision_makers": [
-        {"id": "x", "options": ["o"], "preferences": {"prioritisation": ["o"]}}]})
+    one = build_conflict(
+        {
+            "decision_makers": [
+                {"id": "x", "options": ["o"], "preferences": {"prioritisation": ["o"]}}
+            ]
+        }
+    )
     r = analyze(one)
     for concept in CONCEPTS:  # nobody can sanction: only the best state is stable
         assert r.equilibria(concept) == (2,)

@@ -13,8 +13,9 @@ from zopa.forecast import load_forecast
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "forecast" / "territory.yaml"
 
 
-def test_forecast_json_with_trace_and_plot(shared_data: Path, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_forecast_json_with_trace_and_plot(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = shared_data / "bdm" / "bdm_example_actors_eu_emissions.csv"
     png = tmp_path / "t.png"
     assert main(["forecast", str(path), "--json", "--trace", "--plot", str(png)]) == 0
@@ -26,8 +27,7 @@ def test_forecast_json_with_trace_and_plot(shared_data: Path, tmp_path: Path,
     assert png.stat().st_size > 1000
 
 
-def test_forecast_table_one_model(shared_data: Path,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_forecast_table_one_model(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = shared_data / "decide" / "decide_cop21.csv"
     assert main(["forecast", str(path), "--model", "exchange", "--rounds", "3", "--trace"]) == 0
     out = capsys.readouterr().out
@@ -47,8 +47,9 @@ def test_forecast_errors_exit_2(shared_data: Path, capsys: pytest.CaptureFixture
 
 def test_backtest_json(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = shared_data / "deu3" / "deu3_blksv.csv"
-    assert main(["backtest", str(path), "--model", "compromise", "--json",
-                 "--capability", "gdp"]) == 0
+    assert (
+        main(["backtest", str(path), "--model", "compromise", "--json", "--capability", "gdp"]) == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["models"]["compromise"]["n"] == 353
     assert 20 < out["models"]["compromise"]["mae"] < 26

@@ -47,10 +47,19 @@ def test_decide_many_errors_at_once() -> None:
     with pytest.raises(ScenarioError) as exc:
         parse_decide(text, source="t.csv")
     msg = str(exc.value)
-    for part in ("t.csv:7", "did you mean 'USA'", "t.csv:8:4", "'five' is not a number",
-                 "unknown issue 'y'", "t.csv:10", "2 field(s), 6 needed",
-                 "unknown row kind '#Q'", "second row for this actor", "t.csv:13:4",
-                 "salience 1.5 is outside"):
+    for part in (
+        "t.csv:7",
+        "did you mean 'USA'",
+        "t.csv:8:4",
+        "'five' is not a number",
+        "unknown issue 'y'",
+        "t.csv:10",
+        "2 field(s), 6 needed",
+        "unknown row kind '#Q'",
+        "second row for this actor",
+        "t.csv:13:4",
+        "salience 1.5 is outside",
+    ):
         assert part in msg, part
 
 
@@ -68,8 +77,10 @@ def test_csv_bdm(shared_data: Path) -> None:
 
 def test_csv_with_issue_column_and_percent_saliences(tmp_path: Path) -> None:
     p = tmp_path / "f.csv"
-    p.write_text("actor,issue,position,salience,power,outcome\n"
-                 "a,x,10,80,1,20\nb,x,30,40,2,20\nb,y,1,100,2,\n")
+    p.write_text(
+        "actor,issue,position,salience,power,outcome\n"
+        "a,x,10,80,1,20\nb,x,30,40,2,20\nb,y,1,100,2,\n"
+    )
     data = load_forecast(p)
     assert data.issues == ("x", "y")
     assert data.salience[0, 0] == pytest.approx(0.8)
@@ -95,8 +106,9 @@ def test_csv_errors(tmp_path: Path, content: str, expected: str) -> None:
     assert "hint:" in str(exc.value)
 
 
-def test_empty_non_utf8_missing_and_huge_files(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_non_utf8_missing_and_huge_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     empty = tmp_path / "e.csv"
     empty.write_text("  \n")
     with pytest.raises(ScenarioError, match="empty"):

@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_forecast", ROOT / "bench" /
-                                                  "bench_forecast.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_forecast", ROOT / "bench" / "bench_forecast.py"
+    )
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -53,7 +54,8 @@ def test_bdm_weighted_median_is_seven(bdm: ForecastInput) -> None:
 def test_bdm_compromise_by_hand(bdm: ForecastInput) -> None:
     w = bdm.capability[:, 0] * bdm.salience[:, 0]
     assert compromise(bdm).forecast["issue"] == pytest.approx(
-        float((w * bdm.position[:, 0]).sum() / w.sum()))
+        float((w * bdm.position[:, 0]).sum() / w.sum())
+    )
     assert compromise(bdm).forecast["issue"] == pytest.approx(7.38996, abs=1e-4)
 
 
@@ -123,11 +125,13 @@ def test_eum_pieces_match_loop_oracle(bdm: ForecastInput) -> None:
     r = np.linspace(0.5, 2.0, x.size)
     for mode in ("pair", "all-pairs"):
         p = _win_probability(x, c, s, 6.0, r, mode)
-        np.testing.assert_allclose(p, loops.loop_eum_probability(list(x), list(c), list(s), 6.0,
-                                                                 list(r), mode))
+        np.testing.assert_allclose(
+            p, loops.loop_eum_probability(list(x), list(c), list(s), 6.0, list(r), mode)
+        )
     eu = _challenge_eu(x, s, p, r[:, None], 7.0, 6.0, PRESETS["paper"])
-    np.testing.assert_allclose(eu, loops.loop_eum_eu(list(x), list(s), p.tolist(), list(r),
-                                                     6.0), atol=1e-12)
+    np.testing.assert_allclose(
+        eu, loops.loop_eum_eu(list(x), list(s), p.tolist(), list(r), 6.0), atol=1e-12
+    )
 
 
 def test_eum_bad_options(bdm: ForecastInput) -> None:
@@ -141,8 +145,9 @@ def test_exchange_textbook_matches_loop_on_cop21(shared_data: Path) -> None:
     loops = _bench()
     cop = load_forecast(shared_data / "decide" / "decide_cop21.csv")
     got = exchange(cop, rounds=10, variant="textbook").forecast
-    want = loops.loop_exchange(cop.position.tolist(), cop.salience.tolist(),
-                               cop.capability.tolist(), 10)
+    want = loops.loop_exchange(
+        cop.position.tolist(), cop.salience.tolist(), cop.capability.tolist(), 10
+    )
     np.testing.assert_allclose([got[i] for i in cop.issues], want, atol=1e-9)
 
 
@@ -162,8 +167,11 @@ def test_exchange_round_equals_loop_and_gains_equal(seed: int, n: int, m: int) -
 
 
 GOLDEN = Path(__file__).parent / "golden"
-DECIDE_INPUTS = {"cop21": "decide_cop21.csv", "copenhagen": "decide_copenhagen.csv",
-                 "sample": "decide_sample_data.txt"}
+DECIDE_INPUTS = {
+    "cop21": "decide_cop21.csv",
+    "copenhagen": "decide_copenhagen.csv",
+    "sample": "decide_sample_data.txt",
+}
 
 
 @pytest.mark.parametrize("name", list(DECIDE_INPUTS))

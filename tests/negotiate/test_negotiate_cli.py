@@ -22,9 +22,21 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 def test_simulate_json_is_byte_for_byte_reproducible(
     capsys: pytest.CaptureFixture[str], proto: str
 ) -> None:
-    args = ["simulate", str(WATER), "--protocol", proto, "--strategy", "upstream=random",
-            "--strategy", "downstream=frequency:e=0.5", "--deadline", "40", "--seed", "5",
-            "--json"]
+    args = [
+        "simulate",
+        str(WATER),
+        "--protocol",
+        proto,
+        "--strategy",
+        "upstream=random",
+        "--strategy",
+        "downstream=frequency:e=0.5",
+        "--deadline",
+        "40",
+        "--seed",
+        "5",
+        "--json",
+    ]
     code, first, _ = _run(capsys, *args)
     assert code == 0
     assert _run(capsys, *args)[1] == first
@@ -37,8 +49,17 @@ def test_simulate_json_is_byte_for_byte_reproducible(
 
 
 def test_simulate_pressure_event_can_be_switched_off(capsys: pytest.CaptureFixture[str]) -> None:
-    base = ["simulate", str(WATER), "--strategy", "upstream=hardliner", "--strategy",
-            "downstream=hardliner", "--deadline", "30", "--json"]
+    base = [
+        "simulate",
+        str(WATER),
+        "--strategy",
+        "upstream=hardliner",
+        "--strategy",
+        "downstream=hardliner",
+        "--deadline",
+        "30",
+        "--json",
+    ]
     with_event = json.loads(_run(capsys, *base)[1])
     without = json.loads(_run(capsys, *base, "--no-events")[1])
     assert with_event["utilities"]["upstream"] == pytest.approx(0.2)  # 0.35 - 0.15 at round 20

@@ -33,17 +33,19 @@ def _scenario(n_parties: int, reservations: list[float], seed: int) -> Any:
     issues = [{"id": f"i{k}", "options": [f"o{j}" for j in range(3 + k % 2)]} for k in range(3)]
     parties = []
     for p in range(n_parties):
-        parties.append({
-            "id": f"p{p}",
-            "preferences": {
-                "weights": {i["id"]: float(rng.uniform(0.1, 1)) for i in issues},
-                "values": {
-                    i["id"]: {o: round(float(rng.uniform()), 3) for o in i["options"]}
-                    for i in issues
+        parties.append(
+            {
+                "id": f"p{p}",
+                "preferences": {
+                    "weights": {i["id"]: float(rng.uniform(0.1, 1)) for i in issues},
+                    "values": {
+                        i["id"]: {o: round(float(rng.uniform()), 3) for o in i["options"]}
+                        for i in issues
+                    },
+                    "reservation": reservations[p],
                 },
-                "reservation": reservations[p],
-            },
-        })
+            }
+        )
     return build_scenario({"title": "random", "issues": issues, "parties": parties})
 
 
@@ -62,8 +64,9 @@ def test_every_agreement_is_acceptable_to_every_party(
         n = 2
     scenario = _scenario(n, res, seed)
     strategies = {f"p{k}": names[k] for k in range(n)}
-    result = simulate(scenario, strategies, protocol=proto, seed=seed,
-                      config=SessionConfig(deadline=15))
+    result = simulate(
+        scenario, strategies, protocol=proto, seed=seed, config=SessionConfig(deadline=15)
+    )
     assert result.status in (Status.AGREEMENT, Status.DEADLINE, Status.NO_AGREEMENT)
     if result.agreement:
         assert result.row is not None
@@ -108,18 +111,27 @@ def test_pressure_event_lowers_the_reservation_at_its_round() -> None:
 
 
 def test_event_weights_clip_at_zero_and_renormalise() -> None:
-    sc = build_scenario({
-        "title": "t",
-        "issues": [{"id": "a", "options": ["x", "y"]}, {"id": "b", "options": ["x", "y"]}],
-        "parties": [
-            {"id": "p", "preferences": {"weights": {"a": 1, "b": 1},
-                                        "values": {"a": {"x": 1, "y": 0}, "b": {"x": 0, "y": 1}},
-                                        "reservation": 0.9}},
-            {"id": "q", "preferences": {"weights": {"a": 1},
-                                        "values": {"a": {"x": 0, "y": 1}}}},
-        ],
-        "events": [{"at": 0, "party": "p", "reservation": 0.5, "weights": {"b": -2}}],
-    })
+    sc = build_scenario(
+        {
+            "title": "t",
+            "issues": [{"id": "a", "options": ["x", "y"]}, {"id": "b", "options": ["x", "y"]}],
+            "parties": [
+                {
+                    "id": "p",
+                    "preferences": {
+                        "weights": {"a": 1, "b": 1},
+                        "values": {"a": {"x": 1, "y": 0}, "b": {"x": 0, "y": 1}},
+                        "reservation": 0.9,
+                    },
+                },
+                {
+                    "id": "q",
+                    "preferences": {"weights": {"a": 1}, "values": {"a": {"x": 0, "y": 1}}},
+                },
+            ],
+            "events": [{"at": 0, "party": "p", "reservation": 0.5, "weights": {"b": -2}}],
+        }
+    )
     s = Session(outcome_space(sc))
     assert s.profiles[0].weights == (1.0, 0.0)
     assert s.profiles[0].reservation == 1.0  # 0.9 + 0.5, clipped to 1
@@ -149,8 +161,12 @@ def test_a_crashing_strategy_ends_the_session_with_a_typed_result() -> None:
 
 def test_a_slow_strategy_times_out() -> None:
     sc = tiny_scenario(2)
-    r = simulate(sc, {"north": _Slow(), "south": "boulware"}, seed=0,
-                 config=SessionConfig(call_timeout=0.005))
+    r = simulate(
+        sc,
+        {"north": _Slow(), "south": "boulware"},
+        seed=0,
+        config=SessionConfig(call_timeout=0.005),
+    )
     assert r.status is Status.TIMEOUT and "north" in r.error
 
 
@@ -170,11 +186,15 @@ def test_protocol_errors_are_clear() -> None:
 
 def test_outcome_space_limit_is_named() -> None:
     issues = [{"id": f"i{k}", "numeric": {"min": 0, "max": 99, "step": 1}} for k in range(4)]
-    sc = build_scenario({
-        "title": "big", "issues": issues,
-        "parties": [{"id": "p", "preferences": {"weights": {"i0": 1},
-                                                "values": {"i0": {0: 0, 99: 1}}}}],
-    })
+    sc = build_scenario(
+        {
+            "title": "big",
+            "issues": issues,
+            "parties": [
+                {"id": "p", "preferences": {"weights": {"i0": 1}, "values": {"i0": {0: 0, 99: 1}}}}
+            ],
+        }
+    )
     with pytest.raises(ProtocolError, match="1,000,000"):
         outcome_space(sc)
 
@@ -182,7 +202,8 @@ def test_outcome_space_limit_is_named() -> None:
 def test_discount_shrinks_agreement_utility() -> None:
     sc = tiny_scenario(2)
     plain = simulate(sc, {"north": "conceder", "south": "conceder"}, seed=3)
-    disc = simulate(sc, {"north": "conceder", "south": "conceder"}, seed=3,
-                    config=SessionConfig(discount=0.5))
+    disc = simulate(
+        sc, {"north": "conceder", "south": "conceder"}, seed=3, config=SessionConfig(discount=0.5)
+    )
     assert plain.agreement and disc.agreement and plain.row == disc.row
     assert all(d < p for d, p in zip(disc.utilities, plain.utilities, strict=True))

@@ -80,8 +80,7 @@ def test_a_crashing_strategy_is_recorded_and_the_tournament_goes_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(registry.STRATEGIES, "crash", _Crash)
-    cfg = _config(strategies=(parse_strategy("crash"), parse_strategy("boulware")),
-                  repetitions=1)
+    cfg = _config(strategies=(parse_strategy("crash"), parse_strategy("boulware")), repetitions=1)
     result = run_tournament(cfg, workers=1)
     assert result.sessions == 4
     statuses = result.frame.drop_duplicates("session").set_index("session")["status"]

@@ -33,7 +33,8 @@ def stability(
     concept: str = typer.Option("nash", "--concept", help="equilibria to mark in --plot"),
     coalitions: bool = typer.Option(False, "--coalitions", help="add coalition analysis"),
     status_quo: bool = typer.Option(
-        False, "--status-quo", help="add status quo analysis (needs status_quo in the file)"),
+        False, "--status-quo", help="add status quo analysis (needs status_quo in the file)"
+    ),
 ) -> None:
     """Nash, GMR, SMR and SEQ stability of every state for every decision maker (GMCR)."""
     conflict = load_conflict(file)
@@ -44,7 +45,8 @@ def stability(
     if status_quo:
         extra["status_quo"] = status_quo_analysis(conflict, result=result).to_dict()
         extra["status_quo_improvements"] = status_quo_analysis(
-            conflict, result=result, improvements_only=True).to_dict()
+            conflict, result=result, improvements_only=True
+        ).to_dict()
     if plot is not None:
         plot_state_graph(result, plot, concept)
     if as_json:
@@ -61,9 +63,11 @@ def _ids(ids: tuple[int, ...] | list[int]) -> str:
 def _render(result: StabilityResult, extra: dict[str, Any], plot: Path | None) -> None:
     out = Console(highlight=False)
     c = result.conflict
-    out.print(f"[bold]{c.title or 'conflict'}[/]: {len(c.decision_makers)} decision makers, "
-              f"{len(c.options)} options ({', '.join(o.id for o in c.options)}), "
-              f"{c.n_states} feasible states")
+    out.print(
+        f"[bold]{c.title or 'conflict'}[/]: {len(c.decision_makers)} decision makers, "
+        f"{len(c.options)} options ({', '.join(o.id for o in c.options)}), "
+        f"{c.n_states} feasible states"
+    )
     for name in CONCEPTS:
         view = result.concept(name)
         table = Table(title=CONCEPT_NAMES[name], title_justify="left")
@@ -72,9 +76,13 @@ def _render(result: StabilityResult, extra: dict[str, Any], plot: Path | None) -
         for dm, ids in view.per_dm.items():
             table.add_row(dm, _ids(ids))
         eq = list(view.equilibria)
-        table.add_row("[bold]equilibria[/]", ", ".join(
-            f"{k} ({c.pattern(k - 1)})" for k in eq[:_SHOWN]) + (
-            f", … ({len(eq)} in all)" if len(eq) > _SHOWN else "") if eq else "none")
+        table.add_row(
+            "[bold]equilibria[/]",
+            ", ".join(f"{k} ({c.pattern(k - 1)})" for k in eq[:_SHOWN])
+            + (f", … ({len(eq)} in all)" if len(eq) > _SHOWN else "")
+            if eq
+            else "none",
+        )
         out.print(table)
     if "coalitions" in extra:
         for item in extra["coalitions"]["coalitions"]:
@@ -84,11 +92,18 @@ def _render(result: StabilityResult, extra: dict[str, Any], plot: Path | None) -
         if key in extra:
             sq = extra[key]
             kind = "improvements only" if sq["improvements_only"] else "any moves"
-            out.print(f"from status quo {sq['status_quo']} ({kind}): "
-                      f"{len(sq['reachable'])} states reachable")
+            out.print(
+                f"from status quo {sq['status_quo']} ({kind}): "
+                f"{len(sq['reachable'])} states reachable"
+            )
             for target, path in sq["paths"].items():
-                steps = "unreachable" if path is None else " → ".join(
-                    [str(sq["status_quo"])] + [f"{s['target']} ({s['dm']})" for s in path])
+                steps = (
+                    "unreachable"
+                    if path is None
+                    else " → ".join(
+                        [str(sq["status_quo"])] + [f"{s['target']} ({s['dm']})" for s in path]
+                    )
+                )
                 out.print(f"  to {target}: {steps}")
     if plot is not None:
         out.print(f"state graph written to {plot}")

@@ -34,16 +34,18 @@ def _fmt(x: float) -> str:
 @app.command("forecast")
 def forecast_cmd(
     file: Path = typer.Argument(..., help="decide file, CSV, forecast YAML or DEU III table"),
-    model: str = typer.Option("all", "--model", "-m",
-                              help="compromise | median | eum | exchange | all"),
-    rounds: int | None = typer.Option(None, "--rounds", "-r", min=0,
-                                      help="rounds of the dynamic models (eum 8, exchange 10)"),
-    preset: str = typer.Option("paper", "--preset", help="expected-utility preset: "
-                               "paper | scholz-code"),
+    model: str = typer.Option(
+        "all", "--model", "-m", help="compromise | median | eum | exchange | all"
+    ),
+    rounds: int | None = typer.Option(
+        None, "--rounds", "-r", min=0, help="rounds of the dynamic models (eum 8, exchange 10)"
+    ),
+    preset: str = typer.Option(
+        "paper", "--preset", help="expected-utility preset: paper | scholz-code"
+    ),
     trace: bool = typer.Option(False, "--trace", help="show the rounds of the dynamic models"),
     plot: Path | None = typer.Option(None, "--plot", help="draw the trajectories to this PNG"),
-    capability: str = typer.Option("equal", "--capability",
-                                   help="DEU III only: equal | gdp"),
+    capability: str = typer.Option("equal", "--capability", help="DEU III only: equal | gdp"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Forecast where each issue lands, every model side by side."""
@@ -65,8 +67,12 @@ def forecast_cmd(
     if trace:
         for m, run in fc.runs.items():
             for iss, tr in run.trace.items():
-                con.print(f"{m} / {iss}: median " + " ".join(_fmt(v) for v in tr.median)
-                          + " | mean " + " ".join(_fmt(v) for v in tr.mean))
+                con.print(
+                    f"{m} / {iss}: median "
+                    + " ".join(_fmt(v) for v in tr.median)
+                    + " | mean "
+                    + " ".join(_fmt(v) for v in tr.mean)
+                )
     if plot is not None:
         con.print(f"trajectories drawn to {plot}")
 
@@ -74,8 +80,9 @@ def forecast_cmd(
 @app.command("backtest")
 def backtest_cmd(
     file: Path = typer.Argument(..., help="input with known outcomes (e.g. the DEU III table)"),
-    model: str = typer.Option("all", "--model", "-m",
-                              help="compromise | median | eum | exchange | all"),
+    model: str = typer.Option(
+        "all", "--model", "-m", help="compromise | median | eum | exchange | all"
+    ),
     rounds: int | None = typer.Option(None, "--rounds", "-r", min=0),
     preset: str = typer.Option("paper", "--preset", help="paper | scholz-code"),
     capability: str = typer.Option("equal", "--capability", help="DEU III: equal | gdp"),

@@ -56,8 +56,9 @@ def _strategies(items: list[str]) -> dict[str, str]:
 
 def _protocol(name: str, mediator: str) -> NegotiationProtocol:
     if mediator not in _MEDIATORS:
-        raise ProtocolError(f"unknown mediator `{mediator}`; choose one of: "
-                            + ", ".join(_MEDIATORS))
+        raise ProtocolError(
+            f"unknown mediator `{mediator}`; choose one of: " + ", ".join(_MEDIATORS)
+        )
     med = _MEDIATORS[mediator]()
     if name == "single-text":
         return SingleText(med)
@@ -69,34 +70,55 @@ def _protocol(name: str, mediator: str) -> NegotiationProtocol:
 @app.command("simulate")
 def simulate_cmd(
     file: Annotated[Path, typer.Argument(help="scenario file (.yaml, .yml or .json)")],
-    protocol_name: Annotated[str, typer.Option(
-        "--protocol", help="alternating | stacked | single-text | one-text")] = "alternating",
-    strategy: Annotated[list[str] | None, typer.Option(
-        "--strategy", help="PARTY=NAME[:k=v,...], repeatable; unnamed parties play boulware "
-        "(boulware, linear, conceder, hardliner, tit-for-tat, random, frequency)")] = None,
+    protocol_name: Annotated[
+        str, typer.Option("--protocol", help="alternating | stacked | single-text | one-text")
+    ] = "alternating",
+    strategy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--strategy",
+            help="PARTY=NAME[:k=v,...], repeatable; unnamed parties play boulware "
+            "(boulware, linear, conceder, hardliner, tit-for-tat, random, frequency)",
+        ),
+    ] = None,
     deadline: Annotated[int, typer.Option(help="deadline in rounds")] = 100,
     seconds: Annotated[float | None, typer.Option(help="deadline in seconds")] = None,
     discount: Annotated[float, typer.Option(help="time discount factor in (0, 1]")] = 1.0,
-    timeout: Annotated[float | None, typer.Option(
-        help="seconds a strategy may take per call")] = None,
-    mediator: Annotated[str, typer.Option(
-        help="single-text/one-text mediator: hill-climbing | annealing")] = "hill-climbing",
-    no_events: Annotated[bool, typer.Option(
-        "--no-events", help="ignore the scenario's pressure events")] = False,
+    timeout: Annotated[
+        float | None, typer.Option(help="seconds a strategy may take per call")
+    ] = None,
+    mediator: Annotated[
+        str, typer.Option(help="single-text/one-text mediator: hill-climbing | annealing")
+    ] = "hill-climbing",
+    no_events: Annotated[
+        bool, typer.Option("--no-events", help="ignore the scenario's pressure events")
+    ] = False,
     seed: Annotated[int, typer.Option(help="random seed (same seed, same output)")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
-    plot: Annotated[Path | None, typer.Option(
-        help="write the concession paths over the frontier (PNG)")] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="write the concession paths over the frontier (PNG)")
+    ] = None,
 ) -> None:
     """Replay a negotiation under chosen strategies and protocol."""
     if protocol_name not in PROTOCOLS:
-        raise ProtocolError(f"unknown protocol `{protocol_name}`; choose one of: "
-                            + ", ".join(PROTOCOLS))
+        raise ProtocolError(
+            f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join(PROTOCOLS)
+        )
     scenario = load_scenario(file)
-    config = SessionConfig(deadline=deadline, seconds=seconds, discount=discount,
-                           call_timeout=timeout, events=not no_events)
-    result = simulate(scenario, _strategies(strategy or []),
-                      protocol=_protocol(protocol_name, mediator), config=config, seed=seed)
+    config = SessionConfig(
+        deadline=deadline,
+        seconds=seconds,
+        discount=discount,
+        call_timeout=timeout,
+        events=not no_events,
+    )
+    result = simulate(
+        scenario,
+        _strategies(strategy or []),
+        protocol=_protocol(protocol_name, mediator),
+        config=config,
+        seed=seed,
+    )
     if plot is not None:
         from zopa.negotiate.plot import plot_session
 
@@ -110,8 +132,11 @@ def simulate_cmd(
 def _print_session(r: SessionResult) -> None:
     con = _console()
     head = "[green]agreement[/]" if r.agreement else f"[yellow]{r.status.value}[/]"
-    con.print(f"{head}" + (f" in round {r.round}" if r.round is not None else "")
-              + (f" - {r.error}" if r.error else ""))
+    con.print(
+        f"{head}"
+        + (f" in round {r.round}" if r.round is not None else "")
+        + (f" - {r.error}" if r.error else "")
+    )
     if r.package is not None:
         t = Table("issue", "option")
         for k, v in r.package.items():
@@ -129,17 +154,26 @@ def _print_session(r: SessionResult) -> None:
 def tournament_cmd(
     config: Annotated[Path, typer.Argument(help="tournament config (.yaml)")],
     workers: Annotated[int, typer.Option(help="local worker processes (1: in process)")] = 1,
-    dask: Annotated[str | None, typer.Option(
-        help="Dask scheduler address (tcp://host:8786) or local:N")] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="results folder (default: <config stem>-results/ beside the config)")] = None,
+    dask: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (tcp://host:8786) or local:N")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="results folder (default: <config stem>-results/ beside the config)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Strategies x scenarios x repetitions x seats; results as Parquet/CSV, ranking, plot."""
     cfg = load_tournament(config)
     folder = out if out is not None else config.resolve().parent / f"{config.stem}-results"
-    bar = Progress(TextColumn("sessions"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    bar = Progress(
+        TextColumn("sessions"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
     with bar:
         task = bar.add_task("sessions", total=None)
 
@@ -155,10 +189,21 @@ def tournament_cmd(
 
 def _print_tournament(r: TournamentResult) -> None:
     con = _console()
-    t = Table("rank", "strategy", "mean utility", "agreement rate", "sessions",
-              title=f"{r.sessions} sessions, {r.agreements} agreements, {r.seconds:.2f} s")
+    t = Table(
+        "rank",
+        "strategy",
+        "mean utility",
+        "agreement rate",
+        "sessions",
+        title=f"{r.sessions} sessions, {r.agreements} agreements, {r.seconds:.2f} s",
+    )
     for k, row in enumerate(r.ranking, 1):
-        t.add_row(str(k), row.strategy, f"{row.mean_utility:.4f}",
-                  f"{row.agreement_rate:.1%}", str(row.sessions))
+        t.add_row(
+            str(k),
+            row.strategy,
+            f"{row.mean_utility:.4f}",
+            f"{row.agreement_rate:.1%}",
+            str(row.sessions),
+        )
     con.print(t)
     con.print(f"results: {r.results}")

@@ -46,8 +46,11 @@ class _Problems:
 def _unknown_keys(data: Mapping[str, Any], allowed: set[str], where: str, out: _Problems) -> None:
     for key in data:
         if key not in allowed:
-            out.add(f"unknown key {key!r}", where or "top level",
-                    f"allowed keys: {', '.join(sorted(allowed))}")
+            out.add(
+                f"unknown key {key!r}",
+                where or "top level",
+                f"allowed keys: {', '.join(sorted(allowed))}",
+            )
 
 
 def build_conflict(data: object, file: str | None = None) -> Conflict:
@@ -56,7 +59,8 @@ def build_conflict(data: object, file: str | None = None) -> Conflict:
     if not isinstance(data, Mapping):
         raise ScenarioError(
             f"a conflict file must hold a mapping, got {type(data).__name__}",
-            file=file, hint="start with 'title:' and 'decision_makers:' (see docs/conflict.md)",
+            file=file,
+            hint="start with 'title:' and 'decision_makers:' (see docs/conflict.md)",
         )
     _unknown_keys(data, _TOP_KEYS, "", out)
     options, dms = _read_dms(data.get("decision_makers"), out)
@@ -65,15 +69,28 @@ def build_conflict(data: object, file: str | None = None) -> Conflict:
     rules = _read_statements(data.get("constraints", []), "constraints", bit_of, file)
     codes = _feasible_codes(len(options), rules, bit_of)
     if codes.size == 0:
-        raise ScenarioError("no state satisfies all constraints", file=file,
-                            where="constraints", hint="drop or relax a constraint")
-    conflict = Conflict(str(data.get("title", "")), options, dms, codes,
-                        np.zeros((len(dms), codes.size), dtype=np.int64), None, file)
+        raise ScenarioError(
+            "no state satisfies all constraints",
+            file=file,
+            where="constraints",
+            hint="drop or relax a constraint",
+        )
+    conflict = Conflict(
+        str(data.get("title", "")),
+        options,
+        dms,
+        codes,
+        np.zeros((len(dms), codes.size), dtype=np.int64),
+        None,
+        file,
+    )
     raw_dms = cast(Sequence[Mapping[str, Any]], data["decision_makers"])
-    payoffs = np.stack([
-        _payoffs(conflict, raw.get("preferences"), f"decision_makers[{i}].preferences", bit_of)
-        for i, raw in enumerate(raw_dms)
-    ])
+    payoffs = np.stack(
+        [
+            _payoffs(conflict, raw.get("preferences"), f"decision_makers[{i}].preferences", bit_of)
+            for i, raw in enumerate(raw_dms)
+        ]
+    )
     status_quo = _status_quo(conflict, data.get("status_quo"))
     return Conflict(conflict.title, options, dms, codes, payoffs, status_quo, file)
 
@@ -82,8 +99,11 @@ def _read_dms(
     raw: object, out: _Problems
 ) -> tuple[tuple[ConflictOption, ...], tuple[DecisionMaker, ...]]:
     if not isinstance(raw, list) or not raw:
-        out.add("expected a non-empty list of decision makers", "decision_makers",
-                "each with id, options and preferences")
+        out.add(
+            "expected a non-empty list of decision makers",
+            "decision_makers",
+            "each with id, options and preferences",
+        )
         return (), ()
     options: list[ConflictOption] = []
     dms: list[DecisionMaker] = []
@@ -98,20 +118,28 @@ def _read_dms(
         dm_id = _check_id(item.get("id"), f"{where}.id", seen_dm, out)
         own = _read_options(item.get("options"), f"{where}.options", seen_opt, out)
         if "preferences" not in item:
-            out.add("missing preferences", where,
-                    "give {prioritisation: [...]} or {ranking: [...]}")
+            out.add(
+                "missing preferences", where, "give {prioritisation: [...]} or {ranking: [...]}"
+            )
         options.extend(own)
         dms.append(DecisionMaker(dm_id, tuple(o.id for o in own), str(item.get("label", ""))))
     if len(options) > MAX_OPTIONS:
-        out.add(f"{len(options)} options give 2^{len(options)} states; at most {MAX_OPTIONS} "
-                "options are supported", "decision_makers", "merge or drop options")
+        out.add(
+            f"{len(options)} options give 2^{len(options)} states; at most {MAX_OPTIONS} "
+            "options are supported",
+            "decision_makers",
+            "merge or drop options",
+        )
     return tuple(options), tuple(dms)
 
 
 def _check_id(value: object, where: str, seen: set[str], out: _Problems) -> str:
     if not isinstance(value, str) or not _ID.match(value) or value in KEYWORDS:
-        out.add(f"invalid id {value!r}", where,
-                "use letters, digits and _ (not starting with a digit, not a keyword)")
+        out.add(
+            f"invalid id {value!r}",
+            where,
+            "use letters, digits and _ (not starting with a digit, not a keyword)",
+        )
         return str(value)
     if value in seen:
         out.add(f"duplicate id {value!r}", where, "ids must be unique")
@@ -135,8 +163,11 @@ def _read_options(raw: object, where: str, seen: set[str], out: _Problems) -> li
         oid = _check_id(item.get("id"), f"{here}.id", seen, out)
         direction = item.get("direction", "both")
         if direction not in _DIRECTIONS:
-            out.add(f"invalid direction {direction!r}", f"{here}.direction",
-                    "use both, forward (N→Y only) or backward (Y→N only)")
+            out.add(
+                f"invalid direction {direction!r}",
+                f"{here}.direction",
+                "use both, forward (N→Y only) or backward (Y→N only)",
+            )
             direction = "both"
         result.append(ConflictOption(oid, str(item.get("label", "")), direction))
     return result
@@ -146,10 +177,13 @@ def _read_statements(
     raw: object, where: str, bit_of: Mapping[str, int], file: str | None
 ) -> list[Statement]:
     if not isinstance(raw, list):
-        raise ScenarioError(f"expected a list of statements, got {type(raw).__name__}",
-                            file=file, where=where, hint="e.g. ['not (escalate and withdraw)']")
-    return [parse_statement(t, bit_of, where=f"{where}[{k}]", file=file)
-            for k, t in enumerate(raw)]
+        raise ScenarioError(
+            f"expected a list of statements, got {type(raw).__name__}",
+            file=file,
+            where=where,
+            hint="e.g. ['not (escalate and withdraw)']",
+        )
+    return [parse_statement(t, bit_of, where=f"{where}[{k}]", file=file) for k, t in enumerate(raw)]
 
 
 def _feasible_codes(n_options: int, rules: list[Statement], bit_of: Mapping[str, int]) -> IntArray:
@@ -167,20 +201,29 @@ def payoffs_from_scores(scores: IntArray) -> IntArray:
 
 def _payoffs(conflict: Conflict, raw: object, where: str, bit_of: Mapping[str, int]) -> IntArray:
     file = conflict.source
-    if not isinstance(raw, Mapping) or len(raw) != 1 or not (
-        {"prioritisation", "ranking"} & set(raw)
+    if (
+        not isinstance(raw, Mapping)
+        or len(raw) != 1
+        or not ({"prioritisation", "ranking"} & set(raw))
     ):
-        raise ScenarioError("expected exactly one of prioritisation or ranking", file=file,
-                            where=where, hint="{prioritisation: ['not war', 'talks']} or "
-                            "{ranking: [['YN', 'NY'], 'NN', 'YY']}")
+        raise ScenarioError(
+            "expected exactly one of prioritisation or ranking",
+            file=file,
+            where=where,
+            hint="{prioritisation: ['not war', 'talks']} or {ranking: [['YN', 'NY'], 'NN', 'YY']}",
+        )
     if "ranking" in raw:
         from zopa.conflict.ranking import payoffs_from_ranking
 
         return payoffs_from_ranking(conflict, raw["ranking"], f"{where}.ranking")
     stmts = _read_statements(raw["prioritisation"], f"{where}.prioritisation", bit_of, file)
     if len(stmts) > MAX_STATEMENTS:
-        raise ScenarioError(f"{len(stmts)} statements; at most {MAX_STATEMENTS}", file=file,
-                            where=f"{where}.prioritisation", hint="drop the least important")
+        raise ScenarioError(
+            f"{len(stmts)} statements; at most {MAX_STATEMENTS}",
+            file=file,
+            where=f"{where}.prioritisation",
+            hint="drop the least important",
+        )
     return prioritisation_payoffs(conflict.codes, stmts, bit_of)
 
 
@@ -200,15 +243,24 @@ def _status_quo(conflict: Conflict, raw: object) -> int | None:
     if raw is None:
         return None
     ids = [o.id for o in conflict.options]
-    if not isinstance(raw, Mapping) or set(raw) != set(ids) or not all(
-        isinstance(v, bool) for v in raw.values()
+    if (
+        not isinstance(raw, Mapping)
+        or set(raw) != set(ids)
+        or not all(isinstance(v, bool) for v in raw.values())
     ):
-        raise ScenarioError("status_quo must map every option id to true or false",
-                            file=conflict.source, where="status_quo",
-                            hint=f"options: {', '.join(ids)}")
+        raise ScenarioError(
+            "status_quo must map every option id to true or false",
+            file=conflict.source,
+            where="status_quo",
+            hint=f"options: {', '.join(ids)}",
+        )
     code = sum(1 << j for j, oid in enumerate(ids) if raw[oid])
     index = conflict.index_of_code(code)
     if index is None:
-        raise ScenarioError("the status quo is an infeasible state", file=conflict.source,
-                            where="status_quo", hint="check it against the constraints")
+        raise ScenarioError(
+            "the status quo is an infeasible state",
+            file=conflict.source,
+            where="status_quo",
+            hint="check it against the constraints",
+        )
     return index

@@ -32,8 +32,13 @@ __all__ = ["conflict_from_gmcr"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-_DIR: Mapping[str, Direction] = {"both": "both", "fwd": "forward", "forward": "forward",
-                                 "back": "backward", "backward": "backward"}
+_DIR: Mapping[str, Direction] = {
+    "both": "both",
+    "fwd": "forward",
+    "forward": "forward",
+    "back": "backward",
+    "backward": "backward",
+}
 
 
 class _Reader:
@@ -41,8 +46,9 @@ class _Reader:
         self.file = file
 
     def fail(self, message: str, where: str, hint: str = "") -> ScenarioError:
-        return ScenarioError(message, file=self.file, where=where,
-                             hint=hint or "is this a gmcr-py save file?")
+        return ScenarioError(
+            message, file=self.file, where=where, hint=hint or "is this a gmcr-py save file?"
+        )
 
     def get(self, data: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
         if key not in data:
@@ -66,22 +72,28 @@ def conflict_from_gmcr(data: object, file: str | None = None) -> Conflict:
         raise rd.fail(f"{len(order)} options; at most {MAX_OPTIONS} are supported", "options")
     pos = {old: new for new, old in enumerate(order)}
     options = _options(rd, raw_opts, order)
-    dms = _unique_dm_ids(tuple(
-        DecisionMaker(str(d.get("name", f"dm{i}")),
-                      tuple(options[pos[int(j)]].id for j in d["options"]),
-                      str(d.get("name", "")))
-        for i, d in enumerate(raw_dms)
-    ))
+    dms = _unique_dm_ids(
+        tuple(
+            DecisionMaker(
+                str(d.get("name", f"dm{i}")),
+                tuple(options[pos[int(j)]].id for j in d["options"]),
+                str(d.get("name", "")),
+            )
+            for i, d in enumerate(raw_dms)
+        )
+    )
     codes = np.arange(1 << len(options), dtype=np.int64)
     for k, cond in enumerate(rd.get(data, "infeasibles", list, "")):
         codes = codes[~_condition(rd, cond, pos, codes, f"infeasibles[{k}]")]
     if codes.size == 0:
         raise rd.fail("every state is infeasible", "infeasibles")
     manual = bool(data.get("useManualPreferenceRanking", data.get("useManualPreferenceVectors")))
-    payoffs = np.stack([
-        _dm_payoffs(rd, d, pos, codes, manual, f"decisionMakers[{i}]")
-        for i, d in enumerate(raw_dms)
-    ])
+    payoffs = np.stack(
+        [
+            _dm_payoffs(rd, d, pos, codes, manual, f"decisionMakers[{i}]")
+            for i, d in enumerate(raw_dms)
+        ]
+    )
     title = str(data.get("title", "")) or (Path(file).stem if file else "gmcr-py conflict")
     return Conflict(title, options, dms, codes, payoffs, None, file)
 
@@ -94,11 +106,11 @@ def _check_owners(rd: _Reader, raw_dms: Sequence[Any], n_opt: int) -> None:
             raise rd.fail("expected an object", where)
         for j in rd.get(d, "options", list, where):
             if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < n_opt:
-                raise rd.fail(f"option index {j!r} out of range 0..{n_opt - 1}",
-                              f"{where}.options")
+                raise rd.fail(f"option index {j!r} out of range 0..{n_opt - 1}", f"{where}.options")
             if j in owner:
-                raise rd.fail(f"option {j} is controlled by two decision makers",
-                              f"{where}.options")
+                raise rd.fail(
+                    f"option {j} is controlled by two decision makers", f"{where}.options"
+                )
             owner[j] = i
     missing = sorted(set(range(n_opt)) - set(owner))
     if missing:
@@ -128,8 +140,11 @@ def _options(rd: _Reader, raw: Sequence[Any], order: list[int]) -> tuple[Conflic
         name = str(item.get("name", f"option{old}"))
         direction = _DIR.get(str(item.get("permittedDirection", "both")))
         if direction is None:
-            raise rd.fail(f"unknown permittedDirection {item.get('permittedDirection')!r}",
-                          f"{where}.permittedDirection", "use both, fwd or back")
+            raise rd.fail(
+                f"unknown permittedDirection {item.get('permittedDirection')!r}",
+                f"{where}.permittedDirection",
+                "use both, fwd or back",
+            )
         result.append(ConflictOption(_slug(name, taken, old), name, direction))
     return tuple(result)
 
@@ -147,8 +162,9 @@ def _slug(name: str, taken: set[str], k: int) -> str:
 
 def _unique_dm_ids(dms: tuple[DecisionMaker, ...]) -> tuple[DecisionMaker, ...]:
     taken: set[str] = set()
-    return tuple(DecisionMaker(_slug(d.id, taken, i), d.options, d.label)
-                 for i, d in enumerate(dms))
+    return tuple(
+        DecisionMaker(_slug(d.id, taken, i), d.options, d.label) for i, d in enumerate(dms)
+    )
 
 
 def _condition(
@@ -168,8 +184,9 @@ def _condition(
     for pair in cond:
         ok = isinstance(pair, list | tuple) and len(pair) == 2 and pair[1] in ("Y", "N")
         if not ok or not isinstance(pair[0], int) or pair[0] not in pos:
-            raise rd.fail(f"invalid condition item {pair!r}", where,
-                          "each item is [option index, 'Y' or 'N']")
+            raise rd.fail(
+                f"invalid condition item {pair!r}", where, "each item is [option index, 'Y' or 'N']"
+            )
         bit = 1 << pos[pair[0]]
         care |= bit
         want |= bit if pair[1] == "Y" else 0
@@ -177,7 +194,11 @@ def _condition(
 
 
 def _dm_payoffs(
-    rd: _Reader, d: Mapping[str, Any], pos: Mapping[int, int], codes: IntArray, manual: bool,
+    rd: _Reader,
+    d: Mapping[str, Any],
+    pos: Mapping[int, int],
+    codes: IntArray,
+    manual: bool,
     where: str,
 ) -> IntArray:
     if manual:
@@ -204,6 +225,9 @@ def _ranking_payoffs(rd: _Reader, ranking: list[Any], n: int, where: str) -> Int
             payoffs[state - 1] = len(ranking) - t
     missing = np.flatnonzero(payoffs == 0) + 1
     if missing.size:
-        raise rd.fail(f"state(s) {missing.tolist()[:10]} missing from the ranking", where,
-                      "rank every feasible state once")
+        raise rd.fail(
+            f"state(s) {missing.tolist()[:10]} missing from the ranking",
+            where,
+            "rank every feasible state once",
+        )
     return payoffs

@@ -35,20 +35,26 @@ def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"file is {size:,} bytes; at most {MAX_FILE_BYTES:,}",
-                                file=file, hint="is this the right file?")
+            raise ScenarioError(
+                f"file is {size:,} bytes; at most {MAX_FILE_BYTES:,}",
+                file=file,
+                hint="is this the right file?",
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError(f"cannot read the file: {exc.strerror or exc}", file=file,
-                            hint="check the path") from None
+        raise ScenarioError(
+            f"cannot read the file: {exc.strerror or exc}", file=file, hint="check the path"
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"not UTF-8 text (byte {exc.start})", file=file,
-                            hint="save the file as UTF-8") from None
+        raise ScenarioError(
+            f"not UTF-8 text (byte {exc.start})", file=file, hint="save the file as UTF-8"
+        ) from None
     if not text.strip():
-        raise ScenarioError("the file is empty", file=file,
-                            hint="see docs/conflict.md for the format")
+        raise ScenarioError(
+            "the file is empty", file=file, hint="see docs/conflict.md for the format"
+        )
     return text
 
 
@@ -58,14 +64,21 @@ def _parse(path: Path, text: str) -> object:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ScenarioError(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno,
-                                column=exc.colno, hint="check the JSON syntax") from None
+            raise ScenarioError(
+                f"invalid JSON: {exc.msg}",
+                file=file,
+                line=exc.lineno,
+                column=exc.colno,
+                hint="check the JSON syntax",
+            ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ScenarioError(
-            f"invalid YAML: {getattr(exc, 'problem', None) or exc}", file=file,
-            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+            f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
             hint="check indentation and quoting",
         ) from None

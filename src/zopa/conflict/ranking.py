@@ -28,8 +28,12 @@ def states_matching(conflict: Conflict, entry: object, where: str) -> IntArray:
             raise _error(conflict, f"state id {entry} out of range 1..{conflict.n_states}", where)
         return np.array([entry - 1], dtype=np.int64)
     if len(entry) != n_opt or set(entry) - set("YN-"):
-        raise _error(conflict, f"pattern {entry!r} must have one of Y, N or - per option "
-                     f"({n_opt} options: {', '.join(o.id for o in conflict.options)})", where)
+        raise _error(
+            conflict,
+            f"pattern {entry!r} must have one of Y, N or - per option "
+            f"({n_opt} options: {', '.join(o.id for o in conflict.options)})",
+            where,
+        )
     care = sum(1 << j for j, ch in enumerate(entry) if ch != "-")
     want = sum(1 << j for j, ch in enumerate(entry) if ch == "Y")
     hits = np.flatnonzero((conflict.codes & care) == want).astype(np.int64)
@@ -55,8 +59,12 @@ def payoffs_from_ranking(conflict: Conflict, raw: object, where: str) -> IntArra
             payoffs[hits] = n_tiers - t
     missing = np.flatnonzero(payoffs == 0)
     if missing.size:
-        raise _error(conflict, f"state(s) {_ids(conflict, missing)} not ranked", where,
-                     "rank every feasible state exactly once (use '-' patterns for groups)")
+        raise _error(
+            conflict,
+            f"state(s) {_ids(conflict, missing)} not ranked",
+            where,
+            "rank every feasible state exactly once (use '-' patterns for groups)",
+        )
     return payoffs
 
 
@@ -66,5 +74,6 @@ def _ids(conflict: Conflict, idx: IntArray) -> str:
 
 
 def _error(conflict: Conflict, message: str, where: str, hint: str = "") -> ScenarioError:
-    return ScenarioError(message, file=conflict.source, where=where,
-                         hint=hint or "see 'ranking' in docs/conflict.md")
+    return ScenarioError(
+        message, file=conflict.source, where=where, hint=hint or "see 'ranking' in docs/conflict.md"
+    )

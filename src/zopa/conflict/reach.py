@@ -63,15 +63,20 @@ class _Search:
         steps: list[PathStep] = []
         state, last = target, int(movers[0])
         while last >= 0:
-            prev, prev_last = int(self.parent_state[last, state]), int(
-                self.parent_last[last, state])
+            prev, prev_last = (
+                int(self.parent_state[last, state]),
+                int(self.parent_last[last, state]),
+            )
             steps.append(PathStep(conflict.dm_ids[last], prev + 1, state + 1))
             state, last = prev, prev_last
         return tuple(reversed(steps))
 
 
 def _search(
-    conflict: Conflict, tables: list[MoveTable], members: Sequence[int], start: int,
+    conflict: Conflict,
+    tables: list[MoveTable],
+    members: Sequence[int],
+    start: int,
     improving: bool,
 ) -> _Search:
     n_dm, n = len(tables), conflict.n_states
@@ -99,7 +104,10 @@ def _search(
 
 
 def _expand(
-    conflict: Conflict, table: MoveTable, j: int, frontier: list[tuple[IntArray, int]],
+    conflict: Conflict,
+    table: MoveTable,
+    j: int,
+    frontier: list[tuple[IntArray, int]],
     improving: bool,
 ) -> tuple[IntArray, IntArray, IntArray] | None:
     srcs = [(s, last) for s, last in frontier if last != j]
@@ -131,8 +139,9 @@ class StatusQuoResult:
             "status_quo": self.status_quo,
             "improvements_only": self.improvements_only,
             "reachable": list(self.reachable),
-            "paths": {str(k): None if p is None else [vars(s) for s in p]
-                      for k, p in self.paths.items()},
+            "paths": {
+                str(k): None if p is None else [vars(s) for s in p] for k, p in self.paths.items()
+            },
         }
 
 
@@ -150,11 +159,16 @@ def status_quo_analysis(
     Li, Hipel, Kilgour & Fang (2004); Xu, Kilgour, Hipel & Kemkes (2010). With
     ``improvements_only`` every move must be a unilateral improvement for its mover.
     """
-    sq = status_quo if status_quo is not None else (
-        None if conflict.status_quo is None else conflict.status_quo + 1)
+    sq = (
+        status_quo
+        if status_quo is not None
+        else (None if conflict.status_quo is None else conflict.status_quo + 1)
+    )
     if sq is None or not 1 <= sq <= conflict.n_states:
-        raise AnalysisError("status quo analysis needs a status quo state: give 'status_quo' "
-                            f"in the conflict file or a state id 1..{conflict.n_states}")
+        raise AnalysisError(
+            "status quo analysis needs a status quo state: give 'status_quo' "
+            f"in the conflict file or a state id 1..{conflict.n_states}"
+        )
     if targets is None:
         res = result or analyze(conflict)
         targets = sorted({k for c in res.stable for k in res.equilibria(c)})
@@ -163,27 +177,30 @@ def status_quo_analysis(
     reach: BoolArray = np.asarray(found.reached.any(axis=0))
     reach[sq - 1] = True
     paths = {t: (() if t == sq else found.path_to(conflict, t - 1)) for t in targets}
-    return StatusQuoResult(conflict, sq, improvements_only,
-                           tuple(int(k) + 1 for k in np.flatnonzero(reach)), paths)
+    return StatusQuoResult(
+        conflict, sq, improvements_only, tuple(int(k) + 1 for k in np.flatnonzero(reach)), paths
+    )
 
 
-def coalition_improvements(conflict: Conflict, coalition: Sequence[str], state: int) -> tuple[
-        int, ...]:
+def coalition_improvements(
+    conflict: Conflict, coalition: Sequence[str], state: int
+) -> tuple[int, ...]:
     """R_H⁺⁺(s): states in R_H(s) that every member of H strictly prefers (1-based ids);
     Kilgour, Hipel, Fang & Peng (2001)."""
     members = _members(conflict, coalition)
     found = _search(conflict, move_tables(conflict), members, state - 1, False)
     reach = found.reached.any(axis=0)
-    better = np.all(conflict.payoffs[members] > conflict.payoffs[members, state - 1, None],
-                    axis=0)
+    better = np.all(conflict.payoffs[members] > conflict.payoffs[members, state - 1, None], axis=0)
     return tuple(int(k) + 1 for k in np.flatnonzero(reach & better))
 
 
 def _members(conflict: Conflict, coalition: Sequence[str]) -> list[int]:
     unknown = [d for d in coalition if d not in conflict.dm_ids]
     if unknown or len(set(coalition)) < 2:
-        raise AnalysisError(f"a coalition needs two or more known DMs, got {list(coalition)}; "
-                            f"DMs: {', '.join(conflict.dm_ids)}")
+        raise AnalysisError(
+            f"a coalition needs two or more known DMs, got {list(coalition)}; "
+            f"DMs: {', '.join(conflict.dm_ids)}"
+        )
     return sorted(conflict.dm_ids.index(d) for d in set(coalition))
 
 
@@ -197,21 +214,25 @@ class CoalitionResult:
     equilibria: tuple[int, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"coalitions": [{"members": list(k), "stable": list(v)}
-                               for k, v in self.stable.items()],
-                "equilibria": list(self.equilibria)}
+        return {
+            "coalitions": [{"members": list(k), "stable": list(v)} for k, v in self.stable.items()],
+            "equilibria": list(self.equilibria),
+        }
 
 
 def coalition_analysis(
-    conflict: Conflict, coalitions: Sequence[Sequence[str]] | None = None,
+    conflict: Conflict,
+    coalitions: Sequence[Sequence[str]] | None = None,
     result: StabilityResult | None = None,
 ) -> CoalitionResult:
     """Coalition Nash stability (Kilgour, Hipel, Fang & Peng 2001) for each coalition
     (default: every set of two or more DMs): s is stable for H when R_H⁺⁺(s) is empty."""
     if conflict.n_states > MAX_COALITION_STATES:
-        raise AnalysisError(f"coalition analysis is exact and needs n² bits; {conflict.n_states}"
-                            f" states exceed {MAX_COALITION_STATES}; use "
-                            "coalition_improvements() for single states")
+        raise AnalysisError(
+            f"coalition analysis is exact and needs n² bits; {conflict.n_states}"
+            f" states exceed {MAX_COALITION_STATES}; use "
+            "coalition_improvements() for single states"
+        )
     dms = conflict.dm_ids
     if coalitions is None:
         coalitions = [c for r in range(2, len(dms) + 1) for c in combinations(dms, r)]

@@ -69,7 +69,9 @@ def parse_statement(
     if not isinstance(text, str) or not text.strip():
         raise ConstraintSyntaxError(
             f"expected a statement over options, got {text!r}",
-            file=file, where=where, hint="write e.g. 'not (escalate and withdraw)'",
+            file=file,
+            where=where,
+            hint="write e.g. 'not (escalate and withdraw)'",
         )
     try:
         tree = _parser().parse(text)
@@ -79,11 +81,13 @@ def parse_statement(
     unknown = sorted(stmt.options() - set(known))
     if unknown:
         raise ConstraintSyntaxError(
-            [Problem(
-                f"statement {text!r} names unknown option(s) {', '.join(unknown)}",
-                where=where,
-                hint=f"known options: {', '.join(sorted(known))}",
-            )],
+            [
+                Problem(
+                    f"statement {text!r} names unknown option(s) {', '.join(unknown)}",
+                    where=where,
+                    hint=f"known options: {', '.join(sorted(known))}",
+                )
+            ],
             file=file,
         )
     return stmt
@@ -106,12 +110,14 @@ def _syntax_error(
     col = column if isinstance(column, int) and column > 0 else None
     pointer = f"\n    {text}\n    {' ' * ((col or 1) - 1)}^"
     return ConstraintSyntaxError(
-        [Problem(
-            f"statement {text!r} {what} at column {col}{pointer}",
-            where=where,
-            column=col,
-            hint="use option ids with not, and, or, ->, if, iff and parentheses",
-        )],
+        [
+            Problem(
+                f"statement {text!r} {what} at column {col}{pointer}",
+                where=where,
+                column=col,
+                hint="use option ids with not, and, or, ->, if, iff and parentheses",
+            )
+        ],
         file=file,
     )
 

@@ -51,15 +51,23 @@ class _Lookup:
         self.bounds = np.searchsorted(keys[self.order], np.arange(size + 1)).tolist()
 
     def get(self, key: int) -> _Index:
-        return self.order[self.bounds[key]:self.bounds[key + 1]]
+        return self.order[self.bounds[key] : self.bounds[key + 1]]
 
 
 class _Side:
     """Per candidate, one side of the exchange: the actor, the issue it supplies and the
     other issue, and its state in the round."""
 
-    def __init__(self, actor: _Index, sup: _Index, dem: _Index, x: FloatArray, s: FloatArray,
-                 w: FloatArray, n: int) -> None:
+    def __init__(
+        self,
+        actor: _Index,
+        sup: _Index,
+        dem: _Index,
+        x: FloatArray,
+        s: FloatArray,
+        w: FloatArray,
+        n: int,
+    ) -> None:
         k = actor.size
         self.actor, self.sup, self.dem = actor, sup, dem
         self.x_sup = x[actor, sup]  # round-start positions on both issues
@@ -98,8 +106,13 @@ class _Round:
         able = here & (w > 0)
         pp, qq = np.triu_indices(m, 1)
         grp = np.where(able[:, pp] & able[:, qq], left[:, pp] + 2 * left[:, qq], -1).T
-        pairs = np.stack([(grp == 0)[:, :, None] & (grp == 3)[:, None, :],
-                          (grp == 1)[:, :, None] & (grp == 2)[:, None, :]], axis=1)
+        pairs = np.stack(
+            [
+                (grp == 0)[:, :, None] & (grp == 3)[:, None, :],
+                (grp == 1)[:, :, None] & (grp == 2)[:, None, :],
+            ],
+            axis=1,
+        )
         kk, _, a, b = np.nonzero(pairs)  # decide's order: issue pair, group, actors
         p, q = pp[kk], qq[kk]
         swap = s[a, p] * s[b, q] < s[b, p] * s[a, q]
@@ -143,8 +156,13 @@ class _Round:
             ok[ok] = I.move_ok(go) & J.move_ok(go)
         self.valid[idx] = ok
 
-    def _cap(self, idx: _Index, X: _Side, O: _Side,  # noqa: E741
-             ratio: FloatArray) -> None:
+    def _cap(
+        self,
+        idx: _Index,
+        X: _Side,
+        O: _Side,  # noqa: E741
+        ratio: FloatArray,
+    ) -> None:
         """Cut X's move back where it would shift the outcome on X's supplied issue past its
         partner O's position there; O's move follows (``ΔO_t = ratio ΔO_d``)."""
         d, t = X.sup[idx], O.sup[idx]
@@ -173,14 +191,14 @@ class _Round:
         X.y[idx] = pos + X.cur[idx]
         self.gain[idx] = np.abs(r_t * O.s_sup[idx] - r_d * O.s_dem[idx])
 
-    def note(self, idx: _Index, side: _Side, who: int, y: float, start: float,
-             issue: int) -> None:
+    def note(self, idx: _Index, side: _Side, who: int, y: float, start: float, issue: int) -> None:
         """Candidates ``idx`` note that actor ``who`` moved to ``y`` on ``side``'s supplied
         ``issue``. A second note keeps, as decide's ``update_updates`` does, the smaller of the
         old and new position when the old one is at or right of ``start``, else the larger."""
         old = side.upd[idx, who]
-        new = np.where(np.isnan(old), y,
-                       np.where(start <= old, np.minimum(old, y), np.maximum(old, y)))
+        new = np.where(
+            np.isnan(old), y, np.where(start <= old, np.minimum(old, y), np.maximum(old, y))
+        )
         side.upd[idx, who] = new
         own = side.actor[idx] == who
         side.upd_self[idx[own]] = new[own]
@@ -216,8 +234,12 @@ class _Round:
             vote[ri, rq], vote[rj, rp] = yi, yj
             s_ri, s_rj, d_ri, d_rj = ri * m + rq, rj * m + rp, ri * m + rp, rj * m + rq
             touched = []
-            for side, look, key, y in ((I, sup_i, s_ri, yi), (I, sup_i, s_rj, yj),
-                                       (J, sup_j, s_ri, yi), (J, sup_j, s_rj, yj)):
+            for side, look, key, y in (
+                (I, sup_i, s_ri, yi),
+                (I, sup_i, s_rj, yj),
+                (J, sup_j, s_ri, yi),
+                (J, sup_j, s_rj, yj),
+            ):
                 idx = look.get(key)
                 idx = idx[live[idx]]
                 if idx.size:  # continue from the moved position; keep the old move
@@ -228,8 +250,11 @@ class _Round:
                     side.pos[idx] = y
                     touched.append(idx)
             for look, side, key, who, y, issue in (
-                    (dem_j, I, d_rj, ri, yi, rq), (dem_i, J, d_rj, ri, yi, rq),
-                    (dem_j, I, d_ri, rj, yj, rp), (dem_i, J, d_ri, rj, yj, rp)):
+                (dem_j, I, d_rj, ri, yi, rq),
+                (dem_i, J, d_rj, ri, yi, rq),
+                (dem_j, I, d_ri, rj, yj, rp),
+                (dem_i, J, d_ri, rj, yj, rp),
+            ):
                 idx = look.get(key)
                 idx = idx[live[idx]]
                 if idx.size:
@@ -244,8 +269,7 @@ class _Round:
         return vote, made
 
 
-def decide_round(x: FloatArray, s: FloatArray, c: FloatArray) -> tuple[FloatArray, FloatArray,
-                                                                        int]:
+def decide_round(x: FloatArray, s: FloatArray, c: FloatArray) -> tuple[FloatArray, FloatArray, int]:
     """One round on a 0-100 scale: the voting positions, the next round's start positions
     and the number of exchanges made."""
     x = np.asarray(x, dtype=np.float64)

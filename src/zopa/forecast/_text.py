@@ -30,13 +30,21 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(
-            [Problem(f"not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x})", line=line,
-                     hint="save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")],
+            [
+                Problem(
+                    f"not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x})",
+                    line=line,
+                    hint="save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
+                )
+            ],
             file=name,
         ) from None
     if not text.strip():
-        raise ScenarioError("the file is empty", file=name,
-                            hint="give actors with position, salience and capability")
+        raise ScenarioError(
+            "the file is empty",
+            file=name,
+            hint="give actors with position, salience and capability",
+        )
     return text
 
 

@@ -67,9 +67,7 @@ class ForecastInput:
     @property
     def present(self) -> npt.NDArray[np.bool_]:
         """Actor × issue mask: the actor has a position, salience and capability there."""
-        return ~(
-            np.isnan(self.position) | np.isnan(self.salience) | np.isnan(self.capability)
-        )
+        return ~(np.isnan(self.position) | np.isnan(self.salience) | np.isnan(self.capability))
 
     def issue(self, issue_id: str) -> ForecastInput:
         """The input restricted to one issue (actors without a position there dropped)."""
@@ -90,8 +88,11 @@ class ForecastInput:
             high=self.high[cols],
             outcome=self.outcome[cols],
             group=tuple(self.group[j] for j in cols),
-            labels={self.issues[j]: self.labels[self.issues[j]] for j in cols
-                    if self.issues[j] in self.labels},
+            labels={
+                self.issues[j]: self.labels[self.issues[j]]
+                for j in cols
+                if self.issues[j] in self.labels
+            },
             source=self.source,
         )
 

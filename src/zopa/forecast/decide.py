@@ -62,9 +62,12 @@ def parse_decide(text: str, *, source: str = "") -> ForecastInput:
             _row(acc, lineno, _fields(line))
     _check_rows(acc)
     if not acc.problems and not acc.rows:
-        acc.problems.append(Problem("no #D rows: no actor has data on any issue",
-                                    hint="add rows `#D<TAB>actor<TAB>issue<TAB>position"
-                                         "<TAB>salience<TAB>power`"))
+        acc.problems.append(
+            Problem(
+                "no #D rows: no actor has data on any issue",
+                hint="add rows `#D<TAB>actor<TAB>issue<TAB>position<TAB>salience<TAB>power`",
+            )
+        )
     if acc.problems:
         raise ScenarioError(acc.problems, file=source or None)
     return _build(acc, source)
@@ -86,15 +89,23 @@ def _row(acc: _Acc, lineno: int, f: list[str]) -> None:
         return
     need = {"#A": 2, "#P": 2, "#M": 3, "#D": 6}.get(kind)
     if need is None:
-        acc.problems.append(Problem(
-            f"unknown row kind {kind!r}", line=lineno,
-            hint="rows start with #A (actor), #P (issue), #M (scale anchor), #D (data), "
-                 "#O (title) or #/ (comment), then tab-separated fields"))
+        acc.problems.append(
+            Problem(
+                f"unknown row kind {kind!r}",
+                line=lineno,
+                hint="rows start with #A (actor), #P (issue), #M (scale anchor), #D (data), "
+                "#O (title) or #/ (comment), then tab-separated fields",
+            )
+        )
         return
     if len(f) < need or not all(f[1:need]):
-        acc.problems.append(Problem(
-            f"{kind} row has {len(f)} field(s), {need} needed", line=lineno,
-            hint=_SHAPES[kind] + " (fields separated by tabs)"))
+        acc.problems.append(
+            Problem(
+                f"{kind} row has {len(f)} field(s), {need} needed",
+                line=lineno,
+                hint=_SHAPES[kind] + " (fields separated by tabs)",
+            )
+        )
         return
     if kind == "#A":
         _declare(acc, acc.actors, "actor", f[1], lineno)
@@ -117,9 +128,13 @@ _SHAPES = {
 
 def _declare(acc: _Acc, table: dict[str, int], what: str, name: str, lineno: int) -> None:
     if name in table:
-        acc.problems.append(Problem(f"{what} {name!r} declared twice (first on line "
-                                    f"{table[name]})", line=lineno,
-                                    hint=f"remove the second #{what[0].upper()} row"))
+        acc.problems.append(
+            Problem(
+                f"{what} {name!r} declared twice (first on line {table[name]})",
+                line=lineno,
+                hint=f"remove the second #{what[0].upper()} row",
+            )
+        )
     else:
         table[name] = lineno
 
@@ -127,35 +142,60 @@ def _declare(acc: _Acc, table: dict[str, int], what: str, name: str, lineno: int
 def _anchor(acc: _Acc, lineno: int, f: list[str]) -> None:
     value = number(f[2])
     if value is None:
-        acc.problems.append(Problem(f"scale anchor {f[2]!r} is not a number", line=lineno,
-                                    where=f"#M {f[1]}", hint="write a number, e.g. 0 or 100"))
+        acc.problems.append(
+            Problem(
+                f"scale anchor {f[2]!r} is not a number",
+                line=lineno,
+                where=f"#M {f[1]}",
+                hint="write a number, e.g. 0 or 100",
+            )
+        )
         return
     acc.anchors.setdefault(f[1], []).append(value)
     if f[1] not in acc.issues:
-        acc.problems.append(Problem(f"scale anchor for undeclared issue {f[1]!r}", line=lineno,
-                                    hint="declare the issue first with a #P row"))
+        acc.problems.append(
+            Problem(
+                f"scale anchor for undeclared issue {f[1]!r}",
+                line=lineno,
+                hint="declare the issue first with a #P row",
+            )
+        )
 
 
 def _data(acc: _Acc, lineno: int, f: list[str]) -> None:
     actor, issue = f[1], f[2]
     ok = True
-    for what, name, table, row in (("actor", actor, acc.actors, "#A"),
-                                   ("issue", issue, acc.issues, "#P")):
+    for what, name, table, row in (
+        ("actor", actor, acc.actors, "#A"),
+        ("issue", issue, acc.issues, "#P"),
+    ):
         if name not in table:
             close = _close(name, table)
-            acc.problems.append(Problem(
-                f"unknown {what} {name!r}", line=lineno, where=f"#D {actor} / {issue}",
-                hint=(f"did you mean {close!r}? " if close else "")
-                + f"declare it with a {row} row or fix the spelling"))
+            acc.problems.append(
+                Problem(
+                    f"unknown {what} {name!r}",
+                    line=lineno,
+                    where=f"#D {actor} / {issue}",
+                    hint=(f"did you mean {close!r}? " if close else "")
+                    + f"declare it with a {row} row or fix the spelling",
+                )
+            )
             ok = False
     vals = []
-    for col, (what, raw) in enumerate(zip(("position", "salience", "power"), f[3:6],
-                                          strict=True), start=4):
+    for col, (what, raw) in enumerate(
+        zip(("position", "salience", "power"), f[3:6], strict=True), start=4
+    ):
         v = number(raw)
         if v is None:
-            acc.problems.append(Problem(f"{what} {raw!r} is not a number", line=lineno,
-                                        column=col, where=f"#D {actor} / {issue}",
-                                        hint=f"write the {what} as a number, e.g. 0.5"))
+            acc.problems.append(
+                Problem(
+                    f"{what} {raw!r} is not a number",
+                    line=lineno,
+                    column=col,
+                    where=f"#D {actor} / {issue}",
+                    hint=f"write the {what} as a number, e.g. 0.5",
+                )
+            )
             ok = False
         vals.append(v if v is not None else 0.0)
     if ok:
@@ -174,25 +214,47 @@ def _check_rows(acc: _Acc) -> None:
     for lineno, actor, issue, pos, sal, power in acc.rows:
         where = f"#D {actor} / {issue}"
         if (actor, issue) in seen:
-            acc.problems.append(Problem(f"second row for this actor and issue (first on line "
-                                        f"{seen[actor, issue]})", line=lineno, where=where,
-                                        hint="keep one #D row per actor and issue"))
+            acc.problems.append(
+                Problem(
+                    f"second row for this actor and issue (first on line {seen[actor, issue]})",
+                    line=lineno,
+                    where=where,
+                    hint="keep one #D row per actor and issue",
+                )
+            )
         seen.setdefault((actor, issue), lineno)
         if not 0.0 <= sal <= 1.0:
-            acc.problems.append(Problem(f"salience {sal:g} is outside [0, 1]", line=lineno,
-                                        column=5, where=where,
-                                        hint="saliences are shares between 0 and 1; "
-                                             "divide percentages by 100"))
+            acc.problems.append(
+                Problem(
+                    f"salience {sal:g} is outside [0, 1]",
+                    line=lineno,
+                    column=5,
+                    where=where,
+                    hint="saliences are shares between 0 and 1; divide percentages by 100",
+                )
+            )
         if power < 0:
-            acc.problems.append(Problem(f"power {power:g} is negative", line=lineno, column=6,
-                                        where=where, hint="powers are 0 or more"))
+            acc.problems.append(
+                Problem(
+                    f"power {power:g} is negative",
+                    line=lineno,
+                    column=6,
+                    where=where,
+                    hint="powers are 0 or more",
+                )
+            )
         lo, hi = _scale(acc, issue)
         if not lo <= pos <= hi:
-            acc.problems.append(Problem(
-                f"position {pos:g} is outside the issue's scale [{lo:g}, {hi:g}]", line=lineno,
-                column=4, where=where,
-                hint="fix the position, or widen the scale with #M rows for the issue"
-                + ("" if issue in acc.anchors else " (without #M rows the scale is 0-100)")))
+            acc.problems.append(
+                Problem(
+                    f"position {pos:g} is outside the issue's scale [{lo:g}, {hi:g}]",
+                    line=lineno,
+                    column=4,
+                    where=where,
+                    hint="fix the position, or widen the scale with #M rows for the issue"
+                    + ("" if issue in acc.anchors else " (without #M rows the scale is 0-100)"),
+                )
+            )
 
 
 def _scale(acc: _Acc, issue: str) -> tuple[float, float]:
@@ -211,8 +273,14 @@ def _build(acc: _Acc, source: str) -> ForecastInput:
         pos[i, j], sal[i, j], cap[i, j] = p, s, c
     scales = [_scale(acc, s) for s in issues]
     return ForecastInput(
-        actors=tuple(actors), issues=tuple(issues), position=pos, salience=sal,
-        capability=cap, low=np.array([s[0] for s in scales]),
-        high=np.array([s[1] for s in scales]), outcome=np.full(len(issues), np.nan),
-        labels=dict(acc.labels), source=source,
+        actors=tuple(actors),
+        issues=tuple(issues),
+        position=pos,
+        salience=sal,
+        capability=cap,
+        low=np.array([s[0] for s in scales]),
+        high=np.array([s[1] for s in scales]),
+        outcome=np.full(len(issues), np.nan),
+        labels=dict(acc.labels),
+        source=source,
     )

@@ -86,8 +86,9 @@ class EumOptions:
 
 PRESETS: dict[str, EumOptions] = {
     "paper": EumOptions(),
-    "scholz-code": EumOptions(denominator="all-pairs", vote_risk="own", perspective="target",
-                              choice="by-region"),
+    "scholz-code": EumOptions(
+        denominator="all-pairs", vote_risk="own", perspective="target", choice="by-region"
+    ),
 }
 
 
@@ -114,11 +115,17 @@ def expected_utility(
         if rows.size == 0:
             forecast[issue] = float("nan")
             continue
-        tr = eum_issue(data.position[rows, j], data.capability[rows, j], data.salience[rows, j],
-                       span=float(data.high[j] - data.low[j]), options=opts)
+        tr = eum_issue(
+            data.position[rows, j],
+            data.capability[rows, j],
+            data.salience[rows, j],
+            span=float(data.high[j] - data.low[j]),
+            options=opts,
+        )
         names = [data.actors[i] for i in rows]
         trace[issue] = IssueTrace(
-            median=tuple(map(float, tr[1])), mean=tuple(map(float, tr[2])),
+            median=tuple(map(float, tr[1])),
+            mean=tuple(map(float, tr[2])),
             positions={a: tuple(map(float, tr[0][:, k])) for k, a in enumerate(names)},
         )
         forecast[issue] = float(tr[1][-1])
@@ -128,8 +135,9 @@ def expected_utility(
 def _options(preset: str, options: EumOptions | None, **over: float | int | None) -> EumOptions:
     if options is None:
         if preset not in PRESETS:
-            raise AnalysisError(f"unknown expected-utility preset {preset!r}; "
-                                f"use one of: {', '.join(PRESETS)}")
+            raise AnalysisError(
+                f"unknown expected-utility preset {preset!r}; use one of: {', '.join(PRESETS)}"
+            )
         options = PRESETS[preset]
     changes = {k: v for k, v in over.items() if v is not None}
     opts = replace(options, **changes)  # type: ignore[arg-type]
@@ -153,8 +161,7 @@ def eum_issue(
     return pos, med, mean
 
 
-def _round(x: FloatArray, c: FloatArray, s: FloatArray, d: float,
-           opts: EumOptions) -> FloatArray:
+def _round(x: FloatArray, c: FloatArray, s: FloatArray, d: float, opts: EumOptions) -> FloatArray:
     n = x.size
     mu = float(weighted_median_values(x[:, None], (c * s)[:, None])[0])
     ones = np.ones(n)
@@ -168,8 +175,9 @@ def _round(x: FloatArray, c: FloatArray, s: FloatArray, d: float,
     return _apply_offers(x, ui, own.T, opts)
 
 
-def _win_probability(x: FloatArray, c: FloatArray, s: FloatArray, d: float, rho: FloatArray,
-                     mode: str) -> FloatArray:
+def _win_probability(
+    x: FloatArray, c: FloatArray, s: FloatArray, d: float, rho: FloatArray, mode: str
+) -> FloatArray:
     """``P[i, j]``: the share of the votes that favour i over j (0.5 when nobody votes)."""
     delta = (np.abs(x[:, None] - x[None, :]) / d) ** rho[:, None]  # δ[k, m] = |x_k - x_m|^ρ_k
     # v[k, i, j] = c_k s_k (δ[k, j] - δ[k, i])
@@ -182,8 +190,15 @@ def _win_probability(x: FloatArray, c: FloatArray, s: FloatArray, d: float, rho:
         return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), 0.5)
 
 
-def _challenge_eu(x: FloatArray, s: FloatArray, prob: FloatArray, r: FloatArray, mu: float,
-                  d: float, opts: EumOptions) -> FloatArray:
+def _challenge_eu(
+    x: FloatArray,
+    s: FloatArray,
+    prob: FloatArray,
+    r: FloatArray,
+    mu: float,
+    d: float,
+    opts: EumOptions,
+) -> FloatArray:
     """``EU[i, j]``: i's expected utility of challenging j, with exponent ``r`` (broadcast to
     ``[i, j]``)."""
     dd = np.abs(x[:, None] - x[None, :]) / d
@@ -211,8 +226,7 @@ def _risk_exponents(eu: FloatArray) -> FloatArray:
     return np.asarray((1 - big_r / 3) / (1 + big_r / 3), dtype=np.float64)
 
 
-def _apply_offers(x: FloatArray, ui: FloatArray, uj: FloatArray,
-                  opts: EumOptions) -> FloatArray:
+def _apply_offers(x: FloatArray, ui: FloatArray, uj: FloatArray, opts: EumOptions) -> FloatArray:
     """Each target j takes one of the offers that move it (``ui[i, j] = EU_i(j)``,
     ``uj[i, j] = EU_j(i)``, both as j weighs i's offer)."""
     gap = x[:, None] - x[None, :]  # gap[i, j] = x_i - x_j: j's move to i's position

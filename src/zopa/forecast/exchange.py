@@ -52,16 +52,18 @@ def exchange(data: ForecastInput, *, rounds: int = 10, variant: str = "decide") 
     if rounds < 0:
         raise AnalysisError("rounds must be 0 or more")
     if variant not in VARIANTS:
-        raise AnalysisError(f"unknown exchange variant {variant!r}; use one of: "
-                            + ", ".join(VARIANTS))
+        raise AnalysisError(
+            f"unknown exchange variant {variant!r}; use one of: " + ", ".join(VARIANTS)
+        )
     forecast: dict[str, float] = {}
     trace: dict[str, IssueTrace] = {}
     for g in dict.fromkeys(data.group):
         cols = [j for j, gg in enumerate(data.group) if gg == g]
         sub = data.subset(cols)
         if variant == "decide":
-            hist = decide_group(sub.position, sub.salience, sub.capability, sub.low, sub.high,
-                                rounds=rounds)
+            hist = decide_group(
+                sub.position, sub.salience, sub.capability, sub.low, sub.high, rounds=rounds
+            )
         else:
             hist = exchange_group(sub.position, sub.salience, sub.capability, rounds=rounds)
         w = sub.capability * sub.salience
@@ -72,15 +74,18 @@ def exchange(data: ForecastInput, *, rounds: int = 10, variant: str = "decide") 
             forecast[issue] = float(means[-1])
             keep = ~np.isnan(sub.position[:, k])
             trace[issue] = IssueTrace(
-                median=tuple(map(float, meds)), mean=tuple(map(float, means)),
-                positions={a: tuple(map(float, vk[i])) for i, a in enumerate(sub.actors)
-                           if keep[i]},
+                median=tuple(map(float, meds)),
+                mean=tuple(map(float, means)),
+                positions={
+                    a: tuple(map(float, vk[i])) for i, a in enumerate(sub.actors) if keep[i]
+                },
             )
     return ModelRun("exchange", {i: forecast[i] for i in data.issues}, trace)
 
 
-def decide_group(x: FloatArray, s: FloatArray, c: FloatArray, low: FloatArray,
-                 high: FloatArray, *, rounds: int) -> FloatArray:
+def decide_group(
+    x: FloatArray, s: FloatArray, c: FloatArray, low: FloatArray, high: FloatArray, *, rounds: int
+) -> FloatArray:
     """decide's voting positions round by round (rounds+1 × actors × issues, round 0 = the
     input); each issue is run on decide's 0-100 scale (from ``low``-``high``) and mapped back."""
     span = high - low
@@ -113,8 +118,9 @@ def exchange_group(x: FloatArray, s: FloatArray, c: FloatArray, *, rounds: int) 
 _Index = npt.NDArray[np.intp]
 
 
-def _candidates(v: FloatArray, s: FloatArray,
-                c: FloatArray) -> tuple[_Index, _Index, _Index, _Index, FloatArray, FloatArray]:
+def _candidates(
+    v: FloatArray, s: FloatArray, c: FloatArray
+) -> tuple[_Index, _Index, _Index, _Index, FloatArray, FloatArray]:
     """Every candidate exchange ``(p, q, i, j)`` with ``p < q`` (j concedes on p, i on q), as
     flat index arrays in greedy order (largest gain first, then ``(p, q, i, j)``), and the
     two voting-position moves ``(move of j on p, move of i on q)``."""

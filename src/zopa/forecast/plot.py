@@ -33,16 +33,18 @@ def plot_traces(forecast: Forecast, path: str | Path) -> Path:
         ax.plot(rounds, tr.mean, color="C1", lw=2, ls="--", label="mean")
         ax.set_title(f"{model}: {issue}", fontsize=9)
         ax.set_xlabel("round")
-    for ax in list(axes.flat)[len(shown):]:
+    for ax in list(axes.flat)[len(shown) :]:
         ax.axis("off")
     if shown:
         axes.flat[0].legend(fontsize=7)
     else:
-        axes.flat[0].text(0.5, 0.5, "no dynamic model run (use --model eum or exchange)",
-                          ha="center", va="center")
+        axes.flat[0].text(
+            0.5, 0.5, "no dynamic model run (use --model eum or exchange)", ha="center", va="center"
+        )
     if len(panels) > len(shown):
-        fig.suptitle(f"first {len(shown)} of {len(panels)} model-issue trajectories shown",
-                     fontsize=9)
+        fig.suptitle(
+            f"first {len(shown)} of {len(panels)} model-issue trajectories shown", fontsize=9
+        )
     fig.tight_layout()
     out = Path(path)
     fig.savefig(out, dpi=100)

@@ -87,8 +87,9 @@ def backtest(
     """
     known = np.flatnonzero(~np.isnan(data.outcome))
     if known.size == 0:
-        raise AnalysisError("no issue has a known outcome to test against; "
-                            "give an `outcome` per issue")
+        raise AnalysisError(
+            "no issue has a known outcome to test against; give an `outcome` per issue"
+        )
     sub = data.subset(known.tolist())
     fc = run_models(sub, models, rounds=rounds, preset=preset)
     span = np.where(sub.high > sub.low, sub.high - sub.low, 1.0)
@@ -97,7 +98,9 @@ def backtest(
         pred = np.array([run.forecast[i] for i in sub.issues])
         err = np.abs(pred - sub.outcome) / span * 100.0
         err = err[~np.isnan(err)]
-        scores[m] = ModelScore(float(err.mean()) if err.size else float("nan"),
-                               float(np.median(err)) if err.size else float("nan"),
-                               int(err.size))
+        scores[m] = ModelScore(
+            float(err.mean()) if err.size else float("nan"),
+            float(np.median(err)) if err.size else float("nan"),
+            int(err.size),
+        )
     return BacktestResult(scores, fc)

@@ -30,8 +30,10 @@ def from_scenario(scenario: Scenario) -> ForecastInput:
     issues = [i for i in scenario.issues if i.numeric or i.ordered]
     parties = [p for p in scenario.parties if p.preferences is not None]
     if not issues or not parties:
-        raise AnalysisError("the scenario has no ordered or numeric issue with parties that "
-                            "have preferences; forecasting needs a scale to place them on")
+        raise AnalysisError(
+            "the scenario has no ordered or numeric issue with parties that "
+            "have preferences; forecasting needs a scale to place them on"
+        )
     shape = (len(parties), len(issues))
     pos, sal, cap = (np.full(shape, np.nan) for _ in range(3))
     for a, party in enumerate(parties):
@@ -46,9 +48,14 @@ def from_scenario(scenario: Scenario) -> ForecastInput:
             cap[a, j] = float(party.power)
     scales = [_scale(i) for i in issues]
     return ForecastInput(
-        actors=tuple(p.id for p in parties), issues=tuple(i.id for i in issues),
-        position=pos, salience=sal, capability=cap,
-        low=np.array([min(s) for s in scales]), high=np.array([max(s) for s in scales]),
-        outcome=np.full(len(issues), np.nan), labels={i.id: i.label for i in issues},
+        actors=tuple(p.id for p in parties),
+        issues=tuple(i.id for i in issues),
+        position=pos,
+        salience=sal,
+        capability=cap,
+        low=np.array([min(s) for s in scales]),
+        high=np.array([max(s) for s in scales]),
+        outcome=np.full(len(issues), np.nan),
+        labels={i.id: i.label for i in issues},
         source=scenario.file or "",
     )

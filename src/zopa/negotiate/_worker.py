@@ -64,18 +64,20 @@ def run_batch(batch: Batch) -> list[dict[str, Any]]:
         negs = [batch.strategies[k].build() for k in m.assignment]
         result = run(proto, Session(sp, batch.config), negs, np.random.default_rng(m.seed))
         for p, (party, k) in enumerate(zip(sp.parties, m.assignment, strict=True)):
-            rows.append({
-                "session": m.session,
-                "scenario": batch.scenarios[m.scenario],
-                "repetition": m.repetition,
-                "seed": m.seed,
-                "party": party,
-                "seat": p,
-                "strategy": batch.strategies[k].label,
-                "status": result.status.value,
-                "agreement": result.agreement,
-                "round": -1 if result.round is None else result.round,
-                "utility": result.utilities[p],
-                "error": result.error,
-            })
+            rows.append(
+                {
+                    "session": m.session,
+                    "scenario": batch.scenarios[m.scenario],
+                    "repetition": m.repetition,
+                    "seed": m.seed,
+                    "party": party,
+                    "seat": p,
+                    "strategy": batch.strategies[k].label,
+                    "status": result.status.value,
+                    "agreement": result.agreement,
+                    "round": -1 if result.round is None else result.round,
+                    "utility": result.utilities[p],
+                    "error": result.error,
+                }
+            )
     return rows

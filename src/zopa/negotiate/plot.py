@@ -49,8 +49,9 @@ def plot_session(result: SessionResult, path: str | Path) -> None:
         rows = [e.row for e in entries if e.party == name and e.row is not None]
         ax.plot(ux[rows], uy[rows], "o-", ms=3, lw=1, alpha=0.8, label=f"{name} offers")
     if result.row is not None:
-        ax.plot([ux[result.row]], [uy[result.row]], "*", ms=16, c="gold", mec="k",
-                label="agreement")
+        ax.plot(
+            [ux[result.row]], [uy[result.row]], "*", ms=16, c="gold", mec="k", label="agreement"
+        )
     ax.axvline(space.profiles[0].reservation, ls=":", c="#aa3333", lw=1)  # before pressure
     ax.axhline(space.profiles[1].reservation, ls=":", c="#aa3333", lw=1)
     ax.set_xlabel(f"utility of {result.parties[0]}")
@@ -70,8 +71,13 @@ def plot_ranking(ranking: Sequence[Ranking], path: str | Path) -> None:
     fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(names) + 1.4))
     bars = ax.barh(names, vals, color="#4477aa")
     for bar, r in zip(bars, list(ranking)[::-1], strict=True):
-        ax.text(bar.get_width() + 0.01, bar.get_y() + bar.get_height() / 2,
-                f"{r.agreement_rate:.0%} agree", va="center", fontsize=8)
+        ax.text(
+            bar.get_width() + 0.01,
+            bar.get_y() + bar.get_height() / 2,
+            f"{r.agreement_rate:.0%} agree",
+            va="center",
+            fontsize=8,
+        )
     ax.set_xlim(0, 1.15)
     ax.set_xlabel("mean utility")
     ax.set_title("Tournament ranking", fontsize=10)

@@ -62,12 +62,18 @@ class NegotiationProtocol(Protocol):
     @property
     def name(self) -> str: ...
 
-    def run(self, session: Session, negotiators: Sequence[Negotiator],
-            rng: np.random.Generator) -> SessionResult: ...
+    def run(
+        self, session: Session, negotiators: Sequence[Negotiator], rng: np.random.Generator
+    ) -> SessionResult: ...
 
 
-def run(protocol: NegotiationProtocol, session: Session, negotiators: Sequence[Negotiator],
-        rng: np.random.Generator, trace: Trace | None = None) -> SessionResult:
+def run(
+    protocol: NegotiationProtocol,
+    session: Session,
+    negotiators: Sequence[Negotiator],
+    rng: np.random.Generator,
+    trace: Trace | None = None,
+) -> SessionResult:
     """Run ``protocol`` on ``session``; ``negotiators[k]`` sits for party ``k`` of the space."""
     if len(negotiators) != session.n:
         raise ProtocolError(
@@ -116,8 +122,10 @@ def _row(session: Session, party: int, neg: Negotiator, row: object) -> int:
     """Check that a proposal is a package of the outcome space."""
     if type(row) is int and 0 <= row < session.space.size:
         return row
-    if isinstance(row, bool) or not isinstance(row, int | np.integer) or not (
-        0 <= int(row) < session.space.size
+    if (
+        isinstance(row, bool)
+        or not isinstance(row, int | np.integer)
+        or not (0 <= int(row) < session.space.size)
     ):
         raise _Stop(
             Status.AGENT_ERROR,
@@ -148,8 +156,9 @@ class AlternatingOffers:
     def name(self) -> str:
         return "alternating" if self.bilateral else "stacked"
 
-    def run(self, session: Session, negotiators: Sequence[Negotiator],
-            rng: np.random.Generator) -> SessionResult:
+    def run(
+        self, session: Session, negotiators: Sequence[Negotiator], rng: np.random.Generator
+    ) -> SessionResult:
         n = session.n
         if self.bilateral and n != 2:
             raise ProtocolError(
@@ -181,8 +190,11 @@ class AlternatingOffers:
                 return session.result(Status.NO_AGREEMENT, error=f"{names[k]} walked away")
             standing = _row(session, k, neg, offer)
             if not session.profiles[k].acceptable(standing):
-                raise _Stop(Status.AGENT_ERROR, f"{names[k]} ({neg!r}) offered a package "
-                            "below its own reservation or across its red lines")
+                raise _Stop(
+                    Status.AGENT_ERROR,
+                    f"{names[k]} ({neg!r}) offered a package "
+                    "below its own reservation or across its red lines",
+                )
             session.standing = standing
             session.history.append((k, standing))
             accepted = 0
@@ -242,8 +254,9 @@ class SingleText:
     mediator: Mediator = field(default_factory=HillClimbingMediator)
     name = "single-text"
 
-    def run(self, session: Session, negotiators: Sequence[Negotiator],
-            rng: np.random.Generator) -> SessionResult:
+    def run(
+        self, session: Session, negotiators: Sequence[Negotiator], rng: np.random.Generator
+    ) -> SessionResult:
         names = session.space.parties
         text = self.mediator.start_text(session, rng)
         session.text = text
@@ -275,8 +288,9 @@ class OneText:
     mediator: Mediator = field(default_factory=HillClimbingMediator)
     name = "one-text"
 
-    def run(self, session: Session, negotiators: Sequence[Negotiator],
-            rng: np.random.Generator) -> SessionResult:
+    def run(
+        self, session: Session, negotiators: Sequence[Negotiator], rng: np.random.Generator
+    ) -> SessionResult:
         text = self.mediator.start_text(session, rng)
         session.text = text
         session.notify(MEDIATOR, Action.OFFER, text)
@@ -293,8 +307,9 @@ class OneText:
             session.notify(MEDIATOR, Action.OFFER, text)
         return _final_vote(session, negotiators, text)
 
-    def _revise(self, session: Session, negotiators: Sequence[Negotiator], text: int,
-                r: int) -> int | None:
+    def _revise(
+        self, session: Session, negotiators: Sequence[Negotiator], text: int, r: int
+    ) -> int | None:
         n = len(negotiators)
         for j in range(n):
             k = (r + j) % n  # the parties' critiques are heard in rotating order
@@ -304,7 +319,8 @@ class OneText:
                 row = _row(session, k, neg, row)
                 if all(
                     _call(session, q, other, other.vote, session, text, row)
-                    for q, other in enumerate(negotiators) if q != k
+                    for q, other in enumerate(negotiators)
+                    if q != k
                 ):
                     session.notify(session.space.parties[k], Action.OFFER, row)
                     return row

@@ -60,9 +60,7 @@ def make_strategy(name: str, params: Mapping[str, float] | None = None) -> Negot
     """A new negotiator of strategy ``name``; ProtocolError names the valid choices."""
     cls = STRATEGIES.get(name)
     if cls is None:
-        raise ProtocolError(
-            f"unknown strategy `{name}`; choose one of: {', '.join(STRATEGIES)}"
-        )
+        raise ProtocolError(f"unknown strategy `{name}`; choose one of: {', '.join(STRATEGIES)}")
     params = dict(params or {})
     valid = _valid_params(cls)
     for k in params:

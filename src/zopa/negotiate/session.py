@@ -89,8 +89,7 @@ class TraceEntry:
 class Observer(Protocol):
     """Receives every action of a session as it happens."""
 
-    def on_action(self, session: Session, party: str, action: Action, row: int | None) -> None:
-        ...
+    def on_action(self, session: Session, party: str, action: Action, row: int | None) -> None: ...
 
 
 class Trace:
@@ -174,7 +173,8 @@ class Session:
         self.temperature = 0.0  # the mediator's annealing temperature, in mediated protocols
         self.observers: tuple[Observer, ...] = ()
         self._events = sorted(
-            (e for e in space.scenario.events if e.party in space.parties) if self.config.events
+            (e for e in space.scenario.events if e.party in space.parties)
+            if self.config.events
             else (),
             key=lambda e: e.at,
         )
@@ -226,11 +226,16 @@ class Session:
         for o in self.observers:
             o.on_action(self, party, action, row)
 
-    def result(self, status: Status, row: int | None = None, error: str = "",
-               trace: Sequence[TraceEntry] = ()) -> SessionResult:
+    def result(
+        self,
+        status: Status,
+        row: int | None = None,
+        error: str = "",
+        trace: Sequence[TraceEntry] = (),
+    ) -> SessionResult:
         """The frozen result of this session ending now with ``status``."""
         if row is not None:
-            d = self.config.discount ** self.time if self.config.discount < 1.0 else 1.0
+            d = self.config.discount**self.time if self.config.discount < 1.0 else 1.0
             utils = tuple(round(float(p.u[row]) * d, _DIGITS) for p in self.profiles)
         else:
             utils = tuple(round(p.reservation, _DIGITS) for p in self.profiles)

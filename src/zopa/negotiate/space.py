@@ -226,7 +226,12 @@ def _profile(u: FloatArray, ok: BoolArray, reservation: float, w: tuple[float, .
     sorted_u.setflags(write=False)
     small = len(order) <= _LIST_LIMIT
     return Profile(
-        u, ok, order, sorted_u, round(reservation, DECIMALS), w,
+        u,
+        ok,
+        order,
+        sorted_u,
+        round(reservation, DECIMALS),
+        w,
         best=float(sorted_u[-1]) if len(order) else 0.0,
         best_row=int(order[-1]) if len(order) else 0,
         _sorted=sorted_u.tolist() if small else None,

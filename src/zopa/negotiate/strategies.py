@@ -257,8 +257,13 @@ class Frequency(TimeDependent):
     traits: ClassVar[Traits] = Traits(True, True, True, False)
     _MAX_CANDIDATES: ClassVar[int] = 512
 
-    def __init__(self, e: float = 0.2, width: float = 0.05, learn: float = 0.1,
-                 accept: Condition | None = None) -> None:
+    def __init__(
+        self,
+        e: float = 0.2,
+        width: float = 0.05,
+        learn: float = 0.1,
+        accept: Condition | None = None,
+    ) -> None:
         super().__init__(e, 0.0, accept)
         self.width = float(width)
         self.learn = float(learn)

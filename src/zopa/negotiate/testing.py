@@ -109,11 +109,14 @@ class _Checked(Negotiator):
         return self.inner.critique(state, text)
 
 
-def _play(strategy: Negotiator, scenario: Scenario, proto: str, seat: int, seed: int,
-          label: str) -> SessionResult:
+def _play(
+    strategy: Negotiator, scenario: Scenario, proto: str, seat: int, seed: int, label: str
+) -> SessionResult:
     space = outcome_space(scenario)
-    negs: list[Negotiator] = [make_strategy(_OPPONENTS[(seed + k) % len(_OPPONENTS)])
-                              for k in range(space.size and len(space.parties))]
+    negs: list[Negotiator] = [
+        make_strategy(_OPPONENTS[(seed + k) % len(_OPPONENTS)])
+        for k in range(space.size and len(space.parties))
+    ]
     negs[seat] = _Checked(pickle.loads(pickle.dumps(strategy)), label)
     session = Session(space, SessionConfig(deadline=20))
     result = run(PROTOCOLS[proto](), session, negs, np.random.default_rng(seed), Trace())
@@ -122,8 +125,12 @@ def _play(strategy: Negotiator, scenario: Scenario, proto: str, seat: int, seed:
     return result
 
 
-def check_strategy(strategy: Negotiator, *, seeds: Sequence[int] = (0, 1),
-                   scenarios: Sequence[Scenario] | None = None) -> None:
+def check_strategy(
+    strategy: Negotiator,
+    *,
+    seeds: Sequence[int] = (0, 1),
+    scenarios: Sequence[Scenario] | None = None,
+) -> None:
     """Raise :class:`AgentError` unless ``strategy`` passes every conformance check."""
     try:
         pickle.loads(pickle.dumps(strategy))

@@ -40,8 +40,19 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]  # (sessions done so far, total)
-_KEYS = {"scenarios", "strategies", "protocol", "deadline", "repetitions", "seed", "seconds",
-         "discount", "call_timeout", "events", "self_play"}
+_KEYS = {
+    "scenarios",
+    "strategies",
+    "protocol",
+    "deadline",
+    "repetitions",
+    "seed",
+    "seconds",
+    "discount",
+    "call_timeout",
+    "events",
+    "self_play",
+}
 
 
 @dataclass(frozen=True)
@@ -76,8 +87,11 @@ def load_tournament(path: str | Path) -> TournamentConfig:
         raise ScenarioError("a tournament config is a mapping", file=str(path))
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise ScenarioError(f"unknown key `{unknown[0]}`", file=str(path),
-                            hint="valid keys: " + ", ".join(sorted(_KEYS)))
+        raise ScenarioError(
+            f"unknown key `{unknown[0]}`",
+            file=str(path),
+            hint="valid keys: " + ", ".join(sorted(_KEYS)),
+        )
     base = Path(path).resolve().parent
     try:
         scenarios = tuple(str((base / str(s)).resolve()) for s in data.get("scenarios") or ())
@@ -126,8 +140,12 @@ class Ranking:
     sessions: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"strategy": self.strategy, "mean_utility": self.mean_utility,
-                "agreement_rate": self.agreement_rate, "sessions": self.sessions}
+        return {
+            "strategy": self.strategy,
+            "mean_utility": self.mean_utility,
+            "agreement_rate": self.agreement_rate,
+            "sessions": self.sessions,
+        }
 
 
 @dataclass(frozen=True)
@@ -152,8 +170,13 @@ class TournamentResult:
 def _batches(config: TournamentConfig, todo: Sequence[Match], parts: int) -> list[Batch]:
     size = max(1, min(500, math.ceil(len(todo) / max(1, parts))))
     return [
-        Batch(config.scenarios, config.strategies, config.protocol, config.session,
-              tuple(todo[i : i + size]))
+        Batch(
+            config.scenarios,
+            config.strategies,
+            config.protocol,
+            config.session,
+            tuple(todo[i : i + size]),
+        )
         for i in range(0, len(todo), size)
     ]
 
@@ -175,11 +198,13 @@ def _dask(batches: list[Batch], address: str) -> Iterator[list[dict[str, Any]]]:
     cluster: Any = None
     if address.startswith("local:"):
         n = int(address.removeprefix("local:") or "1")
-        cluster = dd.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                  dashboard_address=None)
+        cluster = dd.LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+        )
     elif address == "inprocess":
-        cluster = dd.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None)
+        cluster = dd.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        )
     client: Any = dd.Client(cluster if cluster is not None else address)
     try:
         futures = client.map(run_batch, batches, pure=False)
@@ -233,20 +258,38 @@ def run_tournament(
     return result
 
 
-_COLUMNS = ["session", "scenario", "repetition", "seed", "party", "seat", "strategy", "status",
-            "agreement", "round", "utility", "error"]
+_COLUMNS = [
+    "session",
+    "scenario",
+    "repetition",
+    "seed",
+    "party",
+    "seat",
+    "strategy",
+    "status",
+    "agreement",
+    "round",
+    "utility",
+    "error",
+]
 
 
 def _ranking(frame: pd.DataFrame) -> tuple[Ranking, ...]:
     if frame.empty:
         return ()
     g = frame.groupby("strategy", sort=True).agg(
-        mean_utility=("utility", "mean"), agreement_rate=("agreement", "mean"),
-        sessions=("session", "nunique"))
+        mean_utility=("utility", "mean"),
+        agreement_rate=("agreement", "mean"),
+        sessions=("session", "nunique"),
+    )
     g = g.sort_values(["mean_utility", "agreement_rate"], ascending=False, kind="stable")
     return tuple(
-        Ranking(str(name), round(float(r.mean_utility), 6), round(float(r.agreement_rate), 6),
-                int(r.sessions))
+        Ranking(
+            str(name),
+            round(float(r.mean_utility), 6),
+            round(float(r.agreement_rate), 6),
+            int(r.sessions),
+        )
         for name, r in g.iterrows()
     )
 
