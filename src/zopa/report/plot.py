@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from zopa.analysis.pareto import frontier_mask
 from zopa.analysis.result import Analysis
@@ -17,7 +14,7 @@ from zopa.errors import AnalysisError
 from zopa.model.compiled import compile_scenario
 from zopa.model.scenario import Scenario
 
-__all__ = ["plot_utility_space"]
+__all__ = ["plot_utility_space", "utility_space_figure"]
 
 MAX_POINTS = 200_000
 _MARKERS = {
@@ -36,6 +33,24 @@ def plot_utility_space(
     parties: tuple[str, str] | None = None,
 ) -> Path:
     """Draw the utility space of two parties to ``out`` (PNG, SVG or PDF by suffix)."""
+    fig = utility_space_figure(scenario, analysis, parties)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    return path
+
+
+def utility_space_figure(
+    scenario: Scenario,
+    analysis: Analysis,
+    parties: tuple[str, str] | None = None,
+    *,
+    title: bool = True,
+    size: tuple[float, float] = (8, 7),
+) -> Figure:
+    """The utility space of two parties as a matplotlib ``Figure`` (OO API, no pyplot state):
+    packages, the zone and its frontier, reservations, the bargaining solutions and the drafts.
+    User strings are drawn as plain text (never parsed as mathtext)."""
     cs = compile_scenario(scenario)
     ids = list(cs.party_ids)
     a, b = parties or _default_parties(analysis, ids)
@@ -55,7 +70,8 @@ def plot_utility_space(
     zone = feas & cs.red_line_ok(idx)[:, gate].all(axis=1)
     zone &= (u[:, gate] >= cs.reservation[gate]).all(axis=1)
 
-    fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
+    fig = Figure(figsize=size, dpi=110)
+    ax = fig.add_subplot()
     ax.scatter(u[~feas, ia], u[~feas, ib], s=3, c="#dddddd", label="infeasible", rasterized=True)
     ax.scatter(
         u[feas & ~zone, ia],
@@ -91,22 +107,18 @@ def plot_utility_space(
                 label=label,
             )
     _drafts(ax, scenario, cs, ia, ib)
-    ax.set_xlabel(f"utility of {a}")
-    ax.set_ylabel(f"utility of {b}")
-    title = scenario.title + (
-        f"\n(a uniform sample of {MAX_POINTS:,} of {cs.outcomes:,} packages)" if sampled else ""
-    )
-    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(f"utility of {a}", parse_math=False)
+    ax.set_ylabel(f"utility of {b}", parse_math=False)
+    note = f"(a uniform sample of {MAX_POINTS:,} of {cs.outcomes:,} packages)" if sampled else ""
+    heading = "\n".join(t for t in (scenario.title if title else "", note) if t)
+    if heading:
+        ax.set_title(heading, fontsize=10, parse_math=False)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return fig
 
 
 def _default_parties(analysis: Analysis, ids: list[str]) -> tuple[str, str]:
@@ -129,7 +141,15 @@ def _drafts(ax: Axes, scenario: Scenario, cs: object, ia: int, ib: int) -> None:
     for d in scenario.drafts:
         x, y = where[d.id]
         ax.scatter(x, y, marker="o", s=70, c="#ff8f00", edgecolor="k", zorder=6)
-        ax.annotate(d.id, (x, y), textcoords="offset points", xytext=(6, 6), fontsize=8, zorder=7)
+        ax.annotate(
+            d.id,
+            (x, y),
+            textcoords="offset points",
+            xytext=(6, 6),
+            fontsize=8,
+            zorder=7,
+            parse_math=False,
+        )
         if d.revises and d.revises in where:
             x0, y0 = where[d.revises]
             ax.annotate(
