@@ -107,8 +107,8 @@ def utility_space_figure(
                 label=label,
             )
     _drafts(ax, scenario, cs, ia, ib)
-    ax.set_xlabel(f"utility of {a}", parse_math=False)
-    ax.set_ylabel(f"utility of {b}", parse_math=False)
+    ax.set_xlabel(f"utility of {scenario.party(a).label}", parse_math=False)
+    ax.set_ylabel(f"utility of {scenario.party(b).label}", parse_math=False)
     note = f"(a uniform sample of {MAX_POINTS:,} of {cs.outcomes:,} packages)" if sampled else ""
     heading = "\n".join(t for t in (scenario.title if title else "", note) if t)
     if heading:
