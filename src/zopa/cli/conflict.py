@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from zopa.cli.app import app
-from zopa.conflict import (
-    CONCEPTS,
-    StabilityResult,
-    analyze,
-    coalition_analysis,
-    load_conflict,
-    status_quo_analysis,
-)
-from zopa.conflict.plot import plot_state_graph
-from zopa.conflict.stability import CONCEPT_NAMES
+from zopa.cli.app import ForceOpt, app, vet_output
+
+if TYPE_CHECKING:
+    from zopa.conflict import StabilityResult
 
 _SHOWN = 40
 
@@ -35,8 +26,12 @@ def stability(
     status_quo: bool = typer.Option(
         False, "--status-quo", help="add status quo analysis (needs status_quo in the file)"
     ),
+    force: ForceOpt = False,
 ) -> None:
     """Nash, GMR, SMR and SEQ stability of every state for every decision maker (GMCR)."""
+    from zopa.conflict import analyze, coalition_analysis, load_conflict, status_quo_analysis
+
+    vet_output(plot, "plot", force)
     conflict = load_conflict(file)
     result = analyze(conflict)
     extra: dict[str, Any] = {}
@@ -48,6 +43,8 @@ def stability(
             conflict, result=result, improvements_only=True
         ).to_dict()
     if plot is not None:
+        from zopa.conflict.plot import plot_state_graph
+
         plot_state_graph(result, plot, concept)
     if as_json:
         typer.echo(json.dumps(result.to_dict() | extra))
@@ -61,6 +58,12 @@ def _ids(ids: tuple[int, ...] | list[int]) -> str:
 
 
 def _render(result: StabilityResult, extra: dict[str, Any], plot: Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from zopa.conflict import CONCEPTS
+    from zopa.conflict.stability import CONCEPT_NAMES
+
     out = Console(highlight=False)
     c = result.conflict
     out.print(

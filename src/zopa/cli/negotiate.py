@@ -5,35 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import ProtocolError
-from zopa.io import load_scenario
-from zopa.negotiate import (
-    PROTOCOLS,
-    AnnealingMediator,
-    HillClimbingMediator,
-    Mediator,
-    NegotiationProtocol,
-    OneText,
-    SessionConfig,
-    SessionResult,
-    SingleText,
-    protocol,
-    simulate,
-)
-from zopa.negotiate.tournament import TournamentResult, load_tournament, run_tournament
 
-_MEDIATORS: dict[str, type[Mediator]] = {
-    "hill-climbing": HillClimbingMediator,
-    "annealing": AnnealingMediator,
-}
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from zopa.negotiate import Mediator, NegotiationProtocol, SessionResult
+    from zopa.negotiate.tournament import TournamentResult
+
+_MEDIATOR_NAMES = ("hill-climbing", "annealing")
+
+
+def _mediators() -> dict[str, type[Mediator]]:
+    from zopa.negotiate import AnnealingMediator, HillClimbingMediator
+
+    return {"hill-climbing": HillClimbingMediator, "annealing": AnnealingMediator}
 
 
 def _json(obj: Any) -> None:
@@ -41,6 +32,8 @@ def _json(obj: Any) -> None:
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
@@ -55,11 +48,14 @@ def _strategies(items: list[str]) -> dict[str, str]:
 
 
 def _protocol(name: str, mediator: str) -> NegotiationProtocol:
-    if mediator not in _MEDIATORS:
+    from zopa.negotiate import OneText, SingleText, protocol
+
+    mediators = _mediators()
+    if mediator not in mediators:
         raise ProtocolError(
-            f"unknown mediator `{mediator}`; choose one of: " + ", ".join(_MEDIATORS)
+            f"unknown mediator `{mediator}`; choose one of: " + ", ".join(_MEDIATOR_NAMES)
         )
-    med = _MEDIATORS[mediator]()
+    med = mediators[mediator]()
     if name == "single-text":
         return SingleText(med)
     if name == "one-text":
@@ -98,12 +94,17 @@ def simulate_cmd(
     plot: Annotated[
         Path | None, typer.Option(help="write the concession paths over the frontier (PNG)")
     ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Replay a negotiation under chosen strategies and protocol."""
+    from zopa.io import load_scenario
+    from zopa.negotiate import PROTOCOLS, SessionConfig, simulate
+
     if protocol_name not in PROTOCOLS:
         raise ProtocolError(
             f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join(PROTOCOLS)
         )
+    vet_output(plot, "plot", force)
     scenario = load_scenario(file)
     config = SessionConfig(
         deadline=deadline,
@@ -130,6 +131,8 @@ def simulate_cmd(
 
 
 def _print_session(r: SessionResult) -> None:
+    from rich.table import Table
+
     con = _console()
     head = "[green]agreement[/]" if r.agreement else f"[yellow]{r.status.value}[/]"
     con.print(
@@ -164,6 +167,17 @@ def tournament_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Strategies x scenarios x repetitions x seats; results as Parquet/CSV, ranking, plot."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from zopa.negotiate.tournament import load_tournament, run_tournament
+
     cfg = load_tournament(config)
     folder = out if out is not None else config.resolve().parent / f"{config.stem}-results"
     bar = Progress(
@@ -188,6 +202,8 @@ def tournament_cmd(
 
 
 def _print_tournament(r: TournamentResult) -> None:
+    from rich.table import Table
+
     con = _console()
     t = Table(
         "rank",

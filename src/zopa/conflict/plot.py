@@ -20,9 +20,9 @@ def plot_state_graph(result: StabilityResult, path: str | Path, concept: str = "
     """Draw the state graph to ``path`` (PNG/SVG/PDF by suffix), marking ``concept``'s
     equilibria; refuses graphs over :data:`MAX_PLOT_STATES` states."""
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from zopa.io.output import save_figure
 
     conflict = result.conflict
     n = conflict.n_states
@@ -35,8 +35,9 @@ def plot_state_graph(result: StabilityResult, path: str | Path, concept: str = "
         raise AnalysisError(f"unknown concept {concept!r}; use one of {', '.join(CONCEPTS)}")
     angle = 2 * np.pi * np.arange(n) / n
     xy = np.stack([np.cos(angle), np.sin(angle)], axis=1)
-    fig, ax = plt.subplots(figsize=(7, 7))
-    colours = plt.get_cmap("tab10")
+    fig = Figure(figsize=(7, 7))  # object-oriented: no pyplot, no backend switch
+    ax = fig.subplots()
+    colours = matplotlib.colormaps["tab10"]
     for i, table in enumerate(move_tables(conflict)):
         dst = table.rows(0, n)
         for k, t in zip(*np.nonzero(dst < n), strict=True):
@@ -74,7 +75,4 @@ def plot_state_graph(result: StabilityResult, path: str | Path, concept: str = "
     ax.set_title(conflict.title or "state graph")
     ax.set_axis_off()
     ax.legend(loc="upper right", fontsize=8)
-    out = Path(path)
-    fig.savefig(out, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    return out
+    return save_figure(fig, path, dpi=120, bbox_inches="tight")

@@ -10,6 +10,7 @@ import numpy as np
 
 from zopa.analysis.pareto import frontier_mask
 from zopa.errors import ProtocolError
+from zopa.io.output import save_figure
 from zopa.negotiate.session import Action, SessionResult
 
 if TYPE_CHECKING:
@@ -18,13 +19,11 @@ if TYPE_CHECKING:
 __all__ = ["plot_ranking", "plot_session"]
 
 
-def _pyplot() -> Any:
-    import matplotlib
+def _figure(width: float, height: float) -> Any:
+    """A matplotlib Figure (object-oriented: no pyplot state, no backend switch)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(figsize=(width, height))
 
 
 def plot_session(result: SessionResult, path: str | Path) -> None:
@@ -36,12 +35,12 @@ def plot_session(result: SessionResult, path: str | Path) -> None:
     space = result.space
     if space is None or len(result.parties) < 2:
         raise ProtocolError("a concession plot needs a session result with two or more parties")
-    plt = _pyplot()
     ux, uy = space.profiles[0].u, space.profiles[1].u
     pts = np.column_stack([ux, uy])
     front = pts[frontier_mask(pts)]
     front = front[np.argsort(front[:, 0])]
-    fig, ax = plt.subplots(figsize=(6.4, 5.2))
+    fig = _figure(6.4, 5.2)
+    ax = fig.subplots()
     ax.scatter(ux, uy, s=4, c="#cccccc", label="packages", rasterized=True)
     ax.plot(front[:, 0], front[:, 1], "-", c="#555555", lw=1.2, label="Pareto frontier")
     entries = [e for e in result.trace if e.action is Action.OFFER and e.row is not None]
@@ -59,16 +58,15 @@ def plot_session(result: SessionResult, path: str | Path) -> None:
     ax.set_title(f"{space.scenario.title[:60]}\n{result.status.value}", fontsize=10)
     ax.legend(fontsize=7, loc="lower left")
     fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata={"Software": None})
-    plt.close(fig)
+    save_figure(fig, path, dpi=110, metadata={"Software": None})
 
 
 def plot_ranking(ranking: Sequence[Ranking], path: str | Path) -> None:
     """Mean utility per strategy (bars) with its agreement rate written beside each bar."""
-    plt = _pyplot()
     names = [r.strategy for r in ranking][::-1]
     vals = [r.mean_utility for r in ranking][::-1]
-    fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(names) + 1.4))
+    fig = _figure(6.4, 0.45 * len(names) + 1.4)
+    ax = fig.subplots()
     bars = ax.barh(names, vals, color="#4477aa")
     for bar, r in zip(bars, list(ranking)[::-1], strict=True):
         ax.text(
@@ -82,5 +80,4 @@ def plot_ranking(ranking: Sequence[Ranking], path: str | Path) -> None:
     ax.set_xlabel("mean utility")
     ax.set_title("Tournament ranking", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata={"Software": None})
-    plt.close(fig)
+    save_figure(fig, path, dpi=110, metadata={"Software": None})
