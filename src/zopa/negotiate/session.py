@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from zopa.errors import ProtocolError
+from zopa.model.compiled import round_utility
 from zopa.negotiate.space import OutcomeSpace, Profile, shifted
 
 __all__ = [
@@ -27,8 +28,6 @@ __all__ = [
     "Trace",
     "TraceEntry",
 ]
-
-_DIGITS = 6  # utilities in results and traces are rounded so that output is stable
 
 
 class Status(enum.Enum):
@@ -220,7 +219,7 @@ class Session:
             self._next_event += 1
 
     def utilities(self, row: int) -> tuple[float, ...]:
-        return tuple(round(float(p.u[row]), _DIGITS) for p in self.profiles)
+        return tuple(round_utility(float(p.u[row])) for p in self.profiles)
 
     def notify(self, party: str, action: Action, row: int | None) -> None:
         for o in self.observers:
@@ -236,9 +235,9 @@ class Session:
         """The frozen result of this session ending now with ``status``."""
         if row is not None:
             d = self.config.discount**self.time if self.config.discount < 1.0 else 1.0
-            utils = tuple(round(float(p.u[row]) * d, _DIGITS) for p in self.profiles)
+            utils = tuple(round_utility(float(p.u[row]) * d) for p in self.profiles)
         else:
-            utils = tuple(round(p.reservation, _DIGITS) for p in self.profiles)
+            utils = tuple(round_utility(p.reservation) for p in self.profiles)
         return SessionResult(
             status=status,
             parties=self.space.parties,
