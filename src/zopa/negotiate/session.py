@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from zopa.errors import ProtocolError
+from zopa.model.compiled import round_utility
 from zopa.negotiate.space import OutcomeSpace, Profile, shifted
 
 __all__ = [
@@ -28,8 +29,6 @@ __all__ = [
     "Trace",
     "TraceEntry",
 ]
-
-_DIGITS = 6  # utilities in results and traces are rounded so that output is stable
 
 
 class Status(enum.Enum):
@@ -305,7 +304,7 @@ class Session:
             self._next_event += 1
 
     def utilities(self, row: int) -> tuple[float, ...]:
-        return tuple(round(float(p.u[row]), _DIGITS) for p in self.profiles)
+        return tuple(round_utility(float(p.u[row])) for p in self.profiles)
 
     def notify(self, party: str, action: Action, row: int | None) -> None:
         for o in self.observers:
@@ -330,10 +329,10 @@ class Session:
         last = self.text if self.text is not None else self.standing
         if row is not None:
             d = self.config.discount**self.time if self.config.discount < 1.0 else 1.0
-            utils = tuple(round(float(p.u[row]) * d, _DIGITS) for p in self.profiles)
+            utils = tuple(round_utility(float(p.u[row]) * d) for p in self.profiles)
             blocked: tuple[str, ...] = ()
         else:
-            utils = tuple(round(p.reservation, _DIGITS) for p in self.profiles)
+            utils = tuple(round_utility(p.reservation) for p in self.profiles)
             if walked_away is not None:
                 blocked = (walked_away,)
             elif blocked_by is not None:

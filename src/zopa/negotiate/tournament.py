@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zopa.errors import ProtocolError, ScenarioError
+from zopa.model.compiled import PRECISION, round_utility
 from zopa.negotiate._worker import Batch, Match, match_seed, run_batch
 from zopa.negotiate._worker import space as worker_space
 from zopa.negotiate.protocols import protocol as make_protocol
@@ -287,8 +288,8 @@ def _ranking(frame: pd.DataFrame) -> tuple[Ranking, ...]:
     return tuple(
         Ranking(
             str(name),
-            round(float(r.mean_utility), 6),
-            round(float(r.agreement_rate), 6),
+            round_utility(float(r.mean_utility)),
+            round(float(r.agreement_rate), PRECISION),
             int(r.sessions),
         )
         for name, r in g.iterrows()
