@@ -20,12 +20,10 @@ from zopa.analysis.enumerate import chunks
 from zopa.analysis.pareto import frontier_mask
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
-from zopa.model.compiled import CompiledScenario, compile_scenario
-from zopa.model.scenario import Scenario
+from zopa.model.compiled import PRECISION, CompiledScenario, compile_scenario, round_utility
+from zopa.model.scenario import Issue, Scenario, _match_option
 
 __all__ = ["Comparison", "DraftEvaluation", "compare", "evaluate", "resolve_package"]
-
-_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ def resolve_package(scenario: Scenario, spec: str) -> tuple[str, tuple[int, ...]
             raise AnalysisError(
                 f"unknown issue `{key}`; issues: {', '.join(i.id for i in scenario.issues)}"
             ) from None
-        k = _option(iss.option_ids, iss.numbers, val)
+        k = _option(iss, val)
         if k is None:
             raise AnalysisError(
                 f"unknown option `{val}` of `{key}`; options: {', '.join(iss.option_ids)}"
@@ -100,18 +98,10 @@ def resolve_package(scenario: Scenario, spec: str) -> tuple[str, tuple[int, ...]
     return "package", tuple(chosen[i.id] for i in scenario.issues)
 
 
-def _option(ids: Sequence[str], numbers: Sequence[float] | None, val: str) -> int | None:
-    if val in ids:
-        return list(ids).index(val)
-    if numbers is not None:
-        try:
-            x = float(val)
-        except ValueError:
-            return None
-        for k, y in enumerate(numbers):
-            if abs(x - y) <= 1e-12 * max(1.0, abs(y)):
-                return k
-    return None
+def _option(iss: Issue, val: str) -> int | None:
+    """The option ``val`` names (an id, or a number of a numeric issue), as the reader does."""
+    found = _match_option(iss, val)
+    return None if found is None else iss.option_ids.index(found)
 
 
 def evaluate(scenario: Scenario, spec: str, *, top: int = 5) -> DraftEvaluation:
@@ -197,7 +187,7 @@ def _scan_improvements(
             best_dist = d if best_dist is None else min(best_dist, d)
     gains = front_u - ux
     order = np.lexsort(
-        (front_i, -np.round(gains.sum(axis=1), 9), -np.round(gains.prod(axis=1), 12))
+        (front_i, -np.round(gains.sum(axis=1), PRECISION), -np.round(gains.prod(axis=1), PRECISION))
     )
     return (
         [list(map(int, cs.decode(front_i[order])[k])) for k in range(len(order))],
@@ -220,7 +210,10 @@ def _milp_improvements(
             obj[c] = obj.get(c, 0.0) + v
     out = m.solve(obj, maximize=True)
     imps: list[list[int]] = []
-    if out is not None and cs.utility(out[0])[gate].sum() > ux[gate].sum() + _TOL:
+    if (
+        out is not None
+        and round_utility(float(cs.utility(out[0])[gate].sum() - ux[gate].sum())) > 0
+    ):
         imps = [out[0]]
     # fewest changed issues to reach the zone: maximise the number of options kept
     z = milp.PackageModel(cs)
@@ -250,7 +243,7 @@ class Comparison:
             "before": self.before.to_dict(),
             "after": self.after.to_dict(),
             "changed": [{"issue": i, "from": a, "to": b} for i, a, b in self.changed],
-            "gains": {k: round(v, 10) for k, v in self.gains.items()},
+            "gains": {k: round_utility(v) for k, v in self.gains.items()},
             "verdict": self.verdict,
         }
 
@@ -268,10 +261,7 @@ def compare(scenario: Scenario, a: str, b: str) -> Comparison:
         for iss, x, y in zip(scenario.issues, pa, pb, strict=True)
         if x != y
     )
-    gains = {
-        p: ea_u
-        for p, ea_u in ((p, eb.point.utilities[p] - ea.point.utilities[p]) for p in cs.party_ids)
-    }
+    gains = {p: round_utility(eb.point.utilities[p] - ea.point.utilities[p]) for p in cs.party_ids}
     return Comparison(ea, eb, changed, gains, _verdict(cs, ea, eb, gains, changed))
 
 
@@ -283,7 +273,7 @@ def _distance_key(e: DraftEvaluation, gating: Sequence[str]) -> tuple[float, ...
         0.0 if e.in_zone else 1.0,
         float(dist),
         float(broken + len(e.violated)),
-        round(short, 9),
+        round_utility(short),
     )
 
 
@@ -296,8 +286,8 @@ def _verdict(
 ) -> str:
     if not changed:
         return "the two drafts are the same package"
-    up = [p for p, g in gains.items() if g > _TOL]
-    down = [p for p, g in gains.items() if g < -_TOL]
+    up = [p for p, g in gains.items() if g > 0]
+    down = [p for p, g in gains.items() if g < 0]
     parts = []
     if up:
         parts.append("improves the draft for " + _join(up))

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.analysis.pareto import frontier_mask
-from zopa.model.compiled import CompiledScenario, quantise
+from zopa.model.compiled import PRECISION, CompiledScenario, quantise
 from zopa.model.expr import Formula, evaluate, issues_of
 
 __all__ = ["CHUNK", "Chunk", "ConcessionScan", "Scan", "chunks", "scan"]
@@ -43,10 +43,10 @@ class _Best:
             return
         rows = np.arange(len(linear))
         for k in keys:
-            kr = np.round(k[rows], 9)
+            kr = np.round(k[rows], PRECISION)
             rows = rows[kr == kr.min()]
         r = int(rows[0])  # chunks ascend, so the first is the smallest package number
-        cand = tuple(float(np.round(k[r], 9)) for k in keys)
+        cand = tuple(float(np.round(k[r], PRECISION)) for k in keys)
         if self.keys is None or cand < self.keys:
             self.keys, self.index = cand, int(linear[r])
 

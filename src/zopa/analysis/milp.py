@@ -21,14 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.errors import AnalysisError
-from zopa.model.compiled import CompiledScenario
+from zopa.model.compiled import PRECISION, SLACK, CompiledScenario, round_utility
 from zopa.model.expr import ExprError, Formula, Not, cnf
 
 __all__ = ["PackageModel"]
 
 FloatArray = NDArray[np.float64]
 INF = highspy.kHighsInf
-_EPS = 1e-9
+_EPS = SLACK
 
 
 @contextlib.contextmanager
@@ -56,9 +56,9 @@ def _highs() -> highspy.Highs:
         h.setOptionValue("output_flag", False)
     for name, value in (
         ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 1e-10),
-        ("primal_feasibility_tolerance", 1e-9),
-        ("mip_feasibility_tolerance", 1e-9),
+        ("mip_abs_gap", 10.0**-PRECISION),
+        ("primal_feasibility_tolerance", SLACK),
+        ("mip_feasibility_tolerance", SLACK),
         ("threads", 1),
     ):
         h.setOptionValue(name, value)
@@ -252,7 +252,7 @@ def utilitarian(cs: CompiledScenario) -> list[int] | None:
     if out is None:
         return None
     best = float(cs.utility(out[0])[m.gate].sum())
-    return max_min(cs, total_at_least=best - 1e-9) or out[0]
+    return max_min(cs, total_at_least=best - _EPS) or out[0]
 
 
 def ideal(cs: CompiledScenario) -> list[float] | None:
@@ -297,7 +297,7 @@ def max_min(
             return None
         package, x = out
         value = float(k * x[r] - sum(x[sj] for sj in s))
-        m.add_row([r, *s], [float(k), *([-1.0] * len(s))], value - 1e-9, INF)
+        m.add_row([r, *s], [float(k), *([-1.0] * len(s))], value - _EPS, INF)
     return package
 
 
@@ -308,7 +308,7 @@ def kalai_smorodinsky(cs: CompiledScenario) -> list[int] | None:
         return None
     gate = PackageModel(cs).gate
     scale = [max(b - float(cs.reservation[p]), 0.0) for b, p in zip(best, gate, strict=True)]
-    scale = [s if s > 1e-12 else 1e12 for s in scale]  # a party with ideal = d is satisfied
+    scale = [s if round_utility(s) > 0 else 1e12 for s in scale]  # ideal = d: satisfied
     return max_min(cs, scale)
 
 
@@ -328,7 +328,7 @@ def nash(
     gate = PackageModel(cs).gate
     d = cs.reservation[gate]
     w = np.ones(len(gate)) if power is None else np.asarray(power, dtype=np.float64)
-    if (cs.utility(egal)[gate] - d).min() <= 1e-12:
+    if round_utility(float((cs.utility(egal)[gate] - d).min())) <= 0:
         return utilitarian(cs)
     m = _zone_model(cs)
     phi = [m.add_col(-INF, INF) for _ in gate]
@@ -352,12 +352,12 @@ def nash(
         bound = float(sum(wj * x[c] for c, wj in zip(phi, w, strict=True)))
         gains = cs.utility(pkg)[gate] - d
         val = float((w * np.log(np.maximum(gains, 1e-300))).sum())
-        if val > best_val + 1e-12:
+        if round(val, PRECISION) > round(best_val, PRECISION):
             best_pkg, best_val = pkg, val
-        if bound <= best_val + 1e-9:
+        if bound <= best_val + _EPS:
             return best_pkg
         for j in range(len(gate)):
-            cut(j, max(float(gains[j]), 1e-9))
+            cut(j, max(float(gains[j]), SLACK))
     raise AnalysisError("the Nash outer approximation did not converge; use the enumeration engine")
 
 
