@@ -225,9 +225,15 @@ def state_graph_figure(result: StabilityResult, concept: str = "nash") -> Figure
     eq[[k - 1 for k in result.equilibria(concept)]] = True
     plain = ~eq
     plain[start] = False
-    ax.scatter(*xy[plain].T, s=700, c="white", edgecolors="grey", zorder=3)
+    ax.scatter(xy[plain, 0], xy[plain, 1], s=700, c="white", edgecolors="grey", zorder=3)
     ax.scatter(
-        *xy[eq].T, s=700, c="gold", edgecolors="black", zorder=3, label=CONCEPT_NAMES[concept]
+        xy[eq, 0],
+        xy[eq, 1],
+        s=700,
+        c="gold",
+        edgecolors="black",
+        zorder=3,
+        label=CONCEPT_NAMES[concept],
     )
     ax.scatter(
         [xy[start, 0]],
@@ -243,7 +249,8 @@ def state_graph_figure(result: StabilityResult, concept: str = "nash") -> Figure
     fs = 7 if n <= 32 else 6
     for k in range(n):
         ax.text(
-            *xy[k],
+            xy[k, 0],
+            xy[k, 1],
             f"{k + 1}\n{conflict.pattern(k)}",
             ha="center",
             va="center",
