@@ -245,6 +245,7 @@ def run_tournament(
         if progress is not None:
             progress(done, len(todo))
     frame = pd.DataFrame(rows, columns=_COLUMNS)
+    frame["scenario"] = frame["scenario"].map(_relative)
     frame = frame.sort_values(["session", "seat"], kind="stable").reset_index(drop=True)
     result = TournamentResult(
         sessions=len(todo),
@@ -295,14 +296,19 @@ def _ranking(frame: pd.DataFrame) -> tuple[Ranking, ...]:
     )
 
 
+def _relative(path: str) -> str:
+    """``path`` relative to the working directory when it lies below it (portable results)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
+
+
 def save(result: TournamentResult, out: Path) -> None:
-    """Write results.parquet, results.csv, ranking.csv and ranking.png into ``out``."""
+    """Write results.parquet, results.csv and ranking.csv into ``out``."""
     import pandas as pd
 
     out.mkdir(parents=True, exist_ok=True)
     result.frame.to_parquet(out / "results.parquet", index=False)
     result.frame.to_csv(out / "results.csv", index=False)
     pd.DataFrame([r.to_dict() for r in result.ranking]).to_csv(out / "ranking.csv", index=False)
-    from zopa.negotiate.plot import plot_ranking
-
-    plot_ranking(result.ranking, out / "ranking.png")
