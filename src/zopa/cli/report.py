@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app
+
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @app.command("report")
@@ -22,21 +24,24 @@ def report_cmd(
     pdf: Annotated[
         Path | None, typer.Option("--pdf", help="also write the briefing as PDF (.pdf)")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="replace existing files")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write the analyst's briefing: scenario, zone, frontier, solutions, drafts, concessions."""
     from zopa.io import load_any
+    from zopa.io.output import check_output
     from zopa.report.briefing import build_briefing, html_to_pdf, render_html
-    from zopa.report.briefing.render import check_target, save_bytes
+    from zopa.report.briefing.render import write_bytes
 
-    check_target(out, (".html", ".htm"), force=force)
-    if pdf is not None:
-        check_target(pdf, (".pdf",), force=force)
-    scenario = load_any(file)
-    html = render_html(build_briefing(scenario))
-    pdf_bytes = html_to_pdf(html) if pdf is not None else None
-    save_bytes(out, html.encode("utf-8"))
-    typer.echo(f"briefing written to {out}")
-    if pdf is not None and pdf_bytes is not None:
-        save_bytes(pdf, pdf_bytes)
-        typer.echo(f"PDF written to {pdf}")
+    html_target = check_output(out, "file", force=force, suffixes=HTML_SUFFIXES, what="briefing")
+    pdf_target = (
+        None
+        if pdf is None
+        else check_output(pdf, "file", force=force, suffixes=(".pdf",), what="PDF briefing")
+    )
+    html = render_html(build_briefing(load_any(file)))
+    pdf_bytes = html_to_pdf(html) if pdf_target is not None else None
+    write_bytes(html_target.path, html.encode("utf-8"))
+    typer.echo(f"briefing written to {out}{html_target.note()}")
+    if pdf_target is not None and pdf_bytes is not None:
+        write_bytes(pdf_target.path, pdf_bytes)
+        typer.echo(f"PDF written to {pdf}{pdf_target.note()}")

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from zopa.analysis.pareto import frontier_mask
 from zopa.analysis.result import Analysis
 from zopa.errors import AnalysisError
+from zopa.io.output import save_figure
 from zopa.model.compiled import compile_scenario
 from zopa.model.scenario import Scenario
 
@@ -33,11 +34,7 @@ def plot_utility_space(
     parties: tuple[str, str] | None = None,
 ) -> Path:
     """Draw the utility space of two parties to ``out`` (PNG, SVG or PDF by suffix)."""
-    fig = utility_space_figure(scenario, analysis, parties)
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path
+    return save_figure(utility_space_figure(scenario, analysis, parties), out)
 
 
 def utility_space_figure(
@@ -70,8 +67,8 @@ def utility_space_figure(
     zone = feas & cs.red_line_ok(idx)[:, gate].all(axis=1)
     zone &= (u[:, gate] >= cs.reservation[gate]).all(axis=1)
 
-    fig = Figure(figsize=size, dpi=110)
-    ax = fig.add_subplot()
+    fig = Figure(figsize=size, dpi=110)  # object-oriented: no pyplot, no backend switch
+    ax = fig.subplots()
     ax.scatter(u[~feas, ia], u[~feas, ib], s=3, c="#dddddd", label="infeasible", rasterized=True)
     ax.scatter(
         u[feas & ~zone, ia],

@@ -8,8 +8,6 @@ drew (matplotlib escapes the text it writes into SVG).
 
 from __future__ import annotations
 
-import os
-import secrets
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from markupsafe import Markup
 from zopa.errors import ZopaError
 from zopa.report.briefing.model import Briefing
 
-__all__ = ["html_to_pdf", "render_html", "write_html", "write_pdf"]
+__all__ = ["html_to_pdf", "render_html", "write_bytes", "write_html", "write_pdf"]
 
 _HERE = resources.files("zopa.report.briefing") / "templates"
 
@@ -53,38 +51,17 @@ def render_html(briefing: Briefing) -> str:
     return template.render(b=briefing, css=css)
 
 
-def check_target(path: Path, suffixes: tuple[str, ...], *, force: bool) -> None:
-    """Refuse a target with the wrong suffix, a folder, or an existing file without ``force``
-    (before any work is done)."""
-    if path.suffix.lower() not in suffixes:
-        raise ZopaError(f"{path}: end the file name in {' or '.join(suffixes)}")
-    if path.is_dir():
-        raise ZopaError(f"{path}: is a folder; give a file name")
-    if path.exists() and not force:
-        raise ZopaError(f"{path}: already exists; pass --force to replace it")
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write atomically (:func:`zopa.io.output.atomic_write`): a reader never sees half a file,
+    and a failed write leaves the target as it was."""
+    from zopa.io.output import atomic_write
 
-
-def save_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically."""
-    return _atomic_write(path, data)
-
-
-def _atomic_write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:  # the umask applies, unlike mkstemp's 0600
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def write_html(briefing: Briefing, path: str | Path) -> Path:
     """Write the HTML page to ``path`` (atomically: a reader never sees half a file)."""
-    return _atomic_write(Path(path), render_html(briefing).encode("utf-8"))
+    return write_bytes(path, render_html(briefing).encode("utf-8"))
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -108,4 +85,4 @@ def html_to_pdf(html: str) -> bytes:
 
 def write_pdf(briefing: Briefing, path: str | Path) -> Path:
     """Write the same page as PDF to ``path`` (atomically)."""
-    return _atomic_write(Path(path), html_to_pdf(render_html(briefing)))
+    return write_bytes(path, html_to_pdf(render_html(briefing)))
