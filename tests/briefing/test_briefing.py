@@ -102,7 +102,8 @@ def test_drafts_timeline_in_date_order_with_changes_gains_and_verdict(ukraine):
     assert rows["Ukraine"][1] == pytest.approx(0.321, abs=5e-4)
     assert rows["Ukraine"][2] is True and rows["Russia"][2] is False
     assert europe.verdict.startswith("better for Ukraine and European governments; worse for")
-    assert "; moves it closer to an agreement" in europe.verdict
+    assert "; moves the text closer to an agreement (closer on " in europe.verdict
+    assert "shortfall of Ukraine 0.152 → 0.000" in europe.verdict
     assert not any(d.in_zone for d in b.drafts)
     text = visible_text(html)
     assert "None of the 4 drafts is acceptable" in text

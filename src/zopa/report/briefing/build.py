@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from zopa.analysis import Analysis, Comparison, DraftEvaluation, analyze, compare, evaluate
+from zopa.analysis.drafts import Criterion
 from zopa.analysis.result import Concession, Point
 from zopa.model.scenario import Draft, Party, Scenario
 from zopa.report.briefing.charts import frontier_charts
@@ -25,7 +26,6 @@ from zopa.report.briefing.words import cells, party_label, rule_in_words
 
 __all__ = ["SOLUTION_MEANINGS", "build_briefing"]
 
-_TOL = 1e-9  # the tolerance of zopa.analysis.compare's verdict
 
 SOLUTION_MEANINGS: Mapping[str, tuple[str, str]] = {
     "nash": (
@@ -221,7 +221,7 @@ def _step(scenario: Scenario, d: Draft, e: DraftEvaluation, c: Comparison | None
         gating = {p.id for p in scenario.gating}
         out = [party_label(scenario, p) for p, ok in e.acceptable.items() if not ok and p in gating]
         verdict = "not acceptable to " + _join(out) if out else "breaks the scenario's rules"
-    if e.zone_distance and not e.in_zone:
+    if c is None and e.zone_distance and not e.in_zone:
         verdict += f" (the nearest package in the zone differs on {e.zone_distance} issue(s))"
     return DraftStep(
         id=d.id,
@@ -238,13 +238,25 @@ def _step(scenario: Scenario, d: Draft, e: DraftEvaluation, c: Comparison | None
     )
 
 
+_MOVES = {
+    "same_package": "the same package",
+    "into_zone": "moves the text into the agreement zone",
+    "out_of_zone": "moves the text out of the agreement zone",
+    "inside_zone": "keeps the text inside the agreement zone",
+    "closer": "moves the text closer to an agreement",
+    "further": "moves the text further from an agreement",
+    "mixed": "moves the text neither closer to nor further from an agreement",
+    "as_far": "leaves the text as far from an agreement",
+}
+
+
 def _verdict(scenario: Scenario, c: Comparison) -> str:
-    """The comparison's verdict with party labels: who gains, who loses, then where it moves
-    the text (the last clause of :func:`zopa.analysis.compare`'s verdict)."""
+    """The verdict of :func:`zopa.analysis.compare` in words with labels: who gains, who
+    loses, where the revision moves the text, and the criteria that moved it."""
     if not c.changed:
-        return c.verdict
-    up = [party_label(scenario, p) for p, g in c.gains.items() if g > _TOL]
-    down = [party_label(scenario, p) for p, g in c.gains.items() if g < -_TOL]
+        return "the same package as the text it revises"
+    up = [party_label(scenario, p) for p, g in c.gains.items() if g > 0]
+    down = [party_label(scenario, p) for p, g in c.gains.items() if g < 0]
     parts = []
     if up:
         parts.append("better for " + _join(up))
@@ -252,8 +264,26 @@ def _verdict(scenario: Scenario, c: Comparison) -> str:
         parts.append("worse for " + _join(down))
     if not parts:
         parts.append("changes no party's utility")
-    move = c.verdict.rsplit("; ", 1)[-1]
+    move = _MOVES.get(c.movement, c.movement)
+    if c.movement in ("closer", "further", "mixed"):
+        why = [
+            f"{word} on {'; '.join(_criterion(scenario, k) for k in c.criteria if k.change == ch)}"
+            for word, ch in (("closer", "closer"), ("further", "further"))
+            if any(k.change == ch for k in c.criteria)
+        ]
+        move += f" ({'; but '.join(why)})"
     return "; ".join([*parts, move])
+
+
+def _criterion(scenario: Scenario, k: Criterion) -> str:
+    if k.name == "shortfall" and k.party:
+        return f"shortfall of {party_label(scenario, k.party)} {k.before:.3f} → {k.after:.3f}"
+    name = {
+        "red_lines_broken": "red lines crossed",
+        "constraints_violated": "rules broken",
+        "zone_distance": "issues to change to reach the zone",
+    }.get(k.name, k.name.replace("_", " "))
+    return f"{name} {k.before:g} → {k.after:g}"
 
 
 def _red_line(scenario: Scenario, party: str, text: str) -> str:
