@@ -14,7 +14,7 @@ from rich.table import Table
 
 from zopa.cli.app import app
 from zopa.errors import ProtocolError
-from zopa.io import load_scenario
+from zopa.io import load_any
 from zopa.negotiate import (
     PROTOCOLS,
     AnnealingMediator,
@@ -69,7 +69,10 @@ def _protocol(name: str, mediator: str) -> NegotiationProtocol:
 
 @app.command("simulate")
 def simulate_cmd(
-    file: Annotated[Path, typer.Argument(help="scenario file (.yaml, .yml or .json)")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="scenario: zopa .yaml/.json, GENIUS folder/XML, GeniusWeb folder/JSON"),
+    ],
     protocol_name: Annotated[
         str, typer.Option("--protocol", help="alternating | stacked | single-text | one-text")
     ] = "alternating",
@@ -104,7 +107,7 @@ def simulate_cmd(
         raise ProtocolError(
             f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join(PROTOCOLS)
         )
-    scenario = load_scenario(file)
+    scenario = load_any(file)
     config = SessionConfig(
         deadline=deadline,
         seconds=seconds,
