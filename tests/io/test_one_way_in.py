@@ -79,7 +79,13 @@ def test_a_5000_digit_integer_is_refused(
 
 @pytest.mark.parametrize(
     ("suffix", "value"),
-    [(".yaml", ".nan"), (".yaml", "-.inf"), (".json", "NaN"), (".json", "Infinity"), (".json", "1e400")],
+    [
+        (".yaml", ".nan"),
+        (".yaml", "-.inf"),
+        (".json", "NaN"),
+        (".json", "Infinity"),
+        (".json", "1e400"),
+    ],
 )
 def test_non_finite_numbers_are_refused_with_the_key_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, value: str
@@ -115,7 +121,9 @@ def test_a_100_kb_expression_is_refused(tmp_path: Path, capsys: pytest.CaptureFi
     assert len(out) < 5000  # the expression is not echoed whole
 
 
-@pytest.mark.parametrize("text", ["not " * 2000 + "pay == high", " -> ".join(["pay == high"] * 500)])
+@pytest.mark.parametrize(
+    "text", ["not " * 2000 + "pay == high", " -> ".join(["pay == high"] * 500)]
+)
 def test_deeply_nested_expressions_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
 ) -> None:
@@ -175,7 +183,9 @@ def test_tournament_config_errors_name_line_and_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = tmp_path / "t.yaml"
-    cfg.write_text(f'scenarios: ["{WATER}"]\nstrategies:\n  - boulware\n  - nosuch\ndeadline: 1.5\n')
+    cfg.write_text(
+        f'scenarios: ["{WATER}"]\nstrategies:\n  - boulware\n  - nosuch\ndeadline: 1.5\n'
+    )
     code, out = _run(capsys, "tournament", str(cfg))
     assert code == 2 and "t.yaml:5" in out and "deadline" in out
     cfg.write_text(f'scenarios: ["{WATER}"]\nstrategies:\n  - boulware\n  - nosuch\n')
