@@ -19,7 +19,7 @@ from zopa.news.result import Claim, Deadline, Event, IssueMention, Quote
 
 __all__ = ["Reading", "read_text"]
 
-_COMMON = frozenset("nobody everyone someone nothing drone drones peace war".split())
+_COMMON = frozenset(["nobody", "everyone", "someone", "nothing", "drone", "drones", "peace", "war"])
 _ISSUE_WORDS = frozenset(w for _label, words in ISSUES.values() for w in words)
 _SKIP = frozenset(
     [
@@ -446,12 +446,12 @@ def _quote_sentence(r: Reading, s: Sentence) -> bool:
     inside = [q for q in r.spans if s.start <= q.open < s.end]
     if not inside:
         return False
-    for q in r.quotes:
-        if s.start <= q.start < s.end and q.kind == "partial" and q.attribution != "split":
+    for rec in r.quotes:
+        if s.start <= rec.start < s.end and rec.kind == "partial" and rec.attribution != "split":
             return False
     rest = r.text[s.start : s.end]
-    for q in sorted(inside, key=lambda q: -q.open):
-        rest = rest[: q.open - s.start] + rest[q.close + 1 - s.start :]
+    for span in sorted(inside, key=lambda q: -q.open):
+        rest = rest[: span.open - s.start] + rest[span.close + 1 - s.start :]
     return len(re.findall(r"\w+", rest)) <= 12 and " that " not in rest
 
 
