@@ -91,6 +91,7 @@ class Chunk:
     broken: IntArray  # number of gating red lines broken
     outer: IntArray  # option indices of the outer issues, one row per run
     inner: IntArray  # option indices of the inner issues, one row per block position
+    rules: tuple[BoolArray, ...] = ()  # each gating red line (party by party, file order)
 
     def hamming(self, package: tuple[int, ...]) -> IntArray:
         """Number of issues on which each package differs from ``package``."""
@@ -136,7 +137,8 @@ def chunks(
         for g, ok in rl_rules:
             rl_ok[:, g] &= ok
             broken += ~ok
-        yield Chunk(linear, u, feas, rl_ok, broken, outer_idx, inner_idx)
+        rules = tuple(ok for _, ok in rl_rules)
+        yield Chunk(linear, u, feas, rl_ok, broken, outer_idx, inner_idx, rules)
         if progress is not None:
             progress(j1 * block, cs.outcomes)
 

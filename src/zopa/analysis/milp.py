@@ -13,7 +13,7 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -76,7 +76,15 @@ class _Row:
 class PackageModel:
     """Builder of MILPs over the packages of one compiled scenario (gating parties)."""
 
-    def __init__(self, cs: CompiledScenario, *, relax_red_lines: bool = False) -> None:
+    def __init__(
+        self,
+        cs: CompiledScenario,
+        *,
+        relax_red_lines: bool = False,
+        red_lines_of: Collection[tuple[int, int]] | None = None,
+    ) -> None:
+        """``red_lines_of``: the red lines that bind, as (party index among all parties, rule
+        index); every gating party's red lines when None."""
         self.cs = cs
         self.offsets = np.concatenate([[0], np.cumsum(cs.sizes)]).astype(int)
         self.n_y = int(self.offsets[-1])
@@ -94,8 +102,11 @@ class PackageModel:
                 self.rect_cols[p].append((self._indicator(f), value))
         for f in cs.constraints:
             self._clauses(f, None)
+        binding = None if red_lines_of is None else set(red_lines_of)
         for g, p in enumerate(self.gate):
             for k, f in enumerate(cs.red_lines[p]):
+                if binding is not None and (p, k) not in binding:
+                    continue
                 z = None
                 if relax_red_lines:
                     z = self.add_col(0, 1, integer=True)

@@ -28,7 +28,8 @@ Stable API (other layers build on it)
 ``outcomes``, ``decode`` / ``encode`` (package numbers, last issue fastest),
 ``utilities(idx)`` / ``utility(package)`` (all parties), ``party_utilities(idx, column,
 weights)`` (one party, optionally under other issue weights), ``margins(u)``,
-``feasible(idx)``, ``red_line_ok(idx)``, ``broken(package)``, ``violated_constraints(package)``.
+``feasible(idx)``, ``red_line_ok(idx)``, ``broken(package)``, ``red_lines_held(package)``,
+``violated_constraints(package)``.
 """
 
 from __future__ import annotations
@@ -210,6 +211,10 @@ class CompiledScenario:
             [t for f, t in zip(rules, texts, strict=True) if not holds(f, package)]
             for rules, texts in zip(self.red_lines, self.red_line_texts, strict=True)
         ]
+
+    def red_lines_held(self, package: Sequence[int]) -> list[tuple[bool, ...]]:
+        """For each party, whether the package keeps each of its red lines (file order)."""
+        return [tuple(holds(f, package) for f in rules) for rules in self.red_lines]
 
     def violated_constraints(self, package: Sequence[int]) -> list[str]:
         return [r.text for r in self.scenario.constraints if not holds(r.formula, package)]
