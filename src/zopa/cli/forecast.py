@@ -5,28 +5,36 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
-from zopa.forecast import MODELS, PRESETS, backtest, load_forecast, run_models
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _models(model: str) -> list[str]:
+    from zopa.forecast import MODELS
+
     if model != "all" and model not in MODELS:
         raise AnalysisError(f"unknown model {model!r}; use one of: {', '.join(MODELS)}, all")
     return [model]
 
 
 def _preset(preset: str) -> str:
+    from zopa.forecast import PRESETS
+
     if preset not in PRESETS:
         raise AnalysisError(f"unknown preset {preset!r}; use one of: {', '.join(PRESETS)}")
     return preset
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
@@ -43,14 +51,19 @@ def forecast_cmd(
         "paper", "--preset", help="expected-utility preset: paper | scholz-code"
     ),
     trace: bool = typer.Option(False, "--trace", help="show the rounds of the dynamic models"),
-    plot: Path | None = typer.Option(None, "--plot", help="draw the trajectories to this PNG"),
+    plot: Path | None = typer.Option(
+        None, "--plot", help="draw the dynamic models' trajectories (.png, .svg or .pdf)"
+    ),
     capability: str = typer.Option("equal", "--capability", help="DEU III only: equal | gdp"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    force: ForceOpt = False,
 ) -> None:
     """Forecast where each issue lands, every model side by side."""
+    from zopa.forecast import load_forecast, run_models
     from zopa.report.figures import save_figure
     from zopa.report.forecast import render_forecast, traces_figure
 
+    vet_output(plot, "plot", force)
     data = load_forecast(file, capability=capability)
     fc = run_models(data, _models(model), rounds=rounds, preset=_preset(preset))
     if plot is not None:
@@ -76,9 +89,10 @@ def backtest_cmd(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Mean and median absolute error (0-100 scale) of every model against known outcomes."""
-    data = load_forecast(file, capability=capability)
+    from zopa.forecast import backtest, load_forecast
     from zopa.report.forecast import render_backtest
 
+    data = load_forecast(file, capability=capability)
     res = backtest(data, _models(model), rounds=rounds, preset=_preset(preset))
     if as_json:
         typer.echo(json.dumps(res.to_dict(), indent=2))
