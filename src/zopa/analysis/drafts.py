@@ -9,7 +9,7 @@ change to reach a package in the agreement zone (0 inside it).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,10 @@ import numpy as np
 from zopa.analysis import milp
 from zopa.analysis.analyze import ENUMERATION_LIMIT, analyze, point
 from zopa.analysis.enumerate import chunks
+from zopa.analysis.explain import assumption_notes
 from zopa.analysis.pareto import frontier_mask
+from zopa.analysis.reach import IssueChange, ZonePath, edit_package, issue_changes
+from zopa.analysis.reach import nearest_zone_package as _nearest
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
 from zopa.model.compiled import CompiledScenario, compile_scenario
@@ -45,6 +48,11 @@ class DraftEvaluation:
     nash: Point | None
     nash_distance: Mapping[str, float] | None  # {"issues": k, "utility": euclidean}
     engine: str
+    zone_path: ZonePath | None = None  # the fewest issue changes into the zone (None: empty)
+    improvement_changes: tuple[tuple[IssueChange, ...], ...] = ()  # per improvement
+    base: str | None = None  # the draft a what-if edits (None when not edited)
+    edits: tuple[IssueChange, ...] = ()  # the what-if edits to ``base``
+    notes: tuple[str, ...] = ()  # what the utilities assume (discounting, events)
 
     def shortfall(self) -> float:
         return sum(max(0.0, -m) for p, m in self.point.margins.items() if p in self.acceptable)
@@ -58,13 +66,25 @@ class DraftEvaluation:
             "constraints_violated": list(self.violated),
             "in_zone": self.in_zone,
             "dominated": self.dominated,
-            "improvements": [p.to_dict() for p in self.improvements],
+            "improvements": [
+                {**p.to_dict(), "changes": [c.to_dict() for c in ch]}
+                for p, ch in zip(self.improvements, self._changes(), strict=True)
+            ],
             "improvement_count": self.improvement_count,
             "zone_distance": self.zone_distance,
             "nash": self.nash.to_dict() if self.nash else None,
             "nash_distance": dict(self.nash_distance) if self.nash_distance else None,
             "engine": self.engine,
+            "zone_path": self.zone_path.to_dict() if self.zone_path else None,
+            "base": self.base,
+            "edits": [c.to_dict() for c in self.edits],
+            "notes": list(self.notes),
         }
+
+    def _changes(self) -> tuple[tuple[IssueChange, ...], ...]:
+        if len(self.improvement_changes) == len(self.improvements):
+            return self.improvement_changes
+        return tuple(() for _ in self.improvements)
 
 
 def resolve_package(scenario: Scenario, spec: str) -> tuple[str, tuple[int, ...]]:
@@ -114,11 +134,53 @@ def _option(ids: Sequence[str], numbers: Sequence[float] | None, val: str) -> in
     return None
 
 
-def evaluate(scenario: Scenario, spec: str, *, top: int = 5) -> DraftEvaluation:
-    """Evaluate a draft id or an ``issue=option,...`` package."""
-    name, pkg = resolve_package(scenario, spec)
+def evaluate(
+    scenario: Scenario, spec: str, *, top: int = 5, edits: Sequence[str] = ()
+) -> DraftEvaluation:
+    """Evaluate a draft id or an ``issue=option,...`` package, with optional what-if edits.
+
+    ``edits`` (``issue=option`` each) change the draft before it is evaluated; no file is
+    written. The result names the base draft and the edits.
+    """
+    name, base = resolve_package(scenario, spec)
+    name = spec if name == "package" else name
+    pkg = edit_package(scenario, base, edits)
     cs = compile_scenario(scenario)
-    return _evaluate(cs, name, pkg, top)
+    changed = issue_changes(scenario, base, pkg)
+    if edits:
+        name = f"{name} (edited)"
+    return _explain(
+        cs, _evaluate(cs, name, pkg, top), pkg, base=spec if edits else None, edits=changed
+    )
+
+
+def _explain(
+    cs: CompiledScenario,
+    e: DraftEvaluation,
+    pkg: tuple[int, ...],
+    *,
+    base: str | None = None,
+    edits: tuple[IssueChange, ...] = (),
+) -> DraftEvaluation:
+    """Add the words: the issue changes into the zone, what each improvement changes."""
+    s = cs.scenario
+    path = None if e.in_zone else _nearest(cs, pkg)
+    if e.in_zone:
+        gate = cs.gating_index
+        worst = float((cs.utility(pkg)[gate] - cs.reservation[gate]).min()) if len(gate) else 0.0
+        path = ZonePath((), e.point, None, e.engine, worst)
+    imp = tuple(
+        issue_changes(s, pkg, s.indices({k: str(v) for k, v in p.package.items()}))
+        for p in e.improvements
+    )
+    return replace(
+        e,
+        zone_path=path,
+        improvement_changes=imp,
+        base=base,
+        edits=edits,
+        notes=assumption_notes(s),
+    )
 
 
 def _evaluate(cs: CompiledScenario, name: str, pkg: tuple[int, ...], top: int) -> DraftEvaluation:
@@ -260,8 +322,8 @@ def compare(scenario: Scenario, a: str, b: str) -> Comparison:
     cs = compile_scenario(scenario)
     (na, pa), (nb, pb) = resolve_package(scenario, a), resolve_package(scenario, b)
     ea, eb = (
-        _evaluate(cs, a if na == "package" else na, pa, 3),
-        _evaluate(cs, b if nb == "package" else nb, pb, 3),
+        _explain(cs, _evaluate(cs, a if na == "package" else na, pa, 3), pa),
+        _explain(cs, _evaluate(cs, b if nb == "package" else nb, pb, 3), pb),
     )
     changed = tuple(
         (iss.id, iss.display(x), iss.display(y))
