@@ -33,9 +33,7 @@ SOLUTION_MEANINGS = {
     "kalai_smorodinsky": (
         "gives every party the same share of its best possible gain over its reservation"
     ),
-    "egalitarian": (
-        "maximises the smallest gain over the reservations, then the next smallest (leximin)"
-    ),
+    "egalitarian": ("maximises the smallest gain over the reservations, then the next smallest"),
     "utilitarian": "maximises the sum of utilities (ignores who gets what)",
 }
 

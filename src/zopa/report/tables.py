@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -118,6 +118,14 @@ def render_validation(s: Scenario, file: str, console: Console) -> None:
 # ---------------------------------------------------------------------------- analyze
 
 
+def _short_option(iss: Issue, value: object) -> str:
+    """An option in a many-column table: its id, or a number with the unit."""
+    k = find_option(iss, str(value))
+    if k is None:
+        return str(value)
+    return option_label(iss, k) if iss.options[k].number is not None else iss.options[k].id
+
+
 def _matrix(
     s: Scenario,
     title: str,
@@ -125,20 +133,30 @@ def _matrix(
     parties: Sequence[str],
     *,
     base: Mapping[str, object] | None = None,
-) -> Table:
-    """Issues and parties as rows, one column per package; ``base`` marks what changed."""
+) -> Group:
+    """Issues and parties as rows, one column per package; ``base`` marks what changed.
+
+    Cells hold option ids; the key below the table gives the label of every option shown.
+    """
     t = Table(title=title, title_justify="left")
-    t.add_column("", style="bold", overflow="fold")
+    t.add_column("", style="bold", overflow="fold", min_width=24)
     for name, _ in columns:
         t.add_column(name, overflow="fold")
     issues = list(columns[0][1].package) if columns else []
+    key: dict[str, str] = {}
     for i in issues:
         iss = s.issue(i)
         cells = []
         for _, pt in columns:
             v = pt.package[i]
-            text = escape(option_text(iss, v))
-            if base is not None and str(base.get(i)) != str(v):
+            text = escape(_short_option(iss, v))
+            k = find_option(iss, str(v))
+            changed = base is not None and str(base.get(i)) != str(v)
+            if k is not None and iss.options[k].number is None and (base is None or changed):
+                o = iss.options[k]
+                if o.label != o.id:
+                    key[f"{i}={o.id}"] = o.label
+            if changed:
                 text = f"[bold yellow]> {text}[/]"
             cells.append(text)
         t.add_row(escape(issue_name(iss)), *cells)
@@ -148,7 +166,11 @@ def _matrix(
             f"{escape(party_name(s, p))} utility (margin)",
             *(f"{pt.utilities[p]:.3f} ({pt.margins[p]:+.3f})" for _, pt in columns),
         )
-    return t
+    if not key:
+        return Group(t)
+    lines = Text("options shown:\n", style="dim")
+    lines.append("\n".join(f"  {k}: {v}" for k, v in key.items()), style="dim")
+    return Group(t, lines)
 
 
 def _distinct_solutions(a: Analysis) -> list[tuple[list[str], Point]]:
@@ -206,9 +228,8 @@ def _frontier(
         return
     shown = list(f.points[:rows])
     more = f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""
-    t = Table(
-        title=f"Pareto frontier of the zone: {f.size:,} package(s){more}", title_justify="left"
-    )
+    console.print(f"Pareto frontier of the zone: {f.size:,} package(s){more}", style="italic")
+    t = Table()
     t.add_column("#")
     for p in parties:
         t.add_column(escape(party_name(s, p)), justify="right")
@@ -250,7 +271,7 @@ def _render_concessions(a: Analysis, s: Scenario, console: Console) -> None:
     if c.min_max:
         add("smallest largest drop", c.min_max, _drops(s, c.min_max, "max"))
     for labels, what, pkg, _ in rows:
-        t.add_row(escape(" = ".join(labels)), escape(what), escape(pkg))
+        t.add_row(escape(" =\n".join(labels)), escape(what), escape(pkg))
     if not c.uniform:
         t.add_row(
             "smallest uniform drop", "impossible: red lines and constraints leave no package", "-"
@@ -361,7 +382,8 @@ def render_evaluation(e: DraftEvaluation, s: Scenario, console: Console) -> None
         lines += broken
     lines += _zone_lines(e)
     dom = "[yellow]yes[/]" if e.dominated else "no"
-    count = f" ({e.improvement_count:,} Pareto improvements)" if e.improvement_count else ""
+    n = e.improvement_count
+    count = f" ({n:,} Pareto improvement{'s' if n != 1 else ''})" if n else ""
     lines.append(f"Pareto-dominated: {dom}{count}")
     if e.nash is not None and e.nash_distance is not None:
         lines.append(
