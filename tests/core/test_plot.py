@@ -74,7 +74,7 @@ def test_empty_zone_is_said_and_the_concession_marked(examples):
 
 
 def test_single_issue_axes_show_option_values(examples):
-    fig, ax = _figure(examples, "no-overlap.yaml")
+    _fig, ax = _figure(examples, "no-overlap.yaml")
     labels = [
         t.get_text()
         for child in ax.child_axes
