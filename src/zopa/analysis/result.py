@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zopa.analysis.explain import UnitConcession
 
+from zopa.model.compiled import round_utility
+
 __all__ = [
     "Analysis",
     "Concession",
@@ -22,7 +24,7 @@ PackageDict = Mapping[str, str | float | int]
 
 
 def _r(x: float) -> float:
-    return round(float(x), 10)
+    return round_utility(x)
 
 
 @dataclass(frozen=True)
