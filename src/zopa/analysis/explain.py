@@ -11,12 +11,13 @@ that *limit*, e.g. "buyer: limit on Sale price up from EUR 300,000 to EUR 310,00
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from zopa.model.compiled import CompiledScenario
+from zopa.model.compiled import SLACK, CompiledScenario, round_utility
 from zopa.model.scenario import Issue, Scenario
 
 __all__ = [
@@ -41,7 +42,8 @@ SOLUTION_MEANINGS = {
 def format_amount(iss: Issue, x: float, *, signed: bool = False) -> str:
     """A value of a numeric issue with its unit: ``EUR 310,000``, ``700,000 troops``."""
     mag = abs(x) if signed else x
-    text = f"{mag:,.0f}" if abs(mag - round(mag)) < 1e-6 * max(1.0, abs(mag)) else f"{mag:,.4g}"
+    whole = math.isclose(mag, round(mag), rel_tol=1e-6, abs_tol=SLACK)
+    text = f"{mag:,.0f}" if whole else f"{mag:,.4g}"
     sign = ("+" if x >= 0 else "-") if signed else ""
     unit = iss.unit or ""
     if not unit:
@@ -71,9 +73,9 @@ class UnitConcession:
             "party": self.party,
             "issue": self.issue,
             "unit": self.unit,
-            "limit_before": round(self.before, 6),
-            "limit_after": round(self.after, 6),
-            "change": round(self.change, 6),
+            "limit_before": round_utility(self.before),
+            "limit_after": round_utility(self.after),
+            "change": round_utility(self.change),
             "text": self.text,
         }
 
@@ -85,7 +87,7 @@ def concession_in_units(
     s = cs.scenario
     out: list[UnitConcession] = []
     for p, d in drops.items():
-        if d <= 1e-12 or p not in cs.party_ids:
+        if d <= 0 or p not in cs.party_ids:
             continue
         j = cs.party_ids.index(p)
         r = float(cs.reservation[j])
@@ -97,7 +99,7 @@ def concession_in_units(
             u = cs.utilities(grid)[:, j]
             xs = np.asarray(iss.numbers, dtype=np.float64)
             before, after = _limit(xs, u, r), _limit(xs, u, r - d)
-            if before is None or after is None or abs(after - before) < 1e-9:
+            if before is None or after is None or abs(after - before) < SLACK:
                 continue
             label = s.party(p).label
             way = "up" if after > before else "down"
@@ -119,7 +121,7 @@ def _limit(xs: np.ndarray[Any, Any], u: np.ndarray[Any, Any], level: float) -> f
         uu, xx = u[::-1], xs[::-1]
     else:
         return None
-    if level < uu[0] - 1e-12 or level > uu[-1] + 1e-12:
+    if level < uu[0] - SLACK or level > uu[-1] + SLACK:
         return None
     return float(np.interp(level, uu, xx))
 

@@ -26,8 +26,8 @@ from zopa.analysis.enumerate import chunks
 from zopa.analysis.explain import format_amount
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
-from zopa.model.compiled import CompiledScenario
-from zopa.model.scenario import Issue, Scenario
+from zopa.model.compiled import SLACK, CompiledScenario, round_utility
+from zopa.model.scenario import Issue, Scenario, _match_option
 
 __all__ = [
     "IssueChange",
@@ -109,7 +109,7 @@ class ZonePath:
             "package": dict(self.point.package),
             "utilities": self.point.to_dict()["utilities"],
             "alternatives": self.alternatives,
-            "min_margin": round(self.min_margin, 10),
+            "min_margin": round_utility(self.min_margin),
             "engine": self.engine,
         }
 
@@ -158,8 +158,8 @@ def _by_scan(cs: CompiledScenario, pkg: tuple[int, ...]) -> tuple[list[int], int
         at = d == dmin
         worst = (ug[zone] - res).min(axis=1)[at]
         nums = c.linear[zone][at]
-        k = int(np.lexsort((nums, -np.round(worst, 9)))[0])
-        key = (round(float(worst[k]), 9), -int(nums[k]))
+        k = int(np.lexsort((nums, -round_utility(worst)))[0])
+        key = (round_utility(float(worst[k])), -int(nums[k]))
         if best_d is None or dmin < best_d:
             best_d, best_key, best_n, count = dmin, key, int(nums[k]), int(at.sum())
         else:
@@ -172,12 +172,34 @@ def _by_scan(cs: CompiledScenario, pkg: tuple[int, ...]) -> tuple[list[int], int
 
 
 def _by_milp(cs: CompiledScenario, pkg: tuple[int, ...]) -> tuple[list[int], None] | None:
+    """Three lexicographic MILPs, the scan's order: most issues kept, then the largest smallest
+    margin of a gating party, then the lowest package number (linear in the option binaries)."""
     z = milp.PackageModel(cs)
-    for g in cs.gating_index:
-        z.add_utility_at_least(int(g), float(cs.reservation[g]) - 2e-9)
+    gate = [int(g) for g in cs.gating_index]
+    for g in gate:
+        z.add_utility_at_least(g, float(cs.reservation[g]) - 2 * SLACK)
     keep = {int(z.offsets[i]) + k: 1.0 for i, k in enumerate(pkg)}
     out = z.solve(keep, maximize=True)
-    return None if out is None else (out[0], None)
+    if out is None:
+        return None
+    kept = sum(a == b for a, b in zip(out[0], pkg, strict=True))
+    z.add_row(list(keep), list(keep.values()), kept - 0.5, milp.INF)
+    t = z.add_col(-milp.INF, milp.INF)
+    for g in gate:
+        idx, val = z.utility_terms(g)
+        z.add_row([*idx, t], [*val, -1.0], float(cs.reservation[g]), milp.INF)
+    out = z.solve({t: 1.0}, maximize=True) or out
+    worst = float(out[1][t]) if gate else 0.0
+    if gate:
+        z.add_row([t], [1.0], worst - SLACK, milp.INF)
+    number = {
+        int(z.offsets[i]) + k: float(k * stride)
+        for i, stride in enumerate(cs.strides)
+        for k in range(cs.sizes[i])
+        if k
+    }
+    out = z.solve(number, maximize=False) or out
+    return out[0], None
 
 
 def edit_package(
@@ -213,19 +235,14 @@ def edit_package(
 
 
 def find_option(iss: Issue, val: str) -> int | None:
-    """The index of the option named ``val``: its id, its label, or its number."""
-    ids = iss.option_ids
-    if val in ids:
-        return ids.index(val)
+    """The index of the option named ``val``: its id, its number (``900000``, ``900,000``) or
+    its label when no other option has the same label."""
+    found = _match_option(iss, val)
+    if found is None and iss.numeric:
+        found = _match_option(iss, val.replace(",", "").replace("_", ""))
+    if found is not None:
+        return iss.option_ids.index(found)
     labels = [o.label for o in iss.options]
     if val in labels and labels.count(val) == 1:
         return labels.index(val)
-    if iss.numbers is not None:
-        try:
-            x = float(val.replace(",", "").replace("_", ""))
-        except ValueError:
-            return None
-        for k, y in enumerate(iss.numbers):
-            if abs(x - y) <= 1e-12 * max(1.0, abs(y)):
-                return k
     return None

@@ -26,6 +26,7 @@ from zopa.analysis.result import Analysis, Concession, Point
 from zopa.errors import AnalysisError
 from zopa.model.compiled import CompiledScenario, compile_scenario
 from zopa.model.scenario import Scenario
+from zopa.report.figures import new_figure
 
 __all__ = ["MAX_POINTS", "plot_utility_space", "utility_space_figure"]
 
@@ -54,10 +55,10 @@ def plot_utility_space(
     parties: tuple[str, str] | None = None,
 ) -> Path:
     """Draw the utility space of two parties to ``out`` (PNG, SVG or PDF by suffix)."""
+    from zopa.report.figures import save_figure
+
     fig = utility_space_figure(scenario, analysis, parties)
-    path = Path(out)
-    fig.savefig(path, bbox_inches="tight")
-    return path
+    return save_figure(fig, out, dpi=110)
 
 
 def utility_space_figure(
@@ -75,7 +76,8 @@ def utility_space_figure(
     ia, ib = ids.index(a), ids.index(b)
     la, lb = scenario.party(a).label, scenario.party(b).label
     single = len(scenario.issues) == 1
-    fig = Figure(figsize=(10.5, 6.8), dpi=110)
+    fig = new_figure((10.5, 6.8))
+    fig.set_dpi(110)
     ax = fig.add_subplot()
     fig.subplots_adjust(left=0.07, right=0.64 if single else 0.66, top=0.86, bottom=0.09)
     ax.set_xlim(-0.03, 1.03)

@@ -423,7 +423,7 @@ def _distance_lines(label: str, e: DraftEvaluation) -> list[str]:
     else:
         where = "no zone"
     head = f"{label}: {where}; reservation shortfall {short:.3f}; red lines broken {broken}"
-    return [escape(head)] + [f"  -> {escape(change_text(c))}" for c in changes]
+    return [escape(head)] + [f"  -> {escape(change_text(c, labels=False))}" for c in changes]
 
 
 def render_comparison(c: Comparison, s: Scenario, console: Console) -> None:
