@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-HOSTILE = "<script>alert('x')</script> & $\\frac{a}{b}$ </style><img src=x onerror=alert(1)>"
+HOSTILE = "<script>alert('x')</script> & $\\frac{a}{b}$ $\\nosuchmacro$ </style><img src=x>"
 
 HOSTILE_YAML = """
 title: "{t}"

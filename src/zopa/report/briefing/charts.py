@@ -9,7 +9,6 @@ the SVG), which keeps the file small and self-contained.
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 
@@ -30,10 +29,11 @@ _REF = re.compile(r'(\bid="|#)([A-Za-z_][\w.:-]*)')
 
 def svg_text(fig: Figure, key: str) -> str:
     """The figure as an ``<svg>`` element to inline in HTML (no XML prologue or doctype)."""
-    buf = io.StringIO()
+    from zopa.report.figures import svg_text as figure_svg
+
     with mpl.rc_context({"svg.hashsalt": f"zopa-{key}", "svg.fonttype": "none"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    return _unique_ids(_PROLOGUE.sub("", buf.getvalue(), count=1).strip(), key)
+        text = figure_svg(fig)
+    return _unique_ids(_PROLOGUE.sub("", text, count=1).strip(), key)
 
 
 def _unique_ids(svg: str, key: str) -> str:
@@ -58,7 +58,8 @@ def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]
     for k, (a, b) in enumerate(
         itertools.islice(itertools.combinations(gating, 2), MAX_PAIR_CHARTS)
     ):
-        fig = utility_space_figure(scenario, analysis, (a, b), title=False, size=(6.4, 5.6))
+        with mpl.rc_context({"text.parse_math": False}):  # labels are text, never mathtext
+            fig = utility_space_figure(scenario, analysis, (a, b))
         la, lb = scenario.party(a).label, scenario.party(b).label
         out.append(
             Chart(
