@@ -218,7 +218,8 @@ def _who(
     r: Reading, k: int, cue: int, scenario: Scenario
 ) -> tuple[str, str, float, str, int, int] | None:
     """(party, source, base confidence, quote, start, end) of whoever voiced the cue."""
-    for q in r.quotes:
+    for n in r.quotes_in(k):
+        q = r.quotes[n]
         if q.start <= cue <= q.end:
             rec = r.table.get(q.speaker_id)
             party = party_of(rec.affiliation if rec else None, scenario)
@@ -234,12 +235,13 @@ def _who(
         party = party_of(rec.affiliation if rec else None, scenario)
         if rec is not None and party is not None:
             text = r.text[s.start : s.end]
-            claim = next((c for n, c in enumerate(r.claims) if r.claim_sent[n] == k), None)
+            claim = next((r.claims[n] for n in r.claims_in(k)), None)
             via = claim.source if claim is not None and claim.source != rec.label else None
             base = 0.6 if via else 0.5
             return party, _source(rec.label, rec.role, via), base, text, s.start, s.end
-    for n, c in enumerate(r.claims):
-        if r.claim_sent[n] == k and c.source_id is not None:
+    for n in r.claims_in(k):
+        c = r.claims[n]
+        if c.source_id is not None:
             rec = r.table.get(c.source_id)
             party = party_of(rec.affiliation if rec else None, scenario)
             if rec is not None and party is not None:
@@ -248,7 +250,7 @@ def _who(
 
 
 def _unverified(r: Reading, k: int) -> bool:
-    return any(c.status == "unverified" for n, c in enumerate(r.claims) if r.claim_sent[n] == k)
+    return any(r.claims[n].status == "unverified" for n in r.claims_in(k))
 
 
 def _source(label: str, role: str | None, channel: str | None) -> str:
