@@ -257,6 +257,8 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
         return Mention(
             i, j, toks[i].start, toks[j - 1].end, "title", phrase, None, role, aff, definite
         )
+    if affs and roles and roles[-1] in _INST_HEADS:  # "Ukraine's military"
+        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
     if j + 1 < n and affs and toks[j].text.islower() and toks[j + 1].low in _INST_HEADS:
         j += 1  # "Ukraine's energy ministry"
     if j < n and affs and toks[j].low in _INST_HEADS:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from zopa.model.scenario import Draft, Scenario
 from zopa.news import _patterns as P
 from zopa.news.actors import affiliation_of
-from zopa.news.lexicon import AFFILIATIONS, BLOCS, ISSUES
+from zopa.news.lexicon import AFFILIATIONS, BLOCS, ISSUES, PERSONS
 from zopa.news.reader import Reading, _subject_before
 from zopa.news.result import Evidence
 
@@ -112,9 +112,18 @@ def _named(sentence: str, scenario: Scenario) -> list[str]:
     return out
 
 
+def _person_affiliation(name: str) -> str | None:
+    """ "Trump's plan", "the Witkoff plan": the affiliation of a person the lexicon knows."""
+    bare = re.sub(r"['’]s?$", "", name)
+    for full, (aff, _role) in PERSONS.items():
+        if bare in {full, full.split()[-1]}:
+            return aff
+    return None
+
+
 def _affil_drafts(name: str, noun: str, scenario: Scenario, parents: set[str]) -> list[str]:
     revision = P.REVISION_NOUN.match(noun) is not None
-    aff = affiliation_of(name)
+    aff = affiliation_of(name) or _person_affiliation(name)
     party = party_of(aff, scenario) if aff else None
     word = name.lower()
     out = []

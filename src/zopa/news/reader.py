@@ -16,7 +16,7 @@ from zopa.news import _patterns as P
 from zopa.news._text import QuoteSpan, Token, find_quotes, paragraphs, sentences, tokens
 from zopa.news.actors import ActorTable, Mention, scan_mentions
 from zopa.news.lexicon import ISSUES, NOT_NAMES, SPEECH_VERBS
-from zopa.news.result import Claim, Deadline, Event, IssueMention, Quote
+from zopa.news.result import Claim, Dateline, Deadline, Event, IssueMention, Quote
 
 __all__ = ["Reading", "read_text"]
 
@@ -413,14 +413,20 @@ def _claims(r: Reading) -> None:
 
 def _hedged(r: Reading, k: int) -> list[int]:
     """The claims a hedge sentence ("The claims have not been independently verified.") is
-    about: those of the two sentences before it in its paragraph, else the last claim of the
-    paragraph before."""
+    about: those of the two sentences before it in its paragraph, else the last claim of the two
+    paragraphs before that reports a strike or an advance, else their last claim."""
     para = r.sents[k].para
     same = [c for c, n in enumerate(r.claim_sent) if k - 2 <= n < k and r.sents[n].para == para]
     if same:
         return same
-    before = [c for c, n in enumerate(r.claim_sent) if n < k and r.sents[n].para == para - 1]
-    return before[-1:]
+    near = [c for c, n in enumerate(r.claim_sent) if n < k and para - 2 <= r.sents[n].para < para]
+    factual = [c for c in near if _factual(r.claims[c].text)]
+    return factual[-1:] or near[-1:]
+
+
+def _factual(text: str) -> bool:
+    """A claim about something that happened (a strike, an advance), not a statement of view."""
+    return any(P.EVENT[kind].search(text) for kind in ("strike", "incursion"))
 
 
 def _with_status(c: Claim, status: str, hedge: str | None) -> Claim:
@@ -557,7 +563,8 @@ def _near(pat: re.Pattern[str], text: str, a: int, b: int, people: set[str] | No
         cand = m.group(1) if people is not None else m.group()
         if people is not None and not _is_place(cand, people):
             continue
-        if m.start() >= b and m.start() - b <= 60 and after is None:
+        at = m.start(1) if people is not None else m.start()
+        if at >= b and at - b <= 60 and after is None:
             after = cand
         elif m.end() <= a:
             before = cand
@@ -577,3 +584,14 @@ def find_deadlines(r: Reading) -> list[Deadline]:
         s = r.sents[k]
         out.append(Deadline(m.group(), m.start(), m.end(), r.text[s.start : s.end]))
     return out
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The dateline at the start of one of the first three paragraphs, if any."""
+    for a, _b in paragraphs(text)[:3]:
+        m = P.DATELINE.match(text, a)
+        if m is not None:
+            return Dateline(
+                m.group("place").strip(), m.group("date"), m.group("agency"), m.start(), m.end()
+            )
+    return None
