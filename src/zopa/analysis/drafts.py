@@ -20,7 +20,7 @@ both paths.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -30,7 +30,13 @@ from zopa.analysis.analyze import ENUMERATION_LIMIT, analyze, point
 from zopa.analysis.enumerate import chunks
 from zopa.analysis.explain import assumption_notes
 from zopa.analysis.pareto import frontier_mask
-from zopa.analysis.reach import IssueChange, ZonePath, edit_package, issue_changes
+from zopa.analysis.reach import (
+    IssueChange,
+    ZonePath,
+    edit_package,
+    issue_changes,
+    option_label,
+)
 from zopa.analysis.reach import nearest_zone_package as _nearest
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
@@ -76,6 +82,7 @@ class DraftEvaluation:
     base: str | None = None  # the draft a what-if edits (None when not edited)
     edits: tuple[IssueChange, ...] = ()  # the what-if edits to ``base``
     notes: tuple[str, ...] = ()  # what the utilities assume (discounting, events)
+    labels: Mapping[str, str] = field(default_factory=dict)  # issue id -> label of its option
 
     def shortfall(self) -> float:
         return sum(max(0.0, -m) for p, m in self.point.margins.items() if p in self.acceptable)
@@ -102,6 +109,7 @@ class DraftEvaluation:
             "base": self.base,
             "edits": [c.to_dict() for c in self.edits],
             "notes": list(self.notes),
+            "labels": dict(self.labels),
         }
 
     def _changes(self) -> tuple[tuple[IssueChange, ...], ...]:
@@ -202,6 +210,7 @@ def _explain(
         base=base,
         edits=edits,
         notes=assumption_notes(s),
+        labels={iss.id: option_label(iss, k) for iss, k in zip(s.issues, pkg, strict=True)},
     )
 
 
