@@ -418,9 +418,17 @@ class Comparison:
 
 
 def compare(
-    scenario: Scenario, a: str, b: str, *, enumeration_limit: int = ENUMERATION_LIMIT
+    scenario: Scenario,
+    a: str,
+    b: str,
+    *,
+    enumeration_limit: int = ENUMERATION_LIMIT,
+    edits: Sequence[str] = (),
 ) -> Comparison:
     """Compare two drafts (ids or packages): what changed, who gains, closer to a deal?
+
+    ``edits`` (``issue=option`` each) change B before the comparison (a what-if revision:
+    ``compare(s, "plan-20", "plan-20", edits=["army_cap=900000"])``); no file is written.
 
     The verdict names who gains and who loses utility, then how B moves relative to an
     agreement. Inside/outside the zone decides first (``into_zone``, ``out_of_zone``,
@@ -434,7 +442,9 @@ def compare(
     ``to_dict()``), and the verdict quotes those that changed.
     """
     cs = compile_scenario(scenario)
-    (na, pa), (nb, pb) = resolve_package(scenario, a), resolve_package(scenario, b)
+    (na, pa), (nb, base_b) = resolve_package(scenario, a), resolve_package(scenario, b)
+    pb = edit_package(scenario, base_b, edits)
+    name_b = b if nb == "package" else nb
     nash = _nash_point(cs)
     ea = _explain(
         cs,
@@ -444,9 +454,11 @@ def compare(
     )
     eb = _explain(
         cs,
-        _evaluate(cs, b if nb == "package" else nb, pb, 3, enumeration_limit, nash),
+        _evaluate(cs, f"{name_b} (edited)" if edits else name_b, pb, 3, enumeration_limit, nash),
         pb,
         enumeration_limit,
+        base=b if edits else None,
+        edits=issue_changes(scenario, base_b, pb),
     )
     changed = tuple(
         (iss.id, iss.display(x), iss.display(y))
