@@ -12,12 +12,13 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 __all__ = [
     "ID_PATTERN",
     "DraftSpec",
     "EventSpec",
+    "EvidenceSpec",
     "HyperRectangleSpec",
     "IssueSpec",
     "NumericSpec",
@@ -25,6 +26,7 @@ __all__ = [
     "PartySpec",
     "PreferencesSpec",
     "ScenarioSpec",
+    "UncertaintySpec",
     "json_schema",
 ]
 
@@ -42,6 +44,13 @@ Id = Annotated[
 ]
 Number = float | int
 Scalar = str | int | float
+# A finite number that is really a number (not a boolean, not a numeric string): the numbers
+# of the uncertainty keys, which are newer than the rest of the schema and strict from the start.
+StrictNumber = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Range = Annotated[
+    tuple[StrictNumber, StrictNumber],
+    Field(description="[low, high]: uniform on the range"),
+]
 
 
 class _Spec(BaseModel):
@@ -129,6 +138,48 @@ class HyperRectangleSpec(_Spec):
     utility: float
 
 
+class UncertaintySpec(_Spec):
+    """What the analyst does not know about a party's preferences (``zopa robust`` samples it).
+
+    Every listed parameter is drawn independently, uniform on its range; each listed red line is
+    present with its probability (unlisted red lines always are).
+    """
+
+    reservation: Range | None = Field(default=None, description="[low, high] inside [0, 1]")
+    weights: dict[str, Range] = Field(
+        default_factory=dict,
+        description="issue id -> [low, high] of the raw weight (>= 0), before normalising",
+    )
+    values: dict[str, dict[Scalar, Range]] = Field(
+        default_factory=dict,
+        description=(
+            "issue id -> {option id (or a point given in `values` of a numeric issue) -> "
+            "[low, high] inside [0, 1]}"
+        ),
+    )
+    red_lines: dict[str, StrictNumber] = Field(
+        default_factory=dict,
+        description="red line (as written in `red_lines`) -> probability in [0, 1] that it is real",
+    )
+
+
+class EvidenceSpec(_Spec):
+    """What a party has said in public, as a condition on its preferences.
+
+    Exactly one of ``prefers`` (with ``over``), ``rejects`` or ``accepts``, each naming a draft.
+    """
+
+    party: str
+    prefers: str | None = Field(default=None, description="draft id: U(prefers) > U(over)")
+    over: str | None = Field(default=None, description="draft id (with `prefers`)")
+    rejects: str | None = Field(default=None, description="draft id the party does not accept")
+    accepts: str | None = Field(default=None, description="draft id the party accepts")
+    source: str = Field(min_length=1, description="who said it, when, reported where")
+    date: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+
 class PreferencesSpec(_Spec):
     """A party's private preferences: salience weights, option values, BATNA, red lines."""
 
@@ -150,6 +201,9 @@ class PreferencesSpec(_Spec):
         ge=0.0,
         le=1.0,
         description="time discount factor per round, kept as metadata (GENIUS discount_factor)",
+    )
+    uncertainty: UncertaintySpec | None = Field(
+        default=None, description="ranges and probabilities for `zopa robust`"
     )
 
 
@@ -201,6 +255,9 @@ class ScenarioSpec(_Spec):
     constraints: list[str] = Field(default_factory=list)
     drafts: list[DraftSpec] = Field(default_factory=list)
     events: list[EventSpec] = Field(default_factory=list)
+    evidence: list[EvidenceSpec] = Field(
+        default_factory=list, description="public statements that condition `zopa robust`"
+    )
 
 
 def json_schema() -> dict[str, Any]:
