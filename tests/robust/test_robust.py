@@ -263,7 +263,7 @@ def test_per_sample_answers_equal_the_analysis_of_each_sampled_scenario(data, se
 def test_evidence_conditions_the_samples_by_its_definition(tmp_path):
     data = yaml.safe_load((EXAMPLES / "ukraine-2025.yaml").read_text())
     s = build_scenario(data)
-    theta = draw(s, 40, 5)
+    theta = draw(s, 8, 5)
     plan = make_plan(s, 5)
     got = answers(plan, theta)
     params = parameters(s)
@@ -305,7 +305,8 @@ def test_cli_json_and_plot(tmp_path, capsys):
 
 
 def test_terminal_tables(capsys):
-    assert main(["robust", str(EXAMPLES / "ukraine-2025.yaml"), "--samples", "500"]) == 0
+    args = ["--samples", "500", "--sensitivity-samples", "100"]
+    assert main(["robust", str(EXAMPLES / "ukraine-2025.yaml"), *args]) == 0
     text = capsys.readouterr().out
     for part in ("P(an agreement zone exists)", "Most robust packages", "Sensitivity", "Evidence"):
         assert part in text
