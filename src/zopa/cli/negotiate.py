@@ -5,35 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import ProtocolError
-from zopa.io import load_scenario
-from zopa.negotiate import (
-    PROTOCOLS,
-    AnnealingMediator,
-    HillClimbingMediator,
-    Mediator,
-    NegotiationProtocol,
-    OneText,
-    SessionConfig,
-    SessionResult,
-    SingleText,
-    protocol,
-    simulate,
-)
-from zopa.negotiate.tournament import TournamentResult, load_tournament, run_tournament
 
-_MEDIATORS: dict[str, type[Mediator]] = {
-    "hill-climbing": HillClimbingMediator,
-    "annealing": AnnealingMediator,
-}
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from zopa.negotiate import Mediator, NegotiationProtocol
+
+AUTO = "auto"  # == zopa.negotiate.AUTO (imported lazily; tests/cli/test_startup.py)
+_MEDIATOR_NAMES = ("hill-climbing", "annealing")
+
+
+def _mediators() -> dict[str, type[Mediator]]:
+    from zopa.negotiate import AnnealingMediator, HillClimbingMediator
+
+    return {"hill-climbing": HillClimbingMediator, "annealing": AnnealingMediator}
 
 
 def _json(obj: Any) -> None:
@@ -41,6 +32,8 @@ def _json(obj: Any) -> None:
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
@@ -54,12 +47,16 @@ def _strategies(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _protocol(name: str, mediator: str) -> NegotiationProtocol:
-    if mediator not in _MEDIATORS:
+def _protocol(name: str, mediator: str, parties: int) -> NegotiationProtocol:
+    from zopa.negotiate import OneText, SingleText, fitting, protocol
+
+    mediators = _mediators()
+    if mediator not in mediators:
         raise ProtocolError(
-            f"unknown mediator `{mediator}`; choose one of: " + ", ".join(_MEDIATORS)
+            f"unknown mediator `{mediator}`; choose one of: " + ", ".join(_MEDIATOR_NAMES)
         )
-    med = _MEDIATORS[mediator]()
+    med = mediators[mediator]()
+    name = fitting(name, parties)
     if name == "single-text":
         return SingleText(med)
     if name == "one-text":
@@ -69,10 +66,18 @@ def _protocol(name: str, mediator: str) -> NegotiationProtocol:
 
 @app.command("simulate")
 def simulate_cmd(
-    file: Annotated[Path, typer.Argument(help="scenario file (.yaml, .yml or .json)")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="scenario: zopa .yaml/.json, GENIUS folder/XML, GeniusWeb folder/JSON"),
+    ],
     protocol_name: Annotated[
-        str, typer.Option("--protocol", help="alternating | stacked | single-text | one-text")
-    ] = "alternating",
+        str,
+        typer.Option(
+            "--protocol",
+            help="auto (alternating for 2 parties, stacked for more) | alternating | stacked | "
+            "single-text | one-text",
+        ),
+    ] = AUTO,
     strategy: Annotated[
         list[str] | None,
         typer.Option(
@@ -98,13 +103,19 @@ def simulate_cmd(
     plot: Annotated[
         Path | None, typer.Option(help="write the concession paths over the frontier (PNG)")
     ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Replay a negotiation under chosen strategies and protocol."""
-    if protocol_name not in PROTOCOLS:
+    from zopa.io import load_any
+    from zopa.negotiate import PROTOCOLS, SessionConfig, simulate
+
+    if protocol_name != AUTO and protocol_name not in PROTOCOLS:
         raise ProtocolError(
-            f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join(PROTOCOLS)
+            f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join([AUTO, *PROTOCOLS])
         )
-    scenario = load_scenario(file)
+    target = vet_output(plot, "plot", force)
+    scenario = load_any(file)
+    negotiating = sum(1 for p in scenario.parties if p.role == "party" and p.preferences)
     config = SessionConfig(
         deadline=deadline,
         seconds=seconds,
@@ -115,39 +126,21 @@ def simulate_cmd(
     result = simulate(
         scenario,
         _strategies(strategy or []),
-        protocol=_protocol(protocol_name, mediator),
+        protocol=_protocol(protocol_name, mediator, negotiating),
         config=config,
         seed=seed,
     )
-    if plot is not None:
-        from zopa.negotiate.plot import plot_session
+    from zopa.report.negotiate import plot_session, render_session
 
+    if plot is not None:
         plot_session(result, plot)
     if as_json:
         _json(result.to_dict())
     else:
-        _print_session(result)
-
-
-def _print_session(r: SessionResult) -> None:
-    con = _console()
-    head = "[green]agreement[/]" if r.agreement else f"[yellow]{r.status.value}[/]"
-    con.print(
-        f"{head}"
-        + (f" in round {r.round}" if r.round is not None else "")
-        + (f" - {r.error}" if r.error else "")
-    )
-    if r.package is not None:
-        t = Table("issue", "option")
-        for k, v in r.package.items():
-            t.add_row(k, str(v))
-        con.print(t)
-    u = Table("party", "utility" if r.agreement else "utility (reservation)")
-    for p, x in zip(r.parties, r.utilities, strict=True):
-        u.add_row(p, f"{x:.4f}")
-    con.print(u)
-    offers = sum(1 for e in r.trace if e.action.value == "offer")
-    con.print(f"{offers} offers, {len(r.trace)} trace entries (--json prints them)")
+        con = _console()
+        render_session(result, con)
+        if target is not None:
+            con.print(f"concession paths drawn to {plot}{target.note()}")
 
 
 @app.command("tournament")
@@ -159,13 +152,24 @@ def tournament_cmd(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="results folder (default: <config stem>-results/ beside the config)"),
+        typer.Option(help="results folder (default: out/<config stem>-results/, git-ignored)"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Strategies x scenarios x repetitions x seats; results as Parquet/CSV, ranking, plot."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from zopa.negotiate.tournament import load_tournament, run_tournament
+
     cfg = load_tournament(config)
-    folder = out if out is not None else config.resolve().parent / f"{config.stem}-results"
+    folder = out if out is not None else Path("out") / f"{config.stem}-results"
     bar = Progress(
         TextColumn("sessions"),
         BarColumn(),
@@ -181,29 +185,10 @@ def tournament_cmd(
             bar.update(task, completed=done, total=total)
 
         result = run_tournament(cfg, workers=workers, dask=dask, out=folder, progress=advance)
+    from zopa.report.negotiate import plot_ranking, render_tournament
+
+    plot_ranking(result.ranking, folder / "ranking.png")
     if as_json:
         _json(result.to_dict())
     else:
-        _print_tournament(result)
-
-
-def _print_tournament(r: TournamentResult) -> None:
-    con = _console()
-    t = Table(
-        "rank",
-        "strategy",
-        "mean utility",
-        "agreement rate",
-        "sessions",
-        title=f"{r.sessions} sessions, {r.agreements} agreements, {r.seconds:.2f} s",
-    )
-    for k, row in enumerate(r.ranking, 1):
-        t.add_row(
-            str(k),
-            row.strategy,
-            f"{row.mean_utility:.4f}",
-            f"{row.agreement_rate:.1%}",
-            str(row.sessions),
-        )
-    con.print(t)
-    con.print(f"results: {r.results}")
+        render_tournament(result, _console())
