@@ -9,22 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from zopa.cli.analysis import FileArg, JsonOpt, _console, print_json
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
-from zopa.io import load_any
-
-_PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-
-
-def _plot_path(plot: Path) -> Path:
-    if plot.suffix.lower() not in _PLOT_SUFFIXES:
-        raise AnalysisError(
-            f"--plot {plot}: unknown image type `{plot.suffix or '(none)'}`; "
-            "write a .png, .svg or .pdf file"
-        )
-    if not plot.parent.is_dir():
-        raise AnalysisError(f"--plot {plot}: the folder {plot.parent} does not exist")
-    return plot
 
 
 @app.command("robust")
@@ -44,6 +30,7 @@ def robust_cmd(
     top: Annotated[int, typer.Option(help="next-most-robust packages to list (0 to 100)")] = 5,
     as_json: JsonOpt = False,
     plot: Annotated[Path | None, typer.Option(help="write the tornado chart (PNG/SVG/PDF)")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """How likely is an agreement zone, given the uncertainty and the evidence in the file?"""
     from zopa.robust import robustness
@@ -56,10 +43,11 @@ def robust_cmd(
         raise AnalysisError(f"--workers must be between 1 and 256 (got {workers})")
     if not 0 <= top <= 100:
         raise AnalysisError(f"--top must be between 0 and 100 (got {top})")
-    if plot is not None:
-        _plot_path(plot)
+    target = vet_output(plot, "plot", force)
     if sensitivity_samples is not None and not 0 <= sensitivity_samples <= samples:
         raise AnalysisError(f"--sensitivity-samples must be between 0 and --samples ({samples:,})")
+    from zopa.io import load_any
+
     s = load_any(file)
     bar, update = _bar(samples)
     kwargs: dict[str, Any] = {
@@ -75,10 +63,11 @@ def robust_cmd(
             result = robustness(s, progress=update, **kwargs)
     else:
         result = robustness(s, **kwargs)
-    if plot is not None:
+    if target is not None:
+        from zopa.io.output import save_figure
         from zopa.report.robust import tornado_figure
 
-        tornado_figure(result).savefig(plot)
+        save_figure(tornado_figure(result), target.path)
     if as_json:
         print_json(result.to_dict())
         for w in result.warnings:
@@ -88,8 +77,8 @@ def robust_cmd(
 
     con = _console()
     render_robust(result, con)
-    if plot is not None:
-        con.print(f"tornado chart written to {plot}")
+    if target is not None:
+        con.print(f"tornado chart written to {target.path}{target.note()}")
 
 
 def _bar(samples: int) -> tuple[Any, Any]:

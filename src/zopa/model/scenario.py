@@ -749,7 +749,7 @@ class _Builder:
 
     def _range(
         self,
-        rng: tuple[float, float],
+        rng: Sequence[float],
         path: tuple[str | int, ...],
         lo: float,
         hi: float,

@@ -10,7 +10,7 @@ A :class:`Plan` holds plain NumPy arrays (it pickles cheaply to worker processes
 
 For a batch of ``m`` samples the weighted-value tables of every party are one ``(m, options)``
 array ``T``, so the utilities of every candidate in every sample are one matrix product
-``T @ X.T`` per party, rounded to :data:`zopa.model.compiled.DECIMALS` places like every engine.
+``T @ X.T`` per party, rounded to :data:`zopa.model.compiled.PRECISION` places like every engine.
 A sample's zone exists when some candidate meets every gating party's reservation and breaks no
 red line present in that sample: exact, no sampling of packages.
 """
@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.errors import AnalysisError
-from zopa.model.compiled import DECIMALS, CompiledScenario, compile_scenario
+from zopa.model.compiled import PRECISION, CompiledScenario, compile_scenario
 from zopa.model.expr import Formula, evaluate
 from zopa.model.scenario import Scenario
 from zopa.robust.params import Parameter, draw_block, parameters
@@ -206,7 +206,7 @@ def make_plan(scenario: Scenario, seed: int) -> Plan:
         weights0=weights0,
         reweigh=reweigh,
         values0=values0,
-        reservation0=np.round(reservation0, DECIMALS),
+        reservation0=np.round(reservation0, PRECISION),
         cand_idx=cand,
         cand_x=cand_x,
         cand_rect=cand_rect,
@@ -415,7 +415,7 @@ def tables(plan: Plan, theta: FloatArray) -> tuple[FloatArray, FloatArray, Float
     r = np.broadcast_to(plan.reservation0, (m, len(plan.party_ids))).copy()
     for j, (kind, p, i, opt) in enumerate(plan.columns):
         if kind == "reservation":
-            r[:, p] = np.round(theta[:, j], DECIMALS)
+            r[:, p] = np.round(theta[:, j], PRECISION)
         elif kind == "weight":
             w[:, p, i] = theta[:, j]
         elif kind == "value":
@@ -455,7 +455,7 @@ def drafts_answers(
     plan: Plan, t: FloatArray, r: FloatArray, present: BoolArray
 ) -> tuple[FloatArray, BoolArray]:
     """Utilities (m, D, P) and acceptance (m, D, P) of the drafts."""
-    ud = np.round(np.einsum("mpo,do->mdp", t, plan.draft_x) + plan.draft_rect, DECIMALS)
+    ud = np.round(np.einsum("mpo,do->mdp", t, plan.draft_x) + plan.draft_rect, PRECISION)
     acc = (ud >= r[:, None, :]) & plan.draft_certain_ok[None, :, :]
     for k, (p, _, _, broken_d) in enumerate(plan.red):
         acc[:, :, p] &= ~(present[:, k, None] & broken_d[None, :])
@@ -486,7 +486,7 @@ def margins(
     """Acceptable to all (m, K) and smallest margin (m, K, float32) of candidates ``cands``.
 
     A float32 product decides every cell whose margin is clearly away from 0; cells within the
-    float32 error bound are recomputed in float64 with utilities rounded to DECIMALS places, as
+    float32 error bound are recomputed in float64 with utilities rounded to PRECISION places, as
     every engine does, so the decisions are exact.
     """
     xa = plan.cand_aug32 if cands is None else plan.cand_aug32[cands]
@@ -506,7 +506,7 @@ def margins(
         tg = ta[si, :, :o]
         exact = np.einsum("sgo,so->sg", tg, plan.cand_x[rows])
         exact += plan.cand_rect[rows][:, list(plan.gating)]
-        diff = np.round(exact, DECIMALS) + ta[si, :, -1]  # + (-r)
+        diff = np.round(exact, PRECISION) + ta[si, :, -1]  # + (-r)
         ok[si, ki] = (diff >= 0).all(axis=1)
         margin[si, ki] = diff.min(axis=1)
     if plan.sig_breaks.shape[1]:
@@ -653,7 +653,7 @@ def run_block(plan: Plan, task: Task, packages: IntArray | None = None) -> Block
         gate = list(plan.gating)
         xs = plan.cand_x[packages]
         u = np.einsum("mgo,ko->mgk", t[:, gate, :], xs) + plan.cand_rect[packages][:, gate].T
-        diff = np.round(u, DECIMALS) - r[:, gate, None]
+        diff = np.round(u, PRECISION) - r[:, gate, None]
         below = (diff < 0).sum(axis=0).astype(np.int64)
         exact_margin = diff.min(axis=1).sum(axis=0)
     evi = ev.astype(np.int64)
