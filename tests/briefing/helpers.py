@@ -39,6 +39,8 @@ drafts:
   - {{id: d1, label: "Draft {t}", author: union, date: "2025-01-01", note: "{t}",
       package: {{pay: low, days: few}}}}
   - {{id: d2, label: "Second {t}", revises: d1, package: {{pay: high, days: few}}}}
+evidence:
+  - {{party: union, prefers: d2, over: d1, source: "{t}", quote: "{t}"}}
 """
 
 

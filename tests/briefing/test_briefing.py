@@ -140,6 +140,7 @@ def test_a_hostile_scenario_is_escaped_everywhere(tmp_path):
     # the stylesheet is not closed early by a label (matplotlib's SVG holds one <style> each)
     assert html.count("</style>") == 1 + html.count("<svg")
     assert html.count("<svg") == 1  # the chart was drawn: no mathtext parse of the labels
+    assert b.evidence[0].source == HOSTILE and b.evidence[0].statement.startswith("prefers")
 
 
 def test_no_zone_shows_the_concessions(tmp_path):
@@ -211,3 +212,60 @@ def test_the_pdf_has_pages_the_title_and_the_sections(readme_run):
     assert "Ukraine peace talks" in text and "An agreement zone exists" in text
     for heading in ("The agreement zone", "Bargaining solutions", "The drafts, in order"):
         assert heading in text
+
+
+@pytest.fixture(scope="module")
+def ukraine_robust():
+    from zopa.robust import robustness
+
+    s = load_scenario(EXAMPLES / "ukraine-2025.yaml")
+    r = robustness(s, samples=300, seed=1, sensitivity_samples=100)
+    b = build_briefing(s, robustness=r)
+    return s, r, b, render_html(b)
+
+
+def test_robustness_section_follows_the_robust_answer(ukraine_robust):
+    s, r, b, html = ukraine_robust
+    rb = b.robustness
+    assert rb is not None and (rb.samples, rb.kept, rb.seed) == (300, r.kept, 1)
+    assert rb.zone_probability == r.zone.probability and rb.ci95 == r.zone.ci95
+    assert r.robust_package is not None
+    assert rb.package_probability == r.robust_package.odds.probability
+    assert dict(rb.package) == dict(
+        (s.issue(i).label, next(o.label for o in s.issue(i).options if o.id == str(v)))
+        for i, v in r.robust_package.package.items()
+    )
+    plan20 = next(d for d in rb.drafts if d[0] == "20-point plan")
+    assert plan20[1] == r.drafts["plan-20"].all.probability
+    # the sensitivity in words, in robust's order (widest first)
+    assert rb.sensitivity[0][0] == {
+        "ukraine.reservation": "Ukraine: reservation",
+        "russia.reservation": "Russia: reservation",
+    }.get(r.sensitivity[0].parameter.name, rb.sensitivity[0][0])
+    assert all("." not in name.split(":")[0] for name, _, _ in rb.sensitivity)
+    text = visible_text(html)
+    assert f"{r.samples:,} preference models were drawn (seed 1)" in text
+    assert "Russia: weight of NATO membership" in text
+    assert "The most robust package: acceptable to all in" in text
+    assert b.chart("tornado") is not None and html.count("<svg") == 4
+    assert len(parse(html).ids) == len(set(parse(html).ids))
+
+
+def test_evidence_in_words_with_what_it_rules_out(ukraine_robust):
+    s, r, b, html = ukraine_robust
+    assert len(b.evidence) == len(s.evidence) == len(r.evidence)
+    first = b.evidence[0]
+    assert first.party == "Russia"
+    assert first.statement == "prefers “US 28-point draft” over “European counter-text”"
+    assert first.quote == "definitely do not improve the document"
+    for row, (_, _, holds) in zip(b.evidence, r.evidence, strict=True):
+        assert row.rules_out == pytest.approx(1 - holds)
+    rejects = next(e for e in b.evidence if e.statement.startswith("rejects"))
+    assert rejects.rules_out is not None and rejects.rules_out > 0
+    assert "Kremlin adviser Yuri Ushakov" in visible_text(html)
+
+
+def test_without_uncertainty_the_page_says_the_figures_are_certain():
+    b = build_briefing(load_scenario(EXAMPLES / "logrolling.yaml"), charts=False)
+    assert b.robustness is None and b.evidence == ()
+    assert "states no uncertainty and no evidence" in b.robustness_note

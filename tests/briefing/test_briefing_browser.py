@@ -87,20 +87,24 @@ def _open(browser: Any, html_file: Path, width: int = 1200) -> tuple[Any, Any, W
 
 
 def test_the_briefing_loads_offline_with_no_error_and_draws_its_charts(browser, tmp_path):
-    f = write_html(
-        build_briefing(load_scenario(EXAMPLES / "ukraine-2025.yaml")), tmp_path / "b.html"
-    )
+    from zopa.robust import robustness
+
+    s = load_scenario(EXAMPLES / "ukraine-2025.yaml")
+    r = robustness(s, samples=200, seed=0, sensitivity_samples=50)
+    f = write_html(build_briefing(s, robustness=r), tmp_path / "b.html")
     ctx, page, watch = _open(browser, f)
     try:
         assert page.title() == "Briefing: Ukraine peace talks, Miami round (late 2025)"
         assert page.inner_text("h1") == "Ukraine peace talks, Miami round (late 2025)"
         for sec in ("zone", "frontier", "solutions", "drafts", "robustness", "evidence"):
             assert page.locator(f"section#{sec}").is_visible(), sec
-        boxes = [page.locator("figure.chart svg").nth(k).bounding_box() for k in range(3)]
+        boxes = [page.locator("figure.chart svg").nth(k).bounding_box() for k in range(4)]
         assert all(b is not None and b["width"] > 250 and b["height"] > 200 for b in boxes)
         # the rasterised package cloud inside each SVG decoded (a data: image)
         assert page.locator("figure.chart svg image").count() >= 3
         assert page.locator("ol.timeline > li").count() == 4
+        assert page.locator("#chart-tornado svg").is_visible()
+        assert page.locator("table.evidence tbody tr").count() == len(s.evidence)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "briefing.png"), full_page=True)
         assert (ARTIFACTS / "briefing.png").stat().st_size > 50_000

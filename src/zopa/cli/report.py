@@ -10,6 +10,7 @@ import typer
 from zopa.cli.app import ForceOpt, app
 
 HTML_SUFFIXES = (".html", ".htm")
+SENSITIVITY = 500  # samples per end of each parameter's range for the tornado chart
 
 
 @app.command("report")
@@ -24,13 +25,23 @@ def report_cmd(
     pdf: Annotated[
         Path | None, typer.Option("--pdf", help="also write the briefing as PDF (.pdf)")
     ] = None,
+    samples: Annotated[
+        int,
+        typer.Option(
+            help="preference models to draw for the robustness section (0: no sampling)",
+            min=0,
+        ),
+    ] = 2000,
+    seed: Annotated[int, typer.Option(help="seed of the sampling", min=0)] = 0,
     force: ForceOpt = False,
 ) -> None:
-    """Write the analyst's briefing: scenario, zone, frontier, solutions, drafts, concessions."""
+    """Write the analyst's briefing: scenario, zone, frontier, solutions, drafts, concessions,
+    robustness under the scenario's uncertainty (sampled) and the evidence."""
     from zopa.io import load_any
     from zopa.io.output import check_output
     from zopa.report.briefing import build_briefing, html_to_pdf, render_html
     from zopa.report.briefing.render import write_bytes
+    from zopa.robust import parameters, robustness
 
     html_target = check_output(out, "file", force=force, suffixes=HTML_SUFFIXES, what="briefing")
     pdf_target = (
@@ -38,7 +49,13 @@ def report_cmd(
         if pdf is None
         else check_output(pdf, "file", force=force, suffixes=(".pdf",), what="PDF briefing")
     )
-    html = render_html(build_briefing(load_any(file)))
+    scenario = load_any(file)
+    robust = None
+    if samples > 0 and (parameters(scenario) or scenario.evidence):
+        robust = robustness(
+            scenario, samples=samples, seed=seed, sensitivity_samples=min(samples, SENSITIVITY)
+        )
+    html = render_html(build_briefing(scenario, robustness=robust))
     pdf_bytes = html_to_pdf(html) if pdf_target is not None else None
     write_bytes(html_target.path, html.encode("utf-8"))
     typer.echo(f"briefing written to {out}{html_target.note()}")

@@ -4,27 +4,28 @@ their revision chain, the concessions, and (when asked for) the robustness under
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from zopa.analysis import Analysis, Comparison, DraftEvaluation, analyze, compare, evaluate
 from zopa.analysis.drafts import Criterion
 from zopa.analysis.result import Concession, Point
 from zopa.model.scenario import Draft, Party, Scenario
-from zopa.report.briefing.charts import frontier_charts
+from zopa.report.briefing.charts import frontier_charts, tornado_chart
 from zopa.report.briefing.model import (
     Briefing,
     Chart,
     ConcessionRow,
     DraftStep,
+    EvidenceRow,
     IssueRow,
     PartyRow,
     Robustness,
     SolutionRow,
     ZoneSummary,
 )
-from zopa.report.briefing.words import cells, party_label, rule_in_words
+from zopa.report.briefing.words import cells, option_label, party_label, rule_in_words
+from zopa.robust import Parameter, RobustAnalysis
 
-__all__ = ["SOLUTION_MEANINGS", "build_briefing"]
+__all__ = ["SOLUTION_MEANINGS", "build_briefing", "parameter_in_words"]
 
 
 SOLUTION_MEANINGS: Mapping[str, tuple[str, str]] = {
@@ -66,13 +67,14 @@ def build_briefing(
     scenario: Scenario,
     *,
     analysis: Analysis | None = None,
-    robustness: Mapping[str, Any] | None = None,
+    robustness: RobustAnalysis | None = None,
     charts: bool = True,
 ) -> Briefing:
     """The briefing of ``scenario`` as data (pure: reads nothing, writes nothing).
 
-    ``robustness`` is the ``to_dict()`` of a robustness result (the JSON of ``zopa robust``);
-    without it the briefing says that no sampling was run. ``charts=False`` skips the SVG.
+    ``robustness`` is a :func:`zopa.robust.robustness` result for the same scenario (the
+    sampling is the caller's choice of ``samples`` and ``seed``); without it the briefing says
+    that no sampling was run. ``charts=False`` skips the SVG charts.
     """
     from zopa import __version__
 
@@ -80,6 +82,8 @@ def build_briefing(
     chart_list: list[Chart] = list(frontier_charts(scenario, a)) if charts else []
     conc, conc_note = _concessions(scenario, a)
     rob = _robustness(scenario, robustness) if robustness is not None else None
+    if charts and robustness is not None and robustness.sensitivity:
+        chart_list.append(tornado_chart(robustness))
     return Briefing(
         title=scenario.title,
         description=scenario.description,
@@ -99,8 +103,8 @@ def build_briefing(
         concessions=conc,
         concessions_note=conc_note,
         robustness=rob,
-        robustness_note=_robustness_note(robustness),
-        evidence=(),
+        robustness_note=_robustness_note(scenario, robustness),
+        evidence=_evidence(scenario, robustness),
         charts=tuple(chart_list),
     )
 
@@ -332,45 +336,96 @@ def _takes(scenario: Scenario, c: Concession) -> str:
     return f"{drops or 'no drop'} ({total} {c.total:.3f})"
 
 
-def _robustness_note(robust: Mapping[str, Any] | None) -> str:
-    if robust is None:
-        return "No sampling was run: every figure above takes the scenario's numbers as facts."
-    return ""
+def _robustness_note(scenario: Scenario, r: RobustAnalysis | None) -> str:
+    if r is not None:
+        return ""
+    from zopa.robust import parameters
 
-
-def _robustness(scenario: Scenario, r: Mapping[str, Any]) -> Robustness:
-    """From the JSON shape of ``zopa robust --json``."""
-    drafts = []
-    for did, row in dict(r.get("drafts", {})).items():
-        try:
-            label = scenario.draft(did).label
-        except KeyError:
-            label = did
-        per = tuple((party_label(scenario, p), float(x)) for p, x in row["parties"].items())
-        drafts.append((label, float(row["all"]), per))
-    rp = r.get("robust_package") or {}
-    samples, kept = int(r["samples"]), int(r["kept"])
-    warning = None
-    if kept < 100:
-        warning = (
-            f"only {kept:,} of {samples:,} samples are consistent with the evidence: "
-            "treat these probabilities as rough"
+    if not parameters(scenario) and not scenario.evidence:
+        return (
+            "The scenario states no uncertainty and no evidence: every figure above follows from "
+            "its numbers taken as facts. Add `uncertainty:` ranges to the parties (see "
+            "docs/robustness.md) to see how sure these answers are."
         )
-    ci = r["zone"]["ci95"]
+    return "No sampling was run (--samples 0): every figure above takes the numbers as facts."
+
+
+def _robustness(scenario: Scenario, r: RobustAnalysis) -> Robustness:
+    drafts = []
+    for did, d in r.drafts.items():
+        label = scenario.draft(did).label if did in {x.id for x in scenario.drafts} else did
+        per = tuple((party_label(scenario, p), o.probability) for p, o in d.parties.items())
+        drafts.append((label, d.all.probability, per))
+    rp = r.robust_package
     return Robustness(
-        samples=samples,
-        kept=kept,
-        zone_probability=float(r["zone"]["probability"]),
-        ci95=(float(ci[0]), float(ci[1])),
+        samples=r.samples,
+        kept=r.kept,
+        seed=r.seed,
+        zone_probability=r.zone.probability,
+        ci95=r.zone.ci95,
         drafts=tuple(drafts),
-        package=cells(scenario, rp.get("package") or {}),
-        package_probability=float(rp.get("probability", 0.0)),
+        package=cells(scenario, rp.package) if rp else (),
+        package_probability=rp.odds.probability if rp else None,
+        package_ci95=rp.odds.ci95 if rp else None,
+        exclusions=tuple(
+            (party_label(scenario, p), float(e.reservation)) for p, e in rp.exclusions.items()
+        )
+        if rp
+        else (),
         sensitivity=tuple(
-            (str(s["parameter"]), float(s["low"]), float(s["high"]))
-            for s in r.get("sensitivity", ())
+            (parameter_in_words(scenario, x.parameter), x.low.probability, x.high.probability)
+            for x in r.sensitivity
         ),
-        warning=warning,
+        parameters=len(r.parameters),
+        warnings=r.warnings,
+        notes=r.notes,
     )
+
+
+def parameter_in_words(scenario: Scenario, p: Parameter) -> str:
+    """``Russia: reservation`` / ``Ukraine: weight of NATO membership`` / ..."""
+    who = party_label(scenario, p.party)
+    issue = scenario.issue(p.issue) if p.issue else None
+    if p.kind == "weight" and issue is not None:
+        return f"{who}: weight of {issue.label}"
+    if p.kind == "value" and issue is not None:
+        return f"{who}: value of “{option_label(issue, p.key)}” ({issue.label})"
+    if p.kind == "red_line" and p.key:
+        return f"{who}: red line “{_red_line(scenario, p.party, p.key)}” is real"
+    return f"{who}: {p.kind.replace('_', ' ')}"
+
+
+def _evidence(scenario: Scenario, r: RobustAnalysis | None) -> tuple[EvidenceRow, ...]:
+    """Each evidence item in words; with a robustness run, the share of the drawn models it
+    rules out (robust lists the items in the scenario's order)."""
+    holds = [h for _, _, h in r.evidence] if r is not None else []
+    rows = []
+    for k, e in enumerate(scenario.evidence):
+        d = f"“{_draft_label(scenario, e.draft)}”"
+        if e.kind == "prefers":
+            statement = f"prefers {d} over “{_draft_label(scenario, e.over or '')}”"
+        elif e.kind == "rejects":
+            statement = f"rejects {d}: it is not acceptable"
+        else:
+            statement = f"accepts {d}: it is acceptable"
+        rows.append(
+            EvidenceRow(
+                party=party_label(scenario, e.party),
+                statement=statement,
+                source=e.source,
+                date=e.date,
+                quote=e.quote or e.note,
+                rules_out=1.0 - holds[k] if k < len(holds) else None,
+            )
+        )
+    return tuple(rows)
+
+
+def _draft_label(scenario: Scenario, draft_id: str) -> str:
+    try:
+        return scenario.draft(draft_id).label
+    except KeyError:
+        return draft_id
 
 
 def _join(xs: Sequence[str]) -> str:

@@ -18,8 +18,9 @@ from matplotlib.figure import Figure
 from zopa.analysis.result import Analysis
 from zopa.model.scenario import Scenario
 from zopa.report.briefing.model import Chart
+from zopa.robust import RobustAnalysis
 
-__all__ = ["frontier_charts", "svg_text"]
+__all__ = ["frontier_charts", "svg_text", "tornado_chart"]
 
 MAX_PAIR_CHARTS = 3
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
@@ -75,3 +76,22 @@ def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]
             )
         )
     return tuple(out)
+
+
+def tornado_chart(r: RobustAnalysis) -> Chart:
+    """The sensitivity of the zone probability (:func:`zopa.report.robust.tornado_figure`)."""
+    from zopa.report.robust import tornado_figure
+
+    with mpl.rc_context({"text.parse_math": False}):
+        fig = tornado_figure(r, rows=12)
+    return Chart(
+        key="tornado",
+        title="What moves the odds most",
+        caption=(
+            "Each bar is one uncertain parameter held at the low end (blue) or the high end "
+            "(orange) of its range while the others are drawn as usual; the black line is the "
+            "probability that a zone exists with everything drawn. Widest swing on top: those "
+            "are the assumptions worth checking first."
+        ),
+        svg=svg_text(fig, "tornado"),
+    )

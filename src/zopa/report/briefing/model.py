@@ -108,23 +108,32 @@ class ConcessionRow:
 @dataclass(frozen=True)
 class EvidenceRow:
     party: str
-    statement: str  # "prefers US 28-point draft over European counter-text"
+    statement: str  # "prefers “US 28-point draft” over “European counter-text”"
     source: str
-    rules_out: float | None  # share of the sampled models this item alone rules out
+    date: str | None
+    quote: str | None
+    rules_out: float | None  # share of the sampled models this item rules out (None: not run)
 
 
 @dataclass(frozen=True)
 class Robustness:
+    """The answer of :func:`zopa.robust.robustness`, in words with labels."""
+
     samples: int
     kept: int
-    zone_probability: float
+    seed: int
+    zone_probability: float | None  # None when no sample was kept
     ci95: tuple[float, float]
-    drafts: tuple[tuple[str, float, tuple[tuple[str, float], ...]], ...]
-    # (draft label, P(all accept), ((party label, P(accepts)), ...))
+    drafts: tuple[tuple[str, float | None, tuple[tuple[str, float | None], ...]], ...]
+    # (draft label, P(all gating parties accept), ((party label, P(accepts)), ...))
     package: Cells
-    package_probability: float
-    sensitivity: tuple[tuple[str, float, float], ...]  # (parameter, P at low end, P at high end)
-    warning: str | None  # too few samples kept, or no uncertainty at all
+    package_probability: float | None
+    package_ci95: tuple[float, float] | None
+    exclusions: tuple[tuple[str, float], ...]  # (party label, P(its reservation excludes it))
+    sensitivity: tuple[tuple[str, float | None, float | None], ...]  # (parameter, P low, P high)
+    parameters: int
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ __all__ = ["html_to_pdf", "render_html", "write_bytes", "write_html", "write_pdf
 _HERE = resources.files("zopa.report.briefing") / "templates"
 
 
-def _pct(x: float) -> str:
+def _pct(x: float | None) -> str:
+    if x is None:
+        return "–"
     if 0 < x < 0.005:
         return "<1%"
     if 0.995 < x < 1:
