@@ -19,6 +19,7 @@ compound issue is small, then enumeration up to :data:`ENUMERATION_LIMIT`, else 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -27,6 +28,7 @@ from numpy.typing import NDArray
 from zopa.analysis import many, milp
 from zopa.analysis.count import count_zone
 from zopa.analysis.enumerate import Scan, scan
+from zopa.analysis.explain import assumption_notes, concession_in_units
 from zopa.analysis.frontier import FrontierResult, components, frontier_dp, supports
 from zopa.analysis.result import Analysis, Concession, Concessions, Frontier, Point, Zone
 from zopa.analysis.solutions import SOLUTION_NAMES, all_solutions
@@ -89,7 +91,17 @@ def analyze(
     the zone and the solutions stay exact and the frontier is *limited*
     (``frontier.limited``, ``exact: false``; :mod:`zopa.analysis.many`).
     """
-    cs = compile_scenario(scenario)
+    result = _analyze(compile_scenario(scenario), engine, frontier_limit, progress, frontier_budget)
+    return replace(result, notes=result.notes + assumption_notes(scenario))
+
+
+def _analyze(
+    cs: CompiledScenario,
+    engine: Engine,
+    frontier_limit: int,
+    progress: Progress | None,
+    frontier_budget: int = many.FRONTIER_BUDGET,
+) -> Analysis:
     if engine == "auto":
         engine = choose(cs)
     if engine in ("enumerate", "frontier") and _many_parties(cs):
@@ -220,11 +232,22 @@ def _concessions(
     if (pkg := found["min_max"]) is not None:
         drops = shortfalls(pkg)
         worst = max(drops.values(), default=0.0)
-        uniform = Concession("uniform", point(cs, pkg), dict.fromkeys(ids, worst), worst)
-        min_max = Concession("min_max", point(cs, pkg), drops, worst)
+        same = dict.fromkeys(ids, worst)
+        uniform = Concession(
+            "uniform", point(cs, pkg), same, worst, in_units=concession_in_units(cs, pkg, same)
+        )
+        min_max = Concession(
+            "min_max", point(cs, pkg), drops, worst, in_units=concession_in_units(cs, pkg, drops)
+        )
     if (pkg := found["min_sum"]) is not None:
         drops = shortfalls(pkg)
-        min_sum = Concession("min_sum", point(cs, pkg), drops, sum(drops.values()))
+        min_sum = Concession(
+            "min_sum",
+            point(cs, pkg),
+            drops,
+            sum(drops.values()),
+            in_units=concession_in_units(cs, pkg, drops),
+        )
     if (pkg := found["red_lines"]) is not None:
         broken = cs.broken(pkg)
         relaxed = tuple((cs.party_ids[g], t) for g in gate for t in broken[g])
