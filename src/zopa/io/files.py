@@ -267,6 +267,10 @@ def read_xml(path: str | Path) -> Element:
         ) from None
     except (RecursionError, MemoryError):
         raise ScenarioError("the XML is nested too deeply", file=name) from None
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        raise ScenarioError(
+            f"invalid XML: {exc}", file=name, hint='declare encoding="UTF-8" (or remove it)'
+        ) from None
     if _xml_depth(root) > MAX_DEPTH:
         raise ScenarioError(f"the XML nests deeper than {MAX_DEPTH} elements", file=name)
     return root
