@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from zopa.analysis import many, milp
 from zopa.analysis.count import count_zone
 from zopa.analysis.enumerate import Scan, scan
-from zopa.analysis.explain import assumption_notes, concession_in_units
+from zopa.analysis.explain import analysis_summary, assumption_notes, concession_in_units
 from zopa.analysis.frontier import FrontierResult, components, frontier_dp, supports
 from zopa.analysis.result import Analysis, Concession, Concessions, Frontier, Point, Zone
 from zopa.analysis.solutions import SOLUTION_NAMES, all_solutions
@@ -92,7 +92,8 @@ def analyze(
     (``frontier.limited``, ``exact: false``; :mod:`zopa.analysis.many`).
     """
     result = _analyze(compile_scenario(scenario), engine, frontier_limit, progress, frontier_budget)
-    return replace(result, notes=result.notes + assumption_notes(scenario))
+    result = replace(result, notes=result.notes + assumption_notes(scenario))
+    return replace(result, summary=analysis_summary(scenario, result))
 
 
 def _analyze(
