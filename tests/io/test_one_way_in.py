@@ -267,10 +267,32 @@ def test_tournament_accepts_a_genius_folder(
 def test_dask_scheduler_unreachable_fails_fast(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import zopa.negotiate.tournament as tournament
+    import zopa.parallel as parallel
 
-    monkeypatch.setattr(tournament, "DASK_CONNECT_SECONDS", 1)
+    monkeypatch.setattr(parallel, "DASK_CONNECT_SECONDS", 1)
     cfg = tmp_path / "t.yaml"
     cfg.write_text(f'scenarios: ["{WATER}"]\nstrategies: [boulware]\ndeadline: 5\n')
-    code, out = _run(capsys, "tournament", str(cfg), "--dask", "tcp://127.0.0.1:9", "--json")
+    code, out = _run(
+        capsys,
+        "tournament",
+        str(cfg),
+        "--dask",
+        "tcp://127.0.0.1:9",
+        "--json",
+        "--out",
+        str(tmp_path / "r"),
+    )
     assert code == 2 and "cannot reach the Dask scheduler" in out
+
+
+@pytest.mark.parametrize("address", ["local:x", "local:0", "nonsense"])
+def test_bad_dask_address_is_refused_the_same_way_everywhere(address: str) -> None:
+    from zopa.errors import AnalysisError, ProtocolError
+    from zopa.parallel import dask_client
+
+    for error in (ProtocolError, AnalysisError):
+        with (
+            pytest.raises(error, match=r"local:N|scheduler address|number of workers"),
+            dask_client(address, error),
+        ):
+            pass

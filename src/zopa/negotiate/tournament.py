@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]  # (sessions done so far, total)
-DASK_CONNECT_SECONDS = 5
 """How long ``--dask ADDRESS`` waits for the scheduler before giving up (exit code 2)."""
 
 
@@ -232,44 +231,15 @@ def _local(batches: list[Batch], workers: int) -> Iterator[list[dict[str, Any]]]
 
 
 def _dask(batches: list[Batch], address: str) -> Iterator[list[dict[str, Any]]]:
-    """Run on Dask: ``local:N`` starts a LocalCluster of N worker processes, ``inprocess`` one
-    worker thread in this process (for tests); anything else is a scheduler address."""
-    dd: Any = importlib.import_module("distributed")  # untyped; optional at import time
-    cluster: Any = None
-    if address.startswith("local:"):
-        n = int(address.removeprefix("local:") or "1")
-        cluster = dd.LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
-        )
-    elif address == "inprocess":
-        cluster = dd.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
-        )
-    if cluster is None and "://" not in address and ":" not in address:
-        raise ProtocolError(
-            f"`{address}` is not a Dask scheduler address; use tcp://HOST:PORT, local:N or "
-            "inprocess"
-        )
-    try:
-        client: Any = dd.Client(
-            cluster if cluster is not None else address, timeout=DASK_CONNECT_SECONDS
-        )
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise ProtocolError(
-            f"cannot reach the Dask scheduler at {address} within {DASK_CONNECT_SECONDS} s "
-            f"({type(exc).__name__}: {str(exc)[:200]}); start it with `dask scheduler`, or use "
-            "--dask local:N for a cluster on this machine"
-        ) from None
-    try:
+    """Run on Dask (:func:`zopa.parallel.dask_client`: ``local:N``, ``inprocess`` or an
+    address)."""
+    from zopa.parallel import dask_client
+
+    dd: Any = importlib.import_module("distributed")
+    with dask_client(address, ProtocolError) as client:
         futures = client.map(run_batch, batches, pure=False)
         for fut in dd.as_completed(futures):
             yield fut.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def run_tournament(

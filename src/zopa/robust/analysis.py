@@ -13,6 +13,7 @@ import math
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,12 +278,14 @@ class _Runner:
         self.done = 0
         self.pool: ProcessPoolExecutor | None = None
         self.client: Any = None
-        self.cluster: Any = None
+        self._stack = ExitStack()
         self.shared: Any = None
 
     def __enter__(self) -> _Runner:
         if self.dask is not None:
-            self.client, self.cluster = _dask_client(self.dask)
+            from zopa.parallel import dask_client
+
+            self.client = self._stack.enter_context(dask_client(self.dask, AnalysisError))
             self.shared = self.client.scatter(self.plan, broadcast=True)
         elif self.workers is not None and self.workers > 1:
             ctx = multiprocessing.get_context("forkserver")
@@ -294,10 +297,7 @@ class _Runner:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-        if self.client is not None:
-            self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        self._stack.close()
 
     def __call__(self, jobs: list[Job]) -> list[BlockResult]:
         out: list[BlockResult | None] = [None] * len(jobs)
@@ -340,38 +340,6 @@ def _dask_task(
     plan: Plan, k: int, task: Task, w: NDArray[np.int64] | None
 ) -> tuple[int, BlockResult]:
     return k, run_block(plan, task, w)
-
-
-def _dask_client(address: str) -> tuple[Any, Any]:
-    """``local:N`` starts a LocalCluster of N processes, ``inprocess`` one thread (tests)."""
-    dd: Any = importlib.import_module("distributed")
-    cluster: Any = None
-    if address.startswith("local:"):
-        try:
-            n = int(address.removeprefix("local:") or "1")
-        except ValueError:
-            raise AnalysisError(
-                f"`--dask {address}`: write local:N with a number of workers, e.g. local:2"
-            ) from None
-        if not 1 <= n <= 256:
-            raise AnalysisError(f"`--dask {address}`: the number of workers must be in 1..256")
-        cluster = dd.LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-    elif address == "inprocess":
-        cluster = dd.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
-        )
-    try:
-        client: Any = dd.Client(cluster if cluster is not None else address, timeout=10)
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise AnalysisError(
-            f"cannot reach the Dask scheduler at `{address}` ({exc}); give a scheduler address "
-            "such as tcp://host:8786, or local:N"
-        ) from None
-    return client, cluster
 
 
 # ------------------------------------------------------------------------------ assembling
