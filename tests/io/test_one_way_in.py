@@ -274,3 +274,18 @@ def test_dask_scheduler_unreachable_fails_fast(
     cfg.write_text(f'scenarios: ["{WATER}"]\nstrategies: [boulware]\ndeadline: 5\n')
     code, out = _run(capsys, "tournament", str(cfg), "--dask", "tcp://127.0.0.1:9", "--json")
     assert code == 2 and "cannot reach the Dask scheduler" in out
+
+
+# ---------------------------------------------------------------- bounded work
+
+
+def test_a_262144_state_conflict_is_refused_up_front(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dms = []
+    for d in range(3):
+        opts = [f"o{d}_{j}" for j in range(6)]
+        dms.append({"id": f"dm{d}", "options": opts, "preferences": {"prioritisation": opts[:2]}})
+    p = _write(tmp_path, {"title": "big", "decision_makers": dms}, "c.yaml")
+    code, out = _run(capsys, "stability", str(p))
+    assert code == 2 and "262,144 states" in out and "over the limit" in out and "c.yaml" in out
