@@ -271,9 +271,16 @@ _HINTS = {
 
 
 def build_scenario(
-    data: Any, *, file: str | None = None, locate: Locator | None = None
+    data: Any,
+    *,
+    file: str | None = None,
+    locate: Locator | None = None,
+    require_preferences: bool = True,
 ) -> Scenario:
-    """Validate raw data and build a :class:`Scenario`; raises :class:`ScenarioError`."""
+    """Validate raw data and build a :class:`Scenario`; raises :class:`ScenarioError`.
+
+    ``require_preferences=False`` accepts gating parties without preferences (a scenario's
+    public skeleton, as a mediation room keeps it)."""
     probs = _Problems(locate or _no_location)
     if not isinstance(data, Mapping):
         raise ScenarioError(
@@ -295,7 +302,7 @@ def build_scenario(
             msg, _, hint = msg.partition("||")
             probs.add(path, msg, hint or _HINTS.get(err["type"], ""))
         raise ScenarioError(_dedupe(probs.items), file=file) from None
-    scenario = _Builder(spec, probs).build(file)
+    scenario = _Builder(spec, probs, require_preferences).build(file)
     if probs.items:
         raise ScenarioError(probs.items, file=file)
     assert scenario is not None
@@ -333,7 +340,10 @@ def _error_path(data: Any, loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
 
 
 class _Builder:
-    def __init__(self, spec: ScenarioSpec, probs: _Problems) -> None:
+    def __init__(
+        self, spec: ScenarioSpec, probs: _Problems, require_preferences: bool = True
+    ) -> None:
+        self.require_preferences = require_preferences
         self.spec = spec
         self.p = probs
 
@@ -454,7 +464,7 @@ class _Builder:
         path: tuple[str | int, ...] = ("parties", k)
         prefs = None
         if ps.preferences is None:
-            if ps.role == "party":
+            if ps.role == "party" and self.require_preferences:
                 self.p.add(
                     (*path, "preferences"),
                     f"missing required key `preferences` for party `{ps.id}`",
