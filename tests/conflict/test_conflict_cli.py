@@ -32,12 +32,12 @@ def test_tables_coalitions_status_quo_and_plot(
     assert code == 0 and png.stat().st_size > 1000
     for text in (
         "Nash (R)",
-        "(GMR)",
-        "(SMR)",
-        "(SEQ)",
+        "GMR (general metarationality)",
+        "SMR (symmetric metarationality)",
+        "SEQ (sequential stability)",
         "equilibria",
-        "coalition west+iran",
-        "from status quo",
+        "west + iran",
+        "from the status quo (state 6)",
     ):
         assert text in out
 

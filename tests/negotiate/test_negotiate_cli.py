@@ -79,7 +79,7 @@ def test_simulate_plot_and_table(capsys: pytest.CaptureFixture[str], tmp_path: P
         (["--strategy", "upstream=boulware:x=1"], "valid: e, k"),
         (["--strategy", "nobody=boulware"], "no negotiating party"),
         (["--strategy", "upstream"], "PARTY=NAME"),
-        (["--protocol", "auction"], "choose one of: alternating"),
+        (["--protocol", "auction"], "choose one of: auto, alternating"),
         (["--mediator", "oracle", "--protocol", "single-text"], "unknown mediator"),
     ],
 )
@@ -91,10 +91,14 @@ def test_simulate_bad_input_exits_2(
     assert message in err.replace("\n", " ")
 
 
-def test_tournament_json_and_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_tournament_json_and_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # results go to out/ under the working directory by default
+    (tmp_path / "water.yaml").write_bytes(WATER.read_bytes())
     cfg = tmp_path / "t.yaml"
     cfg.write_text(
-        f"scenarios: [{WATER}]\nstrategies: [boulware, {{name: conceder, params: {{e: 3}}}}]\n"
+        "scenarios: [water.yaml]\nstrategies: [boulware, {name: conceder, params: {e: 3}}]\n"
         "protocol: alternating\ndeadline: 20\nrepetitions: 2\nseed: 1\n"
     )
     code, out, _ = _run(capsys, "tournament", str(cfg), "--json")
@@ -103,8 +107,10 @@ def test_tournament_json_and_files(capsys: pytest.CaptureFixture[str], tmp_path:
     assert data["sessions"] == 2 * 2 * 2  # 2 strategies ^ 2 seats x 2 repetitions
     assert {r["strategy"] for r in data["ranking"]} == {"boulware", "conceder:e=3"}
     folder = Path(data["results"])
-    assert folder == tmp_path / "t-results"
+    assert folder == Path("out") / "t-results"  # never beside the config (e.g. in examples/)
     for name in ("results.parquet", "results.csv", "ranking.csv", "ranking.png"):
         assert (folder / name).is_file()
+    csv_text = (folder / "results.csv").read_text()
+    assert "water.yaml" in csv_text and str(tmp_path) not in csv_text  # relative paths
     code, _, err = _run(capsys, "tournament", str(tmp_path / "missing.yaml"))
     assert code == 2 and "no such file" in err

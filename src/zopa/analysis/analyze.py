@@ -31,7 +31,7 @@ from zopa.analysis.frontier import FrontierResult, components, frontier_dp, supp
 from zopa.analysis.result import Analysis, Concession, Concessions, Frontier, Point, Zone
 from zopa.analysis.solutions import SOLUTION_NAMES, all_solutions
 from zopa.errors import AnalysisError
-from zopa.model.compiled import CompiledScenario, compile_scenario
+from zopa.model.compiled import CompiledScenario, compile_scenario, round_utility
 from zopa.model.scenario import Scenario
 
 __all__ = ["AUTO_ENUMERATE", "ENGINES", "ENUMERATION_LIMIT", "Engine", "analyze", "choose", "point"]
@@ -67,7 +67,7 @@ def points(
         Point(
             package={n: col[k] for n, col, k in zip(names, shown, row, strict=True)},
             utilities=dict(zip(ids, ur, strict=True)),
-            margins={p: x - y for p, x, y in zip(ids, ur, r, strict=True)},
+            margins={p: round_utility(x - y) for p, x, y in zip(ids, ur, r, strict=True)},
             number=num,
         )
         for row, ur, num in zip(rows, u, nums, strict=True)

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from zopa.analysis.enumerate import chunks
 from zopa.analysis.frontier import Component, components
 from zopa.errors import AnalysisError
-from zopa.model.compiled import DECIMALS, CompiledScenario
+from zopa.model.compiled import PRECISION, SLACK, CompiledScenario
 
 __all__ = [
     "HALF_LIMIT",
@@ -46,7 +46,7 @@ __all__ = [
 
 HALF_LIMIT = 4_000_000
 STREAM_LIMIT = 20_000_000
-_HALF_ULP = 0.5 * 10.0**-DECIMALS
+_HALF_ULP = 0.5 * 10.0**-PRECISION
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -140,7 +140,7 @@ def count_zone(cs: CompiledScenario, *, samples: int = 200_000, seed: int = 0) -
             comps = []
     if comps and all(len(c.combos) for c in comps):
         worst = sum(c.values[:, gate].min(axis=0) for c in comps)
-        if np.all(worst >= cs.reservation[gate] + 1e-9):  # every allowed package is in the zone
+        if np.all(worst >= cs.reservation[gate] + SLACK):  # every allowed package is in the zone
             return ZoneCount(math.prod(len(c.combos) for c in comps), True, None, "product")
     if comps and len(gate) <= 2:
         halves = _split(comps)

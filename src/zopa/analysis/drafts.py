@@ -2,15 +2,26 @@
 
 A *Pareto improvement* on a draft x is a feasible package y that no gating party likes less,
 some gating party likes more, and that breaks no red line x respects. The draft is
-*dominated* when one exists. The *distance to the zone* is the fewest issues whose option must
-change to reach a package in the agreement zone (0 inside it).
+*dominated* when one exists. The rule is per red line: a red line the draft keeps binds
+every improvement; one the draft already breaks does not (so a draft that breaks a red line
+can still be improved without repairing it). The *distance to the zone* is the fewest issues
+whose option must change to reach a package in the agreement zone (0 inside it).
+
+Every engine gives the same answer. Up to ``enumeration_limit`` packages the improvements are
+found by one exact scan (all of them are counted, the top ones listed); above it by HiGHS: the
+MILP keeps, as constraints, exactly the red lines x keeps (the same rule as the scan), asks
+every gating party for at least its utility at x and maximises their total utility; the
+package found is re-checked exactly. Dominated, in zone and the distance are then the same on
+both engines; the MILP lists one improvement (the largest total gain) and counts none. The Nash
+solution the draft is measured against comes from :func:`~zopa.analysis.analyze.analyze` on
+both paths.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -20,12 +31,24 @@ from zopa.analysis.enumerate import chunks
 from zopa.analysis.pareto import frontier_mask
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
-from zopa.model.compiled import CompiledScenario, compile_scenario
-from zopa.model.scenario import Scenario
+from zopa.model.compiled import (
+    PRECISION,
+    SLACK,
+    CompiledScenario,
+    compile_scenario,
+    round_utility,
+)
+from zopa.model.scenario import Issue, Scenario, _match_option
 
-__all__ = ["Comparison", "DraftEvaluation", "compare", "evaluate", "resolve_package"]
-
-_TOL = 1e-9
+__all__ = [
+    "Comparison",
+    "Criterion",
+    "DraftEvaluation",
+    "compare",
+    "criteria",
+    "evaluate",
+    "resolve_package",
+]
 
 
 @dataclass(frozen=True)
@@ -88,7 +111,7 @@ def resolve_package(scenario: Scenario, spec: str) -> tuple[str, tuple[int, ...]
             raise AnalysisError(
                 f"unknown issue `{key}`; issues: {', '.join(i.id for i in scenario.issues)}"
             ) from None
-        k = _option(iss.option_ids, iss.numbers, val)
+        k = _option(iss, val)
         if k is None:
             raise AnalysisError(
                 f"unknown option `{val}` of `{key}`; options: {', '.join(iss.option_ids)}"
@@ -100,28 +123,41 @@ def resolve_package(scenario: Scenario, spec: str) -> tuple[str, tuple[int, ...]
     return "package", tuple(chosen[i.id] for i in scenario.issues)
 
 
-def _option(ids: Sequence[str], numbers: Sequence[float] | None, val: str) -> int | None:
-    if val in ids:
-        return list(ids).index(val)
-    if numbers is not None:
-        try:
-            x = float(val)
-        except ValueError:
-            return None
-        for k, y in enumerate(numbers):
-            if abs(x - y) <= 1e-12 * max(1.0, abs(y)):
-                return k
-    return None
+def _option(iss: Issue, val: str) -> int | None:
+    """The option ``val`` names (an id, or a number of a numeric issue), as the reader does."""
+    found = _match_option(iss, val)
+    return None if found is None else iss.option_ids.index(found)
 
 
-def evaluate(scenario: Scenario, spec: str, *, top: int = 5) -> DraftEvaluation:
-    """Evaluate a draft id or an ``issue=option,...`` package."""
+def evaluate(
+    scenario: Scenario,
+    spec: str,
+    *,
+    top: int = 5,
+    enumeration_limit: int = ENUMERATION_LIMIT,
+) -> DraftEvaluation:
+    """Evaluate a draft id or an ``issue=option,...`` package.
+
+    Spaces of up to ``enumeration_limit`` packages are scanned exactly; larger ones use the
+    MILP (same definitions, same answers; see the module docstring).
+    """
     name, pkg = resolve_package(scenario, spec)
     cs = compile_scenario(scenario)
-    return _evaluate(cs, name, pkg, top)
+    return _evaluate(cs, name, pkg, top, enumeration_limit, _nash_point(cs))
 
 
-def _evaluate(cs: CompiledScenario, name: str, pkg: tuple[int, ...], top: int) -> DraftEvaluation:
+def _nash_point(cs: CompiledScenario) -> Point | None:
+    return analyze(cs.scenario).solutions["nash"]
+
+
+def _evaluate(
+    cs: CompiledScenario,
+    name: str,
+    pkg: tuple[int, ...],
+    top: int,
+    limit: int,
+    nash: Point | None,
+) -> DraftEvaluation:
     gate = cs.gating_index
     pt = point(cs, pkg)
     broken_all = cs.broken(pkg)
@@ -132,14 +168,13 @@ def _evaluate(cs: CompiledScenario, name: str, pkg: tuple[int, ...], top: int) -
         for p in range(cs.n_parties)
     }
     in_zone = not violated and all(accept[cs.party_ids[g]] for g in gate)
-    enumerate_ = cs.outcomes <= ENUMERATION_LIMIT
+    enumerate_ = cs.outcomes <= limit
     count: int | None
     if enumerate_:
         imps, count, dist = _scan_improvements(cs, pkg, broken_all)
     else:
         imps, count, dist = _milp_improvements(cs, pkg, broken_all)
     improvements = tuple(point(cs, x) for x in imps[:top])
-    nash = analyze(cs.scenario).solutions["nash"] if enumerate_ else _milp_nash(cs)
     nash_dist = None
     if nash is not None:
         nidx = cs.scenario.indices({k: str(v) for k, v in nash.package.items()})
@@ -165,17 +200,13 @@ def _evaluate(cs: CompiledScenario, name: str, pkg: tuple[int, ...], top: int) -
     )
 
 
-def _milp_nash(cs: CompiledScenario) -> Point | None:
-    pkg = milp.nash(cs)
-    return None if pkg is None else point(cs, pkg)
-
-
 def _scan_improvements(
     cs: CompiledScenario, pkg: tuple[int, ...], broken: list[list[str]]
 ) -> tuple[list[list[int]], int, int | None]:
     gate = cs.gating_index
     ux = cs.utility(pkg)[gate]
-    keep_rl = np.array([not broken[g] for g in gate], dtype=bool)
+    held = cs.red_lines_held(pkg)
+    binding = [h for g in gate for h in held[int(g)]]  # chunk.rules order: party by party
     front_u = np.empty((0, len(gate)))
     front_i = np.empty(0, dtype=np.int64)
     count = 0
@@ -183,7 +214,9 @@ def _scan_improvements(
     for c in chunks(cs):
         ug = c.u[:, gate]
         ok = c.feasible & (ug >= ux).all(axis=1) & (ug > ux).any(axis=1)
-        ok &= (c.red_line_ok | ~keep_rl[None, :]).all(axis=1)
+        for rule_ok, bind in zip(c.rules, binding, strict=True):
+            if bind:  # a red line the draft keeps must be kept by an improvement
+                ok &= rule_ok
         count += int(ok.sum())
         if ok.any():
             cu, ci = ug[ok], c.linear[ok]
@@ -197,7 +230,7 @@ def _scan_improvements(
             best_dist = d if best_dist is None else min(best_dist, d)
     gains = front_u - ux
     order = np.lexsort(
-        (front_i, -np.round(gains.sum(axis=1), 9), -np.round(gains.prod(axis=1), 12))
+        (front_i, -np.round(gains.sum(axis=1), PRECISION), -np.round(gains.prod(axis=1), PRECISION))
     )
     return (
         [list(map(int, cs.decode(front_i[order])[k])) for k in range(len(order))],
@@ -211,93 +244,215 @@ def _milp_improvements(
 ) -> tuple[list[list[int]], None, int | None]:
     gate = cs.gating_index
     ux = cs.utility(pkg)
-    m = milp.PackageModel(cs)
-    for g in gate:
-        m.add_utility_at_least(int(g), float(ux[g]) - 2e-9)
-    obj: dict[int, float] = {}
-    for g in gate:
-        for c, v in zip(*m.utility_terms(int(g)), strict=True):
-            obj[c] = obj.get(c, 0.0) + v
-    out = m.solve(obj, maximize=True)
+    held = cs.red_lines_held(pkg)  # the red lines x keeps stay binding
+    kept = [(int(g), k) for g in gate for k, h in enumerate(held[int(g)]) if h]
     imps: list[list[int]] = []
-    if out is not None and cs.utility(out[0])[gate].sum() > ux[gate].sum() + _TOL:
-        imps = [out[0]]
+    lift = dict.fromkeys((int(g) for g in gate), 0.0)
+    for _ in range(4):  # re-solve with a margin for a party HiGHS let slip below U(x)
+        m = milp.PackageModel(cs, red_lines_of=kept)
+        for g in gate:
+            m.add_utility_at_least(int(g), float(ux[g]) - 2 * SLACK + lift[int(g)])
+        obj: dict[int, float] = {}
+        for g in gate:
+            for c, v in zip(*m.utility_terms(int(g)), strict=True):
+                obj[c] = obj.get(c, 0.0) + v
+        out = m.solve(obj, maximize=True)
+        if out is None:
+            break
+        y = out[0]
+        gain = round_utility(cs.utility(y)[gate] - ux[gate])
+        if (gain >= 0).all():
+            imps = [y] if (gain > 0).any() else []
+            break
+        for k, g in enumerate(gate):
+            if gain[k] < 0:
+                lift[int(g)] += SLACK
     # fewest changed issues to reach the zone: maximise the number of options kept
     z = milp.PackageModel(cs)
     for g in gate:
-        z.add_utility_at_least(int(g), float(cs.reservation[g]) - 2e-9)
+        z.add_utility_at_least(int(g), float(cs.reservation[g]) - 2 * SLACK)
     keep = {int(z.offsets[i]) + k: 1.0 for i, k in enumerate(pkg)}
     zout = z.solve(keep, maximize=True)
     dist: int | None = None
     if zout is not None:
         dist = sum(a != b for a, b in zip(zout[0], pkg, strict=True))
-    _ = broken
     return imps, None, dist
+
+
+Movement = Literal[
+    "same_package",
+    "into_zone",
+    "out_of_zone",
+    "inside_zone",
+    "closer",
+    "further",
+    "mixed",
+    "as_far",
+]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One measure of the distance from an agreement, before and after (lower is closer)."""
+
+    name: str  # shortfall | red_lines_broken | constraints_violated | zone_distance
+    party: str | None  # for a shortfall: whose
+    before: float
+    after: float
+
+    @property
+    def change(self) -> Literal["closer", "further", "same"]:
+        d = round_utility(self.after - self.before)
+        return "closer" if d < 0 else "further" if d > 0 else "same"
+
+    def label(self) -> str:
+        if self.name == "shortfall":
+            return f"{self.party}'s reservation shortfall"
+        return self.name.replace("_", " ")
+
+    def text(self) -> str:
+        if self.name == "shortfall":
+            return f"{self.label()} {self.before:.3f} -> {self.after:.3f}"
+        return f"{self.label()} {self.before:g} -> {self.after:g}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "criterion": self.name,
+            "party": self.party,
+            "before": self.before,
+            "after": self.after,
+            "change": self.change,
+        }
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Draft A against draft B (B usually revises A)."""
+    """Draft A against draft B (B usually revises A); see :func:`compare` for the verdict."""
 
     before: DraftEvaluation
     after: DraftEvaluation
     changed: tuple[tuple[str, str | float | int, str | float | int], ...]  # issue, from, to
     gains: Mapping[str, float]
     verdict: str
+    movement: Movement = "as_far"
+    criteria: tuple[Criterion, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "before": self.before.to_dict(),
             "after": self.after.to_dict(),
             "changed": [{"issue": i, "from": a, "to": b} for i, a, b in self.changed],
-            "gains": {k: round(v, 10) for k, v in self.gains.items()},
+            "gains": {k: round_utility(v) for k, v in self.gains.items()},
             "verdict": self.verdict,
+            "movement": self.movement,
+            "criteria": [c.to_dict() for c in self.criteria],
         }
 
 
-def compare(scenario: Scenario, a: str, b: str) -> Comparison:
-    """Compare two drafts (ids or packages): what changed, who gains, closer to a deal?"""
+def compare(
+    scenario: Scenario, a: str, b: str, *, enumeration_limit: int = ENUMERATION_LIMIT
+) -> Comparison:
+    """Compare two drafts (ids or packages): what changed, who gains, closer to a deal?
+
+    The verdict names who gains and who loses utility, then how B moves relative to an
+    agreement. Inside/outside the zone decides first (``into_zone``, ``out_of_zone``,
+    ``inside_zone``). When neither draft is in the zone, the *criteria* decide, each lower is
+    closer: every gating party's reservation shortfall max(0, r_p - U_p), the number of the
+    gating parties' red lines broken, the number of scenario constraints violated, and the
+    distance to the zone (issues to change; left out when the zone is empty). B is ``closer``
+    when no criterion grows and at least one shrinks, ``further`` when none shrinks and at
+    least one grows, ``mixed`` when some shrink and some grow (the verdict says which), and
+    ``as_far`` when none changes. Every criterion, before and after, is in ``criteria`` (and in
+    ``to_dict()``), and the verdict quotes those that changed.
+    """
     cs = compile_scenario(scenario)
     (na, pa), (nb, pb) = resolve_package(scenario, a), resolve_package(scenario, b)
-    ea, eb = (
-        _evaluate(cs, a if na == "package" else na, pa, 3),
-        _evaluate(cs, b if nb == "package" else nb, pb, 3),
-    )
+    nash = _nash_point(cs)
+    ea = _evaluate(cs, a if na == "package" else na, pa, 3, enumeration_limit, nash)
+    eb = _evaluate(cs, b if nb == "package" else nb, pb, 3, enumeration_limit, nash)
     changed = tuple(
         (iss.id, iss.display(x), iss.display(y))
         for iss, x, y in zip(scenario.issues, pa, pb, strict=True)
         if x != y
     )
-    gains = {
-        p: ea_u
-        for p, ea_u in ((p, eb.point.utilities[p] - ea.point.utilities[p]) for p in cs.party_ids)
-    }
-    return Comparison(ea, eb, changed, gains, _verdict(cs, ea, eb, gains, changed))
-
-
-def _distance_key(e: DraftEvaluation, gating: Sequence[str]) -> tuple[float, ...]:
-    broken = sum(len(e.broken[p]) for p in gating)
-    short = sum(max(0.0, -e.point.margins[p]) for p in gating)
-    dist = e.zone_distance if e.zone_distance is not None else 0
-    return (
-        0.0 if e.in_zone else 1.0,
-        float(dist),
-        float(broken + len(e.violated)),
-        round(short, 9),
+    gains = {p: round_utility(eb.point.utilities[p] - ea.point.utilities[p]) for p in cs.party_ids}
+    gating = [cs.party_ids[g] for g in cs.gating_index]
+    crit = criteria(ea, eb, gating)
+    movement = _movement(ea, eb, crit, bool(changed))
+    return Comparison(
+        ea, eb, changed, gains, _verdict(gains, changed, movement, crit), movement, crit
     )
 
 
+def criteria(
+    a: DraftEvaluation, b: DraftEvaluation, gating: Sequence[str]
+) -> tuple[Criterion, ...]:
+    """The distance-from-agreement criteria of :func:`compare`, draft ``a`` then ``b``."""
+    out = [
+        Criterion(
+            "shortfall",
+            p,
+            round_utility(max(0.0, -a.point.margins[p])),
+            round_utility(max(0.0, -b.point.margins[p])),
+        )
+        for p in gating
+    ]
+    out.append(
+        Criterion(
+            "red_lines_broken",
+            None,
+            float(sum(len(a.broken[p]) for p in gating)),
+            float(sum(len(b.broken[p]) for p in gating)),
+        )
+    )
+    out.append(Criterion("constraints_violated", None, len(a.violated), len(b.violated)))
+    if a.zone_distance is not None and b.zone_distance is not None:
+        out.append(Criterion("zone_distance", None, a.zone_distance, b.zone_distance))
+    return tuple(out)
+
+
+def _movement(
+    a: DraftEvaluation, b: DraftEvaluation, crit: Sequence[Criterion], changed: bool
+) -> Movement:
+    if not changed:
+        return "same_package"
+    if b.in_zone and not a.in_zone:
+        return "into_zone"
+    if a.in_zone and not b.in_zone:
+        return "out_of_zone"
+    if a.in_zone and b.in_zone:
+        return "inside_zone"
+    changes = {c.change for c in crit}
+    if "closer" in changes and "further" in changes:
+        return "mixed"
+    if "closer" in changes:
+        return "closer"
+    if "further" in changes:
+        return "further"
+    return "as_far"
+
+
+_MOVES = {
+    "into_zone": "moves it into the agreement zone",
+    "out_of_zone": "moves it out of the agreement zone",
+    "inside_zone": "keeps it inside the agreement zone",
+    "closer": "moves it closer to an agreement",
+    "further": "moves it further from an agreement",
+    "mixed": "moves it neither closer to nor further from an agreement",
+    "as_far": "leaves it as far from an agreement",
+}
+
+
 def _verdict(
-    cs: CompiledScenario,
-    a: DraftEvaluation,
-    b: DraftEvaluation,
     gains: Mapping[str, float],
     changed: Sequence[tuple[str, Any, Any]],
+    movement: Movement,
+    crit: Sequence[Criterion],
 ) -> str:
     if not changed:
         return "the two drafts are the same package"
-    up = [p for p, g in gains.items() if g > _TOL]
-    down = [p for p, g in gains.items() if g < -_TOL]
+    up = [p for p, g in gains.items() if g > 0]
+    down = [p for p, g in gains.items() if g < 0]
     parts = []
     if up:
         parts.append("improves the draft for " + _join(up))
@@ -305,20 +460,20 @@ def _verdict(
         parts.append("worsens it for " + _join(down))
     if not up and not down:
         parts.append("changes no party's utility")
-    gating = [cs.party_ids[g] for g in cs.gating_index]
-    ka, kb = _distance_key(a, gating), _distance_key(b, gating)
-    if b.in_zone and not a.in_zone:
-        move = "moves it into the agreement zone"
-    elif a.in_zone and not b.in_zone:
-        move = "moves it out of the agreement zone"
-    elif a.in_zone and b.in_zone:
-        move = "keeps it inside the agreement zone"
-    elif kb < ka:
-        move = "moves it closer to an agreement"
-    elif kb > ka:
-        move = "moves it further from an agreement"
-    else:
-        move = "leaves it as far from an agreement"
+    move = _MOVES[movement]
+    if movement in ("closer", "further", "mixed"):
+        better = [c.text() for c in crit if c.change == "closer"]
+        worse = [c.text() for c in crit if c.change == "further"]
+        why = []
+        if better:
+            why.append("closer on " + "; ".join(better))
+        if worse:
+            why.append("further on " + "; ".join(worse))
+        move += (
+            " (" + "; but ".join(why) + ")"
+            if movement == "mixed"
+            else f" ({'; '.join(better or worse)})"
+        )
     return "; ".join(parts) + "; " + move
 
 

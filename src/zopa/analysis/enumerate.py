@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.analysis.pareto import frontier_mask
-from zopa.model.compiled import CompiledScenario, quantise
+from zopa.model.compiled import PRECISION, CompiledScenario, quantise
 from zopa.model.expr import Formula, evaluate, issues_of
 
 __all__ = ["CHUNK", "Chunk", "ConcessionScan", "Scan", "chunks", "scan"]
@@ -43,10 +43,10 @@ class _Best:
             return
         rows = np.arange(len(linear))
         for k in keys:
-            kr = np.round(k[rows], 9)
+            kr = np.round(k[rows], PRECISION)
             rows = rows[kr == kr.min()]
         r = int(rows[0])  # chunks ascend, so the first is the smallest package number
-        cand = tuple(float(np.round(k[r], 9)) for k in keys)
+        cand = tuple(float(np.round(k[r], PRECISION)) for k in keys)
         if self.keys is None or cand < self.keys:
             self.keys, self.index = cand, int(linear[r])
 
@@ -91,6 +91,7 @@ class Chunk:
     broken: IntArray  # number of gating red lines broken
     outer: IntArray  # option indices of the outer issues, one row per run
     inner: IntArray  # option indices of the inner issues, one row per block position
+    rules: tuple[BoolArray, ...] = ()  # each gating red line (party by party, file order)
 
     def hamming(self, package: tuple[int, ...]) -> IntArray:
         """Number of issues on which each package differs from ``package``."""
@@ -136,7 +137,8 @@ def chunks(
         for g, ok in rl_rules:
             rl_ok[:, g] &= ok
             broken += ~ok
-        yield Chunk(linear, u, feas, rl_ok, broken, outer_idx, inner_idx)
+        rules = tuple(ok for _, ok in rl_rules)
+        yield Chunk(linear, u, feas, rl_ok, broken, outer_idx, inner_idx, rules)
         if progress is not None:
             progress(j1 * block, cs.outcomes)
 

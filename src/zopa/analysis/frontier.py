@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 
 from zopa.analysis.pareto import frontier_mask
 from zopa.errors import AnalysisError
-from zopa.model.compiled import CompiledScenario
+from zopa.model.compiled import GUARD_DIGITS, PRECISION, SLACK, CompiledScenario
 from zopa.model.expr import Formula, evaluate, issues_of
 
 __all__ = [
@@ -53,8 +53,8 @@ __all__ = [
 
 COMPONENT_LIMIT = 1_000_000  # allowed combinations of one compound issue
 CANDIDATE_BLOCK = 4_000_000  # candidates pruned at once (memory bound of one stage)
-_KEY_DECIMALS = 12  # partial sums are compared rounded to this many decimals
-_RES_SLACK = 1e-9  # early reservation pruning keeps points within this of reaching r_p
+_KEY_DECIMALS = PRECISION + GUARD_DIGITS  # partial sums are compared rounded to this
+_RES_SLACK = SLACK  # early reservation pruning keeps points within this of reaching r_p
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

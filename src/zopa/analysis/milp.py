@@ -13,7 +13,7 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -21,14 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.errors import AnalysisError
-from zopa.model.compiled import CompiledScenario
+from zopa.model.compiled import PRECISION, SLACK, CompiledScenario, round_utility
 from zopa.model.expr import ExprError, Formula, Not, cnf
 
 __all__ = ["PackageModel"]
 
 FloatArray = NDArray[np.float64]
 INF = highspy.kHighsInf
-_EPS = 1e-9
+_EPS = SLACK
 
 
 @contextlib.contextmanager
@@ -56,9 +56,9 @@ def _highs() -> highspy.Highs:
         h.setOptionValue("output_flag", False)
     for name, value in (
         ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 1e-10),
-        ("primal_feasibility_tolerance", 1e-9),
-        ("mip_feasibility_tolerance", 1e-9),
+        ("mip_abs_gap", 10.0**-PRECISION),
+        ("primal_feasibility_tolerance", SLACK),
+        ("mip_feasibility_tolerance", SLACK),
         ("threads", 1),
     ):
         h.setOptionValue(name, value)
@@ -76,7 +76,15 @@ class _Row:
 class PackageModel:
     """Builder of MILPs over the packages of one compiled scenario (gating parties)."""
 
-    def __init__(self, cs: CompiledScenario, *, relax_red_lines: bool = False) -> None:
+    def __init__(
+        self,
+        cs: CompiledScenario,
+        *,
+        relax_red_lines: bool = False,
+        red_lines_of: Collection[tuple[int, int]] | None = None,
+    ) -> None:
+        """``red_lines_of``: the red lines that bind, as (party index among all parties, rule
+        index); every gating party's red lines when None."""
         self.cs = cs
         self.offsets = np.concatenate([[0], np.cumsum(cs.sizes)]).astype(int)
         self.n_y = int(self.offsets[-1])
@@ -94,8 +102,11 @@ class PackageModel:
                 self.rect_cols[p].append((self._indicator(f), value))
         for f in cs.constraints:
             self._clauses(f, None)
+        binding = None if red_lines_of is None else set(red_lines_of)
         for g, p in enumerate(self.gate):
             for k, f in enumerate(cs.red_lines[p]):
+                if binding is not None and (p, k) not in binding:
+                    continue
                 z = None
                 if relax_red_lines:
                     z = self.add_col(0, 1, integer=True)
@@ -252,7 +263,7 @@ def utilitarian(cs: CompiledScenario) -> list[int] | None:
     if out is None:
         return None
     best = float(cs.utility(out[0])[m.gate].sum())
-    return max_min(cs, total_at_least=best - 1e-9) or out[0]
+    return max_min(cs, total_at_least=best - _EPS) or out[0]
 
 
 def ideal(cs: CompiledScenario) -> list[float] | None:
@@ -297,7 +308,7 @@ def max_min(
             return None
         package, x = out
         value = float(k * x[r] - sum(x[sj] for sj in s))
-        m.add_row([r, *s], [float(k), *([-1.0] * len(s))], value - 1e-9, INF)
+        m.add_row([r, *s], [float(k), *([-1.0] * len(s))], value - _EPS, INF)
     return package
 
 
@@ -308,7 +319,7 @@ def kalai_smorodinsky(cs: CompiledScenario) -> list[int] | None:
         return None
     gate = PackageModel(cs).gate
     scale = [max(b - float(cs.reservation[p]), 0.0) for b, p in zip(best, gate, strict=True)]
-    scale = [s if s > 1e-12 else 1e12 for s in scale]  # a party with ideal = d is satisfied
+    scale = [s if round_utility(s) > 0 else 1e12 for s in scale]  # ideal = d: satisfied
     return max_min(cs, scale)
 
 
@@ -328,7 +339,7 @@ def nash(
     gate = PackageModel(cs).gate
     d = cs.reservation[gate]
     w = np.ones(len(gate)) if power is None else np.asarray(power, dtype=np.float64)
-    if (cs.utility(egal)[gate] - d).min() <= 1e-12:
+    if round_utility(float((cs.utility(egal)[gate] - d).min())) <= 0:
         return utilitarian(cs)
     m = _zone_model(cs)
     phi = [m.add_col(-INF, INF) for _ in gate]
@@ -352,12 +363,12 @@ def nash(
         bound = float(sum(wj * x[c] for c, wj in zip(phi, w, strict=True)))
         gains = cs.utility(pkg)[gate] - d
         val = float((w * np.log(np.maximum(gains, 1e-300))).sum())
-        if val > best_val + 1e-12:
+        if round(val, PRECISION) > round(best_val, PRECISION):
             best_pkg, best_val = pkg, val
-        if bound <= best_val + 1e-9:
+        if bound <= best_val + _EPS:
             return best_pkg
         for j in range(len(gate)):
-            cut(j, max(float(gains[j]), 1e-9))
+            cut(j, max(float(gains[j]), SLACK))
     raise AnalysisError("the Nash outer approximation did not converge; use the enumeration engine")
 
 

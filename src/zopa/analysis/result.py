@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from zopa.model.compiled import round_utility
+
 __all__ = [
     "Analysis",
     "Concession",
@@ -19,7 +21,7 @@ PackageDict = Mapping[str, str | float | int]
 
 
 def _r(x: float) -> float:
-    return round(float(x), 10)
+    return round_utility(x)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from zopa.model.compiled import PRECISION
+
 __all__ = [
     "SOLUTION_NAMES",
     "egalitarian",
@@ -33,7 +35,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 SOLUTION_NAMES = ("nash", "nash_weighted", "kalai_smorodinsky", "egalitarian", "utilitarian")
-_TIE = 9  # decimals: keys equal to this precision are ties
+_TIE = PRECISION  # decimals: keys equal to this precision are ties
 
 
 def pick(keys: list[FloatArray], order: IntArray) -> int:

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from zopa.cli.app import app
-from zopa.conflict import (
-    CONCEPTS,
-    StabilityResult,
-    analyze,
-    coalition_analysis,
-    load_conflict,
-    status_quo_analysis,
-)
-from zopa.conflict.plot import plot_state_graph
-from zopa.conflict.stability import CONCEPT_NAMES
-
-_SHOWN = 40
 
 
 @app.command("stability")
@@ -37,73 +25,35 @@ def stability(
     ),
 ) -> None:
     """Nash, GMR, SMR and SEQ stability of every state for every decision maker (GMCR)."""
+    from zopa.conflict import analyze, coalition_analysis, load_conflict, status_quo_analysis
+    from zopa.report.conflict import render_stability, state_graph_figure
+
     conflict = load_conflict(file)
     result = analyze(conflict)
-    extra: dict[str, Any] = {}
-    if coalitions:
-        extra["coalitions"] = coalition_analysis(conflict, result=result).to_dict()
-    if status_quo:
-        extra["status_quo"] = status_quo_analysis(conflict, result=result).to_dict()
-        extra["status_quo_improvements"] = status_quo_analysis(
-            conflict, result=result, improvements_only=True
-        ).to_dict()
-    if plot is not None:
-        plot_state_graph(result, plot, concept)
+    figure = state_graph_figure(result, concept) if plot is not None else None  # refuse early
+    coal = coalition_analysis(conflict, result=result) if coalitions else None
+    paths = (
+        [
+            status_quo_analysis(conflict, result=result),
+            status_quo_analysis(conflict, result=result, improvements_only=True),
+        ]
+        if status_quo
+        else []
+    )
+    if plot is not None and figure is not None:
+        from zopa.report.figures import save_figure
+
+        save_figure(figure, plot)
     if as_json:
+        extra: dict[str, Any] = {}
+        if coal is not None:
+            extra["coalitions"] = coal.to_dict()
+        if paths:
+            extra["status_quo"] = paths[0].to_dict()
+            extra["status_quo_improvements"] = paths[1].to_dict()
         typer.echo(json.dumps(result.to_dict() | extra))
         return
-    _render(result, extra, plot)
-
-
-def _ids(ids: tuple[int, ...] | list[int]) -> str:
-    text = ", ".join(str(k) for k in ids[:_SHOWN])
-    return (text + f", … ({len(ids)} in all)") if len(ids) > _SHOWN else (text or "none")
-
-
-def _render(result: StabilityResult, extra: dict[str, Any], plot: Path | None) -> None:
-    out = Console(highlight=False)
-    c = result.conflict
-    out.print(
-        f"[bold]{c.title or 'conflict'}[/]: {len(c.decision_makers)} decision makers, "
-        f"{len(c.options)} options ({', '.join(o.id for o in c.options)}), "
-        f"{c.n_states} feasible states"
-    )
-    for name in CONCEPTS:
-        view = result.concept(name)
-        table = Table(title=CONCEPT_NAMES[name], title_justify="left")
-        table.add_column("decision maker")
-        table.add_column("stable states")
-        for dm, ids in view.per_dm.items():
-            table.add_row(dm, _ids(ids))
-        eq = list(view.equilibria)
-        table.add_row(
-            "[bold]equilibria[/]",
-            ", ".join(f"{k} ({c.pattern(k - 1)})" for k in eq[:_SHOWN])
-            + (f", … ({len(eq)} in all)" if len(eq) > _SHOWN else "")
-            if eq
-            else "none",
-        )
-        out.print(table)
-    if "coalitions" in extra:
-        for item in extra["coalitions"]["coalitions"]:
-            out.print(f"coalition {'+'.join(item['members'])}: stable {_ids(item['stable'])}")
-        out.print(f"coalition-Nash equilibria: {_ids(extra['coalitions']['equilibria'])}")
-    for key in ("status_quo", "status_quo_improvements"):
-        if key in extra:
-            sq = extra[key]
-            kind = "improvements only" if sq["improvements_only"] else "any moves"
-            out.print(
-                f"from status quo {sq['status_quo']} ({kind}): "
-                f"{len(sq['reachable'])} states reachable"
-            )
-            for target, path in sq["paths"].items():
-                steps = (
-                    "unreachable"
-                    if path is None
-                    else " → ".join(
-                        [str(sq["status_quo"])] + [f"{s['target']} ({s['dm']})" for s in path]
-                    )
-                )
-                out.print(f"  to {target}: {steps}")
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 130)
+    render_stability(result, console, coalitions=coal, status_quo=paths)
     if plot is not None:
-        out.print(f"state graph written to {plot}")
+        console.print(f"state graph drawn to {plot}")

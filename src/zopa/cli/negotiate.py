@@ -10,12 +10,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from zopa.cli.app import app
 from zopa.errors import ProtocolError
 from zopa.io import load_scenario
 from zopa.negotiate import (
+    AUTO,
     PROTOCOLS,
     AnnealingMediator,
     HillClimbingMediator,
@@ -23,12 +23,12 @@ from zopa.negotiate import (
     NegotiationProtocol,
     OneText,
     SessionConfig,
-    SessionResult,
     SingleText,
+    fitting,
     protocol,
     simulate,
 )
-from zopa.negotiate.tournament import TournamentResult, load_tournament, run_tournament
+from zopa.negotiate.tournament import load_tournament, run_tournament
 
 _MEDIATORS: dict[str, type[Mediator]] = {
     "hill-climbing": HillClimbingMediator,
@@ -54,12 +54,13 @@ def _strategies(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _protocol(name: str, mediator: str) -> NegotiationProtocol:
+def _protocol(name: str, mediator: str, parties: int) -> NegotiationProtocol:
     if mediator not in _MEDIATORS:
         raise ProtocolError(
             f"unknown mediator `{mediator}`; choose one of: " + ", ".join(_MEDIATORS)
         )
     med = _MEDIATORS[mediator]()
+    name = fitting(name, parties)
     if name == "single-text":
         return SingleText(med)
     if name == "one-text":
@@ -71,8 +72,13 @@ def _protocol(name: str, mediator: str) -> NegotiationProtocol:
 def simulate_cmd(
     file: Annotated[Path, typer.Argument(help="scenario file (.yaml, .yml or .json)")],
     protocol_name: Annotated[
-        str, typer.Option("--protocol", help="alternating | stacked | single-text | one-text")
-    ] = "alternating",
+        str,
+        typer.Option(
+            "--protocol",
+            help="auto (alternating for 2 parties, stacked for more) | alternating | stacked | "
+            "single-text | one-text",
+        ),
+    ] = AUTO,
     strategy: Annotated[
         list[str] | None,
         typer.Option(
@@ -100,11 +106,12 @@ def simulate_cmd(
     ] = None,
 ) -> None:
     """Replay a negotiation under chosen strategies and protocol."""
-    if protocol_name not in PROTOCOLS:
+    if protocol_name != AUTO and protocol_name not in PROTOCOLS:
         raise ProtocolError(
-            f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join(PROTOCOLS)
+            f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join([AUTO, *PROTOCOLS])
         )
     scenario = load_scenario(file)
+    negotiating = sum(1 for p in scenario.parties if p.role == "party" and p.preferences)
     config = SessionConfig(
         deadline=deadline,
         seconds=seconds,
@@ -115,39 +122,21 @@ def simulate_cmd(
     result = simulate(
         scenario,
         _strategies(strategy or []),
-        protocol=_protocol(protocol_name, mediator),
+        protocol=_protocol(protocol_name, mediator, negotiating),
         config=config,
         seed=seed,
     )
-    if plot is not None:
-        from zopa.negotiate.plot import plot_session
+    from zopa.report.negotiate import plot_session, render_session
 
+    if plot is not None:
         plot_session(result, plot)
     if as_json:
         _json(result.to_dict())
     else:
-        _print_session(result)
-
-
-def _print_session(r: SessionResult) -> None:
-    con = _console()
-    head = "[green]agreement[/]" if r.agreement else f"[yellow]{r.status.value}[/]"
-    con.print(
-        f"{head}"
-        + (f" in round {r.round}" if r.round is not None else "")
-        + (f" - {r.error}" if r.error else "")
-    )
-    if r.package is not None:
-        t = Table("issue", "option")
-        for k, v in r.package.items():
-            t.add_row(k, str(v))
-        con.print(t)
-    u = Table("party", "utility" if r.agreement else "utility (reservation)")
-    for p, x in zip(r.parties, r.utilities, strict=True):
-        u.add_row(p, f"{x:.4f}")
-    con.print(u)
-    offers = sum(1 for e in r.trace if e.action.value == "offer")
-    con.print(f"{offers} offers, {len(r.trace)} trace entries (--json prints them)")
+        con = _console()
+        render_session(result, con)
+        if plot is not None:
+            con.print(f"concession paths drawn to {plot}")
 
 
 @app.command("tournament")
@@ -159,13 +148,13 @@ def tournament_cmd(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="results folder (default: <config stem>-results/ beside the config)"),
+        typer.Option(help="results folder (default: out/<config stem>-results/, git-ignored)"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Strategies x scenarios x repetitions x seats; results as Parquet/CSV, ranking, plot."""
     cfg = load_tournament(config)
-    folder = out if out is not None else config.resolve().parent / f"{config.stem}-results"
+    folder = out if out is not None else Path("out") / f"{config.stem}-results"
     bar = Progress(
         TextColumn("sessions"),
         BarColumn(),
@@ -181,29 +170,10 @@ def tournament_cmd(
             bar.update(task, completed=done, total=total)
 
         result = run_tournament(cfg, workers=workers, dask=dask, out=folder, progress=advance)
+    from zopa.report.negotiate import plot_ranking, render_tournament
+
+    plot_ranking(result.ranking, folder / "ranking.png")
     if as_json:
         _json(result.to_dict())
     else:
-        _print_tournament(result)
-
-
-def _print_tournament(r: TournamentResult) -> None:
-    con = _console()
-    t = Table(
-        "rank",
-        "strategy",
-        "mean utility",
-        "agreement rate",
-        "sessions",
-        title=f"{r.sessions} sessions, {r.agreements} agreements, {r.seconds:.2f} s",
-    )
-    for k, row in enumerate(r.ranking, 1):
-        t.add_row(
-            str(k),
-            row.strategy,
-            f"{row.mean_utility:.4f}",
-            f"{row.agreement_rate:.1%}",
-            str(row.sessions),
-        )
-    con.print(t)
-    con.print(f"results: {r.results}")
+        render_tournament(result, _console())

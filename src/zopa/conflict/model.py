@@ -94,6 +94,36 @@ class Conflict:
         code = int(self.codes[index])
         return "".join("Y" if code >> j & 1 else "N" for j in range(len(self.options)))
 
+    def choices(self, index: int) -> dict[str, tuple[str, ...]]:
+        """Per DM, the labels of the options it takes in the state at 0-based ``index``."""
+        code = int(self.codes[index])
+        out: dict[str, tuple[str, ...]] = {}
+        for dm in self.decision_makers:
+            taken = []
+            for oid in dm.options:
+                j = self.option_index(oid)
+                if code >> j & 1:
+                    taken.append(self.options[j].label or oid)
+            out[dm.id] = tuple(taken)
+        return out
+
+    def describe(self, index: int) -> str:
+        """The state in words: ``west: Impose sanctions; iran: Enrich...; eu: nothing``."""
+        return "; ".join(
+            f"{dm}: {', '.join(taken) if taken else 'none of its options'}"
+            for dm, taken in self.choices(index).items()
+        )
+
+    def move_text(self, dm: str, source: int, target: int) -> str:
+        """A unilateral move between 0-based states in words (``west stops: Impose ...``)."""
+        a, b = int(self.codes[source]), int(self.codes[target])
+        parts = []
+        for j, opt in enumerate(self.options):
+            if (a ^ b) >> j & 1:
+                verb = "takes up" if b >> j & 1 else "drops"
+                parts.append(f"{verb} '{opt.label or opt.id}'")
+        return f"{dm} {' and '.join(parts) or 'stays'}"
+
     def state_id(self, index: int) -> int:
         """The 1-based state id (gmcr-py numbering) of 0-based ``index``."""
         return index + 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zopa.model.compiled import CompiledScenario, compile_scenario
+from zopa.model.compiled import PRECISION, CompiledScenario, compile_scenario, round_utility
 from zopa.model.expr import ExprError, Formula, parse, resolve
 from zopa.model.scenario import (
     Draft,
@@ -19,6 +19,7 @@ from zopa.model.scenario import (
 from zopa.model.spec import ScenarioSpec, json_schema
 
 __all__ = [
+    "PRECISION",
     "CompiledScenario",
     "Draft",
     "Event",
@@ -37,4 +38,5 @@ __all__ = [
     "json_schema",
     "parse",
     "resolve",
+    "round_utility",
 ]

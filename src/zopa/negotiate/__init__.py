@@ -20,6 +20,7 @@ from zopa.negotiate.acceptance import (
     Condition,
 )
 from zopa.negotiate.protocols import (
+    AUTO,
     PROTOCOLS,
     AlternatingOffers,
     AnnealingMediator,
@@ -28,12 +29,14 @@ from zopa.negotiate.protocols import (
     NegotiationProtocol,
     OneText,
     SingleText,
+    fitting,
     protocol,
     run,
 )
 from zopa.negotiate.registry import STRATEGIES, StrategySpec, make_strategy, parse_strategy
 from zopa.negotiate.session import (
     Action,
+    FiredEvent,
     Observer,
     Session,
     SessionConfig,
@@ -58,6 +61,7 @@ from zopa.negotiate.strategies import (
 )
 
 __all__ = [
+    "AUTO",
     "MAX_OUTCOMES",
     "PROTOCOLS",
     "STRATEGIES",
@@ -72,6 +76,7 @@ __all__ = [
     "Boulware",
     "Conceder",
     "Condition",
+    "FiredEvent",
     "Frequency",
     "Hardliner",
     "HillClimbingMediator",
@@ -95,6 +100,7 @@ __all__ = [
     "Trace",
     "TraceEntry",
     "Traits",
+    "fitting",
     "make_strategy",
     "outcome_space",
     "parse_strategy",

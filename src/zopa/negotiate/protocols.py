@@ -34,6 +34,7 @@ from zopa.negotiate.session import Action, Session, SessionResult, Status, Trace
 from zopa.negotiate.strategies import Negotiator
 
 __all__ = [
+    "AUTO",
     "PROTOCOLS",
     "AlternatingOffers",
     "AnnealingMediator",
@@ -42,6 +43,7 @@ __all__ = [
     "NegotiationProtocol",
     "OneText",
     "SingleText",
+    "fitting",
     "protocol",
     "run",
 ]
@@ -89,15 +91,13 @@ def run(
     except _Stop as stop:
         session.notify(PROTOCOL, Action.END, None)
         result = session.result(stop.status, error=stop.text)
-    if trace is not None:
-        result = _with_trace(result, trace)
-    return result
-
-
-def _with_trace(result: SessionResult, trace: Trace) -> SessionResult:
     from dataclasses import replace
 
-    return replace(result, trace=tuple(trace.entries))
+    return replace(
+        result,
+        protocol=protocol.name,
+        trace=tuple(trace.entries) if trace is not None else result.trace,
+    )
 
 
 def _call(session: Session, party: int, neg: Negotiator, fn: Callable[..., T], *args: Any) -> T:
@@ -187,7 +187,9 @@ class AlternatingOffers:
             offer = _call(session, k, neg, neg.propose, session)
             if offer is None:  # walks away
                 session.notify(names[k], Action.END, None)
-                return session.result(Status.NO_AGREEMENT, error=f"{names[k]} walked away")
+                return session.result(
+                    Status.NO_AGREEMENT, error=f"{names[k]} walked away", walked_away=names[k]
+                )
             standing = _row(session, k, neg, offer)
             if not session.profiles[k].acceptable(standing):
                 raise _Stop(
@@ -330,13 +332,27 @@ class OneText:
 def _final_vote(session: Session, negotiators: Sequence[Negotiator], text: int) -> SessionResult:
     names = session.space.parties
     session.time = 1.0  # the final yes-or-no is taken at the deadline: no more bargaining
-    yes = True
+    no: list[str] = []
     for k, neg in enumerate(negotiators):
         ok = _accepts(session, k, neg, text)
         session.notify(names[k], Action.ACCEPT if ok else Action.REJECT, text)
-        yes = yes and ok
-    session.notify(PROTOCOL, Action.END, text if yes else None)
-    return session.result(Status.AGREEMENT if yes else Status.NO_AGREEMENT, text if yes else None)
+        if not ok:
+            no.append(names[k])
+    session.notify(PROTOCOL, Action.END, None if no else text)
+    if no:
+        return session.result(Status.NO_AGREEMENT, blocked_by=no)
+    return session.result(Status.AGREEMENT, text)
+
+
+AUTO = "auto"
+"""Protocol name meaning: bilateral alternating offers for two parties, stacked for more."""
+
+
+def fitting(name: str, parties: int) -> str:
+    """The protocol name to use for ``parties`` negotiating parties (resolves ``auto``)."""
+    if name == AUTO:
+        return "alternating" if parties == 2 else "stacked"
+    return name
 
 
 PROTOCOLS: dict[str, Callable[[], NegotiationProtocol]] = {

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from zopa.errors import ProtocolError
+from zopa.model.compiled import round_utility
 from zopa.negotiate.space import OutcomeSpace, Profile, shifted
 
 __all__ = [
     "Action",
+    "FiredEvent",
     "Observer",
     "Session",
     "SessionConfig",
@@ -28,17 +30,28 @@ __all__ = [
     "TraceEntry",
 ]
 
-_DIGITS = 6  # utilities in results and traces are rounded so that output is stable
-
 
 class Status(enum.Enum):
-    """How a session ended."""
+    """How a session ended; ``text`` is the phrase every report uses for it."""
 
     AGREEMENT = "agreement"
     DEADLINE = "deadline"  # the round or time limit passed without agreement
-    NO_AGREEMENT = "no_agreement"  # the protocol ended (a final vote failed) without agreement
+    NO_AGREEMENT = "no_agreement"  # a party walked away or the final vote failed
     AGENT_ERROR = "agent_error"  # a strategy raised or broke the rules
     TIMEOUT = "timeout"  # a strategy call took longer than the per-call limit
+
+    @property
+    def text(self) -> str:
+        return _STATUS_TEXT[self]
+
+
+_STATUS_TEXT = {
+    Status.AGREEMENT: "agreement",
+    Status.DEADLINE: "no agreement: the deadline passed",
+    Status.NO_AGREEMENT: "no agreement",
+    Status.AGENT_ERROR: "stopped: a strategy failed",
+    Status.TIMEOUT: "stopped: a strategy took too long",
+}
 
 
 class Action(enum.Enum):
@@ -78,6 +91,33 @@ class SessionConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class FiredEvent:
+    """A pressure event as it was applied: when, to whom, and what it changed."""
+
+    round: int
+    party: str
+    note: str
+    reservation_before: float
+    reservation_after: float
+    weights: tuple[tuple[str, float], ...] = ()  # (issue, change of the raw weight)
+
+    def describe(self) -> str:
+        """``reservation 0.450 -> 0.400`` (and the weight changes), in words."""
+        parts = [f"reservation {self.reservation_before:.3f} -> {self.reservation_after:.3f}"]
+        parts += [f"weight of {issue} {delta:+g}" for issue, delta in self.weights]
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "party": self.party,
+            "note": self.note,
+            "reservation": [self.reservation_before, self.reservation_after],
+            "weights": dict(self.weights),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class TraceEntry:
     round: int
     party: str
@@ -108,7 +148,10 @@ class SessionResult:
     """The outcome of a session: status, agreed package (a row of the space) and utilities.
 
     ``utilities`` holds each party's (discounted) utility of the agreement, or its reservation
-    value (after pressure) when there is none.
+    value (after pressure) when there is none. Without agreement, ``blocked_by`` names the
+    parties that stood in the way (who walked away, who voted no in a final vote, or to whom
+    the last offer on the table was unacceptable) and ``walked_away`` the party that left.
+    ``events`` lists the pressure events that fired, in order.
     """
 
     status: Status
@@ -121,19 +164,48 @@ class SessionResult:
     error: str = ""
     trace: tuple[TraceEntry, ...] = field(default=(), repr=False)
     space: OutcomeSpace | None = field(default=None, repr=False, compare=False)
+    protocol: str = ""
+    events: tuple[FiredEvent, ...] = ()
+    blocked_by: tuple[str, ...] = ()
+    walked_away: str | None = None
+    last_offer: dict[str, str | float | int] | None = None
 
     @property
     def agreement(self) -> bool:
         return self.status is Status.AGREEMENT
+
+    @property
+    def summary(self) -> str:
+        """One sentence: what happened and, without agreement, who stood in the way."""
+        if self.agreement:
+            return f"agreement in round {self.round}"
+        if self.walked_away:
+            return f"no agreement: {self.walked_away} walked away"
+        text = self.status.text
+        if self.error and self.status in (Status.AGENT_ERROR, Status.TIMEOUT):
+            return f"{text} ({self.error})"
+        if self.status is Status.NO_AGREEMENT and self.blocked_by:
+            return f"{text}: rejected by {', '.join(self.blocked_by)}"
+        if self.blocked_by:
+            return f"{text}; the last offer was unacceptable to {', '.join(self.blocked_by)}"
+        if self.status is Status.DEADLINE and self.last_offer is not None:
+            return f"{text}; the last offer met every reservation but was not accepted in time"
+        return text
 
     def to_dict(self, *, trace: bool = True) -> dict[str, Any]:
         """The JSON shape of ``zopa simulate --json`` (without wall-clock time, for stability)."""
         out: dict[str, Any] = {
             "agreement": self.agreement,
             "status": self.status.value,
+            "summary": self.summary,
+            "protocol": self.protocol,
             "package": self.package,
             "round": self.round,
             "utilities": dict(zip(self.parties, self.utilities, strict=True)),
+            "blocked_by": list(self.blocked_by),
+            "walked_away": self.walked_away,
+            "last_offer": self.last_offer,
+            "events": [e.to_dict() for e in self.events],
         }
         if self.error:
             out["error"] = self.error
@@ -179,6 +251,7 @@ class Session:
             key=lambda e: e.at,
         )
         self._next_event = 0
+        self.fired: list[FiredEvent] = []
         self._start = time.perf_counter()
         self._apply_events()
 
@@ -216,11 +289,22 @@ class Session:
         while self._next_event < len(events) and events[self._next_event].at <= self.round:
             e = events[self._next_event]
             p = self.space.index(e.party)
+            before = self.profiles[p].reservation
             self.profiles[p] = shifted(self.space, p, self.profiles[p], e)
+            self.fired.append(
+                FiredEvent(
+                    self.round,
+                    e.party,
+                    e.note,
+                    before,
+                    self.profiles[p].reservation,
+                    tuple(sorted(e.weights.items())),
+                )
+            )
             self._next_event += 1
 
     def utilities(self, row: int) -> tuple[float, ...]:
-        return tuple(round(float(p.u[row]), _DIGITS) for p in self.profiles)
+        return tuple(round_utility(float(p.u[row])) for p in self.profiles)
 
     def notify(self, party: str, action: Action, row: int | None) -> None:
         for o in self.observers:
@@ -232,13 +316,35 @@ class Session:
         row: int | None = None,
         error: str = "",
         trace: Sequence[TraceEntry] = (),
+        *,
+        blocked_by: Sequence[str] | None = None,
+        walked_away: str | None = None,
     ) -> SessionResult:
-        """The frozen result of this session ending now with ``status``."""
+        """The frozen result of this session ending now with ``status``.
+
+        Without agreement and without ``blocked_by``, the parties blocking are those to whom
+        the last offer on the table (the standing offer or the mediator's text) is unacceptable
+        under their current, pressure-shifted profiles.
+        """
+        last = self.text if self.text is not None else self.standing
         if row is not None:
             d = self.config.discount**self.time if self.config.discount < 1.0 else 1.0
-            utils = tuple(round(float(p.u[row]) * d, _DIGITS) for p in self.profiles)
+            utils = tuple(round_utility(float(p.u[row]) * d) for p in self.profiles)
+            blocked: tuple[str, ...] = ()
         else:
-            utils = tuple(round(p.reservation, _DIGITS) for p in self.profiles)
+            utils = tuple(round_utility(p.reservation) for p in self.profiles)
+            if walked_away is not None:
+                blocked = (walked_away,)
+            elif blocked_by is not None:
+                blocked = tuple(blocked_by)
+            elif last is not None:
+                blocked = tuple(
+                    name
+                    for name, p in zip(self.space.parties, self.profiles, strict=True)
+                    if not p.acceptable(last)
+                )
+            else:
+                blocked = ()
         return SessionResult(
             status=status,
             parties=self.space.parties,
@@ -250,4 +356,8 @@ class Session:
             error=error,
             trace=tuple(trace),
             space=self.space,
+            events=tuple(self.fired),
+            blocked_by=blocked,
+            walked_away=walked_away,
+            last_offer=self.space.package(last) if row is None and last is not None else None,
         )

@@ -8,7 +8,7 @@ import numpy as np
 
 from zopa.errors import ProtocolError
 from zopa.model.scenario import Scenario
-from zopa.negotiate.protocols import NegotiationProtocol, run
+from zopa.negotiate.protocols import AUTO, NegotiationProtocol, fitting, run
 from zopa.negotiate.protocols import protocol as make_protocol
 from zopa.negotiate.registry import StrategySpec, parse_strategy
 from zopa.negotiate.session import Session, SessionConfig, SessionResult, Trace
@@ -24,12 +24,15 @@ def simulate(
     scenario: Scenario,
     strategies: Mapping[str, str | StrategySpec | Negotiator],
     *,
-    protocol: str | NegotiationProtocol = "alternating",
+    protocol: str | NegotiationProtocol = AUTO,
     config: SessionConfig | None = None,
     seed: int = 0,
     trace: bool = True,
 ) -> SessionResult:
     """Negotiate ``scenario`` with a strategy per party (``boulware`` for any not named).
+
+    ``protocol="auto"`` picks bilateral alternating offers for two parties and the stacked
+    (multilateral) alternating offers protocol for more.
 
     >>> from zopa.negotiate import simulate  # doctest: +SKIP
     >>> simulate(scenario, {"us": "boulware:e=0.2", "eu": "conceder"}, seed=1).agreement
@@ -43,7 +46,11 @@ def simulate(
     negotiators = [_negotiator(strategies.get(p, DEFAULT_STRATEGY)) for p in space.parties]
     session = Session(space, config)
     rng = np.random.default_rng(seed)
-    proto = make_protocol(protocol) if isinstance(protocol, str) else protocol
+    proto = (
+        make_protocol(fitting(protocol, len(space.parties)))
+        if isinstance(protocol, str)
+        else protocol
+    )
     return run(proto, session, negotiators, rng, Trace() if trace else None)
 
 

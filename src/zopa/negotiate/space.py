@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.errors import ProtocolError
-from zopa.model.compiled import DECIMALS, CompiledScenario, compile_scenario
+from zopa.model.compiled import CompiledScenario, compile_scenario, round_utility
 from zopa.model.scenario import Event, Scenario
 
 __all__ = ["MAX_OUTCOMES", "OutcomeSpace", "Profile", "outcome_space", "shifted"]
@@ -187,7 +187,7 @@ def _cached_space(scenario: Scenario) -> OutcomeSpace:
         party = scenario.party(compiled.party_ids[c])
         assert party.preferences is not None
         w = tuple(party.preferences.weights[i.id] for i in scenario.issues)
-        u = _utilities(compiled, packages, c, w)
+        u = compiled.party_utilities(packages, c)
         profiles.append(_profile(u, red_ok[:, c].copy(), float(compiled.reservation[c]), w))
     return OutcomeSpace(
         scenario=scenario,
@@ -202,19 +202,12 @@ def _cached_space(scenario: Scenario) -> OutcomeSpace:
 def _utilities(
     compiled: CompiledScenario, packages: IntArray, column: int, weights: tuple[float, ...]
 ) -> FloatArray:
-    """Utilities of ``packages`` for party ``column`` under (normalised) ``weights``."""
-    scenario = compiled.scenario
-    party = scenario.party(compiled.party_ids[column])
-    assert party.preferences is not None
-    u = np.zeros(packages.shape[0], dtype=np.float64)
-    for i, (iss, w) in enumerate(zip(scenario.issues, weights, strict=True)):
-        if w:
-            vals = np.asarray(party.preferences.values[iss.id], dtype=np.float64)
-            u += w * vals[packages[:, i]]
-    rects = compiled.rect_utilities(packages)  # hyper-rectangle terms (GENIUS), not reweighted
-    if rects is not None:
-        u += rects[:, column]
-    return np.round(u, DECIMALS)
+    """Utilities of ``packages`` for party ``column`` under (normalised) ``weights``.
+
+    The one compiled computation (:meth:`CompiledScenario.party_utilities`); hyper-rectangle
+    terms (GENIUS) are not re-weighted.
+    """
+    return compiled.party_utilities(packages, column, weights)
 
 
 def _profile(u: FloatArray, ok: BoolArray, reservation: float, w: tuple[float, ...]) -> Profile:
@@ -230,7 +223,7 @@ def _profile(u: FloatArray, ok: BoolArray, reservation: float, w: tuple[float, .
         ok,
         order,
         sorted_u,
-        round(reservation, DECIMALS),
+        round_utility(reservation),
         w,
         best=float(sorted_u[-1]) if len(order) else 0.0,
         best_row=int(order[-1]) if len(order) else 0,
@@ -243,7 +236,7 @@ def shifted(space: OutcomeSpace, party: int, profile: Profile, event: Event) -> 
     """``profile`` of negotiating party number ``party`` after a pressure event."""
     res = min(1.0, max(0.0, profile.reservation + event.reservation))
     if not event.weights:
-        return replace(profile, reservation=round(res, DECIMALS))
+        return replace(profile, reservation=round_utility(res))
     raw = [
         max(0.0, w + event.weights.get(iss.id, 0.0))
         for iss, w in zip(space.scenario.issues, profile.weights, strict=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zopa.errors import ProtocolError, ScenarioError
+from zopa.model.compiled import PRECISION, round_utility
 from zopa.negotiate._worker import Batch, Match, match_seed, run_batch
 from zopa.negotiate._worker import space as worker_space
 from zopa.negotiate.protocols import protocol as make_protocol
@@ -244,6 +245,7 @@ def run_tournament(
         if progress is not None:
             progress(done, len(todo))
     frame = pd.DataFrame(rows, columns=_COLUMNS)
+    frame["scenario"] = frame["scenario"].map(_relative)
     frame = frame.sort_values(["session", "seat"], kind="stable").reset_index(drop=True)
     result = TournamentResult(
         sessions=len(todo),
@@ -286,22 +288,27 @@ def _ranking(frame: pd.DataFrame) -> tuple[Ranking, ...]:
     return tuple(
         Ranking(
             str(name),
-            round(float(r.mean_utility), 6),
-            round(float(r.agreement_rate), 6),
+            round_utility(float(r.mean_utility)),
+            round(float(r.agreement_rate), PRECISION),
             int(r.sessions),
         )
         for name, r in g.iterrows()
     )
 
 
+def _relative(path: str) -> str:
+    """``path`` relative to the working directory when it lies below it (portable results)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
+
+
 def save(result: TournamentResult, out: Path) -> None:
-    """Write results.parquet, results.csv, ranking.csv and ranking.png into ``out``."""
+    """Write results.parquet, results.csv and ranking.csv into ``out``."""
     import pandas as pd
 
     out.mkdir(parents=True, exist_ok=True)
     result.frame.to_parquet(out / "results.parquet", index=False)
     result.frame.to_csv(out / "results.csv", index=False)
     pd.DataFrame([r.to_dict() for r in result.ranking]).to_csv(out / "ranking.csv", index=False)
-    from zopa.negotiate.plot import plot_ranking
-
-    plot_ranking(result.ranking, out / "ranking.png")
