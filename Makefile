@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 ## demo: analyse the bundled Ukraine example, compare each draft with the one it revises, plot
 demo: $(STAMP)
 	@mkdir -p $(OUT)
-	$(BIN)/zopa analyze examples/ukraine-2025.yaml --plot $(OUT)/ukraine-2025.png
+	$(BIN)/zopa analyze examples/ukraine-2025.yaml --plot $(OUT)/ukraine-2025.png --force
 	$(BIN)/zopa compare examples/ukraine-2025.yaml us-28 europe
 	$(BIN)/zopa compare examples/ukraine-2025.yaml us-28 geneva
 	$(BIN)/zopa compare examples/ukraine-2025.yaml geneva plan-20

@@ -10,23 +10,47 @@ The main entry points, re-exported here::
 
 Subpackages: :mod:`zopa.model`, :mod:`zopa.io`, :mod:`zopa.analysis`, :mod:`zopa.negotiate`,
 :mod:`zopa.forecast`, :mod:`zopa.conflict`.
+
+The re-exports are imported lazily (PEP 562), on first attribute access, so that
+``import zopa.cli`` (and ``zopa --help``) does not pay for NumPy, pydantic and the engines.
 """
 
 from __future__ import annotations
 
-from zopa.analysis import Analysis, analyze, compare, evaluate
-from zopa.errors import (
-    AgentError,
-    AnalysisError,
-    ConstraintSyntaxError,
-    ProtocolError,
-    ScenarioError,
-    ZopaError,
-)
-from zopa.io import load_any, load_scenario
-from zopa.model import Scenario, build_scenario
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zopa.analysis import Analysis, analyze, compare, evaluate
+    from zopa.errors import (
+        AgentError,
+        AnalysisError,
+        ConstraintSyntaxError,
+        ProtocolError,
+        ScenarioError,
+        ZopaError,
+    )
+    from zopa.io import load_any, load_scenario
+    from zopa.model import Scenario, build_scenario
 
 __version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    "Analysis": "zopa.analysis",
+    "analyze": "zopa.analysis",
+    "compare": "zopa.analysis",
+    "evaluate": "zopa.analysis",
+    "AgentError": "zopa.errors",
+    "AnalysisError": "zopa.errors",
+    "ConstraintSyntaxError": "zopa.errors",
+    "ProtocolError": "zopa.errors",
+    "ScenarioError": "zopa.errors",
+    "ZopaError": "zopa.errors",
+    "load_any": "zopa.io",
+    "load_scenario": "zopa.io",
+    "Scenario": "zopa.model",
+    "build_scenario": "zopa.model",
+}
 
 __all__ = [
     "AgentError",
@@ -45,3 +69,16 @@ __all__ = [
     "load_any",
     "load_scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'zopa' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -6,6 +6,7 @@
      ├── ScenarioError(ValueError)  a file that cannot be read or is invalid (file, where, hint)
      │    └── ConstraintSyntaxError  an expression that does not parse (with its column)
      ├── AnalysisError              an analysis that cannot be carried out as asked
+     ├── OutputError                a file or folder that cannot be written (path, hint)
      ├── ProtocolError              a negotiation protocol used wrongly
      └── AgentError                 a negotiation strategy that misbehaves
 
@@ -20,6 +21,7 @@ __all__ = [
     "AgentError",
     "AnalysisError",
     "ConstraintSyntaxError",
+    "OutputError",
     "Problem",
     "ProtocolError",
     "ScenarioError",
@@ -106,6 +108,16 @@ class ConstraintSyntaxError(ScenarioError):
 
 class AnalysisError(ZopaError):
     """An analysis that cannot be carried out (e.g. an engine that cannot handle the input)."""
+
+
+class OutputError(ZopaError):
+    """A target that cannot be written: a bad suffix, an existing file, a failed write."""
+
+    def __init__(self, message: str, *, path: str, hint: str = "") -> None:
+        self.path = path
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{path}: {message}" + (f"\n  hint: {hint}" if hint else ""))
 
 
 class ProtocolError(ZopaError):

@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from zopa.analysis.analyze import ENGINES, Engine, analyze
-from zopa.analysis.drafts import compare, evaluate
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
-from zopa.io import load_any
-from zopa.model.spec import json_schema
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from zopa.analysis.analyze import Engine
+
+ENGINES = ("auto", "enumerate", "frontier", "milp")  # == zopa.analysis.analyze.ENGINES (tested)
 
 FileArg = Annotated[
     Path,
@@ -33,12 +35,16 @@ def print_json(obj: Any) -> None:
 
 def _console() -> Console:
     """Rich console; wide when the output is not a terminal (logs, pipes, CI)."""
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
 @app.command("validate")
 def validate_cmd(file: FileArg, as_json: JsonOpt = False) -> None:
     """Check a scenario file; print a summary, or every problem with its place and fix."""
+    from zopa.io import load_any
+
     s = load_any(file)
     summary = {
         "file": str(file),
@@ -61,12 +67,17 @@ def validate_cmd(file: FileArg, as_json: JsonOpt = False) -> None:
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of scenario files."""
+    from zopa.model.spec import json_schema
+
     print_json(json_schema())
 
 
 def _progress(total: int) -> tuple[Progress | None, Any]:
     if total < 2_000_000 or not sys.stderr.isatty():
         return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     bar = Progress(
         TextColumn("enumerating"),
         BarColumn(),
@@ -93,10 +104,16 @@ def analyze_cmd(
     ] = None,
     parties: Annotated[str | None, typer.Option(help="two parties for the plot: a,b")] = None,
     frontier_limit: Annotated[int, typer.Option(help="frontier packages to list")] = 1000,
+    force: ForceOpt = False,
 ) -> None:
     """The agreement zone, Pareto frontier, bargaining solutions, and concessions if needed."""
     if engine not in ENGINES:
         raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate, frontier or milp")
+    from zopa.analysis.analyze import analyze
+    from zopa.io import load_any
+
+    target = vet_output(plot, "plot", force)
+    pair = _pair(parties)
     s = load_any(file)
     bar, update = _progress(s.outcomes)
     if bar is not None:
@@ -109,7 +126,6 @@ def analyze_cmd(
     if plot is not None:
         from zopa.report.plot import plot_utility_space
 
-        pair = _pair(parties)
         plot_utility_space(s, result, plot, pair)
     if as_json:
         print_json(result.to_dict())
@@ -118,8 +134,8 @@ def analyze_cmd(
 
     con = _console()
     render_analysis(result, con)
-    if plot is not None:
-        con.print(f"plot written to {plot}")
+    if target is not None:
+        con.print(f"plot written to {plot}{target.note()}")
 
 
 def _engine(name: str) -> Engine:
@@ -143,6 +159,9 @@ def evaluate_cmd(
     top: Annotated[int, typer.Option(help="Pareto improvements to list")] = 5,
 ) -> None:
     """Evaluate a draft: utilities, margins, red lines, dominance, distance to Nash and zone."""
+    from zopa.analysis.drafts import evaluate
+    from zopa.io import load_any
+
     result = evaluate(load_any(file), draft, top=top)
     if as_json:
         print_json(result.to_dict())
@@ -160,6 +179,9 @@ def compare_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Does revision B improve draft A, and for whom? Does it move closer to agreement?"""
+    from zopa.analysis.drafts import compare
+    from zopa.io import load_any
+
     result = compare(load_any(file), draft_a, draft_b)
     if as_json:
         print_json(result.to_dict())

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app, vet_output
 
 
 @app.command("stability")
@@ -23,11 +22,15 @@ def stability(
     status_quo: bool = typer.Option(
         False, "--status-quo", help="add status quo analysis (needs status_quo in the file)"
     ),
+    force: ForceOpt = False,
 ) -> None:
     """Nash, GMR, SMR and SEQ stability of every state for every decision maker (GMCR)."""
+    from rich.console import Console
+
     from zopa.conflict import analyze, coalition_analysis, load_conflict, status_quo_analysis
     from zopa.report.conflict import render_stability, state_graph_figure
 
+    target = vet_output(plot, "plot", force)
     conflict = load_conflict(file)
     result = analyze(conflict)
     figure = state_graph_figure(result, concept) if plot is not None else None  # refuse early
@@ -55,5 +58,5 @@ def stability(
         return
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 130)
     render_stability(result, console, coalitions=coal, status_quo=paths)
-    if plot is not None:
-        console.print(f"state graph drawn to {plot}")
+    if target is not None:
+        console.print(f"state graph drawn to {plot}{target.note()}")

@@ -7,21 +7,22 @@ import math
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
-from zopa.forecast import MODELS, PRESETS, backtest, load_forecast, plot_traces, run_models
 
 
 def _models(model: str) -> list[str]:
+    from zopa.forecast import MODELS
+
     if model != "all" and model not in MODELS:
         raise AnalysisError(f"unknown model {model!r}; use one of: {', '.join(MODELS)}, all")
     return [model]
 
 
 def _preset(preset: str) -> str:
+    from zopa.forecast import PRESETS
+
     if preset not in PRESETS:
         raise AnalysisError(f"unknown preset {preset!r}; use one of: {', '.join(PRESETS)}")
     return preset
@@ -47,8 +48,15 @@ def forecast_cmd(
     plot: Path | None = typer.Option(None, "--plot", help="draw the trajectories to this PNG"),
     capability: str = typer.Option("equal", "--capability", help="DEU III only: equal | gdp"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    force: ForceOpt = False,
 ) -> None:
     """Forecast where each issue lands, every model side by side."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from zopa.forecast import load_forecast, plot_traces, run_models
+
+    vet_output(plot, "plot", force)
     data = load_forecast(file, capability=capability)
     fc = run_models(data, _models(model), rounds=rounds, preset=_preset(preset))
     if plot is not None:
@@ -89,6 +97,11 @@ def backtest_cmd(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Mean and median absolute error (0-100 scale) of every model against known outcomes."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from zopa.forecast import backtest, load_forecast
+
     data = load_forecast(file, capability=capability)
     res = backtest(data, _models(model), rounds=rounds, preset=_preset(preset))
     if as_json:

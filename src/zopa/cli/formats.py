@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 
 from zopa.cli.analysis import _console
 from zopa.cli.app import app
 from zopa.errors import ScenarioError
-from zopa.io import load_any, write_genius, write_geniusweb
-from zopa.model.scenario import Scenario
+
+if TYPE_CHECKING:
+    from zopa.model.scenario import Scenario
 
 __all__ = ["scenario_dict"]
 
@@ -121,6 +121,10 @@ def convert_cmd(
     ] = None,
 ) -> None:
     """Convert a scenario between zopa YAML/JSON, GENIUS XML and GeniusWeb JSON."""
+    import yaml
+
+    from zopa.io import load_any, write_genius, write_geniusweb
+
     s = load_any(source)
     kind = _target(target, to)
     if kind == "genius":

@@ -5,35 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from zopa.cli.app import app
+from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import ProtocolError
-from zopa.io import load_scenario
-from zopa.negotiate import (
-    AUTO,
-    PROTOCOLS,
-    AnnealingMediator,
-    HillClimbingMediator,
-    Mediator,
-    NegotiationProtocol,
-    OneText,
-    SessionConfig,
-    SingleText,
-    fitting,
-    protocol,
-    simulate,
-)
-from zopa.negotiate.tournament import load_tournament, run_tournament
 
-_MEDIATORS: dict[str, type[Mediator]] = {
-    "hill-climbing": HillClimbingMediator,
-    "annealing": AnnealingMediator,
-}
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from zopa.negotiate import Mediator, NegotiationProtocol
+
+AUTO = "auto"  # == zopa.negotiate.AUTO (imported lazily; tests/cli/test_startup.py)
+_MEDIATOR_NAMES = ("hill-climbing", "annealing")
+
+
+def _mediators() -> dict[str, type[Mediator]]:
+    from zopa.negotiate import AnnealingMediator, HillClimbingMediator
+
+    return {"hill-climbing": HillClimbingMediator, "annealing": AnnealingMediator}
 
 
 def _json(obj: Any) -> None:
@@ -41,6 +32,8 @@ def _json(obj: Any) -> None:
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
@@ -55,11 +48,14 @@ def _strategies(items: list[str]) -> dict[str, str]:
 
 
 def _protocol(name: str, mediator: str, parties: int) -> NegotiationProtocol:
-    if mediator not in _MEDIATORS:
+    from zopa.negotiate import OneText, SingleText, fitting, protocol
+
+    mediators = _mediators()
+    if mediator not in mediators:
         raise ProtocolError(
-            f"unknown mediator `{mediator}`; choose one of: " + ", ".join(_MEDIATORS)
+            f"unknown mediator `{mediator}`; choose one of: " + ", ".join(_MEDIATOR_NAMES)
         )
-    med = _MEDIATORS[mediator]()
+    med = mediators[mediator]()
     name = fitting(name, parties)
     if name == "single-text":
         return SingleText(med)
@@ -104,12 +100,17 @@ def simulate_cmd(
     plot: Annotated[
         Path | None, typer.Option(help="write the concession paths over the frontier (PNG)")
     ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Replay a negotiation under chosen strategies and protocol."""
+    from zopa.io import load_scenario
+    from zopa.negotiate import PROTOCOLS, SessionConfig, simulate
+
     if protocol_name != AUTO and protocol_name not in PROTOCOLS:
         raise ProtocolError(
             f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join([AUTO, *PROTOCOLS])
         )
+    target = vet_output(plot, "plot", force)
     scenario = load_scenario(file)
     negotiating = sum(1 for p in scenario.parties if p.role == "party" and p.preferences)
     config = SessionConfig(
@@ -135,8 +136,8 @@ def simulate_cmd(
     else:
         con = _console()
         render_session(result, con)
-        if plot is not None:
-            con.print(f"concession paths drawn to {plot}")
+        if target is not None:
+            con.print(f"concession paths drawn to {plot}{target.note()}")
 
 
 @app.command("tournament")
@@ -153,6 +154,17 @@ def tournament_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Strategies x scenarios x repetitions x seats; results as Parquet/CSV, ranking, plot."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from zopa.negotiate.tournament import load_tournament, run_tournament
+
     cfg = load_tournament(config)
     folder = out if out is not None else Path("out") / f"{config.stem}-results"
     bar = Progress(

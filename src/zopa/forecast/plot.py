@@ -15,16 +15,16 @@ MAX_PANELS = 12
 
 def plot_traces(forecast: Forecast, path: str | Path) -> Path:
     """Draw small multiples (one panel per model and issue) to ``path`` (PNG/SVG/PDF)."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from zopa.io.output import save_figure
 
     panels = [(m, i, t) for m, r in forecast.runs.items() for i, t in r.trace.items()]
     shown = panels[:MAX_PANELS]
     cols = min(3, max(1, len(shown)))
     rows = max(1, math.ceil(len(shown) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
+    fig = Figure(figsize=(4.2 * cols, 3.0 * rows))  # object-oriented: no pyplot, no backend
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, (model, issue, tr) in zip(axes.flat, shown, strict=False):
         rounds = range(len(tr.median))
         for pos in tr.positions.values():
@@ -46,7 +46,4 @@ def plot_traces(forecast: Forecast, path: str | Path) -> Path:
             f"first {len(shown)} of {len(panels)} model-issue trajectories shown", fontsize=9
         )
     fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path, dpi=100)

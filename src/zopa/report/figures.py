@@ -30,18 +30,16 @@ def new_figure(size: tuple[float, float] = (6.4, 4.8)) -> Figure:
 
 
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = 120) -> Path:
-    """Write ``fig`` to ``path``; the format follows the suffix (.png, .svg or .pdf)."""
-    from zopa.errors import AnalysisError
+    """Write ``fig`` to ``path``; the format follows the suffix (.png, .svg or .pdf).
 
-    out = Path(path)
-    suffix = out.suffix.lower()
-    if suffix not in FIGURE_SUFFIXES:
-        raise AnalysisError(
-            f"cannot draw to {out}: unknown suffix {suffix or '(none)'!r}; "
-            f"use one of {', '.join(FIGURE_SUFFIXES)}"
-        )
-    fig.savefig(out, dpi=dpi, bbox_inches="tight", format=suffix[1:], metadata=_metadata(suffix))
-    return out
+    Goes through :func:`zopa.io.output.save_figure`: the suffix is checked, the file is written
+    to a temporary file beside ``path`` and renamed (never half-written), and a failed write
+    raises :class:`~zopa.errors.OutputError` naming the path and the fix.
+    """
+    from zopa.io.output import save_figure as write_figure
+
+    suffix = Path(path).suffix.lower()
+    return write_figure(fig, path, dpi=dpi, bbox_inches="tight", metadata=_metadata(suffix))
 
 
 def svg_text(fig: Figure) -> str:

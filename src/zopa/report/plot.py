@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from zopa.analysis.pareto import frontier_mask
 from zopa.analysis.result import Analysis
 from zopa.errors import AnalysisError
+from zopa.io.output import save_figure
 from zopa.model.compiled import compile_scenario
 from zopa.model.scenario import Scenario
 
@@ -55,7 +53,8 @@ def plot_utility_space(
     zone = feas & cs.red_line_ok(idx)[:, gate].all(axis=1)
     zone &= (u[:, gate] >= cs.reservation[gate]).all(axis=1)
 
-    fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
+    fig = Figure(figsize=(8, 7), dpi=110)  # object-oriented: no pyplot, no backend switch
+    ax = fig.subplots()
     ax.scatter(u[~feas, ia], u[~feas, ib], s=3, c="#dddddd", label="infeasible", rasterized=True)
     ax.scatter(
         u[feas & ~zone, ia],
@@ -101,12 +100,8 @@ def plot_utility_space(
     ax.set_ylim(-0.02, 1.02)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, out)
 
 
 def _default_parties(analysis: Analysis, ids: list[str]) -> tuple[str, str]:

@@ -1,0 +1,93 @@
+"""Start-up stays light: the CLI imports no heavy library before a command runs (Typer itself
+brings pydantic and Rich, so those are allowed), and no plot switches matplotlib's backend
+(bench/bench_startup.py measures the times)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import EXAMPLES, ROOT
+
+HEAVY = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "matplotlib",
+    "dask",
+    "distributed",
+    "highspy",
+    "lark",
+    "yaml",
+    "zopa.analysis",
+    "zopa.model",
+    "zopa.io",
+    "zopa.negotiate",
+    "zopa.forecast",
+    "zopa.conflict",
+    "zopa.report",
+)
+
+
+def _run(code: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_help_and_version_import_nothing_heavy():
+    got = _run(
+        "import contextlib, io, json, sys\n"
+        "from zopa.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    codes = [main(['--help']), main(['--version']), main(['analyze', '-h'])]\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print(json.dumps({'codes': codes, 'heavy': heavy}))\n"
+    )
+    assert got == {"codes": [0, 0, 0], "heavy": []}
+
+
+def test_import_zopa_is_lazy_but_complete():
+    got = _run(
+        "import json, sys, zopa\n"
+        f"before = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "zopa.load_scenario, zopa.analyze\n"
+        "print(json.dumps({'before': before, 'after': 'zopa.analysis' in sys.modules}))\n"
+    )
+    assert got == {"before": [], "after": True}
+
+
+def test_analyze_does_not_import_plotting_or_dataframes():
+    got = _run(
+        "import contextlib, io, json, sys\n"
+        "from zopa.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['analyze', {str(EXAMPLES / 'logrolling.yaml')!r}])\n"
+        "heavy = [m for m in ('matplotlib', 'pandas', 'dask', 'pyarrow') if m in sys.modules]\n"
+        "print(json.dumps({'code': code, 'heavy': heavy}))\n"
+    )
+    assert got == {"code": 0, "heavy": []}
+
+
+def test_plots_leave_the_matplotlib_backend_alone(tmp_path):
+    f = str(EXAMPLES / "logrolling.yaml")
+    conflict = str(EXAMPLES / "conflicts" / "nuclear_talks.yaml")
+    forecast = str(EXAMPLES / "forecast" / "territory.yaml")
+    got = _run(
+        "import contextlib, io, json, sys, matplotlib\n"
+        "matplotlib.use('svg')\n"
+        "from zopa.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    codes = [main(['analyze', {f!r}, '--plot', {str(tmp_path / 'a.png')!r}]),\n"
+        f"             main(['stability', {conflict!r}, '--plot', {str(tmp_path / 'b.png')!r}]),\n"
+        f"             main(['forecast', {forecast!r}, '--plot', {str(tmp_path / 'c.png')!r}]),\n"
+        f"             main(['simulate', {f!r}, '--plot', {str(tmp_path / 'd.png')!r}])]\n"
+        "print(json.dumps({'codes': codes, 'backend': matplotlib.get_backend(),\n"
+        "                  'pyplot': 'matplotlib.pyplot' in sys.modules}))\n"
+    )
+    assert got == {"codes": [0, 0, 0, 0], "backend": "svg", "pyplot": False}
+    for name in "abcd":
+        assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
