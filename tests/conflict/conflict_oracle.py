@@ -104,3 +104,24 @@ def conflicts(draw: st.DrawFn, max_dms: int = 4, max_options: int = 7) -> Confli
     )
     payoffs = np.array(pay, dtype=np.int64).reshape(n_dms, codes.size)
     return Conflict("random", options, tuple(dms), codes, payoffs)
+
+
+def shortest_moves(c: Conflict, k: int, improving: bool) -> dict[int, int]:
+    """Fewest moves of a legal sequence (all DMs, no DM twice in a row) from k to each state
+    it reaches: a plain breadth-first search over (state, last mover) pairs."""
+    everyone = range(len(c.decision_makers))
+    dist: dict[tuple[int, int], int] = {(k, -1): 0}
+    queue = deque([(k, -1)])
+    best: dict[int, int] = {k: 0}
+    while queue:
+        s, last = queue.popleft()
+        for j in everyone:
+            if j == last:
+                continue
+            step = improvements(c, j, s) if improving else unilateral(c, j, s)
+            for t in sorted(step):
+                if (t, j) not in dist:
+                    dist[(t, j)] = dist[(s, last)] + 1
+                    best[t] = min(best.get(t, dist[(t, j)]), dist[(t, j)])
+                    queue.append((t, j))
+    return best

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conflict_oracle import coalition_reach, conflicts, unilateral
+from conflict_oracle import coalition_reach, conflicts, shortest_moves, unilateral
 from hypothesis import given, settings
 
 from zopa.conflict import (
@@ -59,7 +59,7 @@ def test_coalition_stability_equals_definition(c: Conflict) -> None:
         assert ids == tuple(expect)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(conflicts(max_dms=3, max_options=6))
 def test_status_quo_reach_and_paths(c: Conflict) -> None:
     everyone = list(range(len(c.decision_makers)))
@@ -69,8 +69,11 @@ def test_status_quo_reach_and_paths(c: Conflict) -> None:
         )
         expect = coalition_reach(c, everyone, 0, improving) | {0}
         assert sq.reachable == tuple(sorted(t + 1 for t in expect))
+        fewest = shortest_moves(c, 0, improving)
         for target, path in sq.paths.items():
             assert (path is not None) == (target - 1 in expect)
+            if path is not None:  # a shortest legal sequence, by an independent BFS
+                assert len(path) == fewest[target - 1]
             for a, b in zip(path or (), (path or ())[1:], strict=False):
                 assert a.target == b.source and a.dm != b.dm
             for step in path or ():

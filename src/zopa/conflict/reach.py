@@ -55,13 +55,17 @@ class _Search:
     reached: BoolArray  # (dms, states): state reached with that DM moving last
     parent_state: IntArray
     parent_last: IntArray
+    depth: IntArray  # (dms, states): moves in the shortest such sequence (-1: unreached)
 
     def path_to(self, conflict: Conflict, target: int) -> tuple[PathStep, ...] | None:
+        """A shortest legal sequence to ``target``: over every last mover, the fewest moves
+        (ties: the DM listed first), then the parent pointers of the breadth-first search."""
         movers = np.flatnonzero(self.reached[:, target])
         if movers.size == 0:
             return None
         steps: list[PathStep] = []
-        state, last = target, int(movers[0])
+        best = movers[np.argmin(self.depth[movers, target])]  # argmin: first of the shortest
+        state, last = target, int(best)
         while last >= 0:
             prev, prev_last = (
                 int(self.parent_state[last, state]),
@@ -83,8 +87,11 @@ def _search(
     reached = np.zeros((n_dm, n), dtype=bool)
     p_state = np.full((n_dm, n), -1, dtype=np.int64)
     p_last = np.full((n_dm, n), -1, dtype=np.int64)
+    depth = np.full((n_dm, n), -1, dtype=np.int64)
     frontier = [(np.array([start]), -1)]
+    level = 0
     while frontier:
+        level += 1
         nxt: list[tuple[IntArray, int]] = []
         for j in members:
             found = _expand(conflict, tables[j], j, frontier, improving)
@@ -96,11 +103,12 @@ def _search(
             if dst.size == 0:
                 continue
             reached[j, dst] = True
+            depth[j, dst] = level
             p_state[j, dst] = src[fresh][first]
             p_last[j, dst] = last[fresh][first]
             nxt.append((dst, j))
         frontier = nxt
-    return _Search(reached, p_state, p_last)
+    return _Search(reached, p_state, p_last, depth)
 
 
 def _expand(
