@@ -54,12 +54,13 @@ class Problem:
         self.column = column
 
     def render(self, file: str | None) -> str:
-        loc = file or "<input>"
+        loc = file or ""
         if self.line is not None:
-            loc += f":{self.line}"
+            loc += f":{self.line}" if loc else f"line {self.line}"
             if self.column is not None:
-                loc += f":{self.column}"
-        head = f"{loc}: " + (f"{self.where}: " if self.where else "") + self.message
+                loc += f":{self.column}" if file else f", column {self.column}"
+        head = (f"{loc}: " if loc else "") + (f"{self.where}: " if self.where else "")
+        head += self.message
         return head + (f"\n  hint: {self.hint}" if self.hint else "")
 
     def __repr__(self) -> str:

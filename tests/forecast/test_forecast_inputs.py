@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from zopa.errors import ScenarioError
-from zopa.forecast import _text as text_mod
 from zopa.forecast import load_forecast, parse_decide
+from zopa.io import files as files_mod
 
 
 def test_decide_samples_load(shared_data: Path) -> None:
@@ -115,11 +115,11 @@ def test_empty_non_utf8_missing_and_huge_files(
         load_forecast(empty)
     latin = tmp_path / "l.csv"
     latin.write_bytes("actor,position,salience,capability\nK\xf6ln,1,1,1\n".encode("latin-1"))
-    with pytest.raises(ScenarioError, match=r"l\.csv:2: not UTF-8"):
+    with pytest.raises(ScenarioError, match=r"l\.csv:2: the file is not UTF-8"):
         load_forecast(latin)
     with pytest.raises(ScenarioError, match="no such file"):
         load_forecast(tmp_path / "nope.csv")
-    monkeypatch.setattr(text_mod, "MAX_BYTES", 10)
+    monkeypatch.setattr(files_mod, "MAX_FILE_BYTES", 10)
     with pytest.raises(ScenarioError, match="over the"):
         load_forecast(latin)
 
@@ -140,7 +140,7 @@ def test_yaml_input_and_errors(tmp_path: Path) -> None:
         load_forecast(bad)
     broken = tmp_path / "c.yaml"
     broken.write_text("actors: [\n")
-    with pytest.raises(ScenarioError, match="not valid YAML"):
+    with pytest.raises(ScenarioError, match="invalid YAML"):
         load_forecast(broken)
 
 

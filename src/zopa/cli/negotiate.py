@@ -66,7 +66,10 @@ def _protocol(name: str, mediator: str, parties: int) -> NegotiationProtocol:
 
 @app.command("simulate")
 def simulate_cmd(
-    file: Annotated[Path, typer.Argument(help="scenario file (.yaml, .yml or .json)")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="scenario: zopa .yaml/.json, GENIUS folder/XML, GeniusWeb folder/JSON"),
+    ],
     protocol_name: Annotated[
         str,
         typer.Option(
@@ -103,7 +106,7 @@ def simulate_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Replay a negotiation under chosen strategies and protocol."""
-    from zopa.io import load_scenario
+    from zopa.io import load_any
     from zopa.negotiate import PROTOCOLS, SessionConfig, simulate
 
     if protocol_name != AUTO and protocol_name not in PROTOCOLS:
@@ -111,7 +114,7 @@ def simulate_cmd(
             f"unknown protocol `{protocol_name}`; choose one of: " + ", ".join([AUTO, *PROTOCOLS])
         )
     target = vet_output(plot, "plot", force)
-    scenario = load_scenario(file)
+    scenario = load_any(file)
     negotiating = sum(1 for p in scenario.parties if p.role == "party" and p.preferences)
     config = SessionConfig(
         deadline=deadline,

@@ -7,7 +7,7 @@ wrong and how to fix it; all of them are raised together as one ScenarioError.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -30,13 +30,26 @@ _DIRECTIONS: tuple[Direction, ...] = ("both", "forward", "backward")
 IntArray = npt.NDArray[np.int64]
 
 
+Locator = Callable[[tuple[str | int, ...]], tuple[int | None, int | None]]
+
+
+def key_path(where: str) -> tuple[str | int, ...]:
+    """``decision_makers[0].options`` -> ``("decision_makers", 0, "options")``."""
+    out: list[str | int] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
+        out.append(int(part[1:-1]) if part.startswith("[") else part)
+    return tuple(out)
+
+
 class _Problems:
-    def __init__(self, file: str | None) -> None:
+    def __init__(self, file: str | None, locate: Locator | None = None) -> None:
         self.file = file
+        self.locate = locate
         self.items: list[Problem] = []
 
     def add(self, message: str, where: str, hint: str = "") -> None:
-        self.items.append(Problem(message, where=where, hint=hint))
+        line, col = self.locate(key_path(where)) if self.locate and where else (None, None)
+        self.items.append(Problem(message, where=where, hint=hint, line=line, column=col))
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -53,9 +66,17 @@ def _unknown_keys(data: Mapping[str, Any], allowed: set[str], where: str, out: _
             )
 
 
-def build_conflict(data: object, file: str | None = None) -> Conflict:
-    """Validate the conflict-file mapping ``data`` and compile it (states and payoffs)."""
-    out = _Problems(file)
+def build_conflict(
+    data: object,
+    file: str | None = None,
+    *,
+    locate: Locator | None = None,
+) -> Conflict:
+    """Validate the conflict-file mapping ``data`` and compile it (states and payoffs).
+
+    Shapes and types are checked first by :class:`~zopa.conflict.spec.ConflictSpec` (with the
+    line of each problem when ``locate`` maps key paths to lines), then cross-references."""
+    out = _Problems(file, locate)
     if not isinstance(data, Mapping):
         raise ScenarioError(
             f"a conflict file must hold a mapping, got {type(data).__name__}",
@@ -65,6 +86,18 @@ def build_conflict(data: object, file: str | None = None) -> Conflict:
     _unknown_keys(data, _TOP_KEYS, "", out)
     options, dms = _read_dms(data.get("decision_makers"), out)
     out.raise_if_any()
+    from zopa.conflict.spec import ConflictSpec
+    from zopa.io.validate import validate
+
+    validate(
+        ConflictSpec,
+        data,
+        file=file,
+        locate=locate,
+        docs="docs/conflict.md",
+        what="conflict file",
+        hint="start with 'title:' and 'decision_makers:' (see docs/conflict.md)",
+    )
     bit_of = {o.id: j for j, o in enumerate(options)}
     rules = _read_statements(data.get("constraints", []), "constraints", bit_of, file)
     codes = _feasible_codes(len(options), rules, bit_of)

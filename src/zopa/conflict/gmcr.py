@@ -16,7 +16,7 @@ preferred first, a sub-list being a tie. A condition (infeasible or preference) 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +59,25 @@ class _Reader:
         return value
 
 
-def conflict_from_gmcr(data: object, file: str | None = None) -> Conflict:
+def conflict_from_gmcr(
+    data: object,
+    file: str | None = None,
+    *,
+    locate: Callable[[tuple[str | int, ...]], tuple[int | None, int | None]] | None = None,
+) -> Conflict:
     """A :class:`Conflict` from a parsed gmcr-py save file."""
+    from zopa.conflict.spec import GmcrSpec
+    from zopa.io.validate import validate
+
+    validate(
+        GmcrSpec,
+        data,
+        file=file,
+        locate=locate,
+        docs="docs/conflict.md",
+        what="gmcr-py save file",
+        hint="a gmcr-py save file holds a JSON object with options and decisionMakers",
+    )
     rd = _Reader(file)
     if not isinstance(data, Mapping):
         raise rd.fail("a gmcr-py save file holds a JSON object", "top level")

@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from zopa.errors import Problem, ScenarioError
-from zopa.forecast._text import number, read_text
 from zopa.forecast._types import ForecastInput
+from zopa.io.files import cell_number as number
+from zopa.io.files import read_text
 
 __all__ = ["is_decide", "parse_decide", "read_decide"]
 
@@ -41,7 +42,7 @@ def is_decide(text: str) -> bool:
 def read_decide(path: str | Path) -> ForecastInput:
     """Read a decide file; raises :class:`ScenarioError` listing every bad row."""
     p = Path(path)
-    return parse_decide(read_text(p), source=str(p))
+    return parse_decide(read_text(p, what="decide file"), source=str(p))
 
 
 @dataclass

@@ -18,21 +18,25 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from zopa.errors import Problem, ScenarioError
-from zopa.forecast._text import number, read_text
 from zopa.forecast._types import ForecastInput
 from zopa.forecast.decide import is_decide, parse_decide
+from zopa.io.files import Document, decode, parse_document, read_bytes, read_csv
+from zopa.io.files import cell_number as number
+from zopa.io.validate import validate_document
+from zopa.model.spec import Num
 
 __all__ = ["is_deu", "load_forecast", "parse_csv", "parse_deu", "parse_yaml"]
 
+MAX_ACTORS = 500
+"""At most 500 actors: the expected-utility model compares every pair of actors with every
+third one (n^3 work and memory per issue; 500 actors is about 1 GB of float64)."""
 _ALIASES = {"power": "capability", "clout": "capability", "name": "actor"}
 _REQUIRED = ("actor", "position", "salience", "capability")
 
@@ -43,15 +47,21 @@ def load_forecast(path: str | Path, *, capability: str = "equal") -> ForecastInp
     ``capability`` applies to DEU III only: ``"equal"`` or ``"gdp"`` (the table's GDP row).
     """
     p = Path(path)
-    text = read_text(p)
     src = str(p)
+    raw = read_bytes(p, what="forecast input")
     if p.suffix.lower() in (".yaml", ".yml", ".json"):
-        if _is_scenario(text):
+        doc = parse_document(raw, src, json_only=p.suffix.lower() == ".json")
+        if isinstance(doc.data, dict) and "parties" in doc.data:
             from zopa.forecast.scenario import from_scenario
-            from zopa.io.scenario import load_scenario
+            from zopa.model.scenario import build_scenario
 
-            return from_scenario(load_scenario(p))
-        return parse_yaml(text, source=src)
+            try:
+                scenario = build_scenario(doc.data, file=src, locate=doc.locate)
+            except ScenarioError as exc:
+                raise exc.with_file(src) from None
+            return from_scenario(scenario)
+        return _from_document(doc)
+    text = decode(raw, src)
     if is_decide(text):
         return parse_decide(text, source=src)
     if is_deu(text):
@@ -59,19 +69,12 @@ def load_forecast(path: str | Path, *, capability: str = "equal") -> ForecastInp
     return parse_csv(text, source=src)
 
 
-def _is_scenario(text: str) -> bool:
-    """A zopa scenario (it has ``parties``), not a forecast file (which has ``actors``)."""
-    return any(
-        line.startswith(("parties:", '"parties"', '  "parties"')) for line in text.splitlines()
-    )
-
-
 # --------------------------------------------------------------------------- CSV
 
 
 def parse_csv(text: str, *, source: str = "") -> ForecastInput:
     """A CSV table with a header row (comma, semicolon or tab separated)."""
-    rows = list(csv.reader(io.StringIO(text), dialect=_sniff(text)))
+    rows = read_csv(text, source or "<text>")
     header = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]]
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
@@ -106,16 +109,6 @@ def parse_csv(text: str, *, source: str = "") -> ForecastInput:
     if problems:
         raise ScenarioError(problems, file=source or None)
     return _from_records(recs, source)
-
-
-def _sniff(text: str) -> type[csv.Dialect]:
-    first = text.splitlines()[0]
-    delim = max("\t,;", key=first.count)
-
-    class _D(csv.excel):
-        delimiter = delim
-
-    return _D
 
 
 def _csv_record(
@@ -164,87 +157,88 @@ def _csv_record(
 # --------------------------------------------------------------------------- YAML
 
 
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+class ForecastIssueSpec(_Spec):
+    """An issue's label, scale ends and known outcome (all optional)."""
+
+    label: str | None = None
+    low: Num | None = None
+    high: Num | None = None
+    outcome: Num | None = None
+
+
+class ForecastCellSpec(_Spec):
+    """An actor's position and salience on one issue (capability overrides the actor's)."""
+
+    position: Num
+    salience: Num
+    capability: Num | None = None
+
+
+class ForecastActorSpec(_Spec):
+    capability: Num | None = None
+    issues: dict[str, ForecastCellSpec] = Field(min_length=1)
+
+
+class ForecastSpec(_Spec):
+    """A zopa forecast YAML/JSON file: ``issues`` (optional) and ``actors``."""
+
+    title: str | None = None
+    description: str | None = None
+    issues: dict[str, ForecastIssueSpec | None] = Field(default_factory=dict)
+    actors: dict[str, ForecastActorSpec] = Field(min_length=1, max_length=MAX_ACTORS)
+
+
+_HINT = "actors: {Germany: {capability: 1, issues: {emissions: {position: 4, salience: 0.8}}}}"
+
+
 def parse_yaml(text: str, *, source: str = "") -> ForecastInput:
     """A zopa forecast YAML file: ``issues`` (optional) and ``actors``."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ScenarioError(
-            [
-                Problem(
-                    f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                    line=mark.line + 1 if mark else None,
-                    hint="check indentation and colons",
-                )
-            ],
-            file=source or None,
-        ) from None
-    problems: list[Problem] = []
-    if not isinstance(doc, dict) or not isinstance(doc.get("actors"), dict):
-        raise ScenarioError(
-            "expected a mapping with an `actors` mapping",
-            where="actors",
-            file=source or None,
-            hint="actors: {Germany: {capability: 1, issues: "
-            "{emissions: {position: 4, salience: 0.8}}}}",
-        )
-    meta = doc.get("issues") or {}
-    if not isinstance(meta, dict):
-        problems.append(
-            Problem("must map issue ids to {label, low, high, outcome}", where="issues")
-        )
-        meta = {}
-    recs = []
-    for actor, body in doc["actors"].items():
-        recs.extend(_yaml_actor(str(actor), body, meta, problems))
-    if problems:
-        raise ScenarioError(problems, file=source or None)
-    return _from_records(
-        recs, source, labels={str(k): str((v or {}).get("label", k)) for k, v in meta.items()}
+    name = source or "<text>"
+    return _from_document(parse_document(text.encode("utf-8"), name))
+
+
+def _from_document(doc: Document) -> ForecastInput:
+    spec = validate_document(
+        ForecastSpec, doc, what="forecast file", hint=_HINT, docs="docs/forecasting.md"
     )
-
-
-def _yaml_actor(
-    actor: str, body: Any, meta: dict[str, Any], problems: list[Problem]
-) -> list[dict[str, Any]]:
-    where = f"actors.{actor}"
-    if not isinstance(body, dict) or not isinstance(body.get("issues"), dict):
-        problems.append(
-            Problem(
-                "needs `capability` and an `issues` mapping",
-                where=where,
-                hint="{capability: 1, issues: {x: {position: 4, salience: .8}}}",
-            )
-        )
-        return []
-    recs = []
-    for issue, cell in body["issues"].items():
-        w = f"{where}.issues.{issue}"
-        cell = cell if isinstance(cell, dict) else {}
-        rec: dict[str, Any] = {"actor": actor, "issue": str(issue), "line": None}
-        for name, default in (
-            ("position", None),
-            ("salience", None),
-            ("capability", body.get("capability")),
-        ):
-            v = cell.get(name, default)
-            num = number(str(v)) if v is not None and not isinstance(v, bool) else None
-            if num is None:
+    problems: list[Problem] = []
+    recs: list[dict[str, Any]] = []
+    for actor, body in spec.actors.items():
+        for issue, cell in body.issues.items():
+            cap = cell.capability if cell.capability is not None else body.capability
+            path = ("actors", actor, "issues", issue)
+            if cap is None:
                 problems.append(
-                    Problem(
-                        f"{name} {v!r} is missing or not a number",
-                        where=f"{w}.{name}",
-                        hint=f"give a numeric {name}",
+                    doc.problem(
+                        (*path, "capability"),
+                        "no capability for this actor",
+                        "give the actor a `capability` (or one per issue)",
                     )
                 )
-            rec[name] = num
-        imeta = meta.get(issue) or {}
-        for name in ("outcome", "low", "high"):
-            if isinstance(imeta, dict) and imeta.get(name) is not None:
-                rec[name] = number(str(imeta[name]))
-        recs.append(rec)
-    return recs
+                continue
+            line, _ = doc.locate(path)
+            rec: dict[str, Any] = {
+                "actor": actor,
+                "issue": issue,
+                "line": line,
+                "position": cell.position,
+                "salience": cell.salience,
+                "capability": cap,
+            }
+            meta = spec.issues.get(issue)
+            if meta is not None:
+                for key in ("outcome", "low", "high"):
+                    if getattr(meta, key) is not None:
+                        rec[key] = getattr(meta, key)
+            recs.append(rec)
+    if problems:
+        raise ScenarioError(problems, file=doc.file)
+    labels = {k: (v.label if v is not None and v.label else k) for k, v in spec.issues.items()}
+    return _from_records(recs, doc.file, labels=labels)
 
 
 # --------------------------------------------------------------------------- records
@@ -341,7 +335,7 @@ def parse_deu(text: str, *, source: str = "", capability: str = "equal") -> Fore
         raise ScenarioError(
             f"unknown capability {capability!r}", where="--capability", hint="use `equal` or `gdp`"
         )
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"'))
+    rows = read_csv(text, source or "<text>", delimiter="\t")
     head = rows[0]
     pcols = [
         k

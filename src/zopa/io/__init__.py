@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zopa.errors import ScenarioError
-from zopa.io.files import MAX_FILE_BYTES, Document, read_document
+from zopa.io.files import MAX_FILE_BYTES, Document, check_path, read_document
 from zopa.io.genius import find_genius_files, load_genius, write_genius
 from zopa.io.geniusweb import is_geniusweb, load_geniusweb, write_geniusweb
 from zopa.io.scenario import load_scenario, parse_scenario
@@ -29,7 +29,7 @@ __all__ = [
 
 def detect_format(path: str | Path) -> str:
     """``zopa``, ``genius`` or ``geniusweb``: by suffix, folder contents and file contents."""
-    p = Path(path)
+    p = check_path(path, folder_ok=True, what="scenario")
     if p.is_dir():
         names = [f.suffix.lower() for f in p.iterdir()]
         if ".xml" in names:

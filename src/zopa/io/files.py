@@ -1,26 +1,67 @@
-"""Safe reading of YAML/JSON documents with a map from key paths to line/column.
+"""The one way in: every file any zopa command reads goes through this module.
 
-Hostile input gets a clear :class:`~zopa.errors.ScenarioError`, never a traceback or a hang:
-files over :data:`MAX_FILE_BYTES`, empty files, bytes that are not UTF-8, YAML syntax errors,
-duplicate keys, alias bombs (capped by :data:`MAX_NODES`) and tags that name Python objects.
+Hostile input gets a clear :class:`~zopa.errors.ScenarioError` naming the file (and the line
+and key path where known), never a traceback or a hang. The same limits hold for every kind of
+file — scenario YAML/JSON, conflict files, gmcr-py saves, forecast inputs (decide, CSV, YAML,
+DEU III), tournament configs, GENIUS XML and GeniusWeb JSON:
+
+- the path must exist, be a file and have a name the system accepts (:data:`MAX_PATH_CHARS`);
+- at most :data:`MAX_FILE_BYTES` bytes, UTF-8 text, not empty;
+- YAML/JSON: syntax errors with line and column, duplicate keys, alias bombs (more than
+  :data:`MAX_NODES` values), nesting deeper than :data:`MAX_DEPTH`, tags naming Python objects,
+  integers longer than :data:`MAX_INT_DIGITS` digits and non-finite numbers (NaN, ±inf) are
+  refused with the key path;
+- CSV: cells of any size (up to the file size), with line numbers (:func:`read_csv`);
+- XML: DTDs and entities refused (:func:`read_xml`, defusedxml).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from zopa.errors import Problem, ScenarioError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "Document", "Path_", "format_path", "read_document"]
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_INT_DIGITS",
+    "MAX_NODES",
+    "MAX_PATH_CHARS",
+    "Document",
+    "Path_",
+    "cell_number",
+    "check_path",
+    "format_path",
+    "parse_document",
+    "read_bytes",
+    "read_csv",
+    "read_document",
+    "read_text",
+    "read_xml",
+]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Every input file is at most 20 MiB (the largest real inputs are well under 1 MiB)."""
 MAX_NODES = 2_000_000
+"""A YAML/JSON document expands to at most this many values (alias bombs are refused)."""
+MAX_DEPTH = 100
+"""Mappings and lists nest at most this deep."""
+MAX_INT_DIGITS = 300
+"""Integers have at most 300 digits (a float holds about 1.8e308); longer ones are refused."""
+MAX_PATH_CHARS = 4096
+"""A path is at most 4,096 characters, each part at most 255 bytes (the usual OS limits)."""
 
 Path_ = tuple[str | int, ...]
 
@@ -57,52 +98,250 @@ class Document:
         line, col = self.locate(path)
         return Problem(message, where=format_path(path), hint=hint, line=line, column=column or col)
 
+    def error(self, path: Path_, message: str, hint: str = "") -> ScenarioError:
+        """A :class:`ScenarioError` at ``path`` of this document."""
+        return ScenarioError([self.problem(path, message, hint)], file=self.file)
 
-def read_document(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
-    """Read a YAML or JSON file (chosen by suffix; ``.json`` is strict JSON)."""
-    p = Path(path)
+
+# ------------------------------------------------------------------------------ paths, bytes
+
+
+def check_path(path: str | Path, *, folder_ok: bool = False, what: str = "file") -> Path:
+    """``path`` as a :class:`Path` after checking it names an existing file (or folder).
+
+    Refuses names longer than the system allows, missing paths and (unless ``folder_ok``)
+    folders, each with a :class:`ScenarioError` naming the path.
+    """
     name = str(path)
-    if not p.exists():
-        raise ScenarioError(f"no such file: {name}", hint="check the path")
-    if not p.is_file():
-        raise ScenarioError(f"{name} is not a file", hint="give the path of a .yaml or .json file")
-    size = p.stat().st_size
-    if size > max_bytes:
+    p = Path(path)
+    if "\x00" in name:
+        raise ScenarioError("the file name contains a NUL byte", file=repr(name)[:200])
+    too_long = len(name) > MAX_PATH_CHARS or any(
+        len(part.encode("utf-8", "surrogateescape")) > 255 for part in p.parts
+    )
+    if too_long:
         raise ScenarioError(
-            f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
-            file=name,
-            hint="a scenario is a small text file; split it, or check you chose the right file",
+            f"the file name is too long ({len(name):,} characters; parts of at most 255 bytes, "
+            f"{MAX_PATH_CHARS:,} characters in all)",
+            file=name[:200] + ("..." if len(name) > 200 else ""),
+            hint="give a shorter path",
         )
-    raw = p.read_bytes()[: max_bytes + 1]
-    return parse_document(raw, name, json_only=p.suffix.lower() == ".json")
+    try:
+        exists, is_dir, is_file = p.exists(), p.is_dir(), p.is_file()
+    except OSError as exc:
+        raise ScenarioError(
+            f"cannot open the {what}: {exc.strerror or exc}", file=name[:200], hint="check the path"
+        ) from None
+    if not exists:
+        kind = "" if what == "file" else f" (expected a {what})"
+        raise ScenarioError(f"no such file{kind}", file=name, hint="check the path")
+    if is_dir and not folder_ok:
+        raise ScenarioError(
+            "this is a folder, not a file", file=name, hint=f"give the path of a {what}"
+        )
+    if not is_dir and not is_file:
+        raise ScenarioError("not a regular file", file=name, hint="give the path of a file on disk")
+    return p
 
 
-def parse_document(raw: bytes, name: str, *, json_only: bool = False) -> Document:
-    """Parse bytes already read (used by the server for uploads, too)."""
+def read_bytes(path: str | Path, *, max_bytes: int | None = None, what: str = "file") -> bytes:
+    """The bytes of a file, at most ``max_bytes`` (default :data:`MAX_FILE_BYTES`), not empty."""
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    p = check_path(path, what=what)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise _too_big(size, max_bytes, name)
+        with p.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ScenarioError(
+            f"cannot read the file: {exc.strerror or exc}", file=name, hint="check the path"
+        ) from None
+    if len(raw) > max_bytes:
+        raise _too_big(len(raw), max_bytes, name)
     if not raw.strip():
-        raise ScenarioError("the file is empty", file=name, hint="write a scenario mapping in it")
+        raise ScenarioError("the file is empty", file=name, hint=f"write the {what} in it")
+    return raw
+
+
+def _too_big(size: int, max_bytes: int, name: str) -> ScenarioError:
+    return ScenarioError(
+        f"the file is {size:,} bytes, over the limit of {max_bytes:,} ({max_bytes >> 20} MiB)",
+        file=name,
+        hint="inputs are small text files; split it, or check you chose the right file",
+    )
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text of ``raw`` (a BOM is dropped); not empty."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(
-            f"the file is not UTF-8 text (byte {exc.start} cannot be decoded)",
+            f"the file is not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x})",
             file=name,
             line=line,
-            hint="save the file as UTF-8",
+            hint="save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
         ) from None
+    if not text.strip():
+        raise ScenarioError("the file is empty", file=name, hint="write something in it")
+    return text
+
+
+def read_text(path: str | Path, *, max_bytes: int | None = None, what: str = "file") -> str:
+    """The UTF-8 text of a file (size-limited, not empty)."""
+    return decode(read_bytes(path, max_bytes=max_bytes, what=what), str(path))
+
+
+# ------------------------------------------------------------------------------ CSV
+
+
+def read_csv(
+    text: str, name: str, *, delimiter: str | None = None, quotechar: str = '"'
+) -> list[list[str]]:
+    """Rows of a CSV text. ``delimiter`` None: the most frequent of tab, comma and semicolon
+    in the first line. Cells may be as large as the file (no 128 KiB cell limit)."""
+    if delimiter is None:
+        first = text.split("\n", 1)[0]
+        delimiter = max("\t,;", key=first.count)
+    limit = max(MAX_FILE_BYTES, len(text)) + 1
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)
+    try:
+        return list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar)
+        )
+    except csv.Error as exc:
+        raise ScenarioError(
+            f"invalid CSV: {exc}", file=name, hint="check the quotes on this line"
+        ) from None
+
+
+def cell_number(text: str, *, decimal_comma: bool = True) -> float | None:
+    """A table cell as a finite number of ordinary size (``,`` accepted as the decimal mark
+    when it is the only separator), or None when it is not one (NaN, inf, 1e400, text)."""
+    t = text.strip()
+    if decimal_comma and t.count(",") == 1 and "." not in t:
+        t = t.replace(",", ".")
+    if not t or len(t) > MAX_INT_DIGITS or t.lower().lstrip("+-") in _NON_FINITE:
+        return None
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and abs(value) <= 1e15 else None
+
+
+_NON_FINITE = {"nan", "inf", "infinity"}
+
+
+# ------------------------------------------------------------------------------ XML
+
+
+def read_xml(path: str | Path) -> Element:
+    """The root element of an XML file (defusedxml: DTDs and entities are refused)."""
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    name = str(path)
+    raw = read_bytes(path, what="XML file")
+    try:
+        root: Element = SafeET.fromstring(raw)
+    except ParseError as exc:
+        line, col = getattr(exc, "position", (None, None))
+        raise ScenarioError(
+            f"invalid XML: {exc}",
+            file=name,
+            line=line,
+            column=col + 1 if col is not None else None,
+            hint="the file is truncated or not XML; check tags near this place",
+        ) from None
+    except DefusedXmlException as exc:
+        raise ScenarioError(
+            f"refused XML: {type(exc).__name__} (DTDs and entities are not allowed)", file=name
+        ) from None
+    except (RecursionError, MemoryError):
+        raise ScenarioError("the XML is nested too deeply", file=name) from None
+    if _xml_depth(root) > MAX_DEPTH:
+        raise ScenarioError(f"the XML nests deeper than {MAX_DEPTH} elements", file=name)
+    return root
+
+
+def _xml_depth(root: Element) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        el, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((c, d + 1) for c in el)
+    return deepest
+
+
+# ------------------------------------------------------------------------------ YAML / JSON
+
+
+def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document:
+    """Read a YAML or JSON file (chosen by suffix; ``.json`` is strict JSON)."""
+    raw = read_bytes(path, max_bytes=max_bytes)
+    return parse_document(raw, str(path), json_only=Path(path).suffix.lower() == ".json")
+
+
+def parse_document(raw: bytes, name: str, *, json_only: bool = False) -> Document:
+    """Parse bytes already read (used by the server for uploads, too)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_big(len(raw), MAX_FILE_BYTES, name)
+    text = decode(raw, name)
     if json_only:
         data = _load_json(text, name)
         positions = _positions_or_empty(text)
-        return Document(data, name, positions)
+        doc = Document(data, name, positions)
+        _check_json_numbers(doc)
+        return doc
     node = _compose(text, name)
     data, positions = _construct(node, name)
     return Document(data, name, positions)
 
 
+class _BadNumber:
+    """A JSON number the reader refuses, kept in place so the error can name its key path."""
+
+    __slots__ = ("reason", "text")
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+
+
+def _json_int(text: str) -> int | _BadNumber:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        return _BadNumber(text, f"an integer of {len(text.lstrip('-')):,} digits")
+    return int(text)
+
+
+def _json_float(text: str) -> float | _BadNumber:
+    x = float(text)
+    return x if math.isfinite(x) else _BadNumber(text, "a number too large for a float")
+
+
+def _json_constant(text: str) -> _BadNumber:
+    return _BadNumber(text, f"`{text}`, which is not a finite number")
+
+
 def _load_json(text: str, name: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates(name))
+        return json.loads(
+            text,
+            object_pairs_hook=_no_duplicates(name),
+            parse_int=_json_int,
+            parse_float=_json_float,
+            parse_constant=_json_constant,
+        )
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             f"invalid JSON: {exc.msg}",
@@ -112,7 +351,30 @@ def _load_json(text: str, name: str) -> Any:
             hint="check brackets, commas and quotes near this place",
         ) from None
     except RecursionError:
-        raise ScenarioError("the JSON is nested too deeply", file=name) from None
+        raise ScenarioError(
+            f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)", file=name
+        ) from None
+
+
+def _check_json_numbers(doc: Document) -> None:
+    count = 0
+    stack: list[tuple[Any, Path_, int]] = [(doc.data, (), 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ScenarioError(f"the document holds more than {MAX_NODES:,} values", file=doc.file)
+        if depth > MAX_DEPTH:
+            raise doc.error(path, f"the document nests deeper than {MAX_DEPTH} levels")
+        if isinstance(node, _BadNumber):
+            raise doc.error(path, f"{node.reason} is refused", _NUMBER_HINT)
+        if isinstance(node, dict):
+            stack.extend((v, (*path, str(k)), depth + 1) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i), depth + 1) for i, v in enumerate(node))
+
+
+_NUMBER_HINT = "write a finite number of ordinary size (a float holds at most about 1.8e308)"
 
 
 def _no_duplicates(name: str) -> Any:
@@ -132,13 +394,13 @@ def _no_duplicates(name: str) -> Any:
 def _positions_or_empty(text: str) -> dict[Path_, tuple[int, int]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except Exception:  # positions are best effort for JSON
+    except (Exception, RecursionError):  # positions are best effort for JSON
         return {}
     if node is None:
         return {}
     try:
         return _construct(node, "")[1]
-    except ScenarioError:
+    except (ScenarioError, RecursionError):
         return {}
 
 
@@ -177,8 +439,14 @@ def _construct(root: yaml.Node, name: str) -> tuple[Any, dict[Path_, tuple[int, 
                 file=name,
                 hint="write the scenario without deeply repeated aliases",
             )
-        if depth > 200:
-            raise ScenarioError("the document is nested too deeply", file=name)
+        if depth > MAX_DEPTH:
+            raise ScenarioError(
+                f"the document nests deeper than {MAX_DEPTH} levels",
+                file=name,
+                line=node.start_mark.line + 1,
+                where=format_path(path),
+                hint="flatten the structure",
+            )
         positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -201,7 +469,7 @@ def _construct(root: yaml.Node, name: str) -> tuple[Any, dict[Path_, tuple[int, 
             return out
         if isinstance(node, yaml.SequenceNode):
             return [walk(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
-        return scalar(node)
+        return scalar(node, path)
 
     def walk_key(node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -211,11 +479,33 @@ def _construct(root: yaml.Node, name: str) -> tuple[Any, dict[Path_, tuple[int, 
                 line=node.start_mark.line + 1,
                 column=node.start_mark.column + 1,
             )
-        return scalar(node)
+        return scalar(node, None)
 
-    def scalar(node: yaml.Node) -> Any:
+    def scalar(node: yaml.Node, path: Path_ | None) -> Any:
+        def refuse(reason: str) -> ScenarioError:
+            return ScenarioError(
+                f"{reason} is refused",
+                file=name,
+                where=format_path(path) if path else "",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                hint=_NUMBER_HINT,
+            )
+
+        if node.tag == "tag:yaml.org,2002:int":
+            digits = sum(ch.isdigit() for ch in str(node.value))
+            if digits > MAX_INT_DIGITS:
+                raise refuse(f"an integer of {digits:,} digits")
         try:
-            return constructor.construct_object(node, deep=True)
+            value = constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:
+            raise ScenarioError(
+                f"cannot read this value: {exc}",
+                file=name,
+                where=format_path(path) if path else "",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+            ) from None
         except yaml.YAMLError as exc:
             raise ScenarioError(
                 f"cannot read this value: {exc}",
@@ -223,5 +513,8 @@ def _construct(root: yaml.Node, name: str) -> tuple[Any, dict[Path_, tuple[int, 
                 line=node.start_mark.line + 1,
                 column=node.start_mark.column + 1,
             ) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise refuse(f"`{node.value}`, which is not a finite number,")
+        return value
 
     return walk(root, (), 0), positions

@@ -26,18 +26,14 @@ power, drafts, non-linear value curves on numeric issues) is not written.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+from xml.etree.ElementTree import Element
 
 from zopa.errors import ScenarioError
 from zopa.io._names import unique_slugs
-from zopa.io.files import MAX_FILE_BYTES
+from zopa.io.files import cell_number, read_xml
 from zopa.model.expr import And, Atom, Const, Formula
 from zopa.model.scenario import Issue, Scenario, build_scenario
 
@@ -56,31 +52,7 @@ WEIGHT_TOLERANCE = 1e-3
 
 
 def _parse(path: Path) -> Element:
-    name = str(path)
-    if not path.is_file():
-        raise ScenarioError(f"no such file: {name}", hint="check the path")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(f"the file is {size:,} bytes, over {MAX_FILE_BYTES:,}", file=name)
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ScenarioError("the file is empty", file=name, hint="a GENIUS XML file is expected")
-    try:
-        root: Element = SafeET.fromstring(raw)
-    except ParseError as exc:
-        line, col = getattr(exc, "position", (None, None))
-        raise ScenarioError(
-            f"invalid XML: {exc}",
-            file=name,
-            line=line,
-            column=col + 1 if col is not None else None,
-            hint="the file is truncated or not XML; check tags near this place",
-        ) from None
-    except DefusedXmlException as exc:
-        raise ScenarioError(
-            f"refused XML: {type(exc).__name__} (DTDs and entities are not allowed)", file=name
-        ) from None
-    return root
+    return read_xml(path)
 
 
 def _float(el: Element, attr: str, file: str, where: str, default: float | None = None) -> float:
@@ -91,12 +63,14 @@ def _float(el: Element, attr: str, file: str, where: str, default: float | None 
         raise ScenarioError(
             f"missing attribute `{attr}`", file=file, where=where, hint=f'add {attr}="..."'
         )
-    try:
-        x = float(raw)
-    except ValueError:
-        raise ScenarioError(f'`{attr}="{raw}"` is not a number', file=file, where=where) from None
-    if not math.isfinite(x):
-        raise ScenarioError(f'`{attr}="{raw}"` is not a finite number', file=file, where=where)
+    x = cell_number(raw, decimal_comma=False)
+    if x is None:
+        raise ScenarioError(
+            f'`{attr}="{raw[:60]}"` is not a finite number of ordinary size',
+            file=file,
+            where=where,
+            hint="write a plain number such as 0.25",
+        )
     return x
 
 

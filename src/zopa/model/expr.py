@@ -179,6 +179,24 @@ def _parser() -> Lark:
 
 
 MAX_EXPRESSION_LENGTH = 10_000
+"""An expression is at most 10,000 characters (a red line is a sentence, not a document)."""
+MAX_NESTING = 100
+"""Operators nest at most 100 deep (``not not ... x == a``, ``a -> b -> ...``)."""
+
+
+def _depth(tree: object) -> int:
+    """Nesting depth of a lark tree, computed without recursion."""
+    from lark import Tree
+
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, Tree):
+            deepest = max(deepest, d)
+            if deepest > MAX_NESTING:
+                break
+            stack.extend((c, d + 1) for c in node.children)
+    return deepest
 
 
 @lru_cache(maxsize=4096)
@@ -189,7 +207,11 @@ def parse(text: str) -> Expr:
     if not text.strip():
         raise ExprError("the expression is empty", hint="write e.g. `territory != cede`")
     if len(text) > MAX_EXPRESSION_LENGTH:
-        raise ExprError(f"the expression is longer than {MAX_EXPRESSION_LENGTH} characters")
+        raise ExprError(
+            f"the expression is {len(text):,} characters long, over the limit of "
+            f"{MAX_EXPRESSION_LENGTH:,}",
+            hint="split it into several red lines or constraints (each must hold)",
+        )
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
@@ -198,13 +220,22 @@ def parse(text: str) -> Expr:
         bad = text[col - 1 : col + 9] if col else ""
         where = f"at column {col} (near `{bad}`)" if bad else "at the end"
         raise ExprError(
-            f"syntax error {where} in `{text}`",
+            f"syntax error {where} in `{_short(text)}`",
             column=col,
             hint="use `issue == option`, `!=`, `in {a, b}`, `<`/`<=`/`>`/`>=` on numeric issues, "
             "combined with not / and / or / -> and parentheses",
         ) from None
+    if _depth(tree) > MAX_NESTING:
+        raise ExprError(
+            f"the expression nests deeper than {MAX_NESTING} levels",
+            hint="write it flat: `a and b and c`, `x in {p, q}`, fewer `not`/`->` in a row",
+        )
     result = _Build().transform(tree)
     return result
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 # ---------------------------------------------------------------- resolved formulas

@@ -267,7 +267,30 @@ _HINTS = {
         "ids use letters, digits, _ and inner -, and start with a letter or _"
     ),
     "greater_than": "use a positive number",
+    "float_type": "write a plain number such as 0.5 (unquoted)",
+    "int_type": "write a whole number such as 3 (unquoted)",
+    "bool_type": "write true or false",
+    "finite_number": "write a finite number (not nan or inf)",
 }
+
+
+def pydantic_message(err: Any) -> tuple[str, str]:
+    """Message and hint for one pydantic error, in the words of the scenario format."""
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    kind = err["type"]
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        msg = f"unknown key `{err['loc'][-1]}`"
+    elif kind == "missing":
+        msg = f"missing required key `{err['loc'][-1]}`"
+    elif kind in ("float_type", "int_type") and isinstance(given, bool):
+        msg = f"`{str(given).lower()}` is a yes/no value, not a number"
+    elif kind in ("float_type", "int_type", "string_type", "bool_type") and isinstance(
+        given, str | int | float
+    ):
+        msg += f" (got {given!r:.60})"
+    msg, _, hint = msg.partition("||")
+    return msg, hint or _HINTS.get(kind, "")
 
 
 def build_scenario(
@@ -294,13 +317,8 @@ def build_scenario(
     except pydantic.ValidationError as exc:
         for err in exc.errors():
             path = _error_path(data, err["loc"])
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown key `{path[-1]}`"
-            elif err["type"] == "missing":
-                msg = f"missing required key `{path[-1]}`"
-            msg, _, hint = msg.partition("||")
-            probs.add(path, msg, hint or _HINTS.get(err["type"], ""))
+            msg, hint = pydantic_message(err)
+            probs.add(path, msg, hint)
         raise ScenarioError(_dedupe(probs.items), file=file) from None
     scenario = _Builder(spec, probs, require_preferences).build(file)
     if probs.items:
@@ -451,9 +469,10 @@ class _Builder:
             msg = str(exc)
             if col and "column" not in msg:
                 msg += f" (column {col})"
-            self.p.add(path, f"{msg}" if "`" in msg else f"{msg} in `{text}`", exc.hint)
+            short = text if len(text) <= 120 else text[:117] + "..."
+            self.p.add(path, f"{msg}" if "`" in msg else f"{msg} in `{short}`", exc.hint)
             self.p.items[-1].column = None  # the column refers to the expression, said in the text
-            if col:
+            if col and len(text) <= 200:
                 self.p.items[-1].message += f"\n    {text}\n    {' ' * (col - 1)}^"
             return None
 

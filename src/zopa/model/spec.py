@@ -12,14 +12,16 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "ID_PATTERN",
+    "MAX_MAGNITUDE",
     "DraftSpec",
     "EventSpec",
     "HyperRectangleSpec",
     "IssueSpec",
+    "Num",
     "NumericSpec",
     "OptionSpec",
     "PartySpec",
@@ -40,12 +42,28 @@ Id = Annotated[
         description="letters, digits, _ and inner - (not a keyword: and, or, not, in, true, false)",
     ),
 ]
+MAX_MAGNITUDE = 1e15
+"""Every number in a scenario lies in [-1e15, 1e15], so no sum of them can overflow."""
+
+
+def _bounded(x: float) -> float:
+    if abs(x) > MAX_MAGNITUDE:
+        raise ValueError(
+            f"{x:g} is larger than {MAX_MAGNITUDE:g} in size"
+            "||numbers in a scenario lie between -1e15 and 1e15; rescale the unit"
+        )
+    return x
+
+
+Num = Annotated[float, AfterValidator(_bounded)]
+"""A finite number of ordinary size; never a boolean (the models are strict)."""
 Number = float | int
 Scalar = str | int | float
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    # strict: `reservation: true` or `at: "3"` are errors, not 1.0 and 3
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _check_id(v: str) -> str:
@@ -67,9 +85,9 @@ class OptionSpec(_Spec):
 class NumericSpec(_Spec):
     """A numeric range that compiles to the options min, min+step, ..., max."""
 
-    min: float
-    max: float
-    step: float
+    min: Num
+    max: Num
+    step: Num
     unit: str | None = None
 
     @model_validator(mode="after")
@@ -126,18 +144,18 @@ class HyperRectangleSpec(_Spec):
     """
 
     when: str
-    utility: float
+    utility: Num
 
 
 class PreferencesSpec(_Spec):
     """A party's private preferences: salience weights, option values, BATNA, red lines."""
 
-    weights: dict[str, float] = Field(description="issue id -> salience (>= 0), normalised")
-    values: dict[str, dict[Scalar, float]] = Field(
+    weights: dict[str, Num] = Field(description="issue id -> salience (>= 0), normalised")
+    values: dict[str, dict[Scalar, Num]] = Field(
         default_factory=dict,
         description="issue id -> {option id (or number on a numeric issue) -> value in [0, 1]}",
     )
-    reservation: float = Field(default=0.0, description="utility of the walk-away (BATNA), [0, 1]")
+    reservation: Num = Field(default=0.0, description="utility of the walk-away (BATNA), [0, 1]")
     red_lines: list[str] = Field(
         default_factory=list, description="expressions every acceptable package must satisfy"
     )
@@ -145,7 +163,7 @@ class PreferencesSpec(_Spec):
         default_factory=list,
         description="non-additive terms: utility added when `when` holds (GENIUS hyper-rectangles)",
     )
-    discount: float | None = Field(
+    discount: Num | None = Field(
         default=None,
         ge=0.0,
         le=1.0,
@@ -159,7 +177,7 @@ class PartySpec(_Spec):
     id: Id
     label: str | None = None
     role: Literal["party", "mediator", "observer"] = "party"
-    power: float = Field(default=1.0, gt=0, description="bargaining power (> 0)")
+    power: Num = Field(default=1.0, gt=0, description="bargaining power (> 0)")
     preferences: PreferencesSpec | None = None
 
     _id = field_validator("id")(_check_id)
@@ -182,8 +200,8 @@ class EventSpec(_Spec):
 
     at: int = Field(ge=0, description="round at which the event takes effect")
     party: str
-    reservation: float = Field(default=0.0, description="added to the reservation value")
-    weights: dict[str, float] = Field(
+    reservation: Num = Field(default=0.0, description="added to the reservation value")
+    weights: dict[str, Num] = Field(
         default_factory=dict, description="added to the raw weights (then renormalised)"
     )
     note: str | None = None

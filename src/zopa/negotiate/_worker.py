@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from zopa.io import load_scenario
+from zopa.io import load_any
 from zopa.negotiate.protocols import protocol as make_protocol
 from zopa.negotiate.protocols import run
 from zopa.negotiate.registry import StrategySpec
@@ -51,8 +51,9 @@ def match_seed(base: int, scenario: int, assignment: tuple[int, ...], repetition
 
 @lru_cache(maxsize=32)
 def space(path: str) -> OutcomeSpace:
-    """The outcome space of the scenario file at ``path`` (loaded once per process)."""
-    return outcome_space(load_scenario(path))
+    """The outcome space of the scenario at ``path`` (any format ``load_any`` reads; loaded
+    once per process)."""
+    return outcome_space(load_any(path))
 
 
 def run_batch(batch: Batch) -> list[dict[str, Any]]:

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from zopa.errors import ProtocolError, ScenarioError
 from zopa.model.compiled import PRECISION, round_utility
+from zopa.model.spec import Num
 from zopa.negotiate._worker import Batch, Match, match_seed, run_batch
 from zopa.negotiate._worker import space as worker_space
 from zopa.negotiate.protocols import protocol as make_protocol
@@ -35,25 +38,15 @@ __all__ = [
     "Ranking",
     "TournamentConfig",
     "TournamentResult",
+    "TournamentSpec",
     "load_tournament",
     "matches",
     "run_tournament",
 ]
 
 Progress = Callable[[int, int], None]  # (sessions done so far, total)
-_KEYS = {
-    "scenarios",
-    "strategies",
-    "protocol",
-    "deadline",
-    "repetitions",
-    "seed",
-    "seconds",
-    "discount",
-    "call_timeout",
-    "events",
-    "self_play",
-}
+DASK_CONNECT_SECONDS = 5
+"""How long ``--dask ADDRESS`` waits for the scheduler before giving up (exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -78,42 +71,88 @@ class TournamentConfig:
             raise ProtocolError(f"repetitions must be at least 1, not {self.repetitions}")
 
 
+class _StrategyEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    name: str
+    params: dict[str, Num] = Field(default_factory=dict)
+
+
+class TournamentSpec(BaseModel):
+    """A tournament config file (YAML/JSON), checked strictly: ``events: "false"`` is an
+    error, not True; ``deadline: 1.5`` is an error, not 1."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    scenarios: list[str] = Field(min_length=1, max_length=1000)
+    strategies: list[str | _StrategyEntry] = Field(min_length=1, max_length=100)
+    protocol: str = "stacked"
+    deadline: int = Field(default=100, ge=1, le=1_000_000)
+    repetitions: int = Field(default=1, ge=1, le=100_000)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    seconds: Num | None = Field(default=None, gt=0)
+    discount: Num = Field(default=1.0, gt=0, le=1)
+    call_timeout: Num | None = Field(default=None, gt=0)
+    events: bool = True
+    self_play: bool = True
+
+
 def load_tournament(path: str | Path) -> TournamentConfig:
-    """Read a tournament config (YAML); relative scenario paths resolve against its folder."""
+    """Read a tournament config (YAML/JSON); relative scenario paths resolve against its folder.
+
+    A scenario entry is anything ``zopa analyze`` reads: a zopa YAML/JSON file, a GENIUS
+    folder or domain file, a GeniusWeb folder or file.
+    """
     from zopa.io import read_document
+    from zopa.io.validate import validate_document
 
     doc = read_document(path)
-    data = doc.data
-    if not isinstance(data, dict):
-        raise ScenarioError("a tournament config is a mapping", file=str(path))
-    unknown = sorted(set(data) - _KEYS)
-    if unknown:
-        raise ScenarioError(
-            f"unknown key `{unknown[0]}`",
-            file=str(path),
-            hint="valid keys: " + ", ".join(sorted(_KEYS)),
-        )
+    spec = validate_document(
+        TournamentSpec, doc, what="tournament config", docs="docs/negotiation.md"
+    )
+    file = str(path)
     base = Path(path).resolve().parent
+    scenarios: list[str] = []
+    for k, s in enumerate(spec.scenarios):
+        target = base / s
+        try:
+            exists = target.exists()
+        except OSError:
+            exists = False
+        if not exists:
+            raise doc.error(
+                ("scenarios", k),
+                f"scenario `{s[:200]}` not found (looked for {str(target)[:300]})",
+                "paths are relative to the config's folder",
+            )
+        scenarios.append(str(target.resolve()))
     try:
-        scenarios = tuple(str((base / str(s)).resolve()) for s in data.get("scenarios") or ())
+        strategies = []
+        for k, entry in enumerate(spec.strategies):
+            try:
+                strategies.append(
+                    parse_strategy(entry if isinstance(entry, str) else entry.model_dump())
+                )
+            except ProtocolError as exc:
+                raise doc.error(("strategies", k), str(exc)) from None
         session = SessionConfig(
-            deadline=int(data.get("deadline", 100)),
-            seconds=None if data.get("seconds") is None else float(data["seconds"]),
-            discount=float(data.get("discount", 1.0)),
-            call_timeout=None if data.get("call_timeout") is None else float(data["call_timeout"]),
-            events=bool(data.get("events", True)),
+            deadline=spec.deadline,
+            seconds=spec.seconds,
+            discount=spec.discount,
+            call_timeout=spec.call_timeout,
+            events=spec.events,
         )
         return TournamentConfig(
-            scenarios=scenarios,
-            strategies=tuple(parse_strategy(s) for s in data.get("strategies") or ()),
-            protocol=str(data.get("protocol", "stacked")),
+            scenarios=tuple(scenarios),
+            strategies=tuple(strategies),
+            protocol=spec.protocol,
             session=session,
-            repetitions=int(data.get("repetitions", 1)),
-            seed=int(data.get("seed", 0)),
-            self_play=bool(data.get("self_play", True)),
+            repetitions=spec.repetitions,
+            seed=spec.seed,
+            self_play=spec.self_play,
         )
-    except (TypeError, ValueError) as exc:
-        raise ScenarioError(str(exc), file=str(path)) from None
+    except ProtocolError as exc:
+        raise ScenarioError(str(exc), file=file) from None
 
 
 def matches(config: TournamentConfig) -> list[Match]:
@@ -206,7 +245,23 @@ def _dask(batches: list[Batch], address: str) -> Iterator[list[dict[str, Any]]]:
         cluster = dd.LocalCluster(
             n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
         )
-    client: Any = dd.Client(cluster if cluster is not None else address)
+    if cluster is None and "://" not in address and ":" not in address:
+        raise ProtocolError(
+            f"`{address}` is not a Dask scheduler address; use tcp://HOST:PORT, local:N or "
+            "inprocess"
+        )
+    try:
+        client: Any = dd.Client(
+            cluster if cluster is not None else address, timeout=DASK_CONNECT_SECONDS
+        )
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise ProtocolError(
+            f"cannot reach the Dask scheduler at {address} within {DASK_CONNECT_SECONDS} s "
+            f"({type(exc).__name__}: {str(exc)[:200]}); start it with `dask scheduler`, or use "
+            "--dask local:N for a cluster on this machine"
+        ) from None
     try:
         futures = client.map(run_batch, batches, pure=False)
         for fut in dd.as_completed(futures):
