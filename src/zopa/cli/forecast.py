@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-import math
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _models(model: str) -> list[str]:
@@ -28,8 +32,10 @@ def _preset(preset: str) -> str:
     return preset
 
 
-def _fmt(x: float) -> str:
-    return "–" if math.isnan(x) else f"{x:.2f}"
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
 @app.command("forecast")
@@ -45,42 +51,28 @@ def forecast_cmd(
         "paper", "--preset", help="expected-utility preset: paper | scholz-code"
     ),
     trace: bool = typer.Option(False, "--trace", help="show the rounds of the dynamic models"),
-    plot: Path | None = typer.Option(None, "--plot", help="draw the trajectories to this PNG"),
+    plot: Path | None = typer.Option(
+        None, "--plot", help="draw the dynamic models' trajectories (.png, .svg or .pdf)"
+    ),
     capability: str = typer.Option("equal", "--capability", help="DEU III only: equal | gdp"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
     force: ForceOpt = False,
 ) -> None:
     """Forecast where each issue lands, every model side by side."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from zopa.forecast import load_forecast, plot_traces, run_models
+    from zopa.forecast import load_forecast, run_models
+    from zopa.report.figures import save_figure
+    from zopa.report.forecast import render_forecast, traces_figure
 
     vet_output(plot, "plot", force)
     data = load_forecast(file, capability=capability)
     fc = run_models(data, _models(model), rounds=rounds, preset=_preset(preset))
     if plot is not None:
-        plot_traces(fc, plot)
+        save_figure(traces_figure(fc), plot)
     if as_json:
         typer.echo(json.dumps(fc.to_dict(trace=trace), indent=2))
         return
-    con = Console(highlight=False)
-    table = Table(title=f"forecast: {file.name}")
-    table.add_column("issue")
-    for m in fc.runs:
-        table.add_column(m, justify="right")
-    for iss in fc.issues:
-        table.add_row(iss, *(_fmt(fc.value(m, iss)) for m in fc.runs))
-    con.print(table)
-    if trace:
-        for m, run in fc.runs.items():
-            for iss, tr in run.trace.items():
-                con.print(
-                    f"{m} / {iss}: median "
-                    + " ".join(_fmt(v) for v in tr.median)
-                    + " | mean "
-                    + " ".join(_fmt(v) for v in tr.mean)
-                )
+    con = _console()
+    render_forecast(fc, con, title=f"forecast: {file.name}", trace=trace)
     if plot is not None:
         con.print(f"trajectories drawn to {plot}")
 
@@ -97,19 +89,17 @@ def backtest_cmd(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Mean and median absolute error (0-100 scale) of every model against known outcomes."""
-    from rich.console import Console
-    from rich.table import Table
-
     from zopa.forecast import backtest, load_forecast
+    from zopa.report.forecast import render_backtest
 
     data = load_forecast(file, capability=capability)
     res = backtest(data, _models(model), rounds=rounds, preset=_preset(preset))
     if as_json:
         typer.echo(json.dumps(res.to_dict(), indent=2))
         return
-    table = Table(title=f"backtest: {file.name} (capability {capability}, eum preset {preset})")
-    for col in ("model", "MAE", "median AE", "n"):
-        table.add_column(col, justify="left" if col == "model" else "right")
-    for m, s in res.scores.items():
-        table.add_row(m, _fmt(s.mae), _fmt(s.median_ae), str(s.n))
-    Console(highlight=False).print(table)
+    render_backtest(
+        res,
+        _console(),
+        title=f"backtest: {file.name} (eum preset {preset}"
+        + (f", DEU III capability {capability})" if capability != "equal" else ")"),
+    )

@@ -13,7 +13,6 @@ from zopa.forecast._types import Forecast, ForecastInput, IssueTrace, ModelRun
 from zopa.forecast.decide import parse_decide, read_decide
 from zopa.forecast.eum import PRESETS, EumOptions, expected_utility
 from zopa.forecast.exchange import exchange
-from zopa.forecast.plot import plot_traces
 from zopa.forecast.run import MODELS, BacktestResult, ModelScore, backtest, run_models
 from zopa.forecast.scenario import from_scenario
 from zopa.forecast.static import compromise, weighted_median
@@ -39,7 +38,6 @@ __all__ = [
     "parse_decide",
     "parse_deu",
     "parse_yaml",
-    "plot_traces",
     "read_decide",
     "run_models",
     "weighted_median",

@@ -8,6 +8,7 @@ models, an :class:`IssueTrace` per issue with the rounds.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,9 @@ class ForecastInput:
     ``low``/``high`` are the ends of each issue's scale (from ``#M`` anchors or the data),
     ``outcome`` a known outcome per issue (NaN when unknown; used by the backtest) and
     ``group`` the issue's group (issues of one group can be traded by the exchange model;
-    by default all issues form one group).
+    by default all issues form one group). From a scenario, ``scales`` names the points of
+    an ordered issue's scale (issue -> ((value, option label), ...)), ``units`` holds a
+    numeric issue's unit and ``left_out`` says which issues or parties were left out, and why.
     """
 
     actors: tuple[str, ...]
@@ -46,6 +49,9 @@ class ForecastInput:
     group: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    scales: dict[str, tuple[tuple[float, str], ...]] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    left_out: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n, m = len(self.actors), len(self.issues)
@@ -94,7 +100,25 @@ class ForecastInput:
                 if self.issues[j] in self.labels
             },
             source=self.source,
+            scales={
+                self.issues[j]: self.scales[self.issues[j]]
+                for j in cols
+                if self.issues[j] in self.scales
+            },
+            units={
+                self.issues[j]: self.units[self.issues[j]]
+                for j in cols
+                if self.issues[j] in self.units
+            },
+            left_out=dict(self.left_out),
         )
+
+    def option_near(self, issue: str, value: float) -> str | None:
+        """The label of the scale point nearest ``value`` on an ordered issue (else None)."""
+        points = self.scales.get(issue)
+        if not points or value != value:  # NaN
+            return None
+        return min(points, key=lambda p: abs(p[0] - value))[1]
 
     def to_dict(self) -> dict[str, Any]:
         """Per issue, per actor: position, salience (0-1) and capability."""
@@ -121,6 +145,22 @@ class IssueTrace:
     mean: tuple[float, ...]
     positions: dict[str, tuple[float, ...]]
 
+    def settling(self, span: float, which: str = "median", tol: float = 0.01) -> str:
+        """``converged``, ``oscillating`` or ``still moving`` over the last rounds.
+
+        A series has converged when its last three steps are each under ``tol`` of the
+        issue's scale ``span``; it oscillates when, among its last four steps larger than
+        that, the direction flips at least twice; otherwise it is still moving.
+        """
+        series = self.median if which == "median" else self.mean
+        steps = [b - a for a, b in itertools.pairwise(series)]
+        eps = tol * (span if span > 0 else 1.0)
+        if len(steps) < 2 or all(abs(d) < eps for d in steps[-3:]):
+            return "converged"
+        big = [d for d in steps[-4:] if abs(d) >= eps]
+        flips = sum(1 for a, b in itertools.pairwise(big) if (a > 0) != (b > 0))
+        return "oscillating" if flips >= 2 else "still moving"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "median": list(self.median),
@@ -136,9 +176,14 @@ class ModelRun:
     model: str
     forecast: dict[str, float]
     trace: dict[str, IssueTrace] = field(default_factory=dict)
+    statistic: str = ""  # what the forecast number is, in words
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"model": self.model, "forecast": dict(self.forecast)}
+        out: dict[str, Any] = {
+            "model": self.model,
+            "statistic": self.statistic,
+            "forecast": dict(self.forecast),
+        }
         if self.trace:
             out["trace"] = {k: t.to_dict() for k, t in self.trace.items()}
         return out
@@ -150,9 +195,30 @@ class Forecast:
 
     issues: tuple[str, ...]
     runs: dict[str, ModelRun]
+    data: ForecastInput | None = field(default=None, compare=False, repr=False)
 
     def value(self, model: str, issue: str) -> float:
         return self.runs[model].forecast[issue]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """A dynamic model that oscillates or is still moving at its last round, per issue."""
+        out = []
+        for m, run in self.runs.items():
+            for issue, tr in run.trace.items():
+                span = 1.0
+                if self.data is not None and issue in self.data.issues:
+                    j = self.data.issues.index(issue)
+                    span = float(self.data.high[j] - self.data.low[j])
+                which = "mean" if m == "exchange" else "median"
+                state = tr.settling(span, which)
+                if state != "converged":
+                    out.append(
+                        f"{m} on {issue}: the {which} is {state} at the last round "
+                        f"(round {len(tr.median) - 1}); read its forecast with care"
+                        + (" or run more rounds (--rounds)" if state == "still moving" else "")
+                    )
+        return tuple(out)
 
     def to_dict(self, *, trace: bool = False) -> dict[str, Any]:
         """``{"issues": {issue: {model: value}}}``, plus ``"trace"`` when asked."""
@@ -160,7 +226,21 @@ class Forecast:
             iss: {m: _num(r.forecast.get(iss, float("nan"))) for m, r in self.runs.items()}
             for iss in self.issues
         }
-        out: dict[str, Any] = {"issues": issues}
+        out: dict[str, Any] = {
+            "issues": issues,
+            "statistics": {m: r.statistic for m, r in self.runs.items()},
+            "warnings": list(self.warnings),
+        }
+        if self.data is not None:
+            out["left_out"] = dict(self.data.left_out)
+            out["nearest_option"] = {
+                iss: {
+                    m: self.data.option_near(iss, r.forecast.get(iss, float("nan")))
+                    for m, r in self.runs.items()
+                }
+                for iss in self.issues
+                if iss in self.data.scales
+            }
         if trace:
             out["trace"] = {
                 m: {k: t.to_dict() for k, t in r.trace.items()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -14,10 +14,18 @@ from zopa.forecast.eum import expected_utility
 from zopa.forecast.exchange import exchange
 from zopa.forecast.static import compromise, weighted_median
 
-__all__ = ["MODELS", "BacktestResult", "ModelScore", "backtest", "run_models"]
+__all__ = ["MODELS", "STATISTICS", "BacktestResult", "ModelScore", "backtest", "run_models"]
 
 MODELS: tuple[str, ...] = ("compromise", "median", "eum", "exchange")
 """The model names, in the order they are reported."""
+
+STATISTICS: dict[str, str] = {
+    "compromise": "mean of the positions weighted by capability x salience",
+    "median": "median of the positions weighted by capability x salience",
+    "eum": "weighted median of the positions after the last round of the expected-utility model",
+    "exchange": "weighted mean of the positions after the last round of exchanges",
+}
+"""What each model's forecast number is."""
 
 
 def run_models(
@@ -35,7 +43,8 @@ def run_models(
         "eum": lambda: expected_utility(data, preset=preset, rounds=rounds),
         "exchange": lambda: exchange(data, rounds=10 if rounds is None else rounds),
     }
-    return Forecast(issues=data.issues, runs={m: runners[m]() for m in names})
+    runs = {m: replace(runners[m](), statistic=STATISTICS[m]) for m in names}
+    return Forecast(issues=data.issues, runs=runs, data=data)
 
 
 def _names(models: Sequence[str]) -> list[str]:

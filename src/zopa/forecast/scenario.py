@@ -29,6 +29,14 @@ def from_scenario(scenario: Scenario) -> ForecastInput:
     """Forecast input from a scenario's ordered (or numeric) issues and its parties."""
     issues = [i for i in scenario.issues if i.numeric or i.ordered]
     parties = [p for p in scenario.parties if p.preferences is not None]
+    left_out = {
+        i.id: "its options are not ordered, so there is no scale to place positions on"
+        for i in scenario.issues
+        if not (i.numeric or i.ordered)
+    }
+    left_out |= {
+        p.id: f"{p.role} without preferences" for p in scenario.parties if p.preferences is None
+    }
     if not issues or not parties:
         raise AnalysisError(
             "the scenario has no ordered or numeric issue with parties that "
@@ -58,4 +66,11 @@ def from_scenario(scenario: Scenario) -> ForecastInput:
         outcome=np.full(len(issues), np.nan),
         labels={i.id: i.label for i in issues},
         source=scenario.file or "",
+        scales={
+            i.id: tuple((v, o.label or o.id) for v, o in zip(_scale(i), i.options, strict=True))
+            for i in issues
+            if i.ordered and not i.numeric
+        },
+        units={i.id: i.unit for i in issues if i.unit},
+        left_out=left_out,
     )

@@ -239,11 +239,11 @@ def _dask(batches: list[Batch], address: str) -> Iterator[list[dict[str, Any]]]:
     if address.startswith("local:"):
         n = int(address.removeprefix("local:") or "1")
         cluster = dd.LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     elif address == "inprocess":
         cluster = dd.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
         )
     if cluster is None and "://" not in address and ":" not in address:
         raise ProtocolError(

@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FIGURE_SUFFIXES", "new_figure", "save_figure", "svg_text"]
-
-FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+__all__ = ["new_figure", "save_figure", "svg_text"]
 
 
 def new_figure(size: tuple[float, float] = (6.4, 4.8)) -> Figure:

@@ -1,0 +1,41 @@
+"""CLI command `zopa news`: read news reports into quotes, claims, issues and evidence."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zopa.cli.app import app
+
+
+@app.command("news")
+def news_cmd(
+    articles: Annotated[
+        list[Path], typer.Argument(help="news articles, plain text (.txt) or HTML (.html)")
+    ],
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario", help="scenario file: match issues and parties, suggest evidence"
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Read news reports of the talks: actors, quotes with speakers, claims and whether they are
+    verified, issues, events, deadlines and (with --scenario) evidence suggestions."""
+    from rich.console import Console
+
+    from zopa.io import load_any
+    from zopa.news import read_news
+    from zopa.report.news import render_news
+
+    s = load_any(scenario) if scenario is not None else None
+    reading = read_news(articles, s)
+    if as_json:
+        sys.stdout.write(json.dumps(reading.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    Console(highlight=False, width=None if sys.stdout.isatty() else 130).print(render_news(reading))

@@ -1,0 +1,157 @@
+"""Reading news articles: plain text or HTML, through the same checks as every other file.
+
+An article is read as UTF-8 text (size limit, not empty, not binary). HTML (by suffix ``.html`` /
+``.htm``, or a document that starts with ``<!doctype html`` / ``<html``) is turned into plain text
+with the standard library's :mod:`html.parser`: nothing is fetched, ``<script>``, ``<style>``,
+``<noscript>``, ``<template>`` and ``<svg>`` are dropped, block elements become paragraph breaks and
+the ``<title>`` becomes the article's title. Every offset zopa reports for an article is into
+:attr:`Article.text`, the text after this conversion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from zopa.errors import ScenarioError
+
+__all__ = ["MAX_ARTICLE_BYTES", "Article", "html_to_text", "parse_article", "read_article"]
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+
+_DROP = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object"})
+_BLOCK = frozenset(
+    {
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+        "article", "section", "header", "footer", "tr", "table", "figcaption", "pre", "hr",
+        "main", "aside", "dd", "dt", "figure",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as plain text, with the file it came from and its title (may be empty)."""
+
+    file: str
+    text: str
+    title: str = ""
+    html: bool = False
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self._drop = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in _DROP:
+            self._drop += 1
+        elif tag in _BLOCK and not self._drop:
+            self.parts.append(_PARA)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK and not self._drop:
+            self.parts.append(_PARA)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in _DROP:
+            self._drop = max(0, self._drop - 1)
+        elif tag in _BLOCK and not self._drop:
+            self.parts.append(_PARA)
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(data)
+        elif not self._drop:
+            self.parts.append(data)
+
+
+_PARA = "\u2029"  # paragraph separator: marks block boundaries while the text is collected
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """``(text, title)`` of an HTML document: paragraphs separated by a blank line."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    raw = "".join(parser.parts)
+    paragraphs = [_SPACES.sub(" ", p).strip() for p in raw.split(_PARA)]
+    text = "\n\n".join(p for p in paragraphs if p)
+    title = _SPACES.sub(" ", " ".join(parser.title)).strip()
+    return text, title
+
+
+def _looks_html(name: str, text: str) -> bool:
+    if Path(name).suffix.lower() in {".html", ".htm", ".xhtml"}:
+        return True
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def parse_article(raw: bytes, name: str) -> Article:
+    """Turn bytes already read into an :class:`Article` (UTF-8; HTML converted to text)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"the article is not UTF-8 text (byte {exc.start} cannot be decoded)",
+            file=name,
+            line=line,
+            hint="save the article as UTF-8 text or HTML",
+        ) from None
+    if "\x00" in text:
+        raise ScenarioError(
+            "the file holds NUL bytes: it is binary, not an article",
+            file=name,
+            line=text[: text.index("\x00")].count("\n") + 1,
+            hint="give a plain-text (.txt) or HTML (.html) article",
+        )
+    is_html = _looks_html(name, text)
+    title = ""
+    if is_html:
+        text, title = html_to_text(text)
+    else:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ScenarioError(
+            "the article holds no text", file=name, hint="check you chose the right file"
+        )
+    return Article(file=name, text=text, title=title, html=is_html)
+
+
+def read_article(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """Read a plain-text or HTML article file (never fetches anything)."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise ScenarioError(f"no such file: {name}", hint="check the path")
+    if not p.is_file():
+        raise ScenarioError(
+            f"{name} is not a file", hint="give the path of a .txt or .html article"
+        )
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise ScenarioError(
+            f"the file is {size:,} bytes, over the limit of {max_bytes:,} for an article",
+            file=name,
+            hint="a news report is a small text file; check you chose the right file",
+        )
+    if size == 0:
+        raise ScenarioError("the file is empty", file=name, hint="check you chose the right file")
+    try:
+        raw = p.read_bytes()[: max_bytes + 1]
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=name) from None
+    return parse_article(raw, name)

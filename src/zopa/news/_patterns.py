@@ -1,0 +1,102 @@
+"""Regular expressions for time, deadlines, places, hedges, events, drafts and stances."""
+
+from __future__ import annotations
+
+import re
+
+from zopa.news.lexicon import EVENT_TRIGGERS, HEDGES, VERIFIED
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MON_ABBR = r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_DATE = (
+    rf"(?:(?:{_MONTHS}|{_MON_ABBR})\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS}|{_MON_ABBR})(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})"
+)
+
+TIME = re.compile(
+    rf"\b(?:{_DATE}"
+    rf"|(?:(?:on|next|this|last|late|early)\s+)?(?:{_DAYS})(?:\s+(?:night|morning|afternoon|evening))?"
+    r"|(?:last|next|this|later this|earlier this|in the coming|the coming|in recent)\s+"
+    r"(?:week|month|year|weekend|days|weeks|months)"
+    r"|overnight|yesterday|today|tomorrow|tonight"
+    rf"|in\s+(?:early\s+|late\s+|mid-)?(?:{_MONTHS})(?:\s+\d{{4}})?)\b"
+)
+
+_DEADLINE_TIME = (
+    r"(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:year|month|week|[A-Z][a-z]+|\d{4})"
+    r"|Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?|New\s+Year(?:['’]s)?(?:\s+Day|\s+Eve)?"
+    rf"|Easter|midnight|the\s+weekend|(?:next\s+|this\s+)?(?:{_DAYS})"
+    r"|(?:next|this)\s+(?:week|month|year)"
+    rf"|{_DATE}|(?:{_MONTHS})(?:\s+\d{{4}})?|\d{{4}}|the\s+summit|the\s+holidays)"
+)
+DEADLINE = re.compile(
+    rf"\b(?:(?:by|before|until|no\s+later\s+than|not\s+later\s+than|ahead\s+of)\s+{_DEADLINE_TIME}"
+    r"|within\s+(?:\d+|a|one|two|three|four|six|ten|thirty|sixty|ninety|a\s+hundred|100)\s+"
+    r"(?:hours|days|weeks|months|years|day|week|month|year)"
+    r"|(?:a|an|the)\s+(?:[A-Z][a-z]+\s+|\w+-\w+\s+)?deadline(?:\s+of\s+[^,.;]{2,40})?)"
+)
+
+PLACE = re.compile(
+    r"\b(?:(?:in|near|at|outside|over|around|across|into|on|to)\s+|(?:city|town|village|port)\s+of\s+)"
+    r"((?:the\s+)?[A-Z][\w’'\-]+(?:\s+(?:of\s+)?[A-Z][\w’'\-]+)*"
+    r"(?:\s+(?:region|oblast|province|area|city))?)"
+)
+
+HEDGE = re.compile("|".join(re.escape(h) for h in sorted(HEDGES, key=len, reverse=True)), re.I)
+VERIFY = re.compile("|".join(re.escape(v) for v in sorted(VERIFIED, key=len, reverse=True)), re.I)
+
+EVENT = {
+    kind: re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
+        re.I,
+    )
+    for kind, words in EVENT_TRIGGERS.items()
+}
+FUTURE = re.compile(
+    r"\b(?:will|would|is due to|are due to|is set to|are set to|scheduled|planned|plans to|"
+    r"expected to|to be held|next week|tomorrow|upcoming|later this week|is to|are to)\b",
+    re.I,
+)
+
+# drafts
+POINTS = re.compile(r"\b(\d{1,3})[- ]point\b", re.I)
+_DRAFT_NOUN = (
+    r"counter-?proposals?|counter-?plans?|counter-?texts?|counter-?offers?|revisions?|"
+    r"amendments?|changes|versions?|proposals?|plans?|drafts?|texts?|frameworks?|blueprints?"
+)
+AFFIL_DRAFT = re.compile(
+    r"\b((?:[A-Z][\w.]*|US|U\.S\.)(?:(?:\s*,\s*|\s+and\s+)(?:[A-Z][\w.]*|US|U\.S\.))*)"
+    rf"\s+(?:peace\s+|draft\s+|\d+-point\s+)?({_DRAFT_NOUN})\b"
+)
+REVISION_NOUN = re.compile(r"^(?:counter|revision|amendment|change|version)", re.I)
+GENERIC_REVISION = re.compile(
+    r"\b(?:the|these|those|such|its|their)\s+(?:proposed\s+|latest\s+|new\s+)?"
+    r"(?:revisions|changes|amendments|edits|counter-?proposals?|revised\s+\w+|new\s+version)\b",
+    re.I,
+)
+GENERIC_DRAFT = re.compile(
+    r"\b(?:the|this|that)\s+(?:peace\s+)?(?:document|plan|text|draft|proposal|framework)\b|\bit\b",
+    re.I,
+)
+
+_NEG = r"(?:not|never|n['’]t|no\s+longer|hardly)"
+WORSE = re.compile(
+    rf"\b(?:{_NEG}\s+(?:\w+\s+)?improv\w*|worse|a\s+step\s+back\w*|step\s+backwards?|"
+    r"watered?\s+down|undermin\w+|gutted|unhelpful)\b",
+    re.I,
+)
+BETTER = re.compile(
+    r"\b(?:improves?|improved|an\s+improvement|better|a\s+step\s+forward|progress\s+on)\b", re.I
+)
+REJECT = re.compile(
+    rf"\b(?:reject\w*|unacceptable|non-?starter|{_NEG}\s+(?:\w+\s+)?accept\w*|refus\w+|"
+    r"out\s+of\s+the\s+question|dismiss\w*|ruled\s+out|rules\s+out)\b",
+    re.I,
+)
+ACCEPT = re.compile(
+    r"\b(?:accept(?:s|ed)?|acceptable|agreed\s+to\s+(?:the|this|that)|endorse[sd]?|"
+    r"ready\s+to\s+sign|(?:a|the)\s+(?:good\s+)?basis|backs|backed|supports?|supported)\b",
+    re.I,
+)
+NEGATED = re.compile(rf"\b{_NEG}\s+(?:\w+\s+)?$", re.I)

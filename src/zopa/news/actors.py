@@ -1,0 +1,439 @@
+"""Who is named: people with their titles and affiliations, institutions, countries, channels.
+
+A sentence's tokens are read left to right into noun phrases: an optional determiner, a run of
+affiliation and title words ("Kremlin foreign policy adviser", "Russia's foreign minister") and
+an optional capitalised name ("Yuri Ushakov"); an apposition after a name (", the Kremlin
+spokesman,") adds the role. The :class:`ActorTable` resolves later mentions to earlier actors:
+a surname to the full name, a definite title ("the adviser", "the Kremlin aide") to the one
+earlier actor whose role and affiliation fit, and nothing when more than one fits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from zopa.news._text import Token
+from zopa.news.lexicon import (
+    AFFILIATIONS,
+    BLOCS,
+    CHANNELS,
+    INSTITUTIONS,
+    NOT_NAMES,
+    PERSONS,
+    PLACES,
+    ROLE_GROUPS,
+    TITLE_HEADS,
+    TITLE_WORDS,
+)
+from zopa.news.result import Actor
+
+__all__ = ["ActorTable", "Mention", "affiliation_of", "scan_mentions"]
+
+_AFF: dict[str, str] = {w: canon for canon, words in AFFILIATIONS.items() for w in words}
+_ADJECTIVES = frozenset(
+    [
+        "russian",
+        "ukrainian",
+        "american",
+        "european",
+        "french",
+        "german",
+        "british",
+        "turkish",
+        "chinese",
+        "polish",
+        "belarusian",
+        "qatari",
+        "emirati",
+        "hungarian",
+    ]
+)
+_CAPS_OK = frozenset(
+    [
+        "NATO",
+        "EU",
+        "US",
+        "UN",
+        "IAEA",
+        "UAE",
+        "UK",
+        "E3",
+        "G8",
+        "G7",
+        "ZNPP",
+        "AFP",
+        "AP",
+        "BBC",
+        "CNN",
+        "TASS",
+        "RIA",
+        "NBC",
+        "CBS",
+        "ABC",
+        "DPA",
+    ]
+)
+_INST_HEADS = frozenset(
+    [
+        "ministry",
+        "government",
+        "delegation",
+        "military",
+        "army",
+        "forces",
+        "side",
+        "office",
+        "administration",
+        "parliament",
+        "embassy",
+        "commission",
+        "negotiating",
+        "team",
+        "team",
+    ]
+)
+_PARTICLES = frozenset({"von", "der", "de", "van", "al", "bin", "la", "le", "da"})
+_GROUP_HEADS = frozenset({"officials", "diplomats", "negotiators", "spokesmen", "sources"})
+_ORGS = frozenset({"NATO", "European Union", "United Nations", "IAEA"})
+_POSS = re.compile(r"['’]s?$")
+
+
+def _bare(word: str) -> str:
+    return _POSS.sub("", word.lower())
+
+
+def affiliation_of(phrase: str) -> str | None:
+    """The canonical affiliation a word or phrase names ("Kremlin" -> "Russia"), if any."""
+    return _AFF.get(_bare(phrase).strip())
+
+
+def related(a: str | None, b: str | None) -> bool:
+    """Same affiliation, or one is a bloc the other belongs to (France and Europe)."""
+    if a is None or b is None:
+        return True
+    return a == b or b in BLOCS.get(a, ()) or a in BLOCS.get(b, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One noun phrase that names an actor or a channel (token indices ``[i, j)``)."""
+
+    i: int
+    j: int
+    start: int
+    end: int
+    kind: str  # person | title | group | institution | country | channel | pronoun
+    text: str
+    name: str | None = None
+    role: str | None = None
+    affiliation: str | None = None
+    definite: bool = True
+    actor: str | None = None  # resolved actor id (None: unresolved or a channel)
+
+
+def _is_name(t: Token) -> bool:
+    w = t.text
+    if not w[:1].isupper() or not w[:1].isalpha():
+        return False
+    if w in NOT_NAMES or _bare(w) in TITLE_WORDS:
+        return False
+    if w.isupper() and len(w) > 1 and w not in _CAPS_OK:
+        return False  # datelines (MOSCOW) and shouting
+    return _bare(w) not in _AFF
+
+
+def _match_phrase(toks: list[Token], i: int, phrases: frozenset[str], longest: int) -> int:
+    """Length of the longest phrase of ``phrases`` starting at token ``i`` (0 if none)."""
+    for n in range(min(longest, len(toks) - i), 0, -1):
+        cand = " ".join(
+            _bare(t.text) if k == n - 1 else t.low for k, t in enumerate(toks[i : i + n])
+        )
+        if cand in phrases:
+            return n
+    return 0
+
+
+_AFF_PHRASES = frozenset(_AFF)
+_INST_PHRASES = frozenset(INSTITUTIONS)
+
+
+def scan_mentions(text: str, toks: list[Token]) -> list[Mention]:
+    """Every actor-like noun phrase of one sentence, left to right (unresolved)."""
+    out: list[Mention] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        m = _phrase(text, toks, i)
+        if m is None:
+            i += 1
+            continue
+        out.append(m)
+        i = m.j
+    return out
+
+
+def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
+    n = len(toks)
+    low = toks[i].low
+    if low in {"he", "she"}:
+        return Mention(i, i + 1, toks[i].start, toks[i].end, "pronoun", toks[i].text)
+    k = i
+    definite = True
+    if low in {"the", "a", "an"}:
+        definite = low == "the"
+        k += 1
+    ch = _match_phrase(toks, k, CHANNELS, 4)
+    if ch and (k == i or toks[k].text[:1].isupper() or "media" in toks[k + ch - 1].low):
+        j = k + ch
+        return Mention(i, j, toks[i].start, toks[j - 1].end, "channel", _span(text, toks, i, j))
+    affs: list[str] = []
+    roles: list[str] = []
+    inst = ""
+    start = k
+    while k < n:
+        t = toks[k]
+        a = _match_phrase(toks, k, _AFF_PHRASES, 3)
+        ins = _match_phrase(toks, k, _INST_PHRASES, 2)
+        if ins >= a and ins:
+            inst = " ".join(x.text for x in toks[k : k + ins])
+            affs.append(_AFF.get(_bare(inst), "") or "")
+            k += ins
+            continue
+        if a:
+            affs.append(_bare_phrase(toks, k, a))
+            k += a
+            continue
+        b = _bare(t.text)
+        if b in TITLE_WORDS or (
+            b == "of" and roles and k + 1 < n and _bare(toks[k + 1].text) in TITLE_WORDS
+        ):
+            roles.append(b)
+            k += 1
+            continue
+        if t.text == "-" and roles:
+            k += 1
+            continue
+        break
+    name_start = k
+    while k < n and (_is_name(toks[k]) or (toks[k].low in _PARTICLES and k > name_start)):
+        k += 1
+    while k > name_start and toks[k - 1].low in _PARTICLES:
+        k -= 1
+    if k == start:
+        return None
+    name = " ".join(t.text for t in toks[name_start:k]) if k > name_start else None
+    if name and _POSS.search(name):
+        name = _POSS.sub("", name)
+    aff = next((x for x in affs if x), None)
+    role = " ".join(roles).strip() or None
+    head = roles[-1] if roles else ""
+    j = k
+    phrase = _span(text, toks, i, j)
+    if name is not None:
+        if name.lower() in PLACES and not role:
+            return None
+        if name in NOT_NAMES:
+            return None
+        return Mention(i, j, toks[i].start, toks[j - 1].end, "person", phrase, name, role, aff)
+    if head in _GROUP_HEADS:
+        return Mention(i, j, toks[i].start, toks[j - 1].end, "group", phrase, None, role, aff)
+    if role and any(r in TITLE_HEADS for r in roles):
+        return Mention(
+            i, j, toks[i].start, toks[j - 1].end, "title", phrase, None, role, aff, definite
+        )
+    if j + 1 < n and affs and toks[j].text.islower() and toks[j + 1].low in _INST_HEADS:
+        j += 1  # "Ukraine's energy ministry"
+    if j < n and affs and toks[j].low in _INST_HEADS:
+        j += 1
+        phrase = _span(text, toks, i, j)
+        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
+    if inst:
+        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
+    if affs and aff and _bare(toks[j - 1].text) not in _ADJECTIVES:
+        kind = "institution" if aff in _ORGS else "country"
+        return Mention(i, j, toks[i].start, toks[j - 1].end, kind, phrase, None, None, aff)
+    return None
+
+
+def _bare_phrase(toks: list[Token], k: int, a: int) -> str:
+    words = [t.low for t in toks[k : k + a]]
+    words[-1] = _bare(words[-1])
+    return _AFF[" ".join(words)]
+
+
+def _span(text: str, toks: list[Token], i: int, j: int) -> str:
+    return text[toks[i].start : toks[j - 1].end]
+
+
+def _head(role: str | None) -> str:
+    if not role:
+        return ""
+    words = role.split()
+    if "of" in words:
+        words = words[: words.index("of")]
+    return words[-1] if words else ""
+
+
+def _same_head(a: str, b: str) -> bool:
+    return a == b or any(a in g and b in g for g in ROLE_GROUPS)
+
+
+def _slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") or "actor"
+
+
+@dataclass
+class _Rec:
+    id: str
+    name: str | None
+    label: str
+    kind: str
+    affiliation: str | None
+    role: str | None
+    known_from: str = "text"
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+class ActorTable:
+    """The actors of one article, built while it is read (mutable; frozen into :class:`Actor`)."""
+
+    def __init__(self) -> None:
+        self._recs: list[_Rec] = []
+        self._order: list[tuple[int, str]] = []  # (offset, actor id) of every mention
+
+    # -- building
+    def register_name(self, m: Mention) -> None:
+        """First pass: full names with their titles, so a surname met first still resolves."""
+        if m.kind == "person" and m.name and " " in m.name:
+            self._person(m, record=False)
+
+    def resolve(self, m: Mention) -> Mention:
+        """The mention with its actor id (a new actor where needed; None when ambiguous)."""
+        rec: _Rec | None
+        if m.kind == "person":
+            rec = self._person(m, record=True)
+        elif m.kind == "title":
+            rec = self._title(m)
+        elif m.kind in {"institution", "country", "group"}:
+            rec = self._named_thing(m)
+        else:
+            return m
+        if rec is None:
+            return m
+        rec.mentions.append((m.start, m.end))
+        self._order.append((m.start, rec.id))
+        return replace(m, actor=rec.id)
+
+    def _new(self, name: str | None, label: str, kind: str, aff: str | None, role: str | None,
+             known: str = "text") -> _Rec:  # fmt: skip
+        base = _slug(label)
+        ids = {r.id for r in self._recs}
+        rid, k = base, 2
+        while rid in ids:
+            rid, k = f"{base}-{k}", k + 1
+        rec = _Rec(rid, name, label, kind, aff, role, known)
+        self._recs.append(rec)
+        return rec
+
+    def _person(self, m: Mention, *, record: bool) -> _Rec:
+        name = m.name or ""
+        rec = self._find_name(name)
+        if rec is None and " " not in name:
+            full = next((p for p in PERSONS if p.split()[-1] == name), None)
+            if full:
+                rec = self._find_name(full)
+                if rec is None:
+                    aff, role = PERSONS[full]
+                    rec = self._new(full, full, "person", aff, role, "lexicon")
+        if rec is None:
+            rec = self._new(name, name, "person", None, None)
+        if m.affiliation and (rec.affiliation is None or rec.known_from == "lexicon"):
+            rec.affiliation = m.affiliation
+            rec.known_from = "text"
+        if m.role and (rec.role is None or rec.known_from == "lexicon"):
+            rec.role = m.role
+            rec.known_from = "text"
+        known = PERSONS.get(rec.name or "")
+        if known and rec.affiliation is None:
+            rec.affiliation, rec.known_from = known[0], "lexicon"
+        if known and rec.role is None:
+            rec.role = known[1]
+        return rec
+
+    def _find_name(self, name: str) -> _Rec | None:
+        for r in self._recs:
+            if r.kind != "person" or r.name is None:
+                continue
+            if r.name == name:
+                return r
+            if " " not in name and r.name.split()[-1] == name:
+                return r
+            if " " in name and " " not in r.name and name.split()[-1] == r.name:
+                r.name = r.label = name  # a surname seen first gets its full name
+                return r
+        return None
+
+    def _title(self, m: Mention) -> _Rec | None:
+        head = _head(m.role)
+        mods = set((m.role or "").split()) - {head, "of"}
+        fits = [
+            r
+            for r in self._recs
+            if r.kind == "person"
+            and r.role
+            and _same_head(head, _head(r.role))
+            and mods <= set(r.role.split()) | {"senior", "top"}
+            and related(m.affiliation, r.affiliation)
+            and (m.affiliation is None or r.affiliation is not None)
+        ]
+        if not m.definite:
+            return self._new(None, m.text, "person", m.affiliation, m.role)
+        if len(fits) == 1:
+            return fits[0]
+        if len(fits) > 1:
+            return None  # more than one fits: do not guess
+        label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
+        return self._new(None, label, "person", m.affiliation, m.role)
+
+    def _named_thing(self, m: Mention) -> _Rec:
+        label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
+        if m.kind == "country" and m.affiliation:
+            label = m.affiliation
+        for r in self._recs:
+            if r.kind == m.kind and r.label.lower() == label.lower():
+                return r
+        return self._new(None, label, m.kind, m.affiliation, None)
+
+    # -- queries
+    def get(self, actor_id: str | None) -> _Rec | None:
+        return next((r for r in self._recs if r.id == actor_id), None)
+
+    def persons_between(self, a: int, b: int) -> list[str]:
+        """Ids of the people mentioned in ``[a, b)``, in order of their last mention."""
+        seen: dict[str, int] = {}
+        for off, rid in self._order:
+            rec = self.get(rid)
+            if a <= off < b and rec is not None and rec.kind == "person":
+                seen[rid] = off
+        return sorted(seen, key=seen.__getitem__)
+
+    def freeze(self, parties: dict[str, str | None]) -> tuple[Actor, ...]:
+        return tuple(
+            Actor(
+                id=r.id,
+                name=r.name,
+                label=r.label,
+                kind=r.kind,  # type: ignore[arg-type]
+                affiliation=r.affiliation,
+                role=r.role,
+                mentions=tuple(sorted(r.mentions)),
+                party=parties.get(r.id),
+                known_from=r.known_from,  # type: ignore[arg-type]
+            )
+            for r in self._recs
+            if r.mentions
+        )
+
+    def records(self) -> list[_Rec]:
+        return list(self._recs)

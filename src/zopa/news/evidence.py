@@ -1,0 +1,272 @@
+"""Matching an article to a scenario (parties, issues, drafts) and suggesting evidence items.
+
+Evidence suggestions follow the scenario's ``evidence`` format (issue 11):
+``{party, prefers, over, source}``, ``{party, rejects, source}``, ``{party, accepts, source}``.
+They are suggestions for the analyst; nothing here changes a scenario.
+
+Confidence (a reading aid, not a probability): 0.8 for a direct quotation whose speaker is
+named, 0.7 when the speaker is named by title or is an institution, 0.6 for a reported
+statement with a source, 0.4 without one; halved when the article says the claim is unverified;
+0.1 less when the draft is only referred to ("the document") and was found in an earlier
+sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from zopa.model.scenario import Draft, Scenario
+from zopa.news import _patterns as P
+from zopa.news.actors import affiliation_of
+from zopa.news.lexicon import AFFILIATIONS, BLOCS, ISSUES
+from zopa.news.reader import Reading, _subject_before
+from zopa.news.result import Evidence
+
+__all__ = ["draft_mentions", "issue_aliases", "party_of", "suggest_evidence"]
+
+
+def _words(s: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", s.lower().replace("_", " ")))
+
+
+def party_of(affiliation: str | None, scenario: Scenario) -> str | None:
+    """The scenario party an affiliation belongs to ("Russia" -> ``russia``; "France" ->
+    ``europe`` through its bloc), or None."""
+    if affiliation is None:
+        return None
+    for cand in (affiliation, *BLOCS.get(affiliation, ())):
+        names = {cand.lower(), *AFFILIATIONS.get(cand, ())}
+        for p in scenario.parties:
+            ids = {p.id.lower(), p.id.replace("_", " ").lower(), p.label.lower()}
+            if ids & names:
+                return p.id
+            if cand == affiliation and _words(p.label) & names:
+                return p.id
+    return None
+
+
+def issue_aliases(scenario: Scenario) -> tuple[dict[str, str], dict[str, str]]:
+    """Phrases that name each scenario issue (its id, label and the built-in lexicon's phrases
+    for the concept it matches), and the label of each issue id."""
+    extra: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for iss in scenario.issues:
+        labels[iss.id] = iss.label
+        key = _concept(iss.id, iss.label)
+        phrases = {iss.id.replace("_", " ").lower(), iss.label.lower()}
+        if key is not None:
+            phrases |= set(ISSUES[key][1])
+        for ph in phrases:
+            if len(ph) >= 3 or ph in {"eu", "un"}:
+                extra[ph] = iss.id
+    return extra, labels
+
+
+def _concept(issue_id: str, label: str) -> str | None:
+    if issue_id in ISSUES:
+        return issue_id
+    low = f"{issue_id.replace('_', ' ')} {label}".lower()
+    best: tuple[int, str] | None = None
+    for key, (name, words) in ISSUES.items():
+        for w in (name.lower(), *words):
+            if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low) and (
+                best is None or len(w) > best[0]
+            ):
+                best = (len(w), key)
+    return best[1] if best else None
+
+
+# ------------------------------------------------------------------ drafts
+
+
+def draft_mentions(
+    sentence: str, scenario: Scenario, article_parents: frozenset[str] = frozenset()
+) -> tuple[list[str], bool]:
+    """Draft ids a sentence names, and whether it speaks of revisions generically.
+
+    "European and Ukrainian revisions" are the revisions those parties wrote; when several fit,
+    those of a draft named in the sentence (or else in the article) are kept."""
+    found = _named(sentence, scenario)
+    parents = set(found) or set(article_parents)
+    for m in P.AFFIL_DRAFT.finditer(sentence):
+        noun = m.group(2)
+        names = re.split(r"\s*,\s*|\s+and\s+", m.group(1))
+        for name in names:
+            found.extend(_affil_drafts(name, noun, scenario, parents))
+    generic = P.GENERIC_REVISION.search(sentence) is not None
+    return list(dict.fromkeys(found)), generic
+
+
+def _named(sentence: str, scenario: Scenario) -> list[str]:
+    """Drafts named outright: by label or by their number of points."""
+    out = [
+        d.id for d in scenario.drafts if len(d.label) > 5 and d.label.lower() in sentence.lower()
+    ]
+    for m in P.POINTS.finditer(sentence):
+        n = m.group(1)
+        hits = [
+            d.id for d in scenario.drafts if re.search(rf"(?<!\d){n}(?!\d)", f"{d.id} {d.label}")
+        ]
+        out.extend(hits[:1] if len(hits) == 1 else [])
+    return out
+
+
+def _affil_drafts(name: str, noun: str, scenario: Scenario, parents: set[str]) -> list[str]:
+    revision = P.REVISION_NOUN.match(noun) is not None
+    aff = affiliation_of(name)
+    party = party_of(aff, scenario) if aff else None
+    word = name.lower()
+    out = []
+    for d in scenario.drafts:
+        by_author = party is not None and d.author == party
+        by_label = word in _words(d.label) or word == d.id.lower()
+        if not (by_author or by_label):
+            continue
+        if revision and d.revises is None:
+            continue
+        out.append(d)
+    if len(out) > 1 and parents:
+        narrowed = [d for d in out if d.revises in parents]
+        out = narrowed or out
+    if len(out) > 1 and not noun.endswith("s"):
+        return []  # a singular noun that fits several drafts: do not guess
+    return [d.id for d in out]
+
+
+# ------------------------------------------------------------------ evidence
+
+
+def suggest_evidence(r: Reading, scenario: Scenario, article: str) -> list[Evidence]:
+    """Evidence items the article's statements suggest about the scenario's parties."""
+    out: list[Evidence] = []
+    drafts = {d.id: d for d in scenario.drafts}
+    recent: list[str] = []
+    named_anywhere: set[str] = set()
+    for s in r.sents:
+        named_anywhere.update(_named(r.text[s.start : s.end], scenario))
+    parents = frozenset(named_anywhere)
+    for k, s in enumerate(r.sents):
+        text = r.text[s.start : s.end]
+        named, generic = draft_mentions(text, scenario, parents)
+        targets, from_context = named, False
+        if not targets and (generic or P.GENERIC_DRAFT.search(text)) and recent:
+            targets, from_context = recent, True
+        if named:
+            recent = named
+        if not targets:
+            continue
+        for rule, pat in (("worse", P.WORSE), ("better", P.BETTER), ("rejects", P.REJECT),
+                          ("accepts", P.ACCEPT)):  # fmt: skip
+            m = pat.search(text)
+            if m is None:
+                continue
+            if rule in {"better", "accepts"} and P.NEGATED.search(text[: m.start()]):
+                continue
+            if rule == "better" and P.WORSE.search(text):
+                continue
+            if rule == "accepts" and P.REJECT.search(text):
+                continue
+            cue = s.start + m.start()
+            who = _who(r, k, cue, scenario)
+            if who is None:
+                continue
+            party, source, base, quote, qs, qe = who
+            conf = base - (0.1 if from_context else 0.0)
+            if _unverified(r, k):
+                conf /= 2
+            for item in _items(rule, targets, drafts, generic, recent):
+                out.append(
+                    Evidence(
+                        party=party,
+                        source=source,
+                        quote=quote,
+                        start=qs,
+                        end=qe,
+                        confidence=round(max(conf, 0.05), 2),
+                        article=article,
+                        rule=f"{rule}: {m.group()!r}",
+                        **item,
+                    )
+                )
+            break
+    return _dedupe(out)
+
+
+def _items(
+    rule: str, targets: list[str], drafts: dict[str, Draft], generic: bool, recent: list[str]
+) -> Iterable[dict[str, str]]:
+    revisions = [t for t in targets if drafts[t].revises is not None]
+    parents = {drafts[t].revises for t in revisions}
+    if rule in {"worse", "better"}:
+        if not revisions and generic:
+            revisions = [d.id for d in drafts.values() if d.revises in targets and d.id in recent]
+        for rid in revisions:
+            parent = drafts[rid].revises
+            assert parent is not None
+            if rule == "worse":
+                yield {"prefers": parent, "over": rid}
+            else:
+                yield {"prefers": rid, "over": parent}
+        return
+    concrete = [t for t in targets if t not in parents] or targets
+    for t in concrete:
+        yield {"rejects": t} if rule == "rejects" else {"accepts": t}
+
+
+def _who(
+    r: Reading, k: int, cue: int, scenario: Scenario
+) -> tuple[str, str, float, str, int, int] | None:
+    """(party, source, base confidence, quote, start, end) of whoever voiced the cue."""
+    for q in r.quotes:
+        if q.start <= cue <= q.end:
+            rec = r.table.get(q.speaker_id)
+            party = party_of(rec.affiliation if rec else None, scenario)
+            if rec is None or party is None:
+                return None  # a quote whose speaker is unclear is nobody's evidence
+            base = 0.8 if rec.name else 0.7
+            return party, _source(rec.label, rec.role, q.channel), base, q.text, q.start, q.end
+    s = r.sents[k]
+    g = next((t for t in range(s.i, s.j) if r.toks[t].start >= cue), s.j)
+    m = _subject_before(r, g, s.i)
+    if m is not None and m.actor is not None:
+        rec = r.table.get(m.actor)
+        party = party_of(rec.affiliation if rec else None, scenario)
+        if rec is not None and party is not None:
+            text = r.text[s.start : s.end]
+            claim = next((c for n, c in enumerate(r.claims) if r.claim_sent[n] == k), None)
+            via = claim.source if claim is not None and claim.source != rec.label else None
+            base = 0.6 if via else 0.5
+            return party, _source(rec.label, rec.role, via), base, text, s.start, s.end
+    for n, c in enumerate(r.claims):
+        if r.claim_sent[n] == k and c.source_id is not None:
+            rec = r.table.get(c.source_id)
+            party = party_of(rec.affiliation if rec else None, scenario)
+            if rec is not None and party is not None:
+                return party, _source(rec.label, rec.role, c.channel), 0.6, c.text, c.start, c.end
+    return None
+
+
+def _unverified(r: Reading, k: int) -> bool:
+    return any(c.status == "unverified" for n, c in enumerate(r.claims) if r.claim_sent[n] == k)
+
+
+def _source(label: str, role: str | None, channel: str | None) -> str:
+    out = label
+    if role and role not in label.lower():
+        out += f" ({role})"
+    if channel:
+        out += f", via {channel}"
+    return out
+
+
+def _dedupe(items: list[Evidence]) -> list[Evidence]:
+    """One suggestion per item and article: the best-supported one (highest confidence)."""
+    best: dict[str, Evidence] = {}
+    for e in items:
+        item = e.item()
+        item.pop("source")
+        key = repr(sorted(item.items())) + e.article
+        if key not in best or e.confidence > best[key].confidence:
+            best[key] = e
+    return sorted(best.values(), key=lambda e: e.start)

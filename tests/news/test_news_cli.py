@@ -1,0 +1,78 @@
+"""`zopa news`: JSON shape, tables, bad files exit 2 with a message naming the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES
+from zopa.cli import main
+from zopa.errors import ScenarioError
+from zopa.io.articles import parse_article, read_article
+
+HERE = Path(__file__).parent / "articles"
+SAMPLE = str(EXAMPLES / "news" / "kremlin-revisions.txt")
+
+
+def test_json_shape(capsys):
+    args = ["news", SAMPLE, str(HERE / "strikes.html"), "--scenario"]
+    assert main([*args, str(EXAMPLES / "ukraine-2025.yaml"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"articles", "evidence"}
+    assert len(out["articles"]) == 2
+    for a in out["articles"]:
+        assert set(a) >= {"file", "actors", "quotes", "claims", "issues", "events", "deadlines"}
+    assert {"party", "source", "quote", "confidence", "article"} <= set(out["evidence"][0])
+
+
+def test_tables_without_scenario(capsys):
+    assert main(["news", SAMPLE]) == 0
+    out = capsys.readouterr().out
+    assert "Quotes" in out and "Yuri Ushakov" in out and "Evidence" not in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\xff\xfe\x00bad", "not UTF-8"),
+        (b"text\x00with a NUL", "binary"),
+        (b"<html><script>x</script></html>", "no text"),
+    ],
+)
+def test_bad_files_exit_2(tmp_path, capsys, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    assert main(["news", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "bad.txt" in err
+
+
+def test_missing_file_and_folder_exit_2(tmp_path, capsys):
+    assert main(["news", str(tmp_path / "nope.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["news", str(tmp_path)]) == 2
+    assert "is not a file" in capsys.readouterr().err
+
+
+def test_bad_scenario_exit_2(tmp_path, capsys):
+    bad = tmp_path / "s.yaml"
+    bad.write_text("title: x\nissues: []\n", encoding="utf-8")
+    assert main(["news", SAMPLE, "--scenario", str(bad)]) == 2
+    assert "s.yaml" in capsys.readouterr().err
+
+
+def test_size_limit(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * 2048)
+    with pytest.raises(ScenarioError, match="over the limit"):
+        read_article(big, max_bytes=1024)
+
+
+def test_html_by_content_and_crlf():
+    a = parse_article(b"<!DOCTYPE html><p>One.</p><p>Two &amp; three.</p>", "page")
+    assert a.html and a.text == "One.\n\nTwo & three."
+    b = parse_article(b"Line one.\r\nLine two.", "plain.txt")
+    assert not b.html and b.text == "Line one.\nLine two."
