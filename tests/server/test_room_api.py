@@ -365,3 +365,46 @@ def test_cli_room_create_serve_verify(
     assert main(["room", "create", str(UKRAINE), "--db", "nosuch://x"]) == 2
     assert main(["serve", "--db", "sqlite:///other.db"]) == 2  # no key for it
     assert "no room key" in capsys.readouterr().err
+
+
+def test_failed_logins_are_rate_limited(db: Any, key: Any, bare: Any) -> None:
+    """Past the limit of failed sign-ins an address gets 429, even with a good token."""
+    from fastapi.testclient import TestClient
+
+    from zopa.server import create_app
+    from zopa.server.auth import LoginLimiter
+
+    with TestClient(create_app(db, key, limiter=LoginLimiter(limit=5))) as c:
+        url = f"/api/rooms/{bare.room}"
+        codes = [c.get(url, headers=bearer(f"wrong{n}")).status_code for n in range(6)]
+        assert codes == [401] * 5 + [429]
+        assert c.get(url, headers=bearer(bare.mediator)).status_code == 429
+        page = c.post("/login", data={"token": bare.mediator, "csrf": "x"})
+        assert page.status_code == 403  # no login CSRF cookie
+
+
+def test_readme_room_commands_work_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import shlex
+    import shutil
+
+    from tests.server.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Run a mediation room", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^(zopa [^\n]+)$", section.split("```sh", 1)[1].split("```")[0], re.M)
+    assert [c.split()[1] for c in commands] == ["room", "serve", "audit"]
+    monkeypatch.delenv("ZOPA_ROOM_KEY")
+    (tmp_path / "examples").mkdir()
+    shutil.copy(UKRAINE, tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    create, serve, check = (shlex.split(c)[1:] for c in commands)
+    assert main(create) == 0
+    assert json.loads(capsys.readouterr().out)["room"]
+    assert main(check) == 0
+    from tests.server.serving import Server
+
+    server = Server(serve[serve.index("--db") + 1], {}, tmp_path / "serve.log")  # with --port
+    server.stop()

@@ -282,7 +282,7 @@ def create_room(
     file: str | None = None,
 ) -> RoomCreated:
     """Make a room from a (validated) scenario's public part; tokens are printed once."""
-    build_scenario(data, file=file)  # the whole file must be valid
+    build_scenario(data, file=file, require_preferences=False)  # the whole file must be valid
     public = public_part(data)
     scenario = build_scenario(copy.deepcopy(public), require_preferences=False)
     room_id = secrets.token_urlsafe(9)
