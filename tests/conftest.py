@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# ../shared/data beside the checkout; ZOPA_SHARED_DATA overrides it (a worktree elsewhere), and
+# ZOPA_SHARED_DATA=none hides it to run the suite as a user's plain clone does.
+SHARED_DATA = Path(os.environ.get("ZOPA_SHARED_DATA") or ROOT.parent / "shared" / "data")
 EXAMPLES = ROOT / "examples"
+FIXTURES = ROOT / "tests" / "fixtures"
+"""Small files the project writes itself (GENIUS folders, gmcr-py saves, decide, CSV, ...),
+so every reader is tested in a plain clone without ../shared."""
 
 
 @pytest.fixture
 def shared_data() -> Path:
     """``../shared/data`` beside the checkout; skips where it is absent (a user's clone)."""
-    if not SHARED_DATA.is_dir():
+    if str(SHARED_DATA) == "none" or not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder {SHARED_DATA} is absent (only in the project workspace)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
 
 
 @pytest.fixture

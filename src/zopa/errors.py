@@ -15,7 +15,7 @@ Every error carries enough to act on: which file, where in it, what is wrong and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = [
     "AgentError",
@@ -26,6 +26,8 @@ __all__ = [
     "ProtocolError",
     "ScenarioError",
     "ZopaError",
+    "report_warnings",
+    "set_warning_sink",
 ]
 
 
@@ -101,6 +103,23 @@ class ScenarioError(ZopaError, ValueError):
 
     def __str__(self) -> str:
         return self._text()
+
+
+WarningSink = Callable[[str], None]
+_sinks: list[WarningSink] = []
+
+
+def set_warning_sink(sink: WarningSink | None) -> None:
+    """Where :func:`report_warnings` sends what a reader adjusted (the CLI: stderr)."""
+    _sinks[:] = [sink] if sink is not None else []
+
+
+def report_warnings(warnings: Sequence[str]) -> None:
+    """Pass each warning to the sink set by :func:`set_warning_sink` (none: kept silent; the
+    warnings stay on the loaded object, e.g. ``Scenario.warnings``)."""
+    for sink in _sinks:
+        for w in warnings:
+            sink(w)
 
 
 class ConstraintSyntaxError(ScenarioError):

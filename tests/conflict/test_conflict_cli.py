@@ -12,8 +12,8 @@ from zopa.cli import main
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "conflicts" / "nuclear_talks.yaml"
 
 
-def test_json_shape(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["stability", str(shared_data / "gmcr" / "Chicken.gmcr"), "--json"]) == 0
+def test_json_shape(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stability", str(fixtures / "gmcr" / "Chicken.gmcr"), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["states"][1] == {"id": 2, "pattern": "YN"}
     assert set(out["stability"]) == {"nash", "gmr", "smr", "seq"}

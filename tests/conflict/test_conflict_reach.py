@@ -20,8 +20,8 @@ from zopa.conflict import (
 from zopa.errors import AnalysisError
 
 
-def test_prisoners_dilemma_coalition(shared_data: Path) -> None:
-    c = load_conflict(shared_data / "gmcr" / "PrisonersDilemma.gmcr")
+def test_prisoners_dilemma_coalition(fixtures: Path) -> None:
+    c = load_conflict(fixtures / "gmcr" / "PrisonersDilemma.gmcr")
     res = coalition_analysis(c)
     # both gain by moving together from mutual defection (1) to mutual cooperation (4)
     assert coalition_improvements(c, ["dm1", "dm2"], 1) == (4,)
@@ -29,8 +29,8 @@ def test_prisoners_dilemma_coalition(shared_data: Path) -> None:
     assert res.equilibria == ()
 
 
-def test_status_quo_path(shared_data: Path) -> None:
-    c = load_conflict(shared_data / "gmcr" / "PrisonersDilemma.gmcr")
+def test_status_quo_path(fixtures: Path) -> None:
+    c = load_conflict(fixtures / "gmcr" / "PrisonersDilemma.gmcr")
     sq = status_quo_analysis(c, 4, improvements_only=True)
     path = sq.paths[1]
     assert path is not None and len(path) == 2

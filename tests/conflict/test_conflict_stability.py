@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from zopa.conflict import CONCEPTS, Conflict, analyze, build_conflict, load_conflict
 
 
-def test_prisoners_dilemma(shared_data: Path) -> None:
-    c = load_conflict(shared_data / "gmcr" / "PrisonersDilemma.gmcr")
+def test_prisoners_dilemma(fixtures: Path) -> None:
+    c = load_conflict(fixtures / "gmcr" / "PrisonersDilemma.gmcr")
     assert [c.pattern(k) for k in range(4)] == ["NN", "YN", "NY", "YY"]
     r = analyze(c)
     assert r.equilibria("nash") == (1,)  # mutual defection only
@@ -21,8 +21,8 @@ def test_prisoners_dilemma(shared_data: Path) -> None:
     assert r.equilibria("gmr") == r.equilibria("smr") == r.equilibria("seq") == (1, 4)
 
 
-def test_chicken(shared_data: Path) -> None:
-    c = load_conflict(shared_data / "gmcr" / "Chicken.gmcr")
+def test_chicken(fixtures: Path) -> None:
+    c = load_conflict(fixtures / "gmcr" / "Chicken.gmcr")
     r = analyze(c)
     assert r.equilibria("nash") == (2, 3)  # one swerves, the other does not
     assert r.equilibria("gmr") == r.equilibria("smr") == (2, 3, 4)

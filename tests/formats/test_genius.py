@@ -150,9 +150,12 @@ def test_analyze_cli_on_a_genius_folder(shared_data: Path, capsys: pytest.Captur
 # ----------------------------------------------------------------------------- malformed
 
 
-def _folder(shared_data: Path, tmp_path: Path, name: str = "ItexvsCypress") -> Path:
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _folder(tmp_path: Path, name: str = "trade") -> Path:
     dst = tmp_path / name
-    shutil.copytree(shared_data / "anac" / name, dst)
+    shutil.copytree(FIXTURES / "genius" / name, dst)
     for f in dst.iterdir():
         f.chmod(0o644)
     return dst
@@ -173,41 +176,126 @@ def _error(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return str(info.value)
 
 
-def test_truncated_xml(shared_data, tmp_path, capsys):
-    d = _folder(shared_data, tmp_path)
-    prof = d / "ItexvsCypress_Itex.xml"
+def test_truncated_xml(tmp_path, capsys):
+    d = _folder(tmp_path)
+    prof = d / "trade_buyer.xml"
     prof.write_text(prof.read_text()[:700])
     msg = _error(d, capsys)
-    assert "ItexvsCypress_Itex.xml" in msg and "invalid XML" in msg
+    assert "trade_buyer.xml" in msg and "invalid XML" in msg
 
 
-def test_wrong_root(shared_data, tmp_path, capsys):
-    d = _folder(shared_data, tmp_path)
-    msg = _error(d / "ItexvsCypress_Itex.xml", capsys)  # a profile given as the domain
+def test_wrong_root(tmp_path, capsys):
+    d = _folder(tmp_path)
+    msg = _error(d / "trade_buyer.xml", capsys)  # a profile given as the domain
     assert "root element is <utility_space>" in msg
 
 
-def test_unknown_issue_in_a_profile(shared_data, tmp_path, capsys):
-    d = _folder(shared_data, tmp_path)
-    _edit(d / "ItexvsCypress_Itex.xml", 'name="Delivery"', 'name="Shipping"')
+def test_a_broken_profile_is_an_error_not_a_missing_party(tmp_path, capsys):
+    d = _folder(tmp_path)
+    _edit(d / "trade_seller.xml", "<utility_space>", "<utility_spac>")
+    _edit(d / "trade_seller.xml", "</utility_space>", "</utility_spac>")
     msg = _error(d, capsys)
-    assert "ItexvsCypress_Itex.xml" in msg and "unknown issue `Shipping`" in msg
+    assert "trade_seller.xml" in msg and "<utility_spac>" in msg
 
 
-def test_weights_not_summing_to_one(shared_data, tmp_path, capsys):
-    d = _folder(shared_data, tmp_path)
-    _edit(
-        d / "ItexvsCypress_Cypress.xml", '<weight index="1" value="', '<weight index="1" value="1'
+def test_unknown_issue_in_a_profile(tmp_path, capsys):
+    d = _folder(tmp_path)
+    _edit(d / "trade_buyer.xml", '<issue index="2" name="Delivery"', '<issue index="7" name="Ship"')
+    msg = _error(d, capsys)
+    assert "trade_buyer.xml" in msg and "unknown issue `Ship` (index 7)" in msg
+
+
+def _utility(s, party: str, package: dict[str, str]) -> float:
+    prefs = s.party(party).preferences
+    return sum(
+        prefs.weights[i.id] * prefs.values[i.id][i.option_ids.index(package[i.id])]
+        for i in s.issues
     )
-    msg = _error(d, capsys)
-    assert "ItexvsCypress_Cypress.xml" in msg and "weights sum to" in msg
 
 
-def test_missing_evaluation(shared_data, tmp_path, capsys):
-    d = _folder(shared_data, tmp_path)
-    _edit(d / "ItexvsCypress_Itex.xml", 'evaluation="20"', "")
+def test_profiles_bind_to_the_domain_by_index(tmp_path, capsys):
+    """The seller lists its issues in another order; utilities computed by hand."""
+    s = load_any(FIXTURES / "genius" / "trade")
+    assert s.warnings == ()
+    assert [p.id for p in s.parties] == ["trade_buyer", "trade_seller"]
+    pkg = {"Price": "High", "Delivery": "Slow", "Quantity": "1"}
+    assert _utility(s, "trade_buyer", pkg) == pytest.approx(0.5 * 0.1 + 0.3 * 0.25 + 0.2 * 0.0)
+    assert _utility(s, "trade_seller", pkg) == pytest.approx(0.6 * 1.0 + 0.3 * 1.0 + 0.1 * 1.0)
+    pkg = {"Price": "Medium", "Delivery": "Fast", "Quantity": "4"}
+    assert _utility(s, "trade_buyer", pkg) == pytest.approx(0.5 * 0.6 + 0.3 * 1.0 + 0.2 * 0.75)
+    assert _utility(s, "trade_seller", pkg) == pytest.approx(0.6 * 0.5 + 0.3 / 3 + 0.1 * 0.25)
+    assert s.party("trade_buyer").preferences.reservation == 0.3
+    assert s.party("trade_buyer").preferences.discount == 0.9
+
+
+def test_a_name_disagreeing_with_the_index_is_a_warning(tmp_path, capsys):
+    d = _folder(tmp_path)
+    _edit(d / "trade_seller.xml", 'name="Delivery"', 'name="Shipping"')
+    s = load_any(d)
+    assert len(s.warnings) == 1 and "bound by index" in s.warnings[0]
+    assert _utility(s, "trade_seller", {"Price": "High", "Delivery": "Slow", "Quantity": "1"}) == (
+        pytest.approx(1.0)
+    )
+    assert main(["analyze", str(d)]) == 0
+    assert (
+        "warning: trade_seller.xml: profile issue 2 is named `Shipping`" in capsys.readouterr().err
+    )
+
+
+def test_weights_not_summing_to_one_are_renormalised(tmp_path, capsys):
+    d = _folder(tmp_path)
+    for k, w in (("1", "0.5"), ("2", "0.3"), ("3", "0.2")):
+        _edit(
+            d / "trade_buyer.xml",
+            f'<weight index="{k}" value="{w}"/>',
+            f'<weight index="{k}" value="{float(w) * 4}"/>',
+        )
+    s = load_any(d)
+    assert any("sum to 4" in w and "renormalised" in w for w in s.warnings)
+    assert s.party("trade_buyer").preferences.weights["Price"] == pytest.approx(0.5)
+
+
+def test_a_weight_on_the_root_objective_is_ignored_with_a_warning(tmp_path):
+    d = _folder(tmp_path)
+    _edit(
+        d / "trade_buyer.xml",
+        '<weight index="1"',
+        '<weight index="0" value="0.7"/>\n  <weight index="1"',
+    )
+    s = load_any(d)
+    assert any("root objective" in w for w in s.warnings)
+    assert s.party("trade_buyer").preferences.weights["Price"] == pytest.approx(0.5)
+
+
+def test_a_negative_reservation_is_clamped_with_a_warning(tmp_path):
+    d = _folder(tmp_path)
+    _edit(d / "trade_buyer.xml", '<reservation value="0.3"/>', '<reservation value="-0.5"/>')
+    s = load_any(d)
+    assert s.party("trade_buyer").preferences.reservation == 0.0
+    assert any("reservation -0.5" in w for w in s.warnings)
+
+
+def test_excludes_hyperrectangles(tmp_path):
+    from zopa.model.expr import holds
+
+    s = load_any(FIXTURES / "genius" / "boxes")
+    b = s.party("boxes_b").preferences
+
+    def u(x: int, y: int) -> float:
+        return sum(v for rule, v in b.hyperrectangles if holds(rule.formula, (x, y)))
+
+    # 0.5 outside the box x<=4, y>=5; 0.5 more when x<=4 (brute force over the grid)
+    for x in range(10):
+        for y in range(10):
+            expected = (0.0 if (x <= 4 and y >= 5) else 0.5) + (0.5 if x <= 4 else 0.0)
+            assert u(x, y) == pytest.approx(expected), (x, y)
+
+
+def test_missing_evaluation(tmp_path, capsys):
+    d = _folder(tmp_path)
+    _edit(d / "trade_buyer.xml", ' evaluation="6"', "")
     msg = _error(d, capsys)
-    assert "ItexvsCypress_Itex.xml" in msg and "missing attribute `evaluation`" in msg
+    assert "trade_buyer.xml" in msg and "missing attribute `evaluation`" in msg
     assert "item[@value=" in msg
 
 

@@ -81,3 +81,23 @@ def test_agreement_has_no_blockers() -> None:
     r = simulate(load_scenario(WATER), {}, config=SessionConfig(deadline=60), seed=1)
     if r.agreement:
         assert r.blocked_by == () and r.summary == f"agreement in round {r.round}"
+
+
+def test_session_figure_content() -> None:
+    from zopa.negotiate.tournament import Ranking
+    from zopa.report.negotiate import ranking_figure, session_figure
+
+    r = simulate(load_scenario(WATER), {}, config=SessionConfig(deadline=60), seed=1)
+    fig = session_figure(r)
+    ax = fig.axes[0]
+    legend = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert {"packages", "Pareto frontier", "reservations (start)"} <= legend
+    assert {f"{p}'s offers" for p in r.parties} <= legend
+    assert ("agreement" in legend) == r.agreement
+    assert ax.get_xlabel() == f"utility of {r.parties[0]}"
+    assert r.summary in ax.get_title()
+    ranking = (Ranking("boulware", 0.7, 0.5, 4), Ranking("conceder", 0.6, 1.0, 4))
+    rfig = ranking_figure(ranking)
+    texts = {t.get_text() for t in rfig.axes[0].texts}
+    assert texts == {"50% agree", "100% agree"}
+    assert [t.get_text() for t in rfig.axes[0].get_yticklabels()] == ["conceder", "boulware"]

@@ -28,6 +28,9 @@ __all__ = ["app", "main"]
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 unexpected fault)."""
+    from zopa.errors import set_warning_sink
+
+    set_warning_sink(lambda w: _stderr(f"[yellow]warning:[/] {_escape(w)}"))
     try:
         # standalone mode: Typer (its vendored click) prints usage errors itself and exits 2.
         app(args=argv, prog_name="zopa", standalone_mode=True)

@@ -336,7 +336,17 @@ def parse_deu(text: str, *, source: str = "", capability: str = "equal") -> Fore
             f"unknown capability {capability!r}", where="--capability", hint="use `equal` or `gdp`"
         )
     rows = read_csv(text, source or "<text>", delimiter="\t")
-    head = rows[0]
+    head = rows[0] if rows else []
+    missing = [c for c in ("isnr", "out") if c not in head]
+    if missing or len(rows) < 3:
+        raise ScenarioError(
+            "not a DEU III table: "
+            + (f"no column {', '.join(missing)}" if missing else "fewer than three rows"),
+            file=source or None,
+            line=1,
+            hint="the header needs isnr, out and p<actor>/s<actor> columns; row 2 holds GDP",
+        )
+    rows = [r + [""] * (len(head) - len(r)) for r in rows]  # short (truncated) rows: empty cells
     pcols = [
         k
         for k, h in enumerate(head)

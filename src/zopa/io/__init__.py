@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zopa.errors import ScenarioError
+from zopa.errors import ScenarioError, report_warnings
 from zopa.io.files import MAX_FILE_BYTES, Document, check_path, read_document
 from zopa.io.genius import find_genius_files, load_genius, write_genius
 from zopa.io.geniusweb import is_geniusweb, load_geniusweb, write_geniusweb
@@ -56,7 +56,10 @@ def load_any(path: str | Path) -> Scenario:
     domain file (its profiles are the other XML files beside it), a GeniusWeb folder or file."""
     kind = detect_format(path)
     if kind == "genius":
-        return load_genius(path)
-    if kind == "geniusweb":
-        return load_geniusweb(path)
-    return load_scenario(path)
+        s = load_genius(path)
+    elif kind == "geniusweb":
+        s = load_geniusweb(path)
+    else:
+        s = load_scenario(path)
+    report_warnings(s.warnings)
+    return s

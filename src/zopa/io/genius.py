@@ -14,7 +14,8 @@ Reading (with :mod:`defusedxml`, so entity bombs and external entities are refus
   (kept) and ``<discount_factor>`` (kept as metadata, ``discount``);
 - hyper-rectangle ("nonlinear") profiles as in ANAC 2014: ``<utility maxutility=...>`` holding
   ``<ufun type="PlainUfun" aggregation="sum">`` with ``<hyperRectangle utility=...>`` boxes of
-  ``<INCLUDES index= min= max=>`` ranges become zopa ``hyperrectangles`` terms with utility
+  ``<INCLUDES index= min= max=>`` ranges (and ``<EXCLUDES>``: the term counts outside that box)
+  become zopa ``hyperrectangles`` terms with utility
   ``weight * utility / maxutility`` (so utilities lie in [0, 1] like the additive ones).
 
 Issue, option and party ids are slugs of the GENIUS names (:func:`zopa.io._names.slug`); the
@@ -25,6 +26,7 @@ power, drafts, non-linear value curves on numeric issues) is not written.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Sequence
 from pathlib import Path
@@ -175,9 +177,17 @@ def _domain(path: Path) -> tuple[list[_Issue], str]:
 # ------------------------------------------------------------------------------ profiles
 
 
-def _profile(path: Path, issues: list[_Issue], ids: list[str]) -> dict[str, Any]:
+def _profile(
+    path: Path, issues: list[_Issue], ids: list[str], warnings: list[str]
+) -> dict[str, Any]:
+    """One profile as a zopa preferences mapping; what had to be adjusted goes to ``warnings``.
+
+    Profile issues bind to domain issues by ``index``, as GENIUS binds them (by name only when
+    a profile issue has no index); a name that disagrees with the domain's is a warning.
+    """
     root = _parse(path)
     file = str(path)
+    name_ = path.name
     if root.tag != "utility_space":
         raise ScenarioError(
             f"the root element is <{root.tag}>, not <utility_space>",
@@ -189,24 +199,62 @@ def _profile(path: Path, issues: list[_Issue], ids: list[str]) -> dict[str, Any]
     prefs: dict[str, Any] = {"weights": {}, "values": {}}
     res = root.find(".//reservation")
     if res is not None:
-        prefs["reservation"] = _float(res, "value", file, "reservation")
+        r = _float(res, "value", file, "reservation")
+        if not 0.0 <= r <= 1.0:
+            clamped = min(1.0, max(0.0, r))
+            warnings.append(
+                f"{name_}: reservation {r:g} is outside [0, 1]; read as {clamped:g}, as GENIUS "
+                "does when it compares utilities with it"
+            )
+            r = clamped
+        prefs["reservation"] = r
     disc = root.find(".//discount_factor")
     if disc is not None:
-        prefs["discount"] = _float(disc, "value", file, "discount_factor")
+        d = _float(disc, "value", file, "discount_factor")
+        if not 0.0 < d <= 1.0:
+            warnings.append(f"{name_}: discount factor {d:g} is outside (0, 1]; ignored")
+        else:
+            prefs["discount"] = d
     seen: dict[int, Element] = {}
     for el in root.iter("issue"):
         name = el.get("name") or ""
-        if name not in by_name:
+        idx = el.get("index") or ""
+        if idx in by_index:
+            k = by_index[idx]
+            if name and name != issues[k].name:
+                warnings.append(
+                    f"{name_}: profile issue {idx} is named `{name}` but domain issue {idx} is "
+                    f"`{issues[k].name}`; bound by index, as GENIUS does"
+                )
+        elif name in by_name and not idx:
+            k = by_name[name]
+        else:
             raise ScenarioError(
-                f"unknown issue `{name}` (index {el.get('index')}) in the profile",
+                f"unknown issue `{name}` (index {idx or 'none'}) in the profile",
                 file=file,
-                where=f"issue[@name='{name}']",
-                hint="domain issues: " + ", ".join(by_name),
+                where=f"issue[@index='{idx}']",
+                hint="domain issues: " + ", ".join(f"{i.index or '?'} {i.name}" for i in issues),
             )
-        seen[by_name[name]] = el
+        if k in seen:
+            raise ScenarioError(
+                f"issue {issues[k].name} is given twice in the profile",
+                file=file,
+                where=f"issue[@index='{idx}']",
+                hint="keep one <issue> per domain issue",
+            )
+        seen[k] = el
+    objective = root.find(".//objective")
+    root_index = objective.get("index") if objective is not None else None
     weights: dict[int, float] = {}
     for el in root.iter("weight"):
         idx = el.get("index") or ""
+        w = _float(el, "value", file, f"weight[@index='{idx}']")
+        if idx not in by_index and idx in ("0", root_index):
+            warnings.append(
+                f"{name_}: a weight ({w:g}) on the root objective (index {idx}) is ignored; "
+                "only issue weights count"
+            )
+            continue
         if idx not in by_index:
             raise ScenarioError(
                 f"weight for unknown issue index {idx}",
@@ -214,15 +262,16 @@ def _profile(path: Path, issues: list[_Issue], ids: list[str]) -> dict[str, Any]
                 where=f"weight[@index='{idx}']",
                 hint="domain issue indices: " + ", ".join(by_index),
             )
-        weights[by_index[idx]] = _float(el, "value", file, f"weight[@index='{idx}']")
+        if w < 0:
+            raise ScenarioError(
+                f"negative weight {w:g}", file=file, where=f"weight[@index='{idx}']"
+            )
+        weights[by_index[idx]] = w
     if weights:
         total = sum(weights.values())
-        if abs(total - 1.0) > WEIGHT_TOLERANCE:
-            raise ScenarioError(
-                f"the weights sum to {total:.6g}, not one",
-                file=file,
-                where="objective/weight",
-                hint=f"GENIUS weights sum to 1 (within {WEIGHT_TOLERANCE:g})",
+        if total > 0 and abs(total - 1.0) > WEIGHT_TOLERANCE:
+            warnings.append(
+                f"{name_}: the weights sum to {total:.6g}, not 1; renormalised to sum to 1"
             )
     for k, w in weights.items():
         prefs["weights"][ids[k]] = w
@@ -353,29 +402,32 @@ def _box(
     where: str,
 ) -> str:
     parts: list[str] = []
+    excluded: list[str] = []
     for inc in hr:
-        if inc.tag != "INCLUDES":
+        if inc.tag not in ("INCLUDES", "EXCLUDES"):
             raise ScenarioError(
                 f"<{inc.tag}> in a hyper-rectangle is not supported",
                 file=file,
                 where=f"{where}/{inc.tag}",
-                hint="only INCLUDES ranges are",
+                hint="GENIUS hyper-rectangles hold INCLUDES or EXCLUDES ranges",
             )
         idx = inc.get("index") or ""
+        here = f"{where}/{inc.tag}[@index='{idx}']"
         if idx not in by_index:
-            raise ScenarioError(
-                f"unknown issue index {idx}", file=file, where=f"{where}/INCLUDES[@index='{idx}']"
-            )
+            raise ScenarioError(f"unknown issue index {idx}", file=file, where=here)
         k = by_index[idx]
         if issues[k].kind == "discrete":
             raise ScenarioError(
-                "hyper-rectangles on discrete issues are not supported",
-                file=file,
-                where=f"{where}/INCLUDES[@index='{idx}']",
+                "hyper-rectangles on discrete issues are not supported", file=file, where=here
             )
-        lo = _float(inc, "min", file, where)
-        hi = _float(inc, "max", file, where)
-        parts.append(f"{ids[k]} >= {lo!r} and {ids[k]} <= {hi!r}")
+        lo = _float(inc, "min", file, here)
+        hi = _float(inc, "max", file, here)
+        inside = f"{ids[k]} >= {lo!r} and {ids[k]} <= {hi!r}"
+        (parts if inc.tag == "INCLUDES" else excluded).append(inside)
+    # GENIUS's exclusive hyper-rectangle: the term counts for bids outside the EXCLUDES box,
+    # i.e. outside at least one of its ranges
+    if excluded:
+        parts.append(f"not ({' and '.join(excluded)})")
     return " and ".join(parts) if parts else "true"
 
 
@@ -400,6 +452,13 @@ def find_genius_files(folder: Path) -> tuple[Path, list[Path]]:
             domain = f
         elif root.tag == "utility_space":
             profiles.append(f)
+        else:
+            raise ScenarioError(
+                f"the root element is <{root.tag}>, neither a domain (<negotiation_template>) "
+                "nor a profile (<utility_space>)",
+                file=str(f),
+                hint="fix or remove the file: a party would be missing otherwise",
+            )
     if domain is None:
         raise ScenarioError(
             "no GENIUS domain file (root <negotiation_template>) in the folder", file=str(folder)
@@ -416,14 +475,22 @@ def is_genius_folder(folder: Path) -> bool:
 
 
 def genius_data(
-    domain: Path, profiles: Sequence[Path], *, title: str | None = None
+    domain: Path,
+    profiles: Sequence[Path],
+    *,
+    title: str | None = None,
+    warnings: list[str] | None = None,
 ) -> dict[str, Any]:
-    """A zopa scenario mapping (before validation) from GENIUS files."""
+    """A zopa scenario mapping (before validation) from GENIUS files; what had to be adjusted
+    to read them (renormalised weights, clamped reservations, ...) is added to ``warnings``."""
     issues, _ = _domain(domain)
     ids = unique_slugs([i.name for i in issues], "issue")
     parties = []
+    notes: list[str] = [] if warnings is None else warnings
     for pid, prof in zip(unique_slugs([p.stem for p in profiles], "party"), profiles, strict=True):
-        parties.append({"id": pid, "label": prof.stem, "preferences": _profile(prof, issues, ids)})
+        parties.append(
+            {"id": pid, "label": prof.stem, "preferences": _profile(prof, issues, ids, notes)}
+        )
     return {
         "title": title or domain.parent.name or domain.stem,
         "description": f"GENIUS domain {domain.name}",
@@ -442,11 +509,13 @@ def load_genius(path: str | Path, profiles: Sequence[str | Path] = ()) -> Scenar
         domain, title = p, p.parent.name or p.stem
         found = find_genius_files(p.parent)[1] if not profiles else []
     files = [Path(x) for x in profiles] or found
-    data = genius_data(domain, files, title=title)
+    warnings: list[str] = []
+    data = genius_data(domain, files, title=title, warnings=warnings)
     try:
-        return build_scenario(data, file=str(p))
+        scenario = build_scenario(data, file=str(p))
     except ScenarioError as exc:
         raise exc.with_file(str(p)) from None
+    return dataclasses.replace(scenario, warnings=tuple(warnings))
 
 
 # ------------------------------------------------------------------------------ writing

@@ -181,6 +181,8 @@ class Scenario:
     sources: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
     file: str | None = field(default=None, compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """What the reader adjusted to read the file (e.g. GENIUS weights renormalised)."""
 
     @property
     def sizes(self) -> tuple[int, ...]:
