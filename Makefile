@@ -21,7 +21,10 @@ demo: $(STAMP)
 	$(BIN)/zopa compare examples/ukraine-2025.yaml us-28 europe
 	$(BIN)/zopa compare examples/ukraine-2025.yaml us-28 geneva
 	$(BIN)/zopa compare examples/ukraine-2025.yaml geneva plan-20
-	@echo "plot written to $(OUT)/ukraine-2025.png"
+	@echo
+	@echo "zopa is installed in $(VENV)/. To type the README's commands as written (zopa ...), run"
+	@echo "    source $(VENV)/bin/activate"
+	@echo "or call $(BIN)/zopa directly."
 
 ## test: ruff (lint and format) + mypy (strict, library) + the whole pytest suite
 test: $(STAMP)

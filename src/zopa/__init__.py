@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         ScenarioError,
         ZopaError,
     )
-    from zopa.io import load_any, load_scenario
+    from zopa.io import dump_scenario, load_any, load_scenario, write_scenario
     from zopa.model import Scenario, build_scenario
 
 __version__ = "0.1.0"
@@ -46,10 +46,12 @@ _LAZY: dict[str, str] = {
     "ProtocolError": "zopa.errors",
     "ScenarioError": "zopa.errors",
     "ZopaError": "zopa.errors",
+    "dump_scenario": "zopa.io",
     "load_any": "zopa.io",
     "load_scenario": "zopa.io",
     "Scenario": "zopa.model",
     "build_scenario": "zopa.model",
+    "write_scenario": "zopa.io",
 }
 
 __all__ = [
@@ -65,9 +67,11 @@ __all__ = [
     "analyze",
     "build_scenario",
     "compare",
+    "dump_scenario",
     "evaluate",
     "load_any",
     "load_scenario",
+    "write_scenario",
 ]
 
 

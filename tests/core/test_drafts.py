@@ -82,6 +82,8 @@ def test_compare_gives_the_same_answer_on_every_engine():
             d[side].pop("engine")
             d[side].pop("improvement_count")
             d[side]["improvements"] = d[side]["improvements"][:1]
+            for key in ("engine", "alternatives"):  # counted by the scan only
+                (d[side]["zone_path"] or {}).pop(key, None)
     assert a == b
 
 

@@ -19,6 +19,7 @@ compound issue is small, then enumeration up to :data:`ENUMERATION_LIMIT`, else 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -27,6 +28,7 @@ from numpy.typing import NDArray
 from zopa.analysis import milp
 from zopa.analysis.count import count_zone
 from zopa.analysis.enumerate import Scan, scan
+from zopa.analysis.explain import assumption_notes, concession_in_units
 from zopa.analysis.frontier import FrontierResult, components, frontier_dp, supports
 from zopa.analysis.result import Analysis, Concession, Concessions, Frontier, Point, Zone
 from zopa.analysis.solutions import SOLUTION_NAMES, all_solutions
@@ -82,7 +84,13 @@ def analyze(
     progress: Progress | None = None,
 ) -> Analysis:
     """Analyse the agreement zone of ``scenario`` for its gating parties (role ``party``)."""
-    cs = compile_scenario(scenario)
+    result = _analyze(compile_scenario(scenario), engine, frontier_limit, progress)
+    return replace(result, notes=result.notes + assumption_notes(scenario))
+
+
+def _analyze(
+    cs: CompiledScenario, engine: Engine, frontier_limit: int, progress: Progress | None
+) -> Analysis:
     if engine == "auto":
         engine = choose(cs)
     if engine == "enumerate":
@@ -176,11 +184,22 @@ def _concessions(
     if (pkg := found["min_max"]) is not None:
         drops = shortfalls(pkg)
         worst = max(drops.values(), default=0.0)
-        uniform = Concession("uniform", point(cs, pkg), dict.fromkeys(ids, worst), worst)
-        min_max = Concession("min_max", point(cs, pkg), drops, worst)
+        same = dict.fromkeys(ids, worst)
+        uniform = Concession(
+            "uniform", point(cs, pkg), same, worst, in_units=concession_in_units(cs, pkg, same)
+        )
+        min_max = Concession(
+            "min_max", point(cs, pkg), drops, worst, in_units=concession_in_units(cs, pkg, drops)
+        )
     if (pkg := found["min_sum"]) is not None:
         drops = shortfalls(pkg)
-        min_sum = Concession("min_sum", point(cs, pkg), drops, sum(drops.values()))
+        min_sum = Concession(
+            "min_sum",
+            point(cs, pkg),
+            drops,
+            sum(drops.values()),
+            in_units=concession_in_units(cs, pkg, drops),
+        )
     if (pkg := found["red_lines"]) is not None:
         broken = cs.broken(pkg)
         relaxed = tuple((cs.party_ids[g], t) for g in gate for t in broken[g])

@@ -20,7 +20,7 @@ both paths.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -28,7 +28,10 @@ import numpy as np
 from zopa.analysis import milp
 from zopa.analysis.analyze import ENUMERATION_LIMIT, analyze, point
 from zopa.analysis.enumerate import chunks
+from zopa.analysis.explain import assumption_notes
 from zopa.analysis.pareto import frontier_mask
+from zopa.analysis.reach import IssueChange, ZonePath, edit_package, issue_changes
+from zopa.analysis.reach import nearest_zone_package as _nearest
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
 from zopa.model.compiled import (
@@ -68,6 +71,11 @@ class DraftEvaluation:
     nash: Point | None
     nash_distance: Mapping[str, float] | None  # {"issues": k, "utility": euclidean}
     engine: str
+    zone_path: ZonePath | None = None  # the fewest issue changes into the zone (None: empty)
+    improvement_changes: tuple[tuple[IssueChange, ...], ...] = ()  # per improvement
+    base: str | None = None  # the draft a what-if edits (None when not edited)
+    edits: tuple[IssueChange, ...] = ()  # the what-if edits to ``base``
+    notes: tuple[str, ...] = ()  # what the utilities assume (discounting, events)
 
     def shortfall(self) -> float:
         return sum(max(0.0, -m) for p, m in self.point.margins.items() if p in self.acceptable)
@@ -81,13 +89,25 @@ class DraftEvaluation:
             "constraints_violated": list(self.violated),
             "in_zone": self.in_zone,
             "dominated": self.dominated,
-            "improvements": [p.to_dict() for p in self.improvements],
+            "improvements": [
+                {**p.to_dict(), "changes": [c.to_dict() for c in ch]}
+                for p, ch in zip(self.improvements, self._changes(), strict=True)
+            ],
             "improvement_count": self.improvement_count,
             "zone_distance": self.zone_distance,
             "nash": self.nash.to_dict() if self.nash else None,
             "nash_distance": dict(self.nash_distance) if self.nash_distance else None,
             "engine": self.engine,
+            "zone_path": self.zone_path.to_dict() if self.zone_path else None,
+            "base": self.base,
+            "edits": [c.to_dict() for c in self.edits],
+            "notes": list(self.notes),
         }
+
+    def _changes(self) -> tuple[tuple[IssueChange, ...], ...]:
+        if len(self.improvement_changes) == len(self.improvements):
+            return self.improvement_changes
+        return tuple(() for _ in self.improvements)
 
 
 def resolve_package(scenario: Scenario, spec: str) -> tuple[str, tuple[int, ...]]:
@@ -135,15 +155,54 @@ def evaluate(
     *,
     top: int = 5,
     enumeration_limit: int = ENUMERATION_LIMIT,
+    edits: Sequence[str] = (),
 ) -> DraftEvaluation:
-    """Evaluate a draft id or an ``issue=option,...`` package.
+    """Evaluate a draft id or an ``issue=option,...`` package, with optional what-if edits.
 
     Spaces of up to ``enumeration_limit`` packages are scanned exactly; larger ones use the
-    MILP (same definitions, same answers; see the module docstring).
+    MILP (same definitions, same answers; see the module docstring). ``edits``
+    (``issue=option`` each) change the draft before it is evaluated; no file is written. The
+    result names the base draft and the edits.
     """
-    name, pkg = resolve_package(scenario, spec)
+    name, base = resolve_package(scenario, spec)
+    name = spec if name == "package" else name
+    pkg = edit_package(scenario, base, edits)
     cs = compile_scenario(scenario)
-    return _evaluate(cs, name, pkg, top, enumeration_limit, _nash_point(cs))
+    changed = issue_changes(scenario, base, pkg)
+    if edits:
+        name = f"{name} (edited)"
+    e = _evaluate(cs, name, pkg, top, enumeration_limit, _nash_point(cs))
+    return _explain(cs, e, pkg, enumeration_limit, base=spec if edits else None, edits=changed)
+
+
+def _explain(
+    cs: CompiledScenario,
+    e: DraftEvaluation,
+    pkg: tuple[int, ...],
+    limit: int,
+    *,
+    base: str | None = None,
+    edits: tuple[IssueChange, ...] = (),
+) -> DraftEvaluation:
+    """Add the words: the issue changes into the zone, what each improvement changes."""
+    s = cs.scenario
+    path = None if e.in_zone else _nearest(cs, pkg, enumerate_limit=limit)
+    if e.in_zone:
+        gate = cs.gating_index
+        worst = float((cs.utility(pkg)[gate] - cs.reservation[gate]).min()) if len(gate) else 0.0
+        path = ZonePath((), e.point, None, e.engine, worst)
+    imp = tuple(
+        issue_changes(s, pkg, s.indices({k: str(v) for k, v in p.package.items()}))
+        for p in e.improvements
+    )
+    return replace(
+        e,
+        zone_path=path,
+        improvement_changes=imp,
+        base=base,
+        edits=edits,
+        notes=assumption_notes(s),
+    )
 
 
 def _nash_point(cs: CompiledScenario) -> Point | None:
@@ -368,8 +427,18 @@ def compare(
     cs = compile_scenario(scenario)
     (na, pa), (nb, pb) = resolve_package(scenario, a), resolve_package(scenario, b)
     nash = _nash_point(cs)
-    ea = _evaluate(cs, a if na == "package" else na, pa, 3, enumeration_limit, nash)
-    eb = _evaluate(cs, b if nb == "package" else nb, pb, 3, enumeration_limit, nash)
+    ea = _explain(
+        cs,
+        _evaluate(cs, a if na == "package" else na, pa, 3, enumeration_limit, nash),
+        pa,
+        enumeration_limit,
+    )
+    eb = _explain(
+        cs,
+        _evaluate(cs, b if nb == "package" else nb, pb, 3, enumeration_limit, nash),
+        pb,
+        enumeration_limit,
+    )
     changed = tuple(
         (iss.id, iss.display(x), iss.display(y))
         for iss, x, y in zip(scenario.issues, pa, pb, strict=True)

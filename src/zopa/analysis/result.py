@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zopa.analysis.explain import UnitConcession
 
 from zopa.model.compiled import round_utility
 
@@ -84,6 +87,7 @@ class Concession:
     drops: Mapping[str, float]  # reservation drop per party (0 where none is needed)
     total: float  # uniform drop, sum of drops, max drop, or number of red lines relaxed
     relaxed: tuple[tuple[str, str], ...] = ()  # (party, red line) relaxed
+    in_units: tuple[UnitConcession, ...] = ()  # the drops as limits moved on numeric issues
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -91,6 +95,7 @@ class Concession:
             "utilities": {k: _r(v) for k, v in self.point.utilities.items()},
             "drops": {k: _r(v) for k, v in self.drops.items()},
             "total": _r(self.total),
+            "in_units": [c.to_dict() for c in self.in_units],
         }
         if self.kind == "red_lines":
             out["relaxed"] = [{"party": p, "red_line": t} for p, t in self.relaxed]

@@ -46,22 +46,22 @@ def validate_cmd(file: FileArg, as_json: JsonOpt = False) -> None:
     from zopa.io import load_any
 
     s = load_any(file)
-    summary = {
-        "file": str(file),
-        "valid": True,
-        "title": s.title,
-        "issues": len(s.issues),
-        "parties": len(s.parties),
-        "outcomes": s.outcomes,
-        "drafts": len(s.drafts),
-    }
     if as_json:
-        print_json(summary)
-    else:
-        _console().print(
-            f"[green]ok[/] {file}: {s.title!r} - {len(s.issues)} issues, {len(s.parties)} parties, "
-            f"{s.outcomes:,} packages, {len(s.drafts)} drafts"
+        print_json(
+            {
+                "file": str(file),
+                "valid": True,
+                "title": s.title,
+                "issues": len(s.issues),
+                "parties": len(s.parties),
+                "outcomes": s.outcomes,
+                "drafts": len(s.drafts),
+            }
         )
+        return
+    from zopa.report.tables import render_validation
+
+    render_validation(s, str(file), _console())
 
 
 @app.command("schema")
@@ -133,7 +133,7 @@ def analyze_cmd(
     from zopa.report.tables import render_analysis
 
     con = _console()
-    render_analysis(result, con)
+    render_analysis(result, s, con)
     if target is not None:
         con.print(f"plot written to {plot}{target.note()}")
 
@@ -155,20 +155,28 @@ def _pair(parties: str | None) -> tuple[str, str] | None:
 def evaluate_cmd(
     file: FileArg,
     draft: Annotated[str, typer.Argument(help="a draft id, or a package issue=option,...")],
+    edits: Annotated[
+        list[str] | None,
+        typer.Argument(help="what-if edits to the draft, issue=option each (no file is written)"),
+    ] = None,
     as_json: JsonOpt = False,
     top: Annotated[int, typer.Option(help="Pareto improvements to list")] = 5,
 ) -> None:
-    """Evaluate a draft: utilities, margins, red lines, dominance, distance to Nash and zone."""
+    """Evaluate a draft: utilities, red lines, the issue changes into the zone, improvements.
+
+    Edits after the draft evaluate a what-if: `zopa evaluate FILE plan-20 army_cap=900000`.
+    """
     from zopa.analysis.drafts import evaluate
     from zopa.io import load_any
 
-    result = evaluate(load_any(file), draft, top=top)
+    s = load_any(file)
+    result = evaluate(s, draft, top=top, edits=edits or ())
     if as_json:
         print_json(result.to_dict())
         return
     from zopa.report.tables import render_evaluation
 
-    render_evaluation(result, _console())
+    render_evaluation(result, s, _console())
 
 
 @app.command("compare")
@@ -182,10 +190,11 @@ def compare_cmd(
     from zopa.analysis.drafts import compare
     from zopa.io import load_any
 
-    result = compare(load_any(file), draft_a, draft_b)
+    s = load_any(file)
+    result = compare(s, draft_a, draft_b)
     if as_json:
         print_json(result.to_dict())
         return
     from zopa.report.tables import render_comparison
 
-    render_comparison(result, _console())
+    render_comparison(result, s, _console())

@@ -9,12 +9,14 @@ from zopa.io.files import MAX_FILE_BYTES, Document, check_path, read_document
 from zopa.io.genius import find_genius_files, load_genius, write_genius
 from zopa.io.geniusweb import is_geniusweb, load_geniusweb, write_geniusweb
 from zopa.io.scenario import load_scenario, parse_scenario
+from zopa.io.writer import dump_scenario, scenario_text, write_scenario
 from zopa.model.scenario import Scenario
 
 __all__ = [
     "MAX_FILE_BYTES",
     "Document",
     "detect_format",
+    "dump_scenario",
     "find_genius_files",
     "load_any",
     "load_genius",
@@ -22,8 +24,10 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "read_document",
+    "scenario_text",
     "write_genius",
     "write_geniusweb",
+    "write_scenario",
 ]
 
 

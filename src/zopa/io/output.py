@@ -73,7 +73,7 @@ def check_output(
     """
     p = Path(path)
     label = what or {"plot": "plot", "scenario": "scenario", "folder": "folder"}.get(kind, "file")
-    if str(path) == "" or p.name in ("", ".", ".."):
+    if str(path) == "" or (kind != "folder" and p.name in ("", ".", "..")):
         raise OutputError(f"`{path}` is not a file name", path=str(path), hint="give a file name")
     allowed = tuple(suffixes) if suffixes is not None else _SUFFIXES.get(kind)
     if kind != "folder" and allowed is not None and p.suffix.lower() not in allowed:

@@ -535,6 +535,8 @@ class _Builder:
                 "no weights given",
                 "give each issue this party cares about a weight",
             )
+        if abs(total - 1.0) <= 1e-12:
+            total = 1.0  # already normalised: keep the weights bit for bit (exact round trips)
         norm = {i: (weights.get(i, 0.0) / total if total > 0 else 0.0) for i in ids}
         values: dict[str, tuple[float, ...]] = {}
         for iid in pr.values:

@@ -1,43 +1,31 @@
-"""Rich renderings of analysis results for the terminal."""
+"""Rich renderings of scenario analyses for the terminal: validate, analyze, evaluate, compare.
+
+Every table shows labels next to ids (``--json`` keeps the ids): an issue as ``Label (id)``, an
+option as ``id: label`` when the label says more than the id, numbers with the issue's unit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from zopa.analysis.drafts import Comparison, DraftEvaluation
-from zopa.analysis.result import Analysis, Point
+from zopa.analysis.explain import SOLUTION_MEANINGS
+from zopa.analysis.reach import IssueChange, ZonePath, find_option, option_label
+from zopa.analysis.result import Analysis, Concession, Point
+from zopa.model.scenario import Issue, Scenario
 
-__all__ = ["render_analysis", "render_comparison", "render_evaluation"]
-
-_NAMES = {
-    "nash": "Nash",
-    "nash_weighted": "Nash (power-weighted)",
-    "kalai_smorodinsky": "Kalai-Smorodinsky",
-    "egalitarian": "egalitarian (leximin)",
-    "utilitarian": "utilitarian",
-}
-
-
-def _pkg(p: Mapping[str, object]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in p.items())
-
-
-def _points_table(title: str, rows: list[tuple[str, Point]], parties: list[str]) -> Table:
-    t = Table(title=title, title_justify="left", show_lines=False)
-    t.add_column("", style="bold")
-    t.add_column("package", overflow="fold")
-    for p in parties:
-        t.add_column(p, justify="right")
-    for name, pt in rows:
-        cells = [f"{pt.utilities[p]:.3f} ({pt.margins[p]:+.3f})" for p in parties]
-        t.add_row(name, _pkg(pt.package), *cells)
-    return t
-
+__all__ = [
+    "render_analysis",
+    "render_comparison",
+    "render_evaluation",
+    "render_validation",
+]
 
 _SHORT = {
     "nash": "Nash",
@@ -46,27 +34,162 @@ _SHORT = {
     "egalitarian": "egalitarian",
     "utilitarian": "utilitarian",
 }
+_LONG = {
+    "nash": "Nash",
+    "nash_weighted": "Nash (power-weighted)",
+    "kalai_smorodinsky": "Kalai-Smorodinsky",
+    "egalitarian": "egalitarian (leximin)",
+    "utilitarian": "utilitarian",
+}
 
 
-def _matrix(title: str, columns: list[tuple[str, Point]], parties: list[str]) -> Table:
-    """Issues and parties as rows, one column per package: compact for many issues."""
+# ---------------------------------------------------------------------------- labels
+
+
+def issue_name(iss: Issue) -> str:
+    """``Label (id)``, or the id alone when the label is the id."""
+    return iss.id if iss.label == iss.id else f"{iss.label} ({iss.id})"
+
+
+def option_text(iss: Issue, value: object) -> str:
+    """An option as shown in a table: ``id: label``, or a number with the unit."""
+    k = find_option(iss, str(value))
+    if k is None:
+        return str(value)
+    o = iss.options[k]
+    if o.number is not None:
+        return option_label(iss, k)
+    return o.id if o.label == o.id else f"{o.id}: {o.label}"
+
+
+def party_name(s: Scenario, pid: str) -> str:
+    try:
+        label = s.party(pid).label
+    except KeyError:
+        return pid
+    return pid if label == pid else f"{label} ({pid})" if label.lower() != pid else label
+
+
+def package_text(s: Scenario, package: Mapping[str, object]) -> str:
+    """A short package: ``issue=option`` pairs (ids, units on numbers)."""
+    parts = []
+    for k, v in package.items():
+        try:
+            iss = s.issue(k)
+        except KeyError:
+            parts.append(f"{k}={v}")
+            continue
+        kk = find_option(iss, str(v))
+        shown = option_label(iss, kk) if kk is not None and iss.numeric else str(v)
+        parts.append(f"{k}={shown}")
+    return ", ".join(parts)
+
+
+def change_text(c: IssueChange, *, labels: bool = True) -> str:
+    """``Label (id): from -> to (to's label)``: ids for options, units for numbers."""
+    a = c.before_label if isinstance(c.before, int | float) else str(c.before)
+    b = c.after_label if isinstance(c.after, int | float) else str(c.after)
+    name = c.issue if c.issue_label == c.issue else f"{c.issue_label} ({c.issue})"
+    extra = ""
+    if labels and not isinstance(c.after, int | float) and c.after_label != str(c.after):
+        extra = f" ({c.after_label})"
+    return f"{name}: {a} -> {b}{extra}"
+
+
+def _join(xs: Sequence[str]) -> str:
+    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
+def _notes(console: Console, notes: Sequence[str]) -> None:
+    for n in notes:
+        console.print(f"[dim]note: {escape(n)}[/]")
+
+
+# ---------------------------------------------------------------------------- validate
+
+
+def render_validation(s: Scenario, file: str, console: Console) -> None:
+    console.print(
+        f"[green]ok[/] {escape(file)}: {escape(repr(s.title))} - {len(s.issues)} issues, "
+        f"{len(s.parties)} parties, {s.outcomes:,} packages, {len(s.drafts)} drafts"
+    )
+
+
+# ---------------------------------------------------------------------------- analyze
+
+
+def _short_option(iss: Issue, value: object) -> str:
+    """An option in a many-column table: its id, or a number with the unit."""
+    k = find_option(iss, str(value))
+    if k is None:
+        return str(value)
+    return option_label(iss, k) if iss.options[k].number is not None else iss.options[k].id
+
+
+def _matrix(
+    s: Scenario,
+    title: str,
+    columns: Sequence[tuple[str, Point]],
+    parties: Sequence[str],
+    *,
+    base: Mapping[str, object] | None = None,
+) -> Group:
+    """Issues and parties as rows, one column per package; ``base`` marks what changed.
+
+    Cells hold option ids; the key below the table gives the label of every option shown.
+    """
     t = Table(title=title, title_justify="left")
-    t.add_column("", style="bold")
+    t.add_column("", style="bold", overflow="fold", min_width=24)
     for name, _ in columns:
         t.add_column(name, overflow="fold")
     issues = list(columns[0][1].package) if columns else []
+    key: dict[str, str] = {}
     for i in issues:
-        t.add_row(i, *(str(pt.package[i]) for _, pt in columns))
+        iss = s.issue(i)
+        cells = []
+        for _, pt in columns:
+            v = pt.package[i]
+            text = escape(_short_option(iss, v))
+            k = find_option(iss, str(v))
+            changed = base is not None and str(base.get(i)) != str(v)
+            if k is not None and iss.options[k].number is None and (base is None or changed):
+                o = iss.options[k]
+                if o.label != o.id:
+                    key[f"{i}={o.id}"] = o.label
+            if changed:
+                text = f"[bold yellow]> {text}[/]"
+            cells.append(text)
+        t.add_row(escape(issue_name(iss)), *cells)
     t.add_section()
     for p in parties:
         t.add_row(
-            f"{p} utility (margin)",
+            f"{escape(party_name(s, p))} utility (margin)",
             *(f"{pt.utilities[p]:.3f} ({pt.margins[p]:+.3f})" for _, pt in columns),
         )
-    return t
+    if not key:
+        return Group(t)
+    lines = Text("options shown:\n", style="dim")
+    lines.append("\n".join(f"  {k}: {v}" for k, v in key.items()), style="dim")
+    return Group(t, lines)
 
 
-def render_analysis(a: Analysis, console: Console, *, frontier_rows: int = 10) -> None:
+def _distinct_solutions(a: Analysis) -> list[tuple[list[str], Point]]:
+    """Solutions grouped by package: coinciding solutions share one column."""
+    groups: list[tuple[list[str], Point]] = []
+    for k, v in a.solutions.items():
+        if v is None:
+            continue
+        for names, pt in groups:
+            if pt.number == v.number and dict(pt.package) == dict(v.package):
+                names.append(k)
+                break
+        else:
+            groups.append(([k], v))
+    return groups
+
+
+def render_analysis(a: Analysis, s: Scenario, console: Console, *, frontier_rows: int = 10) -> None:
+    """The zone, the bargaining solutions (with their meaning), frontier and concessions."""
     nash = a.solutions.get("nash")
     parties = list(nash.utilities) if nash else list(a.parties)
     z = a.zone
@@ -81,68 +204,84 @@ def render_analysis(a: Analysis, console: Console, *, frontier_rows: int = 10) -
     head.append(f"   engine: {a.engine}\n")
     head.append("agreement zone: ")
     head.append("exists" if z.exists else "EMPTY", style="bold green" if z.exists else "bold red")
-    head.append(f", {size} package(s) acceptable to {', '.join(a.parties)}")
+    who = _join([party_name(s, p) for p in a.parties]) if a.parties else "nobody"
+    head.append(f", {size} package(s) acceptable to {who}")
     console.print(Panel(head, expand=False))
     if z.exists:
-        cols = [(_SHORT[k], v) for k, v in a.solutions.items() if v is not None]
-        console.print(_matrix("Bargaining solutions", cols, parties))
-        f = a.frontier
-        if f.size is not None:
-            shown = list(f.points[:frontier_rows])
-            t = Table(
-                title=f"Pareto frontier of the zone: {f.size:,} package(s)"
-                + (
-                    f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""
-                ),
-                title_justify="left",
-            )
-            t.add_column("#")
-            for p in parties:
-                t.add_column(p, justify="right")
-            for k, pt in enumerate(shown):
-                t.add_row(str(k + 1), *(f"{pt.utilities[p]:.3f}" for p in parties))
-            console.print(t)
+        groups = _distinct_solutions(a)
+        cols = [(" = ".join(_SHORT[k] for k in names), pt) for names, pt in groups]
+        console.print(_matrix(s, "Bargaining solutions", cols, parties))
+        for k in a.solutions:
+            if a.solutions[k] is not None:
+                console.print(f"  [bold]{_LONG[k]}[/]: {SOLUTION_MEANINGS[k]}")
+        _frontier(a, s, console, parties, frontier_rows)
     if a.concessions is not None:
-        _render_concessions(a, console, parties)
-    for n in a.notes:
-        console.print(f"[dim]note: {n}[/]")
+        _render_concessions(a, s, console)
+    _notes(console, a.notes)
 
 
-def _render_concessions(a: Analysis, console: Console, parties: list[str]) -> None:
+def _frontier(
+    a: Analysis, s: Scenario, console: Console, parties: Sequence[str], rows: int
+) -> None:
+    f = a.frontier
+    if f.size is None:
+        return
+    shown = list(f.points[:rows])
+    more = f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""
+    console.print(f"Pareto frontier of the zone: {f.size:,} package(s){more}", style="italic")
+    t = Table()
+    t.add_column("#")
+    for p in parties:
+        t.add_column(escape(party_name(s, p)), justify="right")
+    for k, pt in enumerate(shown):
+        t.add_row(str(k + 1), *(f"{pt.utilities[p]:.3f}" for p in parties))
+    console.print(t)
+
+
+def _drops(s: Scenario, c: Concession, what: str) -> str:
+    d = ", ".join(f"{party_name(s, p)} -{v:.3f}" for p, v in c.drops.items() if v > 0) or "none"
+    return f"{d} ({what} {c.total:.3f})"
+
+
+def _units(c: Concession) -> str:
+    return "".join(f"\n= {u.text}" for u in c.in_units)
+
+
+def _render_concessions(a: Analysis, s: Scenario, console: Console) -> None:
     c = a.concessions
     assert c is not None
     t = Table(title=f"What would open a zone (engine: {c.engine})", title_justify="left")
     t.add_column("concession", style="bold")
     t.add_column("what it takes", overflow="fold")
     t.add_column("package it opens", overflow="fold")
+    rows: list[tuple[list[str], str, str, tuple[object, ...]]] = []
+
+    def add(label: str, con: Concession, what: str) -> None:
+        key = (tuple(con.point.package.items()), tuple(sorted(con.drops.items())))
+        for r in rows:
+            if r[3] == key:
+                r[0].append(label)
+                return
+        rows.append(([label], what + _units(con), package_text(s, con.point.package), key))
+
     if c.uniform:
-        t.add_row(
-            "smallest uniform drop",
-            f"every reservation down by {c.uniform.total:.3f}",
-            _pkg(c.uniform.point.package),
-        )
-    else:
+        add("smallest uniform drop", c.uniform, f"every reservation down by {c.uniform.total:.3f}")
+    if c.min_sum:
+        add("least total drop", c.min_sum, _drops(s, c.min_sum, "sum"))
+    if c.min_max:
+        add("smallest largest drop", c.min_max, _drops(s, c.min_max, "max"))
+    for labels, what, pkg, _ in rows:
+        t.add_row(escape(" =\n".join(labels)), escape(what), escape(pkg))
+    if not c.uniform:
         t.add_row(
             "smallest uniform drop", "impossible: red lines and constraints leave no package", "-"
         )
-    if c.min_sum:
-        d = ", ".join(f"{p} -{v:.3f}" for p, v in c.min_sum.drops.items() if v > 0) or "none"
-        t.add_row(
-            "least total drop", f"{d} (sum {c.min_sum.total:.3f})", _pkg(c.min_sum.point.package)
-        )
-    if c.min_max:
-        d = ", ".join(f"{p} -{v:.3f}" for p, v in c.min_max.drops.items() if v > 0) or "none"
-        t.add_row(
-            "smallest largest drop",
-            f"{d} (max {c.min_max.total:.3f})",
-            _pkg(c.min_max.point.package),
-        )
     if c.red_lines:
-        rl = "; ".join(f"{p}: `{r}`" for p, r in c.red_lines.relaxed) or "none"
+        rl = "; ".join(f"{party_name(s, p)}'s `{r}`" for p, r in c.red_lines.relaxed) or "none"
         t.add_row(
             "fewest red lines relaxed",
-            f"{int(c.red_lines.total)}: {rl}",
-            _pkg(c.red_lines.point.package),
+            escape(f"{int(c.red_lines.total)}: {rl}"),
+            escape(package_text(s, c.red_lines.point.package)),
         )
     else:
         t.add_row(
@@ -153,8 +292,74 @@ def _render_concessions(a: Analysis, console: Console, parties: list[str]) -> No
     console.print(t)
 
 
-def render_evaluation(e: DraftEvaluation, console: Console) -> None:
-    t = Table(title=f"Draft {e.name}: {_pkg(e.point.package)}", title_justify="left")
+# ---------------------------------------------------------------------------- evaluate
+
+
+def _title(s: Scenario, e: DraftEvaluation) -> str:
+    try:
+        d = s.draft(e.base or e.name)
+    except KeyError:
+        d = None
+    head = f"What-if: {e.base}" if e.base else f"Draft {e.name}"
+    if d is not None and d.label != d.id:
+        head += f" ({d.label})"
+    if e.edits:
+        head += " with " + ", ".join(f"{c.issue}={c.after}" for c in e.edits)
+    return head
+
+
+def _package_table(s: Scenario, e: DraftEvaluation) -> Table:
+    t = Table(title=_title(s, e), title_justify="left")
+    t.add_column("issue", style="bold", overflow="fold")
+    t.add_column("option", overflow="fold")
+    edited = {c.issue: c for c in e.edits}
+    for iss in s.issues:
+        v = e.point.package[iss.id]
+        cell = escape(option_text(iss, v))
+        if iss.id in edited:
+            was = escape(option_text(iss, edited[iss.id].before))
+            cell = f"[bold yellow]{cell}[/] (edited; was {was})"
+        t.add_row(escape(issue_name(iss)), cell)
+    return t
+
+
+def _broken_lines(s: Scenario, e: DraftEvaluation) -> list[str]:
+    out = []
+    for p, rules in e.broken.items():
+        for r in rules:
+            out.append(f"  [red]x[/] {escape(party_name(s, p))}'s red line `{escape(r)}`")
+    for c in e.violated:
+        out.append(f"  [red]x[/] the scenario constraint `{escape(c)}`")
+    return out
+
+
+def _zone_lines(e: DraftEvaluation, *, top: int = 3) -> list[str]:
+    if e.in_zone:
+        return ["in the agreement zone: [green]yes[/]"]
+    path: ZonePath | None = e.zone_path
+    if path is None:
+        if e.zone_distance is None:
+            return ["in the agreement zone: [red]no[/] (the agreement zone is empty)"]
+        return [f"in the agreement zone: [red]no[/]; {e.zone_distance} issue change(s) reach it"]
+    n = path.distance
+    alt = ""
+    if path.alternatives is not None and path.alternatives > 1:
+        alt = f"; one of {path.alternatives:,} such packages, the one best for the worst-off"
+    out = [
+        f"in the agreement zone: [red]no[/]; the fewest changes that reach it: {n} issue(s){alt}"
+    ]
+    out += [f"  -> {escape(change_text(c))}" for c in path.changes]
+    out.append(
+        f"  (that package leaves each party that must agree {path.min_margin:+.3f} "
+        "or more over its reservation)"
+    )
+    return out
+
+
+def render_evaluation(e: DraftEvaluation, s: Scenario, console: Console) -> None:
+    """A draft: its package, each party's utility and red lines, the way into the zone."""
+    console.print(_package_table(s, e))
+    t = Table(title="Per party", title_justify="left")
     t.add_column("party", style="bold")
     t.add_column("utility", justify="right")
     t.add_column("margin", justify="right")
@@ -163,50 +368,73 @@ def render_evaluation(e: DraftEvaluation, console: Console) -> None:
     for p, u in e.point.utilities.items():
         ok = "[green]yes[/]" if e.acceptable[p] else "[red]no[/]"
         t.add_row(
-            p,
+            escape(party_name(s, p)),
             f"{u:.3f}",
             f"{e.point.margins[p]:+.3f}",
             ok,
-            "; ".join(f"`{r}`" for r in e.broken[p]),
+            "; ".join(f"`{escape(r)}`" for r in e.broken[p]),
         )
     console.print(t)
     lines = []
-    if e.violated:
-        lines.append(
-            "[red]breaks scenario constraints:[/] " + "; ".join(f"`{c}`" for c in e.violated)
-        )
-    lines.append("in the agreement zone: " + ("[green]yes[/]" if e.in_zone else "[red]no[/]"))
-    if e.zone_distance is not None and not e.in_zone:
-        lines.append(f"issues to change to reach the zone: {e.zone_distance}")
-    elif e.zone_distance is None:
-        lines.append("the agreement zone is empty")
+    broken = _broken_lines(s, e)
+    if broken:
+        lines.append("breaks:")
+        lines += broken
+    lines += _zone_lines(e)
     dom = "[yellow]yes[/]" if e.dominated else "no"
-    count = f" ({e.improvement_count:,} Pareto improvements)" if e.improvement_count else ""
+    n = e.improvement_count
+    count = f" ({n:,} Pareto improvement{'s' if n != 1 else ''})" if n else ""
     lines.append(f"Pareto-dominated: {dom}{count}")
     if e.nash is not None and e.nash_distance is not None:
         lines.append(
             f"distance to the Nash package: {int(e.nash_distance['issues'])} issue(s), "
             f"{e.nash_distance['utility']:.3f} in utility"
         )
-    console.print(Group(*(Text.from_markup(x) for x in lines)))
+    for x in lines:
+        console.print(x)
     if e.improvements:
         parties = list(e.point.utilities)
         console.print(
             _matrix(
-                "Best Pareto improvements (nobody loses, someone gains)",
+                s,
+                "Best Pareto improvements (nobody loses, someone gains; > marks a change)",
                 [(f"#{k + 1}", p) for k, p in enumerate(e.improvements)],
                 parties,
+                base=e.point.package,
             )
         )
+    _notes(console, e.notes)
 
 
-def render_comparison(c: Comparison, console: Console) -> None:
+# ---------------------------------------------------------------------------- compare
+
+
+def _distance_lines(label: str, e: DraftEvaluation) -> list[str]:
+    short = e.shortfall()
+    broken = sum(len(v) for v in e.broken.values())
+    changes: Sequence[IssueChange] = ()
+    if e.in_zone:
+        where = "in the zone"
+    elif e.zone_path is not None:
+        where = f"{e.zone_path.distance} issue change(s) from the zone"
+        changes = e.zone_path.changes
+    elif e.zone_distance is not None:
+        where = f"{e.zone_distance} issue change(s) from the zone"
+    else:
+        where = "no zone"
+    head = f"{label}: {where}; reservation shortfall {short:.3f}; red lines broken {broken}"
+    return [escape(head)] + [f"  -> {escape(change_text(c, labels=False))}" for c in changes]
+
+
+def render_comparison(c: Comparison, s: Scenario, console: Console) -> None:
+    """What changed between two drafts, who gains, and how far each is from the zone."""
     t = Table(title=f"{c.before.name} -> {c.after.name}", title_justify="left")
-    t.add_column("issue", style="bold")
-    t.add_column("from")
-    t.add_column("to")
+    t.add_column("issue", style="bold", overflow="fold")
+    t.add_column("from", overflow="fold")
+    t.add_column("to", overflow="fold")
     for i, a, b in c.changed:
-        t.add_row(i, str(a), str(b))
+        iss = s.issue(i)
+        t.add_row(escape(issue_name(iss)), escape(option_text(iss, a)), escape(option_text(iss, b)))
     console.print(t)
     g = Table(title="Per party", title_justify="left")
     g.add_column("party", style="bold")
@@ -215,7 +443,7 @@ def render_comparison(c: Comparison, console: Console) -> None:
     for p, gain in c.gains.items():
         style = "green" if gain > 1e-9 else "red" if gain < -1e-9 else "dim"
         g.add_row(
-            p,
+            escape(party_name(s, p)),
             f"{c.before.point.utilities[p]:.3f}",
             f"{c.after.point.utilities[p]:.3f}",
             f"[{style}]{gain:+.3f}[/]",
@@ -223,19 +451,10 @@ def render_comparison(c: Comparison, console: Console) -> None:
             "yes" if c.after.acceptable[p] else "no",
         )
     console.print(g)
-    dist = []
     for label, e in (("before", c.before), ("after", c.after)):
-        short = e.shortfall()
-        broken = sum(len(v) for v in e.broken.values())
-        zd = (
-            "in the zone"
-            if e.in_zone
-            else (
-                f"{e.zone_distance} issue(s) from the zone"
-                if e.zone_distance is not None
-                else "no zone"
-            )
-        )
-        dist.append(f"{label}: {zd}; reservation shortfall {short:.3f}; red lines broken {broken}")
-    console.print("\n".join(dist))
-    console.print(f"[bold]verdict:[/] {c.verdict}")
+        for x in _distance_lines(label, e):
+            console.print(x)
+        for x in _broken_lines(s, e):
+            console.print(x)
+    console.print(f"[bold]verdict:[/] {escape(c.verdict)}")
+    _notes(console, c.after.notes)

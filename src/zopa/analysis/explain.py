@@ -1,0 +1,153 @@
+"""Words for the answers: what each solution means, what the utilities assume, concessions in
+the issue's own unit.
+
+A reservation drop is a number on the 0-1 utility scale; a mediator needs it in euros or troops.
+:func:`concession_in_units` converts it on every numeric issue that has a unit: holding the other
+issues at the package the concession opens, it finds the value of the issue at which the party's
+utility equals its reservation before and after the drop (linear interpolation between the
+issue's grid points, where the party's utility is monotone in the issue) and reports the move of
+that *limit*, e.g. "buyer: limit on Sale price up from EUR 300,000 to EUR 310,000".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from zopa.model.compiled import SLACK, CompiledScenario, round_utility
+from zopa.model.scenario import Issue, Scenario
+
+__all__ = [
+    "SOLUTION_MEANINGS",
+    "UnitConcession",
+    "assumption_notes",
+    "concession_in_units",
+    "format_amount",
+]
+
+SOLUTION_MEANINGS = {
+    "nash": "maximises the product of the parties' gains over their reservations",
+    "nash_weighted": "the Nash product with each gain raised to the party's power",
+    "kalai_smorodinsky": (
+        "gives every party the same share of its best possible gain over its reservation"
+    ),
+    "egalitarian": ("maximises the smallest gain over the reservations, then the next smallest"),
+    "utilitarian": "maximises the sum of utilities (ignores who gets what)",
+}
+
+
+def format_amount(iss: Issue, x: float, *, signed: bool = False) -> str:
+    """A value of a numeric issue with its unit: ``EUR 310,000``, ``700,000 troops``."""
+    mag = abs(x) if signed else x
+    whole = math.isclose(mag, round(mag), rel_tol=1e-6, abs_tol=SLACK)
+    text = f"{mag:,.0f}" if whole else f"{mag:,.4g}"
+    sign = ("+" if x >= 0 else "-") if signed else ""
+    unit = iss.unit or ""
+    if not unit:
+        return sign + text
+    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # a currency code goes first
+        return f"{sign}{unit} {text}"
+    return f"{sign}{text} {unit}"
+
+
+@dataclass(frozen=True)
+class UnitConcession:
+    """A party's reservation drop as the move of its limit on one numeric issue."""
+
+    party: str
+    issue: str
+    unit: str
+    before: float  # the issue value at which the party's utility meets the old reservation
+    after: float  # ... and the lowered reservation
+    text: str
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "party": self.party,
+            "issue": self.issue,
+            "unit": self.unit,
+            "limit_before": round_utility(self.before),
+            "limit_after": round_utility(self.after),
+            "change": round_utility(self.change),
+            "text": self.text,
+        }
+
+
+def concession_in_units(
+    cs: CompiledScenario, package: list[int] | tuple[int, ...], drops: dict[str, float]
+) -> tuple[UnitConcession, ...]:
+    """Each positive drop as the move of the party's limit on each numeric issue with a unit."""
+    s = cs.scenario
+    out: list[UnitConcession] = []
+    for p, d in drops.items():
+        if d <= 0 or p not in cs.party_ids:
+            continue
+        j = cs.party_ids.index(p)
+        r = float(cs.reservation[j])
+        for i, iss in enumerate(s.issues):
+            if iss.unit is None or iss.numbers is None or len(iss.options) < 2:
+                continue
+            grid = np.tile(np.asarray(package, dtype=np.int64), (len(iss.options), 1))
+            grid[:, i] = np.arange(len(iss.options))
+            u = cs.utilities(grid)[:, j]
+            xs = np.asarray(iss.numbers, dtype=np.float64)
+            before, after = _limit(xs, u, r), _limit(xs, u, r - d)
+            if before is None or after is None or abs(after - before) < SLACK:
+                continue
+            label = s.party(p).label
+            way = "up" if after > before else "down"
+            text = (
+                f"{label}'s limit on {iss.label} "
+                f"{way} by {format_amount(iss, abs(after - before))} "
+                f"({format_amount(iss, before)} -> {format_amount(iss, after)})"
+            )
+            out.append(UnitConcession(p, iss.id, iss.unit, before, after, text))
+    return tuple(out)
+
+
+def _limit(xs: np.ndarray[Any, Any], u: np.ndarray[Any, Any], level: float) -> float | None:
+    """The issue value where the (piecewise linear, monotone) utility ``u(xs)`` equals level."""
+    du = np.diff(u)
+    if np.all(du > 0):
+        uu, xx = u, xs
+    elif np.all(du < 0):
+        uu, xx = u[::-1], xs[::-1]
+    else:
+        return None
+    if level < uu[0] - SLACK or level > uu[-1] + SLACK:
+        return None
+    return float(np.interp(level, uu, xx))
+
+
+def assumption_notes(scenario: Scenario) -> tuple[str, ...]:
+    """What the utilities shown assume: no discounting, reservations before any event."""
+    notes: list[str] = []
+    disc = [
+        (p.label, p.preferences.discount)
+        for p in scenario.parties
+        if p.preferences is not None and p.preferences.discount not in (None, 1.0)
+    ]
+    if disc:
+        who = ", ".join(f"{name} {d:g}" for name, d in disc)
+        notes.append(
+            f"utilities are not discounted here; the discount factors per round ({who}) "
+            "apply in `zopa simulate` only"
+        )
+    if scenario.events:
+        moved = "; ".join(
+            f"round {e.at}: {scenario.party(e.party).label} {e.reservation:+.3f}"
+            + (f", {e.note}" if e.note else "")
+            for e in scenario.events
+        )
+        notes.append(
+            "reservations shown are those before any event; the scenario's events move them "
+            f"in `zopa simulate` only ({moved})"
+        )
+    return tuple(notes)

@@ -1,0 +1,130 @@
+"""One way out (zopa.io.output): --plot, convert and written files are checked first, written
+atomically, and every failure is a clear error with exit code 2."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES
+from zopa.cli import main
+from zopa.errors import OutputError
+from zopa.io.output import atomic_write, check_output, write_text
+
+F = str(EXAMPLES / "logrolling.yaml")
+CONFLICT = str(EXAMPLES / "conflicts" / "nuclear_talks.yaml")
+FORECAST = str(EXAMPLES / "forecast" / "territory.yaml")
+PLOTTERS = [
+    ["analyze", F],
+    ["stability", CONFLICT],
+    ["forecast", FORECAST],
+    ["simulate", F],
+]
+
+
+@pytest.mark.parametrize("argv", PLOTTERS, ids=[a[0] for a in PLOTTERS])
+def test_unknown_plot_suffix_lists_the_allowed_ones(argv, tmp_path, capsys):
+    target = tmp_path / "plot.txt"
+    assert main([*argv, "--plot", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert str(target) in err and ".png, .svg, .pdf" in err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("argv", PLOTTERS, ids=[a[0] for a in PLOTTERS])
+def test_existing_plot_is_refused_without_force(argv, tmp_path, capsys):
+    target = tmp_path / "plot.png"
+    target.write_bytes(b"keep me")
+    assert main([*argv, "--plot", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert "already exists" in captured.err and "--force" in captured.err
+    assert "written" not in captured.out and "drawn" not in captured.out
+    assert target.read_bytes() == b"keep me"
+    assert main([*argv, "--plot", str(target), "--force"]) == 0
+    assert target.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_missing_folder_is_created_and_said(tmp_path, capsys):
+    target = tmp_path / "new" / "deeper" / "plot.svg"
+    assert main(["analyze", F, "--plot", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert f"plot written to {target} (new folder {tmp_path / 'new'}/)" in out.replace("\n", "")
+    assert target.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert [p.name for p in target.parent.iterdir()] == ["plot.svg"]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda t: t / "a-file.txt" / "plot.png", "is not a folder"),
+        (lambda t: t, "is a folder"),
+        (lambda t: Path("/proc/zopa-no/plot.png"), "not"),
+    ],
+    ids=["parent-is-a-file", "target-is-a-folder", "proc"],
+)
+def test_unwritable_targets(make, message, tmp_path, capsys):
+    (tmp_path / "a-file.txt").write_text("x")
+    target = make(tmp_path)
+    if target == tmp_path:
+        target = tmp_path / "dir.png"
+        target.mkdir()
+    assert main(["analyze", F, "--plot", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert str(target) in captured.err and message in captured.err
+    assert "hint:" in captured.err
+    assert "written" not in captured.out
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_dev_full_is_a_clear_error():
+    with pytest.raises(OutputError) as info:
+        write_text("/dev/full", "x" * 100_000, force=True)
+    assert "/dev/full" in str(info.value) and "No space left" in str(info.value)
+    assert "nothing was written" in str(info.value)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_convert_to_dev_full_exits_2(capsys):
+    assert main(["convert", F, "/dev/full", "--to", "zopa", "--force"]) == 2
+    captured = capsys.readouterr()
+    assert "/dev/full" in captured.err and "ok" not in captured.out
+
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "keep.yaml"
+    target.write_text("old")
+
+    def half(tmp: Path) -> None:
+        tmp.write_text("half a file")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError) as info:
+        atomic_write(target, half)
+    assert "No space left on device" in str(info.value) and "hint:" in str(info.value)
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.yaml"]
+
+
+def test_check_output_rules(tmp_path):
+    assert check_output(tmp_path / "a.png", "plot").creates == ()
+    assert check_output(tmp_path / "x" / "y" / "a.png", "plot").creates == (
+        tmp_path / "x",
+        tmp_path / "x" / "y",
+    )
+    with pytest.raises(OutputError, match="no suffix"):
+        check_output(tmp_path / "a", "plot")
+    with pytest.raises(OutputError, match="over 255 bytes"):
+        check_output(tmp_path / ("a" * 300 + ".png"), "plot")
+    (tmp_path / "f.yaml").write_text("x")
+    with pytest.raises(OutputError, match="not a folder"):
+        check_output(tmp_path / "f.yaml", "folder")
+    assert check_output(tmp_path / "f.yaml", "scenario", force=True).path.name == "f.yaml"
+
+
+def test_new_files_get_normal_permissions(tmp_path):
+    target = write_text(tmp_path / "a.yaml", "x: 1\n", "scenario").path
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
