@@ -350,7 +350,8 @@ def test_cli_room_create_serve_verify(
     assert stat.S_IMODE((tmp_path / "room.db.key").stat().st_mode) == 0o600
     assert out["links"]["ukraine"].endswith(f"/login#{out['room']}:{out['delegations']['ukraine']}")
     assert main(["audit", "verify", "--db", url]) == 0
-    assert "intact" in capsys.readouterr().out
+    out_text = capsys.readouterr().out
+    assert "intact" in out_text and "match their commitments: 4 checked" in out_text
     con = sqlite3.connect(tmp_path / "room.db")
     con.execute("UPDATE audit_events SET actor = 'someone' WHERE seq = 2")
     con.commit()
@@ -408,3 +409,23 @@ def test_readme_room_commands_work_as_written(
 
     server = Server(serve[serve.index("--db") + 1], {}, tmp_path / "serve.log")  # with --port
     server.stop()
+
+
+def test_tampered_preferences_break_their_commitment(db: Any, key: Any, made: Any) -> None:
+    from sqlalchemy import select
+
+    from zopa.server.audit import verify_commitments
+    from zopa.server.db import PreferenceRow
+
+    good = verify_commitments(db, key)
+    assert good.ok and good.events == 4
+    # the operator swaps russia's sealed preferences for ukraine's, re-sealed under russia's
+    from zopa.server.rooms import read_preferences
+
+    with db.write() as s:
+        _, ua = read_preferences(s, key, made.room, ("ukraine",))["ukraine"]
+        row = s.scalars(select(PreferenceRow).where(PreferenceRow.party_id == "russia")).one()
+        ctx = f"zopa-room:{made.room}:preferences:russia"
+        row.wrapped_key, row.ciphertext = key.seal(json.dumps(ua).encode(), ctx)
+    bad = verify_commitments(db, key)
+    assert not bad.ok and "russia" in bad.reason and bad.bad_seq is not None

@@ -130,24 +130,43 @@ def serve_cmd(
 
 
 @audit_app.command("verify")
-def audit_verify_cmd(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Recompute every room's audit chain: exit 0 when intact, 1 naming the first bad event."""
-    from zopa.server import open_db, verify
+def audit_verify_cmd(
+    db: DbOpt = DEFAULT_DB, key_file: KeyOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Recompute every room's audit chain and, when the room key is at hand, check each
+    delegation's stored preferences against its commitment: exit 0 when intact, 1 naming the
+    first bad event."""
+    import os
 
+    from zopa.server import load_or_create_key, open_db, verify
+    from zopa.server.audit import verify_commitments
+    from zopa.server.crypto import KEY_ENV
+
+    kf = key_file or default_key_file(db)
     database = open_db(db)
     try:
         report = verify(database)
+        commits = None
+        if report.ok and (os.environ.get(KEY_ENV) or kf.exists()):
+            commits = verify_commitments(database, load_or_create_key(kf, create=False))
     finally:
         database.dispose()
+    bad = report if not report.ok else commits if commits and not commits.ok else None
     if as_json:
-        _print_json(report.to_dict())
-    elif report.ok:
+        out = report.to_dict()
+        out["commitments"] = None if commits is None else commits.to_dict()
+        out["ok"] = bad is None
+        _print_json(out)
+    elif bad is None:
         typer.echo(f"audit chain intact: {report.events} events in {len(report.heads)} room(s)")
         for room, head in report.heads.items():
             typer.echo(f"  room {room}: head {head}")
+        if commits is None:
+            typer.echo("preferences not checked against their commitments (no room key)")
+        else:
+            typer.echo(f"preferences match their commitments: {commits.events} checked")
     else:
-        typer.echo(
-            f"audit chain BROKEN at room {report.bad_room} event {report.bad_seq}: {report.reason}"
-        )
-    if not report.ok:
+        at = f" event {bad.bad_seq}" if bad.bad_seq is not None else ""
+        typer.echo(f"audit BROKEN at room {bad.bad_room}{at}: {bad.reason}")
+    if bad is not None:
         raise SystemExit(1)

@@ -10,15 +10,17 @@ only visible against a head hash kept elsewhere: :func:`verify` reports each roo
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zopa.server.crypto import RoomKey
 from zopa.server.db import AuditEvent, Database, dumps, now
 
-__all__ = ["GENESIS", "AuditReport", "append", "event_hash", "verify"]
+__all__ = ["GENESIS", "AuditReport", "append", "event_hash", "verify", "verify_commitments"]
 
 GENESIS = "0" * 64
 
@@ -106,3 +108,51 @@ def _check(ev: AuditEvent, prev: str, seq: int) -> str:
     if want != ev.hash:
         return "its content does not match its hash (the event was altered)"
     return ""
+
+
+def commitment(salt: str, obj: Any) -> str:
+    """The salted hash a preferences event commits to (red lines, or the whole block)."""
+    return hashlib.sha256(f"{salt}|{dumps(obj)}".encode()).hexdigest()
+
+
+def verify_commitments(db: Database, key: RoomKey, room_id: str | None = None) -> AuditReport:
+    """Check that each delegation's stored (sealed) preferences are the ones its last
+    ``preferences.entered`` event committed to: a later change to the stored data shows."""
+    from zopa.server.db import Room
+    from zopa.server.rooms import read_preferences
+
+    checked = 0
+    with db.read() as s:
+        q = select(Room.id) if room_id is None else select(Room.id).where(Room.id == room_id)
+        for rid in list(s.scalars(q)):
+            last: dict[str, AuditEvent] = {}
+            for ev in s.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.room_id == rid, AuditEvent.action == "preferences.entered")
+                .order_by(AuditEvent.seq)
+            ):
+                last[json.loads(ev.data)["party"]] = ev
+            for party, (version, payload) in read_preferences(s, key, rid).items():
+                checked += 1
+                got = last.get(party)
+                if got is None:
+                    return AuditReport(
+                        False, checked, {}, rid, None, f"{party}'s preferences have no audit event"
+                    )
+                data = json.loads(got.data)
+                salt, block = payload["salt"], payload["preferences"]
+                red = block.get("red_lines", []) if isinstance(block, dict) else []
+                if (
+                    data.get("version") != version
+                    or data.get("red_lines_commitment") != commitment(salt, red)
+                    or data.get("preferences_commitment") != commitment(salt, block)
+                ):
+                    return AuditReport(
+                        False,
+                        checked,
+                        {},
+                        rid,
+                        got.seq,
+                        f"{party}'s stored preferences do not match what this event committed to",
+                    )
+    return AuditReport(True, checked)

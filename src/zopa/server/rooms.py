@@ -408,8 +408,8 @@ def set_preferences(
     validate_preferences(info.public, caller.party_id, block, file=file, locate=locate)
     salt = secrets.token_hex(16)
     red = block.get("red_lines", []) if isinstance(block, Mapping) else []
-    red_commit = hashlib.sha256(f"{salt}|{dumps(red)}".encode()).hexdigest()
-    all_commit = hashlib.sha256(f"{salt}|{dumps(block)}".encode()).hexdigest()
+    red_commit = audit.commitment(salt, red)
+    all_commit = audit.commitment(salt, block)
     plain = dumps({"preferences": block, "salt": salt}).encode("utf-8")
     wrapped, ct = key.seal(plain, _context(room_id, caller.party_id))
     with db.write(room_id) as s:
