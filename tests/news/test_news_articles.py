@@ -158,3 +158,32 @@ def test_sentence_splitting_keeps_abbreviations_and_initials():
     a = read_text_article(text)
     assert [e.kind for e in a.events] == ["meeting", "talks"]
     assert a.events[0].text == "Gen. Valery Zaluzhny met Mr. J. D. Vance in the U.S. capital."
+
+
+def test_quote_running_on_into_the_next_paragraph():
+    text = (
+        '"We discussed territory at length," Ushakov said. "We will meet again\n\n'
+        '"next week, and the week after that. There is no deadline."\n\n'
+        "Officials in Kyiv declined to comment."
+    )
+    a = read_text_article(text)
+    assert [(q.speaker, q.attribution, q.continues) for q in a.quotes] == [
+        ("Yuri Ushakov", "after", None),
+        ("Yuri Ushakov", "context", None),  # a lone quote after his, same paragraph
+        ("Yuri Ushakov", "continued", 1),
+    ]
+    assert a.actors[0].known_from == "lexicon"  # the text gives only the surname
+
+
+def test_surname_in_headline_resolves_to_the_full_name_given_later():
+    text = (
+        "Yermak says Kyiv will not cede Donbas\n\n"
+        'Ukrainian presidential chief of staff Andriy Yermak said Kyiv "will never accept" '
+        "a deal that cedes Donbas."
+    )
+    a = read_text_article(text)
+    yermak = next(x for x in a.actors if x.name == "Andriy Yermak")
+    assert len(yermak.mentions) == 2 and yermak.affiliation == "Ukraine"
+    assert yermak.known_from == "text"
+    assert a.claims[0].source == "Andriy Yermak"
+    assert a.quotes[0].kind == "partial" and a.quotes[0].speaker == "Andriy Yermak"

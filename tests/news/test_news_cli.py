@@ -37,6 +37,7 @@ def test_tables_without_scenario(capsys):
     ("content", "message"),
     [
         (b"", "empty"),
+        (b"  \n ", "empty"),
         (b"\xff\xfe\x00bad", "not UTF-8"),
         (b"text\x00with a NUL", "binary"),
         (b"<html><script>x</script></html>", "no text"),
@@ -54,7 +55,7 @@ def test_missing_file_and_folder_exit_2(tmp_path, capsys):
     assert main(["news", str(tmp_path / "nope.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["news", str(tmp_path)]) == 2
-    assert "is not a file" in capsys.readouterr().err
+    assert "folder, not a file" in capsys.readouterr().err
 
 
 def test_bad_scenario_exit_2(tmp_path, capsys):

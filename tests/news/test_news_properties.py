@@ -70,3 +70,23 @@ def test_no_crash_on_arbitrary_html(body):
         return  # an article with no text: a clear ScenarioError
     assert "<script" not in article.text.lower() or "<script" in body.lower()
     _check(read_text_article(article.text, file="x.html"))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=400), st.sampled_from(["a.txt", "a.html", "a"]))
+def test_any_file_gives_an_answer_or_exit_2(tmp_path_factory, raw, name):
+    import contextlib
+    import io
+
+    from zopa.cli import main
+
+    path = tmp_path_factory.mktemp("fuzz") / name
+    path.write_bytes(raw)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["news", str(path), "--json"])
+    assert code in {0, 2}
+    if code == 2:
+        assert name in err.getvalue()

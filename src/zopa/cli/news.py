@@ -24,6 +24,15 @@ def news_cmd(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    nlp: Annotated[
+        str | None,
+        typer.Option(
+            "--nlp",
+            metavar="MODEL",
+            help="also list named entities from spaCy (extra zopa[nlp]): `rules` (no download) "
+            "or an installed model; changes none of the answers",
+        ),
+    ] = None,
 ) -> None:
     """Read news reports of the talks: actors, quotes with speakers, claims and whether they are
     verified, issues, events, deadlines and (with --scenario) evidence suggestions."""
@@ -34,7 +43,7 @@ def news_cmd(
     from zopa.report.news import render_news
 
     s = load_any(scenario) if scenario is not None else None
-    reading = read_news(articles, s)
+    reading = read_news(articles, s, nlp=nlp)
     if as_json:
         sys.stdout.write(json.dumps(reading.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from zopa.errors import ScenarioError
+from zopa.io.files import decode, read_bytes
 
 __all__ = ["MAX_ARTICLE_BYTES", "Article", "html_to_text", "parse_article", "read_article"]
 
@@ -101,16 +102,7 @@ def _looks_html(name: str, text: str) -> bool:
 
 def parse_article(raw: bytes, name: str) -> Article:
     """Turn bytes already read into an :class:`Article` (UTF-8; HTML converted to text)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError(
-            f"the article is not UTF-8 text (byte {exc.start} cannot be decoded)",
-            file=name,
-            line=line,
-            hint="save the article as UTF-8 text or HTML",
-        ) from None
+    text = decode(raw, name)
     if "\x00" in text:
         raise ScenarioError(
             "the file holds NUL bytes: it is binary, not an article",
@@ -132,26 +124,6 @@ def parse_article(raw: bytes, name: str) -> Article:
 
 
 def read_article(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
-    """Read a plain-text or HTML article file (never fetches anything)."""
-    p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise ScenarioError(f"no such file: {name}", hint="check the path")
-    if not p.is_file():
-        raise ScenarioError(
-            f"{name} is not a file", hint="give the path of a .txt or .html article"
-        )
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise ScenarioError(
-            f"the file is {size:,} bytes, over the limit of {max_bytes:,} for an article",
-            file=name,
-            hint="a news report is a small text file; check you chose the right file",
-        )
-    if size == 0:
-        raise ScenarioError("the file is empty", file=name, hint="check you chose the right file")
-    try:
-        raw = p.read_bytes()[: max_bytes + 1]
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=name) from None
-    return parse_article(raw, name)
+    """Read a plain-text or HTML article file (never fetches anything) through the same checks
+    as every other file (:func:`zopa.io.files.read_bytes`: path, size limit, not empty)."""
+    return parse_article(read_bytes(path, max_bytes=max_bytes, what="article"), str(path))

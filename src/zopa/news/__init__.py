@@ -88,15 +88,27 @@ def read_article_file(path: str | Path, scenario: Scenario | None = None) -> Art
 
 
 def read_news(
-    articles: Sequence[str | Path | Article], scenario: Scenario | None = None
+    articles: Sequence[str | Path | Article],
+    scenario: Scenario | None = None,
+    *,
+    nlp: str | None = None,
 ) -> NewsReading:
     """Read several articles (in the order given, a timeline); with a scenario, match issues and
-    parties to it and suggest evidence items in its ``evidence`` format."""
+    parties to it and suggest evidence items in its ``evidence`` format.
+
+    ``nlp`` (``"rules"`` or an installed spaCy model) adds named entities from the optional
+    ``zopa[nlp]`` extra beside the answers; it changes none of them."""
     readings: list[ArticleReading] = []
     evidence: list[Evidence] = []
     for a in articles:
         art = a if isinstance(a, Article) else read_article(a)
         reading, r = _reading(art, scenario)
+        if nlp is not None:
+            from dataclasses import replace
+
+            from zopa.news.nlp import entities
+
+            reading = replace(reading, entities=entities(art.text, model=nlp))
         readings.append(reading)
         if scenario is not None:
             evidence.extend(suggest_evidence(r, scenario, art.file))
@@ -104,4 +116,5 @@ def read_news(
         articles=tuple(readings),
         evidence=tuple(evidence),
         scenario=scenario.file if scenario is not None else None,
+        nlp=nlp,
     )

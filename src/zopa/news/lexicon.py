@@ -231,6 +231,7 @@ TITLE_WORDS = TITLE_HEADS | frozenset(
         "high-ranking",
         "ranking",
         "intelligence",
+        "staff",
     ]
 )
 # Role heads that may refer to one another ("the adviser" = "the aide").

@@ -300,6 +300,7 @@ def _attribute_quotes(r: Reading) -> None:
             if not lq.closed and r.sents[r.sentence_of(lq.open)].para == s.para - 1:
                 src = r.quotes[n]
                 attr = _Attr(src.speaker_id, src.verb, "continued", 0, src.channel)
+                continues = n
         if attr is None and prev is not None and _only_quote(r, q, s):
             src = r.quotes[prev[0]]
             if src.speaker_id is not None:

@@ -232,8 +232,10 @@ class ArticleReading:
     issues: tuple[IssueMention, ...]
     events: tuple[Event, ...]
     deadlines: tuple[Deadline, ...]
+    entities: tuple[Any, ...] | None = None  # zopa.news.nlp.Entity, only with the nlp extra
 
     def to_dict(self) -> dict[str, Any]:
+        extra = {} if self.entities is None else {"entities": [e.to_dict() for e in self.entities]}
         return {
             "file": self.file,
             "title": self.title,
@@ -244,7 +246,7 @@ class ArticleReading:
             "issues": [i.to_dict() for i in self.issues],
             "events": [e.to_dict() for e in self.events],
             "deadlines": [d.to_dict() for d in self.deadlines],
-        }
+        } | extra
 
 
 @dataclass(frozen=True)
@@ -261,4 +263,5 @@ class NewsReading:
             "articles": [a.to_dict() for a in self.articles],
             "evidence": [e.to_dict() for e in self.evidence],
             "scenario": self.scenario,
+            "nlp": self.nlp,
         }

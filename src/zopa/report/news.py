@@ -83,7 +83,13 @@ def _article(a: ArticleReading, scenario: bool) -> list[RenderableType]:
         )
     for d in a.deadlines:
         events.add_row("deadline", "-", "-", d.text, _clip(d.sentence, 70))
-    for t in (actors, quotes, claims, issues, events):
+    ents = _table("Named entities (spaCy)", "label", "entity", "count")
+    counts: dict[tuple[str, str], int] = {}
+    for e in a.entities or ():
+        counts[(e.label, e.text)] = counts.get((e.label, e.text), 0) + 1
+    for (label, name), k in sorted(counts.items()):
+        ents.add_row(label, name, str(k))
+    for t in (actors, quotes, claims, issues, events, ents):
         if t.row_count:
             out.append(t)
     return out
