@@ -118,10 +118,12 @@ def test_html_article_drops_scripts_and_reads_entities(scenario):
         ("The Europeans’ text is not acceptable", "Dmitry Peskov", "said", "after"),
     ]
     assert a.quotes[0].channel == "Telegram"
-    # "The claims could not be independently verified." in the next paragraph
-    assert a.claims[-1].status == "unverified"
+    # "The claims could not be independently verified." two paragraphs after the strike
+    assert [c.status for c in a.claims] == ["unverified", "attributed"]
+    assert a.claims[0].text.startswith("KYIV, Dec 1 — Russian drones struck")
     assert [e.item()["rejects"] for e in n.evidence] == ["europe"]
-    assert n.evidence[0].confidence == 0.4  # a named speaker's quote, halved: unverified
+    assert n.evidence[0].quote == "rejects"  # the first of two quotes saying so
+    assert n.evidence[0].confidence == 0.8  # a named speaker's direct quote
 
 
 @pytest.mark.parametrize(
@@ -187,3 +189,46 @@ def test_surname_in_headline_resolves_to_the_full_name_given_later():
     assert yermak.known_from == "text"
     assert a.claims[0].source == "Andriy Yermak"
     assert a.quotes[0].kind == "partial" and a.quotes[0].speaker == "Andriy Yermak"
+
+
+def test_datelines():
+    a = read_article_file(EXAMPLES / "news" / "kremlin-revisions.txt")
+    assert a.dateline is not None
+    assert (a.dateline.place, a.dateline.date, a.dateline.agency) == ("MOSCOW", "Dec 2", "Reuters")
+    g = read_article_file(HERE / "geneva-talks.txt")
+    assert g.dateline is not None and (g.dateline.place, g.dateline.agency) == ("GENEVA", None)
+    assert read_text_article("No dateline here.").dateline is None
+
+
+def test_verified_and_unverified_claims():
+    text = (
+        "Ukraine's military said Russian troops crossed into the Sumy region on Friday, "
+        "according to Reuters, which independently verified the footage.\n\n"
+        "Russia's defence ministry said it destroyed 40 drones, reportedly over Bryansk."
+    )
+    a = read_text_article(text)
+    assert [(c.status, c.hedge) for c in a.claims] == [
+        ("verified", "independently verified"),
+        ("unverified", "reportedly"),
+    ]
+    assert a.claims[0].source == "Ukraine's military" and a.claims[0].channel == "Reuters"
+    inc = next(e for e in a.events if e.kind == "incursion")
+    assert (inc.place, inc.time) == ("the Sumy region", "on Friday")
+
+
+def test_drafts_named_by_author_or_person(scenario):
+    text = (
+        "Kremlin spokesman Dmitry Peskov said Moscow accepted the US plan.\n\n"
+        "Ukrainian President Volodymyr Zelensky said Kyiv rejected Trump’s plan."
+    )
+    n = read_news([_article(text)], scenario)
+    assert [e.item() for e in n.evidence] == [
+        {"party": "russia", "accepts": "us-28", "source": "Russia, via Dmitry Peskov"},
+        {"party": "ukraine", "rejects": "us-28", "source": "Ukraine, via Volodymyr Zelensky"},
+    ]
+
+
+def _article(text):
+    from zopa.io.articles import Article
+
+    return Article(file="<test>", text=text)

@@ -18,11 +18,19 @@ from pathlib import Path
 from zopa.io.articles import Article, read_article
 from zopa.model.scenario import Scenario
 from zopa.news.evidence import issue_aliases, party_of, suggest_evidence
-from zopa.news.reader import Reading, find_deadlines, find_events, find_issues, read_text
+from zopa.news.reader import (
+    Reading,
+    find_dateline,
+    find_deadlines,
+    find_events,
+    find_issues,
+    read_text,
+)
 from zopa.news.result import (
     Actor,
     ArticleReading,
     Claim,
+    Dateline,
     Deadline,
     Event,
     Evidence,
@@ -35,6 +43,7 @@ __all__ = [
     "Actor",
     "ArticleReading",
     "Claim",
+    "Dateline",
     "Deadline",
     "Event",
     "Evidence",
@@ -71,6 +80,7 @@ def _reading(article: Article, scenario: Scenario | None) -> tuple[ArticleReadin
         issues=tuple(issues),
         events=tuple(find_events(r)),
         deadlines=tuple(find_deadlines(r)),
+        dateline=find_dateline(article.text),
     )
     return reading, r
 

@@ -66,7 +66,7 @@ _DRAFT_NOUN = (
     r"amendments?|changes|versions?|proposals?|plans?|drafts?|texts?|frameworks?|blueprints?"
 )
 AFFIL_DRAFT = re.compile(
-    r"\b((?:[A-Z][\w.]*|US|U\.S\.)(?:(?:\s*,\s*|\s+and\s+)(?:[A-Z][\w.]*|US|U\.S\.))*)"
+    r"\b((?:[A-Z][\w.’']*|US|U\.S\.)(?:(?:\s*,\s*|\s+and\s+)(?:[A-Z][\w.’']*|US|U\.S\.))*)"
     rf"\s+(?:peace\s+|draft\s+|\d+-point\s+)?({_DRAFT_NOUN})\b"
 )
 REVISION_NOUN = re.compile(r"^(?:counter|revision|amendment|change|version)", re.I)
@@ -100,3 +100,10 @@ ACCEPT = re.compile(
     re.I,
 )
 NEGATED = re.compile(rf"\b{_NEG}\s+(?:\w+\s+)?$", re.I)
+
+DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Z .'’\-]{2,40}?),\s+"
+    rf"(?P<date>(?:{_MONTHS}|{_MON_ABBR})\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
+    r"(?:\s+\((?P<agency>[^)]{1,40})\))?\s*[-—–]",
+    re.M,
+)

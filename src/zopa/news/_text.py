@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from zopa.news.lexicon import ABBREVIATIONS
@@ -165,13 +166,14 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
     """Sentence spans: split at ., ! or ? before a capital or an opening quote, never inside
     a quotation, after an abbreviation (``Mr.``, ``Gen.``, ``U.S.``, ``Nov.``) or an initial
     (``J. D. Vance``); every paragraph ends a sentence."""
-    inside = [(q.open, q.close) for q in quotes]
+    opens = [q.open for q in quotes]  # quotes do not overlap and come in text order
     out: list[tuple[int, int]] = []
     for a, b in paragraphs(text):
         pos = a
         for m in _END.finditer(text, a, b):
             end = m.end()
-            if any(o < m.start() < c for o, c in inside):
+            k = bisect_left(opens, m.start()) - 1
+            if k >= 0 and quotes[k].open < m.start() < quotes[k].close:
                 continue
             if text[m.start()] == "." and _abbreviation(text, pos, m.start()):
                 continue

@@ -11,6 +11,7 @@ earlier actor whose role and affiliation fit, and nothing when more than one fit
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from zopa.news._text import Token
@@ -143,19 +144,33 @@ def _is_name(t: Token) -> bool:
     return _bare(w) not in _AFF
 
 
-def _match_phrase(toks: list[Token], i: int, phrases: frozenset[str], longest: int) -> int:
+class _Phrases:
+    """A set of lower-case phrases, looked up by their first word first."""
+
+    def __init__(self, phrases: frozenset[str] | set[str]) -> None:
+        self.phrases = frozenset(phrases)
+        self.first = frozenset(p.split()[0] for p in self.phrases if p.split())
+        self.longest = max((len(p.split()) for p in self.phrases), default=1)
+
+
+def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
     """Length of the longest phrase of ``phrases`` starting at token ``i`` (0 if none)."""
-    for n in range(min(longest, len(toks) - i), 0, -1):
-        cand = " ".join(
-            _bare(t.text) if k == n - 1 else t.low for k, t in enumerate(toks[i : i + n])
-        )
-        if cand in phrases:
+    if i >= len(toks):
+        return 0
+    head = toks[i].low
+    if head not in phrases.first and _bare(head) not in phrases.first:
+        return 0
+    for n in range(min(phrases.longest, len(toks) - i), 0, -1):
+        words = [t.low for t in toks[i : i + n]]
+        words[-1] = _bare(words[-1])
+        if " ".join(words) in phrases.phrases:
             return n
     return 0
 
 
-_AFF_PHRASES = frozenset(_AFF)
-_INST_PHRASES = frozenset(INSTITUTIONS)
+_AFF_PHRASES = _Phrases(set(_AFF))
+_INST_PHRASES = _Phrases(set(INSTITUTIONS))
+_CHANNELS = _Phrases(set(CHANNELS))
 
 
 def scan_mentions(text: str, toks: list[Token]) -> list[Mention]:
@@ -183,7 +198,7 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
     if low in {"the", "a", "an"}:
         definite = low == "the"
         k += 1
-    ch = _match_phrase(toks, k, CHANNELS, 4)
+    ch = _match_phrase(toks, k, _CHANNELS)
     if ch and (k == i or toks[k].text[:1].isupper() or "media" in toks[k + ch - 1].low):
         j = k + ch
         return Mention(i, j, toks[i].start, toks[j - 1].end, "channel", _span(text, toks, i, j))
@@ -193,8 +208,8 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
     start = k
     while k < n:
         t = toks[k]
-        a = _match_phrase(toks, k, _AFF_PHRASES, 3)
-        ins = _match_phrase(toks, k, _INST_PHRASES, 2)
+        a = _match_phrase(toks, k, _AFF_PHRASES)
+        ins = _match_phrase(toks, k, _INST_PHRASES)
         if ins >= a and ins:
             inst = " ".join(x.text for x in toks[k : k + ins])
             affs.append(_AFF.get(_bare(inst), "") or "")
@@ -242,6 +257,8 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
         return Mention(
             i, j, toks[i].start, toks[j - 1].end, "title", phrase, None, role, aff, definite
         )
+    if affs and roles and roles[-1] in _INST_HEADS:  # "Ukraine's military"
+        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
     if j + 1 < n and affs and toks[j].text.islower() and toks[j + 1].low in _INST_HEADS:
         j += 1  # "Ukraine's energy ministry"
     if j < n and affs and toks[j].low in _INST_HEADS:
@@ -301,6 +318,7 @@ class ActorTable:
     def __init__(self) -> None:
         self._recs: list[_Rec] = []
         self._order: list[tuple[int, str]] = []  # (offset, actor id) of every mention
+        self._by_id: dict[str, _Rec] = {}
 
     # -- building
     def register_name(self, m: Mention) -> None:
@@ -328,12 +346,12 @@ class ActorTable:
     def _new(self, name: str | None, label: str, kind: str, aff: str | None, role: str | None,
              known: str = "text") -> _Rec:  # fmt: skip
         base = _slug(label)
-        ids = {r.id for r in self._recs}
         rid, k = base, 2
-        while rid in ids:
+        while rid in self._by_id:
             rid, k = f"{base}-{k}", k + 1
         rec = _Rec(rid, name, label, kind, aff, role, known)
         self._recs.append(rec)
+        self._by_id[rid] = rec
         return rec
 
     def _person(self, m: Mention, *, record: bool) -> _Rec:
@@ -407,14 +425,18 @@ class ActorTable:
 
     # -- queries
     def get(self, actor_id: str | None) -> _Rec | None:
-        return next((r for r in self._recs if r.id == actor_id), None)
+        return self._by_id.get(actor_id or "")
 
     def persons_between(self, a: int, b: int) -> list[str]:
         """Ids of the people mentioned in ``[a, b)``, in order of their last mention."""
         seen: dict[str, int] = {}
-        for off, rid in self._order:
-            rec = self.get(rid)
-            if a <= off < b and rec is not None and rec.kind == "person":
+        order = self._order  # appended in text order
+        lo = bisect_left(order, (a, ""))
+        for off, rid in order[lo:]:
+            if off >= b:
+                break
+            rec = self._by_id.get(rid)
+            if rec is not None and rec.kind == "person":
                 seen[rid] = off
         return sorted(seen, key=seen.__getitem__)
 

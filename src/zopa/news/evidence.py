@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from zopa.model.scenario import Draft, Scenario
 from zopa.news import _patterns as P
 from zopa.news.actors import affiliation_of
-from zopa.news.lexicon import AFFILIATIONS, BLOCS, ISSUES
+from zopa.news.lexicon import AFFILIATIONS, BLOCS, ISSUES, PERSONS
 from zopa.news.reader import Reading, _subject_before
 from zopa.news.result import Evidence
 
@@ -112,9 +112,18 @@ def _named(sentence: str, scenario: Scenario) -> list[str]:
     return out
 
 
+def _person_affiliation(name: str) -> str | None:
+    """ "Trump's plan", "the Witkoff plan": the affiliation of a person the lexicon knows."""
+    bare = re.sub(r"['’]s?$", "", name)
+    for full, (aff, _role) in PERSONS.items():
+        if bare in {full, full.split()[-1]}:
+            return aff
+    return None
+
+
 def _affil_drafts(name: str, noun: str, scenario: Scenario, parents: set[str]) -> list[str]:
     revision = P.REVISION_NOUN.match(noun) is not None
-    aff = affiliation_of(name)
+    aff = affiliation_of(name) or _person_affiliation(name)
     party = party_of(aff, scenario) if aff else None
     word = name.lower()
     out = []
@@ -218,7 +227,8 @@ def _who(
     r: Reading, k: int, cue: int, scenario: Scenario
 ) -> tuple[str, str, float, str, int, int] | None:
     """(party, source, base confidence, quote, start, end) of whoever voiced the cue."""
-    for q in r.quotes:
+    for n in r.quotes_in(k):
+        q = r.quotes[n]
         if q.start <= cue <= q.end:
             rec = r.table.get(q.speaker_id)
             party = party_of(rec.affiliation if rec else None, scenario)
@@ -234,12 +244,13 @@ def _who(
         party = party_of(rec.affiliation if rec else None, scenario)
         if rec is not None and party is not None:
             text = r.text[s.start : s.end]
-            claim = next((c for n, c in enumerate(r.claims) if r.claim_sent[n] == k), None)
+            claim = next((r.claims[n] for n in r.claims_in(k)), None)
             via = claim.source if claim is not None and claim.source != rec.label else None
             base = 0.6 if via else 0.5
             return party, _source(rec.label, rec.role, via), base, text, s.start, s.end
-    for n, c in enumerate(r.claims):
-        if r.claim_sent[n] == k and c.source_id is not None:
+    for n in r.claims_in(k):
+        c = r.claims[n]
+        if c.source_id is not None:
             rec = r.table.get(c.source_id)
             party = party_of(rec.affiliation if rec else None, scenario)
             if rec is not None and party is not None:
@@ -248,7 +259,7 @@ def _who(
 
 
 def _unverified(r: Reading, k: int) -> bool:
-    return any(c.status == "unverified" for n, c in enumerate(r.claims) if r.claim_sent[n] == k)
+    return any(r.claims[n].status == "unverified" for n in r.claims_in(k))
 
 
 def _source(label: str, role: str | None, channel: str | None) -> str:

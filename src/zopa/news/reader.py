@@ -8,6 +8,7 @@ after it), then each quote's attribution, then the sentence-level records.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,7 +16,7 @@ from zopa.news import _patterns as P
 from zopa.news._text import QuoteSpan, Token, find_quotes, paragraphs, sentences, tokens
 from zopa.news.actors import ActorTable, Mention, scan_mentions
 from zopa.news.lexicon import ISSUES, NOT_NAMES, SPEECH_VERBS
-from zopa.news.result import Claim, Deadline, Event, IssueMention, Quote
+from zopa.news.result import Claim, Dateline, Deadline, Event, IssueMention, Quote
 
 __all__ = ["Reading", "read_text"]
 
@@ -74,14 +75,31 @@ class Reading:
     claims: list[Claim] = field(default_factory=list)
     claim_sent: list[int] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.starts = [t.start for t in self.toks]
+        self._sent_starts = [s.start for s in self.sents]
+        self._opens = [q.open for q in self.spans]
+        self.by_end = {m.j - 1: m for m in self.mentions.values()}
+        self.para_start: dict[int, int] = {}
+        for sent in self.sents:
+            self.para_start.setdefault(sent.para, sent.start)
+
     def sentence_of(self, offset: int) -> int:
-        for k, s in enumerate(self.sents):
-            if s.start <= offset < s.end:
-                return k
-        return max(0, min(len(self.sents) - 1, _before(self.sents, offset)))
+        """Index of the sentence holding ``offset`` (or the last one starting before it)."""
+        return max(0, bisect_right(self._sent_starts, offset) - 1)
+
+    def quotes_in(self, k: int) -> list[int]:
+        """Indices of the quotes whose opening mark is in sentence ``k``."""
+        lo = bisect_left(self.quote_sent, k)
+        return list(range(lo, bisect_right(self.quote_sent, k)))
+
+    def claims_in(self, k: int) -> list[int]:
+        lo = bisect_left(self.claim_sent, k)
+        return list(range(lo, bisect_right(self.claim_sent, k)))
 
     def in_quote(self, offset: int) -> bool:
-        return any(q.open <= offset <= q.close for q in self.spans)
+        k = bisect_right(self._opens, offset) - 1
+        return k >= 0 and self.spans[k].open <= offset <= self.spans[k].close
 
 
 def _before(sents: list[Sentence], offset: int) -> int:
@@ -94,12 +112,12 @@ def _before(sents: list[Sentence], offset: int) -> int:
 
 def read_text(text: str) -> Reading:
     spans = find_quotes(text)
-    paras = paragraphs(text)
+    para_starts = [a for a, _b in paragraphs(text)]
     toks = tokens(text, 0, len(text))
     starts = [t.start for t in toks]
     sents: list[Sentence] = []
     for a, b in sentences(text, spans):
-        para = next((k for k, (pa, pb) in enumerate(paras) if pa <= a < pb), 0)
+        para = max(0, bisect_right(para_starts, a) - 1)
         i = _bisect(starts, a)
         j = _bisect(starts, b)
         sents.append(Sentence(a, b, para, i, j))
@@ -174,13 +192,19 @@ def _speaker(r: Reading, m: Mention | None, at: int) -> str | None:
 def _pronoun(r: Reading, offset: int) -> str | None:
     k = r.sentence_of(offset)
     para = r.sents[k].para
-    first = next(s.start for s in r.sents if s.para >= para - 1)
+    first = r.para_start.get(para - 1, r.para_start.get(para, 0))
     people = r.table.persons_between(first, offset)
     if len(people) == 1:
         return people[0]
-    speakers = [q.speaker_id for q in r.quotes if q.speaker_id and q.start >= first]
-    if speakers and people and speakers[-1] == people[-1]:
-        return speakers[-1]
+    last = None
+    for q in reversed(r.quotes):
+        if q.start < first:
+            break
+        if q.speaker_id:
+            last = q.speaker_id
+            break
+    if last is not None and people and last == people[-1]:
+        return last
     return None
 
 
@@ -196,7 +220,7 @@ def _skip_fwd(r: Reading, g: int, stop: int) -> int:
 
 def _after(r: Reading, q: QuoteSpan, stop: int) -> _Attr | None:
     """``…,” SPEAKER said`` / ``…,” said SPEAKER`` / ``…,” according to SPEAKER``."""
-    g = _bisect([t.start for t in r.toks], q.close + 1)
+    g = _bisect(r.starts, q.close + 1)
     while g < stop and r.toks[g].text in {",", "-", "—", "–"}:
         g += 1
     if g >= stop:
@@ -238,15 +262,13 @@ def _subject_before(r: Reading, v: int, lo: int) -> Mention | None:
             k -= 1
         if k >= lo and r.toks[k].text == ",":
             g = k - 1
-    for m in r.mentions.values():
-        if m.j - 1 == g and m.i >= lo:
-            return m
-    return None
+    m = r.by_end.get(g)
+    return m if m is not None and m.i >= lo else None
 
 
 def _before_attr(r: Reading, q: QuoteSpan, s: Sentence) -> _Attr | None:
     """``SPEAKER said: “…”``, ``SPEAKER said the plan was “a basis”``, ``according to X, “…”``."""
-    open_tok = _bisect([t.start for t in r.toks], q.open)
+    open_tok = _bisect(r.starts, q.open)
     for v in range(open_tok - 1, s.i - 1, -1):
         if r.in_quote(r.toks[v].start):
             continue
@@ -329,7 +351,7 @@ def _attribute_quotes(r: Reading) -> None:
 
 
 def _tok(r: Reading, offset: int) -> int:
-    return _bisect([t.start for t in r.toks], offset)
+    return _bisect(r.starts, offset)
 
 
 def _only_quote(r: Reading, q: QuoteSpan, s: Sentence) -> bool:
@@ -391,14 +413,20 @@ def _claims(r: Reading) -> None:
 
 def _hedged(r: Reading, k: int) -> list[int]:
     """The claims a hedge sentence ("The claims have not been independently verified.") is
-    about: those of the two sentences before it in its paragraph, else the last claim of the
-    paragraph before."""
+    about: those of the two sentences before it in its paragraph, else the last claim of the two
+    paragraphs before that reports a strike or an advance, else their last claim."""
     para = r.sents[k].para
     same = [c for c, n in enumerate(r.claim_sent) if k - 2 <= n < k and r.sents[n].para == para]
     if same:
         return same
-    before = [c for c, n in enumerate(r.claim_sent) if n < k and r.sents[n].para == para - 1]
-    return before[-1:]
+    near = [c for c, n in enumerate(r.claim_sent) if n < k and para - 2 <= r.sents[n].para < para]
+    factual = [c for c in near if _factual(r.claims[c].text)]
+    return factual[-1:] or near[-1:]
+
+
+def _factual(text: str) -> bool:
+    """A claim about something that happened (a strike, an advance), not a statement of view."""
+    return any(P.EVENT[kind].search(text) for kind in ("strike", "incursion"))
 
 
 def _with_status(c: Claim, status: str, hedge: str | None) -> Claim:
@@ -444,11 +472,14 @@ def _sentence_attr(r: Reading, s: Sentence) -> _Attr | None:
 
 def _quote_sentence(r: Reading, s: Sentence) -> bool:
     """A sentence that is a full quotation and its attribution only ("“…,” he said.")."""
-    inside = [q for q in r.spans if s.start <= q.open < s.end]
+    lo, hi = bisect_left(r._opens, s.start), bisect_left(r._opens, s.end)
+    inside = r.spans[lo:hi]
     if not inside:
         return False
-    for rec in r.quotes:
-        if s.start <= rec.start < s.end and rec.kind == "partial" and rec.attribution != "split":
+    k = r.sentence_of(s.start)
+    for n in r.quotes_in(k):
+        rec = r.quotes[n]
+        if rec.kind == "partial" and rec.attribution != "split":
             return False
     rest = r.text[s.start : s.end]
     for span in sorted(inside, key=lambda q: -q.open):
@@ -532,7 +563,8 @@ def _near(pat: re.Pattern[str], text: str, a: int, b: int, people: set[str] | No
         cand = m.group(1) if people is not None else m.group()
         if people is not None and not _is_place(cand, people):
             continue
-        if m.start() >= b and m.start() - b <= 60 and after is None:
+        at = m.start(1) if people is not None else m.start()
+        if at >= b and at - b <= 60 and after is None:
             after = cand
         elif m.end() <= a:
             before = cand
@@ -552,3 +584,14 @@ def find_deadlines(r: Reading) -> list[Deadline]:
         s = r.sents[k]
         out.append(Deadline(m.group(), m.start(), m.end(), r.text[s.start : s.end]))
     return out
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The dateline at the start of one of the first three paragraphs, if any."""
+    for a, _b in paragraphs(text)[:3]:
+        m = P.DATELINE.match(text, a)
+        if m is not None:
+            return Dateline(
+                m.group("place").strip(), m.group("date"), m.group("agency"), m.start(), m.end()
+            )
+    return None

@@ -13,6 +13,7 @@ __all__ = [
     "Actor",
     "ArticleReading",
     "Claim",
+    "Dateline",
     "Deadline",
     "Event",
     "Evidence",
@@ -179,6 +180,26 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Dateline:
+    """The wire dateline ("MOSCOW, Dec 2 (Reuters) -"): where and when the report was filed."""
+
+    place: str
+    date: str
+    agency: str | None
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "place": self.place,
+            "date": self.date,
+            "agency": self.agency,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
 class Evidence:
     """A suggested evidence item in the scenario's ``evidence`` format, for the analyst to
     confirm: exactly one of ``prefers``/``over``, ``rejects`` or ``accepts`` is set."""
@@ -232,6 +253,7 @@ class ArticleReading:
     issues: tuple[IssueMention, ...]
     events: tuple[Event, ...]
     deadlines: tuple[Deadline, ...]
+    dateline: Dateline | None = None
     entities: tuple[Any, ...] | None = None  # zopa.news.nlp.Entity, only with the nlp extra
 
     def to_dict(self) -> dict[str, Any]:
@@ -240,6 +262,7 @@ class ArticleReading:
             "file": self.file,
             "title": self.title,
             "chars": len(self.text),
+            "dateline": self.dateline.to_dict() if self.dateline is not None else None,
             "actors": [a.to_dict() for a in self.actors],
             "quotes": [q.to_dict() for q in self.quotes],
             "claims": [c.to_dict() for c in self.claims],

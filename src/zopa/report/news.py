@@ -28,7 +28,11 @@ def _table(title: str, *cols: str) -> Table:
 
 
 def _article(a: ArticleReading, scenario: bool) -> list[RenderableType]:
-    out: list[RenderableType] = [Text(f"{a.file}" + (f" — {a.title}" if a.title else ""), "bold")]
+    head = a.file + (f" — {a.title}" if a.title else "")
+    if a.dateline is not None:
+        dl = a.dateline
+        head += f" ({dl.place.title()}, {dl.date}" + (f", {dl.agency})" if dl.agency else ")")
+    out: list[RenderableType] = [Text(head, "bold")]
     actors = _table(
         "Actors",
         "actor",
