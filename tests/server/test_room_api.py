@@ -429,3 +429,18 @@ def test_tampered_preferences_break_their_commitment(db: Any, key: Any, made: An
         row.wrapped_key, row.ciphertext = key.seal(json.dumps(ua).encode(), ctx)
     bad = verify_commitments(db, key)
     assert not bad.ok and "russia" in bad.reason and bad.bad_seq is not None
+
+
+def test_cli_does_not_load_the_server_stack() -> None:
+    """`zopa --help` stays fast: FastAPI, SQLAlchemy and Uvicorn load inside the commands."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, zopa.cli; "
+        "heavy = ('fastapi', 'sqlalchemy', 'uvicorn', 'cryptography'); "
+        "bad = [m for m in heavy if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert got.returncode == 0, got.stdout + got.stderr

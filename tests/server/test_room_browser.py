@@ -132,7 +132,15 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
             ru.click("#amend button[type=submit]")
             expect(ru.locator("#error")).to_contain_text("is at version 2, not 1")
 
+            # europe consents; the mediator asks who accepts the draft
+            eu = pages["europe"][1]
+            eu.goto(f"{server.url}/rooms/{made.room}")
+            eu.click("#consent button")
             med.reload()
+            med.click("#ask-acceptability")
+            expect(med.locator("#acceptability-answer")).to_contain_text("europe")
+            expect(med.locator("#acceptability-answer")).to_contain_text("accepts")
+            expect(med.locator("#acceptability-answer")).to_contain_text("not told")
             med.click("button.merge")
             expect(med.locator("#amendments .status")).to_contain_text("merged")
             med.screenshot(path=str(ART / "room-mediator-merge.png"), full_page=True)

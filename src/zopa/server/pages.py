@@ -192,6 +192,17 @@ def feedback_fragment(
         return _render(request, "_feedback.html", caller, csrf, fb=None, error=str(exc))
 
 
+@router.get("/rooms/{room}/drafts/{draft}/acceptability", response_class=HTMLResponse)
+def acceptability_fragment(room: str, draft: str, request: Request) -> Response:
+    caller, csrf = _session(request, room)
+    app = _app(request)
+    try:
+        acc = disclose.acceptability(app.db, app.key, caller, draft)
+        return _render(request, "_acceptability.html", caller, csrf, acc=acc, error=None)
+    except RoomError as exc:
+        return _render(request, "_acceptability.html", caller, csrf, acc=None, error=str(exc))
+
+
 @router.post("/rooms/{room}/drafts/{draft}/amend", response_class=HTMLResponse)
 async def amend(room: str, draft: str, request: Request) -> Response:
     caller, csrf = _session(request, room)
