@@ -188,10 +188,14 @@ class Database:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._reader = sessionmaker(
+            engine.execution_options(zopa_read=True), expire_on_commit=False
+        )
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._factory() as s:
+        """A read-only unit of work (on SQLite a deferred transaction: readers run together)."""
+        with self._reader() as s:
             yield s
 
     @contextmanager
@@ -232,7 +236,8 @@ def _engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read = conn.get_execution_options().get("zopa_read", False)
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
         return engine
     if u.get_backend_name() == "postgresql":

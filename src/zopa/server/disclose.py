@@ -16,6 +16,7 @@ preference versions repeats an answer already given and is not counted again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -25,7 +26,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zopa.analysis import analyze
+from zopa.analysis import Analysis, analyze
 from zopa.analysis.analyze import point
 from zopa.model.compiled import compile_scenario
 from zopa.model.scenario import Scenario
@@ -247,16 +248,13 @@ def _answer(
 ) -> tuple[dict[str, Any], dict[str, int]]:
     """Give an answer derived from ``parties``' preferences: budget first, then decrypt,
     compute and record. Returns the answer and the budget after it."""
+    with db.read() as s:  # a repeat needs no write (most questions are repeats)
+        info, fp, repeat = _fingerprint(s, caller, kind, question, parties)
+        if repeat is not None:
+            prefs = read_preferences(s, key, caller.room_id, parties)
+            return compute(s, info, prefs), _budget(info)
     with db.write(caller.room_id) as s:
-        info = load_room(s, caller.room_id)
-        versions = _entered(s, caller.room_id)
-        basis = dumps({p: versions.get(p) for p in parties})
-        fp = hashlib.sha256(f"{caller.name}|{kind}|{dumps(question)}|{basis}".encode()).hexdigest()
-        repeat = s.scalar(
-            select(Disclosure.id)
-            .where(Disclosure.room_id == caller.room_id, Disclosure.fingerprint == fp)
-            .limit(1)
-        )
+        info, fp, repeat = _fingerprint(s, caller, kind, question, parties)
         counted = repeat is None and any(p != caller.party_id for p in parties)
         if counted and info.budget_used >= info.policy.budget:
             raise BudgetSpent(
@@ -293,6 +291,29 @@ def _answer(
                     {"disclosure": d.id, "kind": kind, "question": question, "parties": parties},
                 )
         return answer, _budget(info, used)
+
+
+@functools.lru_cache(maxsize=64)
+def _analyze(scenario: Scenario) -> Analysis:
+    """The library's analysis, once per scenario (i.e. per set of preference versions)."""
+    return analyze(scenario)
+
+
+def _fingerprint(
+    s: Session, caller: Caller, kind: str, question: dict[str, Any], parties: tuple[str, ...]
+) -> tuple[RoomInfo, str, int | None]:
+    """The room, the question's fingerprint (asker, question, preference versions used) and
+    the disclosure that already answered it, if any."""
+    info = load_room(s, caller.room_id)
+    versions = _entered(s, caller.room_id)
+    basis = dumps({p: versions.get(p) for p in parties})
+    fp = hashlib.sha256(f"{caller.name}|{kind}|{dumps(question)}|{basis}".encode()).hexdigest()
+    repeat = s.scalar(
+        select(Disclosure.id)
+        .where(Disclosure.room_id == caller.room_id, Disclosure.fingerprint == fp)
+        .limit(1)
+    )
+    return info, fp, repeat
 
 
 def _accepts(scenario: Scenario, party: str, package: Mapping[str, str]) -> dict[str, Any]:
@@ -537,7 +558,7 @@ def overlap(db: Database, key: RoomKey, caller: Caller) -> OverlapOut:
     def compute(
         s: Session, info: RoomInfo, prefs: dict[str, tuple[int, dict[str, Any]]]
     ) -> dict[str, Any]:
-        result = analyze(private_scenario(info, prefs))
+        result = _analyze(private_scenario(info, prefs))
         out: dict[str, Any] = {"exists": result.zone.exists}
         if size:
             out["zone_size"] = result.zone.size
