@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -98,7 +98,10 @@ def _progress(total: int) -> tuple[Progress | None, Any]:
 def analyze_cmd(
     file: FileArg,
     as_json: JsonOpt = False,
-    engine: Annotated[str, typer.Option(help="auto | enumerate | frontier | milp")] = "auto",
+    engine: Annotated[
+        Literal["auto", "enumerate", "frontier", "milp"],
+        typer.Option(help="auto (by size) | enumerate | frontier | milp"),
+    ] = "auto",
     plot: Annotated[
         Path | None, typer.Option(help="write the utility-space plot (PNG/SVG/PDF)")
     ] = None,
@@ -184,6 +187,10 @@ def compare_cmd(
     file: FileArg,
     draft_a: Annotated[str, typer.Argument(help="the earlier draft (id or package)")],
     draft_b: Annotated[str, typer.Argument(help="the revision (id or package)")],
+    edits: Annotated[
+        list[str] | None,
+        typer.Argument(help="what-if edits to the revision, issue=option each (no file written)"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Does revision B improve draft A, and for whom? Does it move closer to agreement?"""
@@ -191,7 +198,7 @@ def compare_cmd(
     from zopa.io import load_any
 
     s = load_any(file)
-    result = compare(s, draft_a, draft_b)
+    result = compare(s, draft_a, draft_b, edits=edits or ())
     if as_json:
         print_json(result.to_dict())
         return
