@@ -40,6 +40,7 @@ def test_without_uncertainty_probabilities_are_0_or_1_and_agree_with_analyze(nam
     a = analyze(s)
     assert r.kept == 30 and not r.parameters and not r.sensitivity
     assert r.zone.probability == (1.0 if a.zone.exists else 0.0)
+    assert r.zone.ci95 == (r.zone.probability, r.zone.probability)  # exact, not an estimate
     for d in s.drafts:
         ev = evaluate(s, d.id)
         odds = r.drafts[d.id]
@@ -223,6 +224,9 @@ def _cases(draw_: Any) -> dict[str, Any]:
             if draw_(st.booleans()):
                 unc["red_lines"] = {red[0]: 0.5}
         prefs: dict[str, Any] = {"weights": weights, "values": values, "reservation": res}
+        if p == 0 and draw_(st.booleans()):  # a non-additive term, kept fixed under uncertainty
+            o = issues[0]["options"][0]
+            prefs["hyperrectangles"] = [{"when": f"i0 == {o}", "utility": draw_(val)}]
         if red:
             prefs["red_lines"] = red
         if unc:
@@ -250,7 +254,7 @@ def _cases(draw_: Any) -> dict[str, Any]:
     return data
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_cases(), st.integers(0, 2**32 - 1))
 def test_per_sample_answers_equal_the_analysis_of_each_sampled_scenario(data, seed):
     s = build_scenario(data)
@@ -258,6 +262,8 @@ def test_per_sample_answers_equal_the_analysis_of_each_sampled_scenario(data, se
     theta = draw(s, 6, seed)
     plan = make_plan(s, seed)
     got = answers(plan, theta)
+    # the zone-only path (witnesses first, as the tornado runs) decides the same zones
+    assert list(answers(plan, theta, packages=False).zone) == list(got.zone)
     for k in range(len(theta)):
         one = build_scenario(_raw_sample(data, params, theta[k]))
         assert one == sampled_scenario(s, theta[k])
