@@ -128,3 +128,25 @@ def test_new_files_get_normal_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_tournament_refuses_to_replace_results_before_playing(tmp_path, capsys):
+    cfg = tmp_path / "t.yaml"
+    (tmp_path / "s.yaml").write_bytes((EXAMPLES / "logrolling.yaml").read_bytes())
+    cfg.write_text("scenarios: [s.yaml]\nstrategies: [boulware]\ndeadline: 5\nrepetitions: 1\n")
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "results.csv").write_text("precious")
+    assert main(["tournament", str(cfg), "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert (out / "results.csv").read_text() == "precious"
+    assert sorted(p.name for p in out.iterdir()) == ["results.csv"]
+    assert main(["tournament", str(cfg), "--out", str(out), "--force", "--json"]) == 0
+    capsys.readouterr()
+    assert (out / "results.csv").read_text() != "precious"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ranking.csv",
+        "ranking.png",
+        "results.csv",
+        "results.parquet",
+    ]

@@ -24,6 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings=CONTEXT,
+    # plain click help and usage errors: Typer's Rich help imports rich.markdown/markdown-it,
+    # which alone costs more than the whole 0.3 s start-up budget of `zopa --help`
+    rich_markup_mode=None,
 )
 
 

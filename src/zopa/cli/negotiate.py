@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 AUTO = "auto"  # == zopa.negotiate.AUTO (imported lazily; tests/cli/test_startup.py)
 _MEDIATOR_NAMES = ("hill-climbing", "annealing")
+RESULT_FILES = ("results.parquet", "results.csv", "ranking.csv", "ranking.png")
 
 
 def _mediators() -> dict[str, type[Mediator]]:
@@ -155,6 +156,7 @@ def tournament_cmd(
         typer.Option(help="results folder (default: out/<config stem>-results/, git-ignored)"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Strategies x scenarios x repetitions x seats; results as Parquet/CSV, ranking, plot."""
     from rich.console import Console
@@ -170,6 +172,10 @@ def tournament_cmd(
 
     cfg = load_tournament(config)
     folder = out if out is not None else Path("out") / f"{config.stem}-results"
+    from zopa.io.output import check_folder_files
+
+    vet_output(folder, "folder", force)
+    check_folder_files(folder, RESULT_FILES, force=force)  # before hours of sessions
     bar = Progress(
         TextColumn("sessions"),
         BarColumn(),

@@ -363,7 +363,9 @@ def save(result: TournamentResult, out: Path) -> None:
     """Write results.parquet, results.csv and ranking.csv into ``out``."""
     import pandas as pd
 
-    out.mkdir(parents=True, exist_ok=True)
-    result.frame.to_parquet(out / "results.parquet", index=False)
-    result.frame.to_csv(out / "results.csv", index=False)
-    pd.DataFrame([r.to_dict() for r in result.ranking]).to_csv(out / "ranking.csv", index=False)
+    from zopa.io.output import atomic_write  # each file complete or untouched
+
+    ranking = pd.DataFrame([r.to_dict() for r in result.ranking])
+    atomic_write(out / "results.parquet", lambda p: result.frame.to_parquet(p, index=False))
+    atomic_write(out / "results.csv", lambda p: result.frame.to_csv(p, index=False))
+    atomic_write(out / "ranking.csv", lambda p: ranking.to_csv(p, index=False))
