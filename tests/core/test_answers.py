@@ -168,3 +168,38 @@ def test_comparison_carries_the_zone_paths(examples):
     c = compare(s, "us-28", "europe")
     assert c.before.zone_path is not None and c.before.zone_path.distance == 2
     assert c.to_dict()["after"]["zone_path"]["distance"] == c.after.zone_distance
+
+
+def test_compare_a_what_if_revision(examples, capsys):
+    s = load_scenario(examples / "ukraine-2025.yaml")
+    c = compare(s, "plan-20", "plan-20", edits=["sanctions=phased_relief"])
+    assert [i for i, _, _ in c.changed] == ["sanctions"]
+    assert c.after.base == "plan-20" and c.after.in_zone and not c.before.in_zone
+    f = str(examples / "ukraine-2025.yaml")
+    assert main(["compare", f, "plan-20", "plan-20", "sanctions=phased_relief"]) == 0
+    assert "plan-20 -> plan-20 (edited)" in capsys.readouterr().out
+    assert main(["compare", f, "plan-20", "plan-20", "sanctions=bogus"]) == 2
+    assert "options: relief_g8, phased_relief, maintained" in capsys.readouterr().err
+
+
+def test_discount_factors_are_said_not_applied():
+    s = build_scenario(
+        {
+            "title": "discounted",
+            "issues": [{"id": "x", "options": ["a", "b"]}],
+            "parties": [
+                {
+                    "id": p,
+                    "preferences": {
+                        "weights": {"x": 1},
+                        "values": {"x": {"a": v, "b": 1 - v}},
+                        "reservation": 0.2,
+                        "discount": 0.9,
+                    },
+                }
+                for p, v in (("p", 1.0), ("q", 0.0))
+            ],
+        }
+    )
+    (note,) = assumption_notes(s)
+    assert "not discounted" in note and "p 0.9, q 0.9" in note

@@ -20,7 +20,7 @@ both paths.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -30,7 +30,13 @@ from zopa.analysis.analyze import ENUMERATION_LIMIT, analyze, point
 from zopa.analysis.enumerate import chunks
 from zopa.analysis.explain import assumption_notes
 from zopa.analysis.pareto import frontier_mask
-from zopa.analysis.reach import IssueChange, ZonePath, edit_package, issue_changes
+from zopa.analysis.reach import (
+    IssueChange,
+    ZonePath,
+    edit_package,
+    issue_changes,
+    option_label,
+)
 from zopa.analysis.reach import nearest_zone_package as _nearest
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
@@ -76,6 +82,7 @@ class DraftEvaluation:
     base: str | None = None  # the draft a what-if edits (None when not edited)
     edits: tuple[IssueChange, ...] = ()  # the what-if edits to ``base``
     notes: tuple[str, ...] = ()  # what the utilities assume (discounting, events)
+    labels: Mapping[str, str] = field(default_factory=dict)  # issue id -> label of its option
 
     def shortfall(self) -> float:
         return sum(max(0.0, -m) for p, m in self.point.margins.items() if p in self.acceptable)
@@ -102,6 +109,7 @@ class DraftEvaluation:
             "base": self.base,
             "edits": [c.to_dict() for c in self.edits],
             "notes": list(self.notes),
+            "labels": dict(self.labels),
         }
 
     def _changes(self) -> tuple[tuple[IssueChange, ...], ...]:
@@ -202,6 +210,7 @@ def _explain(
         base=base,
         edits=edits,
         notes=assumption_notes(s),
+        labels={iss.id: option_label(iss, k) for iss, k in zip(s.issues, pkg, strict=True)},
     )
 
 
@@ -409,9 +418,17 @@ class Comparison:
 
 
 def compare(
-    scenario: Scenario, a: str, b: str, *, enumeration_limit: int = ENUMERATION_LIMIT
+    scenario: Scenario,
+    a: str,
+    b: str,
+    *,
+    enumeration_limit: int = ENUMERATION_LIMIT,
+    edits: Sequence[str] = (),
 ) -> Comparison:
     """Compare two drafts (ids or packages): what changed, who gains, closer to a deal?
+
+    ``edits`` (``issue=option`` each) change B before the comparison (a what-if revision:
+    ``compare(s, "plan-20", "plan-20", edits=["army_cap=900000"])``); no file is written.
 
     The verdict names who gains and who loses utility, then how B moves relative to an
     agreement. Inside/outside the zone decides first (``into_zone``, ``out_of_zone``,
@@ -425,7 +442,9 @@ def compare(
     ``to_dict()``), and the verdict quotes those that changed.
     """
     cs = compile_scenario(scenario)
-    (na, pa), (nb, pb) = resolve_package(scenario, a), resolve_package(scenario, b)
+    (na, pa), (nb, base_b) = resolve_package(scenario, a), resolve_package(scenario, b)
+    pb = edit_package(scenario, base_b, edits)
+    name_b = b if nb == "package" else nb
     nash = _nash_point(cs)
     ea = _explain(
         cs,
@@ -435,9 +454,11 @@ def compare(
     )
     eb = _explain(
         cs,
-        _evaluate(cs, b if nb == "package" else nb, pb, 3, enumeration_limit, nash),
+        _evaluate(cs, f"{name_b} (edited)" if edits else name_b, pb, 3, enumeration_limit, nash),
         pb,
         enumeration_limit,
+        base=b if edits else None,
+        edits=issue_changes(scenario, base_b, pb),
     )
     changed = tuple(
         (iss.id, iss.display(x), iss.display(y))

@@ -4,11 +4,12 @@
 a package of the agreement zone: the zone package at the least Hamming distance from the draft
 (the number of issues whose option differs). It is exact on both engines:
 
-- up to :data:`~zopa.analysis.analyze.ENUMERATION_LIMIT` packages, a vectorised pass over every
-  package; among the packages at the least distance it returns the one whose worst-off gating
-  party has the largest margin (then the lowest package number), and counts the alternatives;
-- above, a HiGHS MILP that maximises the number of issues kept (sum of the draft's option
-  binaries) subject to the zone's conditions; the distance is exact, the package one optimum.
+- up to :data:`SCAN_LIMIT` packages (and the caller's enumeration limit), a vectorised pass over
+  every package; among the packages at the least distance it returns the one whose worst-off
+  gating party has the largest margin (then the lowest package number), and counts them;
+- above, three lexicographic HiGHS MILPs in the same order: the most issues kept (sum of the
+  draft's option binaries) subject to the zone's conditions, then the largest smallest margin,
+  then the lowest package number. Same package as the scan; the alternatives are not counted.
 
 :func:`edit_package` applies ``issue=option`` edits to a draft (a what-if that writes no file).
 """
@@ -30,6 +31,7 @@ from zopa.model.compiled import SLACK, CompiledScenario, round_utility
 from zopa.model.scenario import Issue, Scenario, _match_option
 
 __all__ = [
+    "SCAN_LIMIT",
     "IssueChange",
     "ZonePath",
     "edit_package",
@@ -40,6 +42,7 @@ __all__ = [
 ]
 
 Shown = str | float | int
+SCAN_LIMIT = 1_000_000  # above this the MILP answers faster than a second full scan
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def nearest_zone_package(
     """The zone package fewest issue changes away from ``package``; None if the zone is empty."""
     from zopa.analysis.analyze import ENUMERATION_LIMIT, point
 
-    limit = ENUMERATION_LIMIT if enumerate_limit is None else enumerate_limit
+    limit = min(SCAN_LIMIT, ENUMERATION_LIMIT if enumerate_limit is None else enumerate_limit)
     pkg = tuple(int(k) for k in package)
     found: tuple[list[int], int | None] | None
     if cs.outcomes <= limit:

@@ -184,6 +184,10 @@ def compare_cmd(
     file: FileArg,
     draft_a: Annotated[str, typer.Argument(help="the earlier draft (id or package)")],
     draft_b: Annotated[str, typer.Argument(help="the revision (id or package)")],
+    edits: Annotated[
+        list[str] | None,
+        typer.Argument(help="what-if edits to the revision, issue=option each (no file written)"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Does revision B improve draft A, and for whom? Does it move closer to agreement?"""
@@ -191,7 +195,7 @@ def compare_cmd(
     from zopa.io import load_any
 
     s = load_any(file)
-    result = compare(s, draft_a, draft_b)
+    result = compare(s, draft_a, draft_b, edits=edits or ())
     if as_json:
         print_json(result.to_dict())
         return

@@ -46,6 +46,7 @@ _COLORS = {
     "utilitarian": "#8d6e63",
 }
 _DRAFT = "#ff8f00"
+_HALO = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
 
 
 def plot_utility_space(
@@ -232,7 +233,7 @@ def _solutions(
             short = (
                 "all five solutions" if len(names) == 5 else " = ".join(_SHORT[n] for n in names)
             )
-            _label(ax, x, y, short, taken, fontsize=7, color="#333333")
+            _label(ax, x, y, short, taken, fontsize=7, color="#222222", bbox=_HALO)
 
 
 def _empty_zone(
@@ -315,7 +316,7 @@ def _drafts(
             fontsize=8,
             color="#e65100",
             weight="bold",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            bbox=_HALO,
         )
     if scenario.drafts:
         ax.scatter(
@@ -341,12 +342,14 @@ def _label(
     fs = float(style.get("fontsize", 8))  # type: ignore[arg-type]
     w, h = 0.6 * fs * max(len(line) for line in text.split("\n")), 1.25 * fs
     px, py = ax.transData.transform((x, y)) * 72.0 / ax.figure.dpi
+    (ax0, ay0), (ax1, ay1) = ax.transAxes.transform([(0, 0), (1, 1)]) * 72.0 / ax.figure.dpi
     best = None
     for dx, dy in _OFFSETS:
         left = dx >= 0
         x0 = px + dx if left else px + dx - w
         box = (x0, py + dy, x0 + w, py + dy + h)
-        if not any(_overlap(box, t) for t in taken):
+        inside = ax0 <= box[0] and box[2] <= ax1 and ay0 <= box[1] and box[3] <= ay1
+        if inside and not any(_overlap(box, t) for t in taken):
             best = (dx, dy, left, box)
             break
     if best is None:
