@@ -91,3 +91,17 @@ def test_plots_leave_the_matplotlib_backend_alone(tmp_path):
     assert got == {"codes": [0, 0, 0, 0], "backend": "svg", "pyplot": False}
     for name in "abcd":
         assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_light_copies_of_library_names_match_the_library():
+    """The CLI keeps a few names without importing the library; they must stay in step."""
+    import typing
+
+    from zopa.analysis.analyze import ENGINES
+    from zopa.cli import analysis, negotiate
+    from zopa.negotiate import AUTO
+
+    assert analysis.ENGINES == ENGINES
+    hints = typing.get_type_hints(analysis.analyze_cmd, include_extras=True)
+    assert typing.get_args(typing.get_args(hints["engine"])[0]) == ENGINES
+    assert negotiate.AUTO == AUTO

@@ -225,6 +225,12 @@ EVERYTHING: dict[str, Any] = {
                 "red_lines": ["a == x"],
                 "hyperrectangles": [{"when": "n >= 5", "utility": 0.5}],
                 "discount": 0.9,
+                "uncertainty": {
+                    "reservation": [0.2, 0.3],
+                    "weights": {"a": [0.5, 2]},
+                    "values": {"a": {"y": [0, 0.2]}, "n": {0: [0, 0.1]}},
+                    "red_lines": {"a == x": 0.5},
+                },
             },
         },
         {"id": "m", "role": "mediator"},
@@ -243,6 +249,11 @@ EVERYTHING: dict[str, Any] = {
         },
     ],
     "events": [{"at": 3, "party": "p", "reservation": 0.1, "weights": {"a": 1}, "note": "x"}],
+    "evidence": [
+        {"party": "p", "prefers": "e", "over": "d", "source": "s", "date": "d", "quote": "q"},
+        {"party": "p", "rejects": "d", "source": "s", "note": "n"},
+        {"party": "p", "accepts": "e", "source": "s"},
+    ],
 }
 # what the model does not keep (an option's description) and the default role, not written
 NOT_KEPT = {"issues.options.description", "parties.role"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -98,7 +98,10 @@ def _progress(total: int) -> tuple[Progress | None, Any]:
 def analyze_cmd(
     file: FileArg,
     as_json: JsonOpt = False,
-    engine: Annotated[str, typer.Option(help="auto | enumerate | frontier | milp")] = "auto",
+    engine: Annotated[
+        Literal["auto", "enumerate", "frontier", "milp"],
+        typer.Option(help="auto (by size) | enumerate | frontier | milp"),
+    ] = "auto",
     plot: Annotated[
         Path | None, typer.Option(help="write the utility-space plot (PNG/SVG/PDF)")
     ] = None,

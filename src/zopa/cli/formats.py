@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -28,7 +28,8 @@ def convert_cmd(
         ),
     ],
     to: Annotated[
-        str | None, typer.Option(help="zopa | genius | geniusweb (default: by OUT's suffix)")
+        Literal["zopa", "genius", "geniusweb"] | None,
+        typer.Option(help="the format to write (default: by OUT's suffix)"),
     ] = None,
     force: ForceOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,

@@ -267,6 +267,13 @@ def read_xml(path: str | Path) -> Element:
         ) from None
     except (RecursionError, MemoryError):
         raise ScenarioError("the XML is nested too deeply", file=name) from None
+    except (LookupError, ValueError) as exc:  # e.g. <?xml encoding="TTF-8"?>
+        raise ScenarioError(
+            f"invalid XML: {exc}",
+            file=name,
+            hint="declare a real encoding in the first line, e.g. <?xml version='1.0' "
+            "encoding='UTF-8'?>",
+        ) from None
     if _xml_depth(root) > MAX_DEPTH:
         raise ScenarioError(f"the XML nests deeper than {MAX_DEPTH} elements", file=name)
     return root

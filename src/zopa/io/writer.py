@@ -28,6 +28,7 @@ from zopa.model.scenario import Issue, Preferences, Rule, Scenario
 from zopa.model.spec import (
     DraftSpec,
     EventSpec,
+    EvidenceSpec,
     IssueSpec,
     PartySpec,
     PreferencesSpec,
@@ -202,6 +203,8 @@ def _num(x: float) -> float | int:
 
 
 def _weights(pr: Preferences, scenario: Scenario) -> Any:
+    if pr.uncertainty is not None:  # weight ranges are raw: keep the weights as written
+        return {k: _num(w) for k, w in pr.uncertainty.raw_weights.items() if w > 0}
     return {k: w for k, w in pr.weights.items() if w > 0}
 
 
@@ -211,11 +214,42 @@ def _values(pr: Preferences, scenario: Scenario) -> Any:
         vals = pr.values[iss.id]
         if pr.weights[iss.id] <= 0 and not any(vals):
             continue
+        curves = pr.uncertainty.curves if pr.uncertainty is not None else {}
+        if iss.id in curves:  # the points uncertain values sit on, not the whole grid
+            out[iss.id] = {_num(x): y for x, y in curves[iss.id]}
+            continue
         keys: list[Any] = (
             [_num(x) for x in iss.numbers or ()] if iss.numeric else list(iss.option_ids)
         )
         out[iss.id] = dict(zip(keys, vals, strict=True))
     return out
+
+
+def _uncertainty(pr: Preferences, _: Scenario) -> Any:
+    u = pr.uncertainty
+    if u is None:
+        return _SKIP
+    out: dict[str, Any] = {}
+    if u.reservation is not None:
+        out["reservation"] = list(u.reservation)
+    if u.weights:
+        out["weights"] = {k: [_num(a), _num(b)] for k, (a, b) in u.weights.items()}
+    if u.values:
+        values: dict[str, dict[Any, list[float]]] = {}
+        for v in u.values:
+            key = _num(v.point) if v.point is not None else v.key
+            values.setdefault(v.issue, {})[key] = [v.low, v.high]
+        out["values"] = values
+    if u.red_lines:
+        out["red_lines"] = dict(u.red_lines)
+    return out
+
+
+def _evidence_kind(kind: str) -> _Special:
+    def get(e: Any, _: Scenario) -> Any:
+        return e.draft if e.kind == kind else _SKIP
+
+    return get
 
 
 def _hyperrectangles(pr: Preferences, _: Scenario) -> Any:
@@ -255,6 +289,10 @@ _SPECIAL: dict[tuple[type[Any], str], _Special] = {
     (PreferencesSpec, "weights"): _weights,
     (PreferencesSpec, "values"): _values,
     (PreferencesSpec, "hyperrectangles"): _hyperrectangles,
+    (PreferencesSpec, "uncertainty"): _uncertainty,
+    (EvidenceSpec, "prefers"): _evidence_kind("prefers"),
+    (EvidenceSpec, "rejects"): _evidence_kind("rejects"),
+    (EvidenceSpec, "accepts"): _evidence_kind("accepts"),
     (ScenarioSpec, "assumptions"): _assumptions,
 }
 """The fields whose file form is not the model attribute of the same name, converted."""

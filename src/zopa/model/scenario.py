@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,12 +16,13 @@ from typing import Any, Generic, Literal, TypeVar
 import pydantic
 
 from zopa.errors import Problem, ScenarioError
-from zopa.model.expr import ExprError, Formula, IssueDomain, parse, resolve
-from zopa.model.spec import IssueSpec, OptionSpec, PartySpec, ScenarioSpec
+from zopa.model.expr import ExprError, Formula, IssueDomain, holds, parse, resolve
+from zopa.model.spec import IssueSpec, OptionSpec, PartySpec, ScenarioSpec, UncertaintySpec
 
 __all__ = [
     "Draft",
     "Event",
+    "Evidence",
     "FrozenMap",
     "Issue",
     "Option",
@@ -28,6 +30,8 @@ __all__ = [
     "Preferences",
     "Rule",
     "Scenario",
+    "Uncertainty",
+    "ValueRange",
     "build_scenario",
     "format_number",
 ]
@@ -122,6 +126,57 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueRange:
+    """An uncertain value: option ``key`` of ``issue`` (a curve point on a numeric issue)."""
+
+    issue: str
+    key: str  # option id; on a numeric issue the point as written (a number)
+    low: float
+    high: float
+    point: float | None = None  # the x of the curve point on a numeric issue
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertainty:
+    """What the analyst does not know about a party (see ``zopa robust``).
+
+    ``raw_weights`` are the nominal weights before normalising (every issue, 0 where absent),
+    so a sample can redraw some and normalise again; ``curves`` keep the given points of the
+    numeric issues with uncertain values, so a sample can interpolate again.
+    """
+
+    raw_weights: FrozenMap[str, float]
+    reservation: tuple[float, float] | None = None
+    weights: FrozenMap[str, tuple[float, float]] = field(default_factory=FrozenMap)
+    values: tuple[ValueRange, ...] = ()
+    red_lines: FrozenMap[str, float] = field(default_factory=FrozenMap)
+    curves: FrozenMap[str, tuple[tuple[float, float], ...]] = field(default_factory=FrozenMap)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.reservation or self.weights or self.values or self.red_lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A public statement as a condition: ``party`` prefers/rejects/accepts ``draft``."""
+
+    party: str
+    kind: Literal["prefers", "rejects", "accepts"]
+    draft: str
+    over: str | None = None  # with ``prefers``
+    source: str = ""
+    date: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+    def describe(self) -> str:
+        if self.kind == "prefers":
+            return f"{self.party} prefers {self.draft} over {self.over}"
+        return f"{self.party} {self.kind} {self.draft}"
+
+
+@dataclass(frozen=True, slots=True)
 class Preferences:
     """Normalised weights (every issue), per-option values (every issue), BATNA, red lines."""
 
@@ -131,6 +186,7 @@ class Preferences:
     red_lines: tuple[Rule, ...] = ()
     hyperrectangles: tuple[tuple[Rule, float], ...] = ()  # (when, utility): non-additive terms
     discount: float | None = None  # time discount factor, metadata only
+    uncertainty: Uncertainty | None = None  # what the analyst does not know (zopa robust)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +233,7 @@ class Scenario:
     constraints: tuple[Rule, ...] = ()
     drafts: tuple[Draft, ...] = ()
     events: tuple[Event, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
     description: str = ""
     sources: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
@@ -376,6 +433,7 @@ class _Builder:
             )
         drafts = self._drafts(issues, parties)
         events = self._events(issues, parties)
+        evidence = self._evidence(issues, parties, drafts)
         if self.p.items:
             return None
         return Scenario(
@@ -395,6 +453,7 @@ class _Builder:
             constraints=constraints,
             drafts=drafts,
             events=events,
+            evidence=evidence,
             file=file,
         )
 
@@ -563,9 +622,156 @@ class _Builder:
                 )
             elif rule is not None:
                 rects.append((rule, float(hr.utility)))
+        unc = None
+        if pr.uncertainty is not None:
+            raw = {i: weights.get(i, 0.0) for i in ids}
+            unc = self._uncertainty(pr.uncertainty, (*pp, "uncertainty"), issues, raw, pr, ps.id)
         return Preferences(
-            FrozenMap(norm), FrozenMap(values), float(res), red, tuple(rects), pr.discount
+            FrozenMap(norm), FrozenMap(values), float(res), red, tuple(rects), pr.discount, unc
         )
+
+    def _uncertainty(
+        self,
+        u: UncertaintySpec,
+        path: tuple[str | int, ...],
+        issues: tuple[Issue, ...],
+        raw: dict[str, float],
+        pr: Any,
+        party: str,
+    ) -> Uncertainty:
+        ids = [i.id for i in issues]
+        res = None
+        if u.reservation is not None:
+            res = self._range(u.reservation, (*path, "reservation"), 0.0, 1.0, "a reservation")
+        weights: dict[str, tuple[float, float]] = {}
+        for iid, rng in u.weights.items():
+            wp = (*path, "weights", iid)
+            if iid not in ids:
+                self.p.add(wp, f"weight range for unknown issue `{iid}`", _did_you_mean(iid, ids))
+                continue
+            r = self._range(rng, wp, 0.0, math.inf, "a raw weight")
+            if r is None:
+                continue
+            weights[iid] = r
+            given = pr.values.get(iid)
+            iss = issues[ids.index(iid)]
+            if r[1] > 0 and given is None:
+                self.p.add(
+                    wp,
+                    f"the weight of `{iid}` can be positive but party `{party}` gives no values "
+                    f"for `{iid}`",
+                    f"add `values: {{{iid}: ...}}` for every option of `{iid}`",
+                )
+            elif r[1] > 0 and given is not None and not iss.numeric:
+                missing = [o for o in iss.option_ids if o not in {str(k) for k in given}]
+                if missing:
+                    self.p.add(
+                        wp,
+                        f"the weight of `{iid}` can be positive but the values miss option(s) "
+                        + ", ".join(f"`{m}`" for m in missing),
+                        "give every option of an issue that can weigh a value",
+                    )
+        low_total = sum(weights[i][0] if i in weights else raw[i] for i in ids)
+        if len(weights) == len(u.weights) and low_total <= 0:
+            self.p.add(
+                (*path, "weights"),
+                "every weight can be zero at once (the low ends and the fixed weights are all 0)",
+                "raise the low end of one range above 0",
+            )
+        values: list[ValueRange] = []
+        curves: dict[str, tuple[tuple[float, float], ...]] = {}
+        for iid, per in u.values.items():
+            vp = (*path, "values", iid)
+            if iid not in ids:
+                self.p.add(vp, f"value ranges for unknown issue `{iid}`", _did_you_mean(iid, ids))
+                continue
+            iss = issues[ids.index(iid)]
+            given = pr.values.get(iid) or {}
+            if iss.numeric:
+                pts = _curve_points(given)
+                if pts is None:
+                    continue  # reported by the values check
+                curves[iid] = pts
+            for key, rng in per.items():
+                kp = (*vp, str(key))
+                r = self._range(rng, kp, 0.0, 1.0, "a value")
+                if iss.numeric:
+                    x = _as_number(key)
+                    xs = [a for a, _ in curves[iid]]
+                    match = [a for a in xs if x is not None and math.isclose(a, x, abs_tol=1e-12)]
+                    if not match:
+                        self.p.add(
+                            kp,
+                            f"`{key}` is not a point of the value curve of numeric issue `{iid}`",
+                            "uncertain values go on the points given in `values`: "
+                            + ", ".join(format_number(a) for a in xs),
+                        )
+                        continue
+                    if r is not None:
+                        values.append(ValueRange(iid, format_number(match[0]), *r, match[0]))
+                else:
+                    if str(key) not in iss.option_ids:
+                        self.p.add(
+                            kp,
+                            f"value range for unknown option `{key}` of issue `{iid}`",
+                            _did_you_mean(str(key), iss.option_ids),
+                        )
+                        continue
+                    if r is not None:
+                        values.append(ValueRange(iid, str(key), *r))
+        texts = [t.strip() for t in pr.red_lines]
+        red: dict[str, float] = {}
+        for text, prob in u.red_lines.items():
+            rp = (*path, "red_lines", text)
+            if text.strip() not in texts:
+                hint = (
+                    f"party `{party}` has the red lines: " + "; ".join(f"`{t}`" for t in texts)
+                    if texts
+                    else f"party `{party}` has no red lines; add it to `red_lines` first"
+                )
+                close = difflib.get_close_matches(text.strip(), texts, n=1, cutoff=0.6)
+                if close:
+                    hint = f"did you mean `{close[0]}`? " + hint
+                self.p.add(rp, f"`{text}` is not a red line of party `{party}`", hint)
+                continue
+            if not 0.0 <= prob <= 1.0:
+                self.p.add(
+                    rp,
+                    f"probability {prob:g} is outside [0, 1]",
+                    "the probability that this red line is real, e.g. 0.8",
+                )
+                continue
+            red[text.strip()] = float(prob)
+        return Uncertainty(
+            FrozenMap(raw),
+            res,
+            FrozenMap(weights),
+            tuple(values),
+            FrozenMap(red),
+            FrozenMap(curves),
+        )
+
+    def _range(
+        self,
+        rng: Sequence[float],
+        path: tuple[str | int, ...],
+        lo: float,
+        hi: float,
+        what: str,
+    ) -> tuple[float, float] | None:
+        a, b = float(rng[0]), float(rng[1])
+        if a > b:
+            self.p.add(path, f"low {a:g} is above high {b:g}", f"write [{b:g}, {a:g}]")
+            return None
+        if a < lo or b > hi:
+            inside = f"[{lo:g}, {hi:g}]" if math.isfinite(hi) else f">= {lo:g}"
+            self.p.add(
+                path,
+                f"range [{a:g}, {b:g}] of {what} is not inside {inside}",
+                f"{what} lies in {inside}",
+            )
+            return None
+        return a, b
 
     def _values(
         self,
@@ -734,6 +940,219 @@ class _Builder:
                     )
             out.append(Event(e.at, e.party, e.reservation, FrozenMap(e.weights), e.note or ""))
         return tuple(out)
+
+    # -- evidence
+    def _evidence(
+        self, issues: tuple[Issue, ...], parties: tuple[Party, ...], drafts: tuple[Draft, ...]
+    ) -> tuple[Evidence, ...]:
+        out: list[tuple[int, Evidence]] = []
+        pids = [p.id for p in parties]
+        dids = [d.id for d in drafts]
+        for k, e in enumerate(self.spec.evidence):
+            path: tuple[str | int, ...] = ("evidence", k)
+            ok = True
+            if e.party not in pids:
+                self.p.add(
+                    (*path, "party"), f"unknown party `{e.party}`", _did_you_mean(e.party, pids)
+                )
+                ok = False
+            elif parties[pids.index(e.party)].preferences is None:
+                self.p.add(
+                    (*path, "party"),
+                    f"party `{e.party}` has no preferences, so no statement can condition them",
+                    "give the party preferences or drop this evidence item",
+                )
+                ok = False
+            kinds = [x for x in ("prefers", "rejects", "accepts") if getattr(e, x) is not None]
+            if len(kinds) != 1:
+                self.p.add(
+                    path,
+                    "an evidence item needs exactly one of `prefers` (with `over`), `rejects` or "
+                    "`accepts`" + (f" (it has {', '.join(kinds)})" if kinds else ""),
+                    "e.g. {party: russia, rejects: geneva, source: ...}",
+                )
+                continue
+            kind = kinds[0]
+            if (e.over is not None) != (kind == "prefers"):
+                self.p.add(
+                    (*path, "over"),
+                    "`prefers` needs `over` (the draft it is preferred to)"
+                    if kind == "prefers"
+                    else f"`over` goes with `prefers`, not with `{kind}`",
+                    "write {party: ..., prefers: A, over: B, source: ...}",
+                )
+                ok = False
+            named = [(kind, str(getattr(e, kind)))]
+            if e.over is not None:
+                named.append(("over", e.over))
+            for key, d in named:
+                if d not in dids:
+                    self.p.add(
+                        (*path, key),
+                        f"unknown draft `{d}`",
+                        _did_you_mean(d, dids) if dids else "the scenario has no drafts",
+                    )
+                    ok = False
+            if not ok:
+                continue
+            draft = str(getattr(e, kind))
+            if kind == "prefers" and (
+                e.over == draft
+                or drafts[dids.index(draft)].package == drafts[dids.index(str(e.over))].package
+            ):
+                self.p.add(
+                    path,
+                    f"contradictory evidence: `{draft}` and `{e.over}` are the same package, so "
+                    f"{e.party} cannot prefer one over the other",
+                    "compare two different drafts",
+                )
+                continue
+            out.append(
+                (k, Evidence(e.party, kind, draft, e.over, e.source, e.date, e.quote, e.note))  # type: ignore[arg-type]
+            )
+        self._contradictions(out, issues, parties, drafts)
+        return tuple(ev for _, ev in out)
+
+    def _violates(self, package: Mapping[str, str], issues: Sequence[Issue]) -> str:
+        """The first scenario constraint the package breaks ('' if none)."""
+        domains = tuple(IssueDomain(i.id, i.option_ids, i.numbers) for i in issues)
+        for text in self.spec.constraints:
+            try:
+                rule = Rule(text, resolve(parse(text), domains))
+            except ExprError:
+                continue  # reported at `constraints`
+            if not _holds_on(rule, package, issues):
+                return text
+        return ""
+
+    def _contradictions(
+        self,
+        items: list[tuple[int, Evidence]],
+        issues: tuple[Issue, ...],
+        parties: tuple[Party, ...],
+        drafts: tuple[Draft, ...],
+    ) -> None:
+        """Evidence no sample can satisfy, found without sampling (named with its items)."""
+        by_party: dict[str, list[tuple[int, Evidence]]] = {}
+        for k, ev in items:
+            by_party.setdefault(ev.party, []).append((k, ev))
+        domains = {d.id: d for d in drafts}
+        for pid, evs in by_party.items():
+            party = next(p for p in parties if p.id == pid)
+            stance: dict[str, tuple[str, int]] = {}
+            for k, ev in evs:
+                if ev.kind == "prefers":
+                    continue
+                if ev.draft in stance and stance[ev.draft][0] != ev.kind:
+                    j = stance[ev.draft][1]
+                    self.p.add(
+                        ("evidence", k),
+                        f"contradictory evidence: evidence[{j}] says {pid} "
+                        f"{stance[ev.draft][0]} {ev.draft}, evidence[{k}] that it {ev.kind} it",
+                        "remove one of the two items, or check their sources",
+                    )
+                stance.setdefault(ev.draft, (ev.kind, k))
+                broken = self._violates(domains[ev.draft].package, issues)
+                if ev.kind == "accepts" and broken:
+                    self.p.add(
+                        ("evidence", k),
+                        f"contradictory evidence: {pid} accepts {ev.draft}, but {ev.draft} breaks "
+                        f"the scenario constraint `{broken}`",
+                        "no party can accept a package the constraints rule out; check the draft",
+                    )
+                if ev.kind == "accepts" and party.preferences is not None:
+                    sure = _certain_red_lines(party.preferences)
+                    pkg = domains[ev.draft].package
+                    for rule in party.preferences.red_lines:
+                        if rule.text in sure and not _holds_on(rule, pkg, issues):
+                            self.p.add(
+                                ("evidence", k),
+                                f"contradictory evidence: {pid} accepts {ev.draft}, but "
+                                f"{ev.draft} breaks {pid}'s red line `{rule.text}`, which is "
+                                "certain",
+                                f"give the red line a probability below 1 in {pid}'s "
+                                "`uncertainty.red_lines`, or check the source",
+                            )
+            # a cycle of strict preferences (a over b, b over a; or longer)
+            edges: dict[str, list[tuple[str, int]]] = {}
+            for k, ev in evs:
+                if ev.kind == "prefers" and ev.over is not None:
+                    edges.setdefault(ev.draft, []).append((ev.over, k))
+            cycle = _find_cycle(edges)
+            if cycle:
+                chain = " > ".join([*(a for a, _ in cycle), cycle[0][0]])
+                where = ", ".join(f"evidence[{k}]" for _, k in cycle)
+                self.p.add(
+                    ("evidence", cycle[0][1]),
+                    f"contradictory evidence: {pid} would prefer {chain} ({where})",
+                    "strict preferences cannot go round in a circle; check the sources",
+                )
+
+
+def _certain_red_lines(prefs: Preferences) -> set[str]:
+    probs = prefs.uncertainty.red_lines if prefs.uncertainty else FrozenMap[str, float]()
+    return {r.text for r in prefs.red_lines if probs.get(r.text.strip(), 1.0) >= 1.0}
+
+
+def _holds_on(rule: Rule, package: Mapping[str, str], issues: Sequence[Issue]) -> bool:
+    if any(i.id not in package for i in issues):
+        return True  # an incomplete draft is reported elsewhere
+    return bool(holds(rule.formula, tuple(i.option_ids.index(package[i.id]) for i in issues)))
+
+
+def _find_cycle(edges: Mapping[str, list[tuple[str, int]]]) -> list[tuple[str, int]] | None:
+    """A cycle in the preference graph as (node, evidence index of its outgoing edge)."""
+    state: dict[str, int] = {}
+    stack: list[tuple[str, int]] = []
+
+    def visit(a: str) -> list[tuple[str, int]] | None:
+        state[a] = 1
+        for b, k in edges.get(a, []):
+            stack.append((a, k))
+            if state.get(b) == 1:
+                start = next(i for i, (x, _) in enumerate(stack) if x == b)
+                return stack[start:]
+            if state.get(b) is None:
+                found = visit(b)
+                if found:
+                    return found
+            stack.pop()
+        state[a] = 2
+        return None
+
+    for a in list(edges):
+        if a not in state:
+            found = visit(a)
+            if found:
+                return found
+    return None
+
+
+def _did_you_mean(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    head = f"did you mean `{close[0]}`? " if close else ""
+    return head + "known: " + ", ".join(known)
+
+
+def _as_number(key: Any) -> float | None:
+    if isinstance(key, bool):
+        return None
+    try:
+        x = float(key)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _curve_points(given: Mapping[Any, float]) -> tuple[tuple[float, float], ...] | None:
+    pts = []
+    for key, v in given.items():
+        x = _as_number(key)
+        if x is None:
+            return None
+        pts.append((x, float(v)))
+    pts.sort()
+    return tuple(pts) if pts else None
 
 
 def _match_option(iss: Issue, v: Any) -> str | None:

@@ -19,6 +19,7 @@ __all__ = [
     "MAX_MAGNITUDE",
     "DraftSpec",
     "EventSpec",
+    "EvidenceSpec",
     "HyperRectangleSpec",
     "IssueSpec",
     "Num",
@@ -27,6 +28,7 @@ __all__ = [
     "PartySpec",
     "PreferencesSpec",
     "ScenarioSpec",
+    "UncertaintySpec",
     "json_schema",
 ]
 
@@ -59,6 +61,10 @@ Num = Annotated[float, AfterValidator(_bounded)]
 """A finite number of ordinary size; never a boolean (the models are strict)."""
 Number = float | int
 Scalar = str | int | float
+Range = Annotated[
+    list[Num],
+    Field(min_length=2, max_length=2, description="[low, high]: uniform on the range"),
+]
 
 
 class _Spec(BaseModel):
@@ -147,6 +153,48 @@ class HyperRectangleSpec(_Spec):
     utility: Num
 
 
+class UncertaintySpec(_Spec):
+    """What the analyst does not know about a party's preferences (``zopa robust`` samples it).
+
+    Every listed parameter is drawn independently, uniform on its range; each listed red line is
+    present with its probability (unlisted red lines always are).
+    """
+
+    reservation: Range | None = Field(default=None, description="[low, high] inside [0, 1]")
+    weights: dict[str, Range] = Field(
+        default_factory=dict,
+        description="issue id -> [low, high] of the raw weight (>= 0), before normalising",
+    )
+    values: dict[str, dict[Scalar, Range]] = Field(
+        default_factory=dict,
+        description=(
+            "issue id -> {option id (or a point given in `values` of a numeric issue) -> "
+            "[low, high] inside [0, 1]}"
+        ),
+    )
+    red_lines: dict[str, Num] = Field(
+        default_factory=dict,
+        description="red line (as written in `red_lines`) -> probability in [0, 1] that it is real",
+    )
+
+
+class EvidenceSpec(_Spec):
+    """What a party has said in public, as a condition on its preferences.
+
+    Exactly one of ``prefers`` (with ``over``), ``rejects`` or ``accepts``, each naming a draft.
+    """
+
+    party: str
+    prefers: str | None = Field(default=None, description="draft id: U(prefers) > U(over)")
+    over: str | None = Field(default=None, description="draft id (with `prefers`)")
+    rejects: str | None = Field(default=None, description="draft id the party does not accept")
+    accepts: str | None = Field(default=None, description="draft id the party accepts")
+    source: str = Field(min_length=1, description="who said it, when, reported where")
+    date: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+
 class PreferencesSpec(_Spec):
     """A party's private preferences: salience weights, option values, BATNA, red lines."""
 
@@ -168,6 +216,9 @@ class PreferencesSpec(_Spec):
         ge=0.0,
         le=1.0,
         description="time discount factor per round, kept as metadata (GENIUS discount_factor)",
+    )
+    uncertainty: UncertaintySpec | None = Field(
+        default=None, description="ranges and probabilities for `zopa robust`"
     )
 
 
@@ -219,6 +270,9 @@ class ScenarioSpec(_Spec):
     constraints: list[str] = Field(default_factory=list)
     drafts: list[DraftSpec] = Field(default_factory=list)
     events: list[EventSpec] = Field(default_factory=list)
+    evidence: list[EvidenceSpec] = Field(
+        default_factory=list, description="public statements that condition `zopa robust`"
+    )
 
 
 def json_schema() -> dict[str, Any]:
