@@ -203,3 +203,16 @@ def test_discount_factors_are_said_not_applied():
     )
     (note,) = assumption_notes(s)
     assert "not discounted" in note and "p 0.9, q 0.9" in note
+
+
+def test_answers_in_words(examples):
+    s = load_scenario(examples / "ukraine-2025.yaml")
+    e = evaluate(s, "plan-20")
+    assert e.summary.startswith("plan-20 is acceptable to Ukraine and European governments")
+    assert "not to Russia (0.061 short of its reservation)" in e.summary
+    assert "Sanctions and Russia's reintegration from 'sanctions maintained'" in e.summary
+    assert e.to_dict()["summary"] == e.summary
+    a = analyze(load_scenario(examples / "no-overlap.yaml"))
+    assert a.summary.startswith("No package is acceptable to buyer and seller.")
+    assert "would open price=EUR 310,000" in a.summary
+    assert analyze(s).summary.startswith("3,187 of 77,760 packages are acceptable to Ukraine")

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from zopa.analysis import milp
 from zopa.analysis.count import count_zone
 from zopa.analysis.enumerate import Scan, scan
-from zopa.analysis.explain import assumption_notes, concession_in_units
+from zopa.analysis.explain import analysis_summary, assumption_notes, concession_in_units
 from zopa.analysis.frontier import FrontierResult, components, frontier_dp, supports
 from zopa.analysis.result import Analysis, Concession, Concessions, Frontier, Point, Zone
 from zopa.analysis.solutions import SOLUTION_NAMES, all_solutions
@@ -85,7 +85,8 @@ def analyze(
 ) -> Analysis:
     """Analyse the agreement zone of ``scenario`` for its gating parties (role ``party``)."""
     result = _analyze(compile_scenario(scenario), engine, frontier_limit, progress)
-    return replace(result, notes=result.notes + assumption_notes(scenario))
+    result = replace(result, notes=result.notes + assumption_notes(scenario))
+    return replace(result, summary=analysis_summary(scenario, result))
 
 
 def _analyze(

@@ -28,7 +28,7 @@ import numpy as np
 from zopa.analysis import milp
 from zopa.analysis.analyze import ENUMERATION_LIMIT, analyze, point
 from zopa.analysis.enumerate import chunks
-from zopa.analysis.explain import assumption_notes
+from zopa.analysis.explain import assumption_notes, evaluation_summary
 from zopa.analysis.pareto import frontier_mask
 from zopa.analysis.reach import (
     IssueChange,
@@ -83,6 +83,7 @@ class DraftEvaluation:
     edits: tuple[IssueChange, ...] = ()  # the what-if edits to ``base``
     notes: tuple[str, ...] = ()  # what the utilities assume (discounting, events)
     labels: Mapping[str, str] = field(default_factory=dict)  # issue id -> label of its option
+    summary: str = ""  # the evaluation in words (explain.evaluation_summary)
 
     def shortfall(self) -> float:
         return sum(max(0.0, -m) for p, m in self.point.margins.items() if p in self.acceptable)
@@ -110,6 +111,7 @@ class DraftEvaluation:
             "edits": [c.to_dict() for c in self.edits],
             "notes": list(self.notes),
             "labels": dict(self.labels),
+            "summary": self.summary,
         }
 
     def _changes(self) -> tuple[tuple[IssueChange, ...], ...]:
@@ -203,7 +205,7 @@ def _explain(
         issue_changes(s, pkg, s.indices({k: str(v) for k, v in p.package.items()}))
         for p in e.improvements
     )
-    return replace(
+    out = replace(
         e,
         zone_path=path,
         improvement_changes=imp,
@@ -212,6 +214,7 @@ def _explain(
         notes=assumption_notes(s),
         labels={iss.id: option_label(iss, k) for iss, k in zip(s.issues, pkg, strict=True)},
     )
+    return replace(out, summary=evaluation_summary(s, out))
 
 
 def _nash_point(cs: CompiledScenario) -> Point | None:

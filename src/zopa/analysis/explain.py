@@ -151,3 +151,108 @@ def assumption_notes(scenario: Scenario) -> tuple[str, ...]:
             f"in `zopa simulate` only ({moved})"
         )
     return tuple(notes)
+
+
+def _names(xs: list[str]) -> str:
+    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
+def _change_words(changes: Any) -> str:
+    parts = []
+    for c in changes:
+        a, b = c.before_label, c.after_label
+        if not isinstance(c.before, int | float):
+            a, b = f"'{a}'", f"'{b}'"
+        parts.append(f"{c.issue_label} from {a} to {b}")
+    return _names(parts)
+
+
+def evaluation_summary(scenario: Scenario, e: Any) -> str:
+    """A draft evaluation in two or three sentences a briefing note can quote.
+
+    ``e`` is a :class:`~zopa.analysis.drafts.DraftEvaluation` carrying its ``zone_path`` and
+    ``improvement_changes``.
+    """
+    gating = [p.id for p in scenario.gating if p.id in e.acceptable]
+    label = {p.id: p.label for p in scenario.parties}
+    yes = [label[p] for p in gating if e.acceptable[p]]
+    no = [p for p in gating if not e.acceptable[p]]
+    out: list[str] = []
+    if e.in_zone:
+        out.append(f"{e.name} is in the agreement zone: acceptable to {_names(yes)}.")
+    else:
+        why = []
+        for p in no:
+            bits = []
+            m = e.point.margins[p]
+            if m < 0:
+                bits.append(f"{-m:.3f} short of its reservation")
+            if e.broken.get(p):
+                rules = ", ".join(f"`{r}`" for r in e.broken[p])
+                bits.append(f"breaks its red line{'s' if len(e.broken[p]) > 1 else ''} {rules}")
+            why.append(f"{label[p]} ({'; '.join(bits) or 'not acceptable'})")
+        head = f"{e.name} is acceptable to {_names(yes)} but not to " if yes else f"{e.name} is "
+        head += f"{_names(why)}." if yes else f"acceptable to none of {_names(why)}."
+        out.append(head)
+        if e.violated:
+            out.append("It breaks the scenario constraint(s) " + ", ".join(e.violated) + ".")
+        path = e.zone_path
+        if path is not None and path.changes:
+            n = path.distance
+            out.append(
+                f"The fewest changes into the zone ({n} issue{'s' if n > 1 else ''}): "
+                f"{_change_words(path.changes)}."
+            )
+        elif e.zone_distance is None:
+            out.append("No package is acceptable to every party that must agree.")
+    if e.dominated and e.improvements:
+        first = e.improvement_changes[0] if e.improvement_changes else ()
+        up = [
+            label[p]
+            for p in gating
+            if e.improvements[0].utilities[p] > e.point.utilities[p] + SLACK
+        ]
+        if first:
+            how = (
+                _change_words(first)
+                if len(first) <= 2
+                else f"{len(first)} issues ({', '.join(c.issue_label for c in first)})"
+            )
+            out.append(
+                f"It can be improved for {_names(up)} at no one's cost, e.g. by changing {how}."
+            )
+    return " ".join(out)
+
+
+def analysis_summary(scenario: Scenario, a: Any) -> str:
+    """An :class:`~zopa.analysis.result.Analysis` in two sentences a briefing note can quote."""
+    label = {p.id: p.label for p in scenario.parties}
+    who = _names([label.get(p, p) for p in a.parties]) if a.parties else "nobody"
+    z = a.zone
+    if z.exists:
+        size = f"{z.size:,}" if z.exact else f"about {z.size:,} (estimated)"
+        out = [f"{size} of {a.outcomes:,} packages are acceptable to {who}."]
+        nash = a.solutions.get("nash")
+        if nash is not None:
+            gains = _names([f"{label.get(p, p)} {nash.margins[p]:+.3f}" for p in a.parties])
+            out.append(f"The Nash solution leaves them over their reservations by {gains}.")
+        return " ".join(out)
+    out = [f"No package is acceptable to {who}."]
+    c = a.concessions
+    con = None if c is None else c.uniform
+    if con is not None:
+        pkg = ", ".join(_shown(scenario, k, v) for k, v in con.point.package.items())
+        text = f"Lowering every reservation by {con.total:.3f} would open {pkg}"
+        if con.in_units:
+            text += " (" + "; ".join(u.text for u in con.in_units) + ")"
+        out.append(text + ".")
+    elif c is not None and c.red_lines is not None:
+        out.append(f"Relaxing {int(c.red_lines.total)} red line(s) would open a zone.")
+    return " ".join(out)
+
+
+def _shown(scenario: Scenario, issue: str, value: object) -> str:
+    iss = scenario.issue(issue)
+    if iss.numbers is not None and isinstance(value, int | float):
+        return f"{issue}={format_amount(iss, float(value))}"
+    return f"{issue}={value}"

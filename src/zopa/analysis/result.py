@@ -138,10 +138,12 @@ class Analysis:
     engine: str
     reservations: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    summary: str = ""  # the answer in words (explain.analysis_summary)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
+            "summary": self.summary,
             "parties": list(self.parties),
             "reservations": {k: _r(v) for k, v in self.reservations.items()},
             "outcomes": self.outcomes,

@@ -217,6 +217,8 @@ def render_analysis(a: Analysis, s: Scenario, console: Console, *, frontier_rows
         _frontier(a, s, console, parties, frontier_rows)
     if a.concessions is not None:
         _render_concessions(a, s, console)
+    if a.summary:
+        console.print(f"[bold]in words:[/] {escape(a.summary)}")
     _notes(console, a.notes)
 
 
@@ -403,6 +405,8 @@ def render_evaluation(e: DraftEvaluation, s: Scenario, console: Console) -> None
                 base=e.point.package,
             )
         )
+    if e.summary:
+        console.print(f"[bold]in words:[/] {escape(e.summary)}")
     _notes(console, e.notes)
 
 
