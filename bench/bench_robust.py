@@ -93,6 +93,8 @@ def main(argv: list[str]) -> int:
     base = per * n
     print(f"zopa robust, {n:,} samples (sensitivity on min(N, 2000) samples per end included)")
     print(f"{'run':<52} {'wall s':>8} {'cpu s':>8} {'x loop':>8}")
+    # cpu s: the zopa process (and children it waited for); forkserver pool workers are not its
+    # children, so with --workers the column shows the parent's share only
     for label, wall, cpu in rows:
         print(f"{label:<52} {wall:8.2f} {cpu:8.2f} {base / wall:8.0f}")
     print(

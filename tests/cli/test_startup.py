@@ -105,3 +105,29 @@ def test_light_copies_of_library_names_match_the_library():
     hints = typing.get_type_hints(analysis.analyze_cmd, include_extras=True)
     assert typing.get_args(typing.get_args(hints["engine"])[0]) == ENGINES
     assert negotiate.AUTO == AUTO
+    assert set(
+        typing.get_args(
+            negotiate.simulate_cmd.__annotations__ and _hint(negotiate.simulate_cmd, "mediator")
+        )
+    ) == set(negotiate._mediators())
+
+
+def _hint(fn, name):
+    import typing
+
+    hint = typing.get_type_hints(fn, include_extras=True)[name]
+    return typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
+
+
+def test_choice_options_match_the_library():
+    import typing
+
+    from zopa.cli import conflict, forecast
+    from zopa.conflict import CONCEPTS
+    from zopa.forecast import MODELS, PRESETS
+
+    assert typing.get_args(forecast.ModelName) == (*MODELS, "all")
+    assert set(typing.get_args(forecast.PresetName)) == set(PRESETS)
+    assert typing.get_args(conflict.Concept) == CONCEPTS
+    assert _hint(forecast.forecast_cmd, "model") is forecast.ModelName
+    assert _hint(conflict.stability, "concept") is conflict.Concept

@@ -42,6 +42,9 @@ def test_usage_errors_exit_2_with_typers_message(argv, message, capsys):
     [
         (["analyze", F, "--engine", "magic"], "'auto', 'enumerate', 'frontier', 'milp'"),
         (["convert", F, "x.yaml", "--to", "word"], "'zopa', 'genius', 'geniusweb'"),
+        (["forecast", F, "--model", "oracle"], "'compromise', 'median', 'eum', 'exchange', 'all'"),
+        (["stability", F, "--concept", "best"], "'nash', 'gmr', 'smr', 'seq'"),
+        (["simulate", F, "--mediator", "judge"], "'hill-climbing', 'annealing'"),
     ],
 )
 def test_bad_choice_exits_2_and_lists_the_choices(argv, choices, capsys):

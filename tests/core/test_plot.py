@@ -114,3 +114,10 @@ def test_the_library_does_not_touch_pyplot_or_the_backend():
     from tests.conftest import ROOT
 
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_no_progress_bar_for_short_scans_or_pipes():
+    from zopa.report.progress import SHOW_FROM, enumeration_progress
+
+    assert enumeration_progress(10) == (None, None)
+    assert enumeration_progress(SHOW_FROM * 10) == (None, None)  # stderr is captured, not a tty

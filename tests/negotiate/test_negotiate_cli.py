@@ -80,7 +80,7 @@ def test_simulate_plot_and_table(capsys: pytest.CaptureFixture[str], tmp_path: P
         (["--strategy", "nobody=boulware"], "no negotiating party"),
         (["--strategy", "upstream"], "PARTY=NAME"),
         (["--protocol", "auction"], "choose one of: auto, alternating"),
-        (["--mediator", "oracle", "--protocol", "single-text"], "unknown mediator"),
+        (["--mediator", "oracle", "--protocol", "single-text"], "'oracle' is not one of"),
     ],
 )
 def test_simulate_bad_input_exits_2(

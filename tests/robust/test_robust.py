@@ -191,10 +191,17 @@ def _cases(draw_: Any) -> dict[str, Any]:
         k = draw_(st.integers(2, 3))
         issues.append({"id": f"i{i}", "options": [f"o{j}" for j in range(k)]})
     val = st.sampled_from([0.0, 0.2, 0.25, 0.5, 0.6, 0.75, 1.0])
+    numeric = draw_(st.booleans())
+    if numeric:  # a numeric issue whose value curve has uncertain points
+        issues.append({"id": "n", "numeric": {"min": 0, "max": 4, "step": 1}})
     parties = []
     for p in range(draw_(st.integers(2, 3))):
         weights = {iss["id"]: draw_(st.integers(1, 4)) for iss in issues}
-        values = {iss["id"]: {o: draw_(val) for o in iss["options"]} for iss in issues}
+        values = {
+            iss["id"]: {o: draw_(val) for o in iss["options"]} for iss in issues if "options" in iss
+        }
+        if numeric:
+            values["n"] = {0: draw_(val), 2: draw_(val), 4: draw_(val)}
         res = draw_(st.sampled_from([0.2, 0.4, 0.5, 0.6]))
         unc: dict[str, Any] = {}
         if draw_(st.booleans()):
@@ -203,12 +210,15 @@ def _cases(draw_: Any) -> dict[str, Any]:
         if draw_(st.booleans()):
             iss = draw_(st.sampled_from(issues))["id"]
             unc["weights"] = {iss: [0.5, 5]}
+        discrete = [iss for iss in issues if "options" in iss]
         if draw_(st.booleans()):
-            iss = draw_(st.sampled_from(issues))
+            iss = draw_(st.sampled_from(discrete))
             unc["values"] = {iss["id"]: {iss["options"][0]: [0.0, 1.0]}}
+        if numeric and draw_(st.booleans()):
+            unc.setdefault("values", {})["n"] = {draw_(st.sampled_from([0, 2, 4])): [0.1, 0.9]}
         red = []
         if draw_(st.booleans()):
-            iss = draw_(st.sampled_from(issues))
+            iss = draw_(st.sampled_from(discrete))
             red = [f"{iss['id']} != {iss['options'][-1]}"]
             if draw_(st.booleans()):
                 unc["red_lines"] = {red[0]: 0.5}
@@ -219,13 +229,14 @@ def _cases(draw_: Any) -> dict[str, Any]:
             prefs["uncertainty"] = unc
         role = "party" if p < 2 else draw_(st.sampled_from(["party", "mediator"]))
         parties.append({"id": f"p{p}", "role": role, "preferences": prefs})
-    drafts = [
-        {
-            "id": f"d{k}",
-            "package": {iss["id"]: draw_(st.sampled_from(iss["options"])) for iss in issues},
+    drafts = []
+    for k in range(2):
+        pkg: dict[str, Any] = {
+            iss["id"]: draw_(st.sampled_from(iss["options"])) for iss in issues if "options" in iss
         }
-        for k in range(2)
-    ]
+        if numeric:
+            pkg["n"] = draw_(st.integers(0, 4))
+        drafts.append({"id": f"d{k}", "package": pkg})
     data: dict[str, Any] = {
         "title": "random",
         "issues": issues,

@@ -157,6 +157,13 @@ CASES = [
     (lambda d: _unc(d).update({"weight": {}}), "unknown key `weight`", "uncertainty.weight"),
     (
         lambda d: d["parties"][1]["preferences"].update(
+            {"uncertainty": {"values": {"army_cap": {400000: [0, 1]}}}}
+        ),
+        "gives no values for it",
+        "values.army_cap",
+    ),
+    (
+        lambda d: d["parties"][1]["preferences"].update(
             {"uncertainty": {"red_lines": {"x == y": 0.5}}}
         ),
         "has no red lines",

@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from zopa.analysis import milp
+from zopa.analysis import many, milp
 from zopa.analysis.count import count_zone
 from zopa.analysis.enumerate import Scan, scan
 from zopa.analysis.explain import analysis_summary, assumption_notes, concession_in_units
@@ -82,18 +82,33 @@ def analyze(
     engine: Engine = "auto",
     frontier_limit: int = 1000,
     progress: Progress | None = None,
+    frontier_budget: int = many.FRONTIER_BUDGET,
 ) -> Analysis:
-    """Analyse the agreement zone of ``scenario`` for its gating parties (role ``party``)."""
-    result = _analyze(compile_scenario(scenario), engine, frontier_limit, progress)
+    """Analyse the agreement zone of ``scenario`` for its gating parties (role ``party``).
+
+    With :data:`~zopa.analysis.many.MANY_PARTIES` or more gating parties and a zone whose exact
+    frontier would cost more than ``frontier_budget`` comparisons ((zone size)² × parties),
+    the zone and the solutions stay exact and the frontier is *limited*
+    (``frontier.limited``, ``exact: false``; :mod:`zopa.analysis.many`).
+    """
+    result = _analyze(compile_scenario(scenario), engine, frontier_limit, progress, frontier_budget)
     result = replace(result, notes=result.notes + assumption_notes(scenario))
     return replace(result, summary=analysis_summary(scenario, result))
 
 
 def _analyze(
-    cs: CompiledScenario, engine: Engine, frontier_limit: int, progress: Progress | None
+    cs: CompiledScenario,
+    engine: Engine,
+    frontier_limit: int,
+    progress: Progress | None,
+    frontier_budget: int = many.FRONTIER_BUDGET,
 ) -> Analysis:
     if engine == "auto":
         engine = choose(cs)
+    if engine in ("enumerate", "frontier") and _many_parties(cs):
+        ms = many.many_scan(cs, frontier_limit)
+        if many.needs_limit(cs, ms.zone, frontier_budget):
+            return _by_many(cs, ms, frontier_limit)
     if engine == "enumerate":
         if cs.outcomes > 4 * ENUMERATION_LIMIT:
             raise AnalysisError(
@@ -110,7 +125,7 @@ def _analyze(
 
 def choose(cs: CompiledScenario) -> Literal["enumerate", "frontier", "milp"]:
     """The engine ``auto`` picks for ``cs`` (by size and structure)."""
-    if cs.outcomes <= AUTO_ENUMERATE:
+    if cs.outcomes <= AUTO_ENUMERATE or _many_parties(cs):
         return "enumerate"
     if supports(cs) is None:
         try:
@@ -120,6 +135,39 @@ def choose(cs: CompiledScenario) -> Literal["enumerate", "frontier", "milp"]:
         else:
             return "frontier"
     return "enumerate" if cs.outcomes <= ENUMERATION_LIMIT else "milp"
+
+
+def _many_parties(cs: CompiledScenario) -> bool:
+    """Many gating parties and a space the stream can cover: the limited path may apply."""
+    return len(cs.gating_index) >= many.MANY_PARTIES and cs.outcomes <= ENUMERATION_LIMIT
+
+
+def _by_many(cs: CompiledScenario, ms: many.ManyScan, limit: int) -> Analysis:
+    """Many parties, a large zone: exact zone and solutions, a limited frontier."""
+    g = len(cs.gating_index)
+    numbers = ms.frontier[:limit]
+    shown = points(cs, cs.decode(numbers), numbers.tolist())
+    solutions: dict[str, Point | None] = dict.fromkeys(SOLUTION_NAMES)
+    picks = {**ms.solutions, "kalai_smorodinsky": many.ks_package(cs, ms.ideal)}
+    for k, n in picks.items():
+        solutions[k] = point(cs, cs.decode(np.array([n]))[0], n)
+    notes = (
+        f"{g} parties and {ms.zone:,} zone packages: the exact frontier would cost "
+        f"{ms.zone:,}² × {g} comparisons, so it is limited: listed are the frontier packages "
+        f"among the {ms.candidates:,} zone packages with the largest total utility (limit "
+        f"{limit:,}); each is exactly on the frontier, the frontier's size is not computed",
+        "zone size and bargaining solutions are exact (one stream over every package)",
+    )
+    return Analysis(
+        zone=Zone(True, ms.zone, True),
+        feasible=ms.feasible,
+        frontier=Frontier(None, shown, True, exact=False, limited=True, limit=limit),
+        solutions=solutions,
+        concessions=None,
+        engine="enumerate",
+        notes=notes,
+        **_header(cs),  # type: ignore[arg-type]
+    )
 
 
 def _header(cs: CompiledScenario) -> dict[str, object]:

@@ -68,14 +68,20 @@ class Frontier:
     points: tuple[Point, ...]
     truncated: bool
     exact: bool = True
+    limited: bool = False  # listed from a limited search; the size is then unknown (None)
+    limit: int | None = None  # the limit of that search (packages searched)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "size": self.size,
             "packages": [p.to_dict() for p in self.points],
             "truncated": self.truncated,
             "exact": self.exact,
         }
+        if self.limited:
+            out["limited"] = True
+            out["limit"] = self.limit
+        return out
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ __all__ = [
     "egalitarian",
     "ideal_point",
     "kalai_smorodinsky",
+    "log_gains",
     "nash",
+    "nash_by_logs",
     "pick",
     "utilitarian",
 ]
@@ -61,7 +63,19 @@ def _logs(u: FloatArray, d: FloatArray, weights: FloatArray) -> FloatArray:
 def nash(u: FloatArray, d: FloatArray, order: IntArray, power: FloatArray | None = None) -> int:
     """Row of the (power-weighted) Nash bargaining solution."""
     w = np.ones(u.shape[1]) if power is None else np.asarray(power, dtype=np.float64)
-    logs = _logs(u, d, w)
+    return nash_by_logs(_logs(u, d, w), u, order)
+
+
+def log_gains(u: FloatArray, d: FloatArray) -> FloatArray:
+    """log(U_p - d_p) per row and party, -inf where the gain is not positive."""
+    gain = u - d
+    with np.errstate(divide="ignore"):
+        out: FloatArray = np.log(np.where(gain > 0, gain, 0.0))
+    return out
+
+
+def nash_by_logs(logs: FloatArray, u: FloatArray, order: IntArray) -> int:
+    """Row of the Nash solution given each row's sum_p w_p log(U_p - d_p) (-inf: a zero gain)."""
     if np.isneginf(logs).all():
         return pick([u.sum(axis=1)], order)
     return pick([np.where(np.isneginf(logs), -1e100, logs), u.sum(axis=1)], order)

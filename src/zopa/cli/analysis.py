@@ -14,7 +14,6 @@ from zopa.errors import AnalysisError
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress
 
     from zopa.analysis.analyze import Engine
 
@@ -72,28 +71,6 @@ def schema_cmd() -> None:
     print_json(json_schema())
 
 
-def _progress(total: int) -> tuple[Progress | None, Any]:
-    if total < 2_000_000 or not sys.stderr.isatty():
-        return None, None
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("enumerating"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task("scan", total=total)
-
-    def update(done: int, _total: int) -> None:
-        bar.update(task, completed=done)
-
-    return bar, update
-
-
 @app.command("analyze")
 def analyze_cmd(
     file: FileArg,
@@ -118,7 +95,9 @@ def analyze_cmd(
     target = vet_output(plot, "plot", force)
     pair = _pair(parties)
     s = load_any(file)
-    bar, update = _progress(s.outcomes)
+    from zopa.report.progress import enumeration_progress
+
+    bar, update = enumeration_progress(s.outcomes)
     if bar is not None:
         with bar:
             result = analyze(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typer
 
 from zopa.cli.app import ForceOpt, app, vet_output
+
+Concept = Literal["nash", "gmr", "smr", "seq"]  # == zopa.conflict.CONCEPTS (tests/cli)
 
 
 @app.command("stability")
@@ -17,7 +19,7 @@ def stability(
     file: Path = typer.Argument(..., help="conflict file: .yaml/.yml/.json or gmcr-py .gmcr"),
     as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
     plot: Path | None = typer.Option(None, "--plot", help="draw the state graph to this file"),
-    concept: str = typer.Option("nash", "--concept", help="equilibria to mark in --plot"),
+    concept: Concept = typer.Option("nash", "--concept", help="equilibria to mark in --plot"),
     coalitions: bool = typer.Option(False, "--coalitions", help="add coalition analysis"),
     status_quo: bool = typer.Option(
         False, "--status-quo", help="add status quo analysis (needs status_quo in the file)"

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from zopa.cli.app import ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
+
+# Typer choices (a bad value is a usage error, exit 2); tests/cli/test_startup.py keeps them in
+# step with zopa.forecast.MODELS and PRESETS without importing the library here.
+ModelName = Literal["compromise", "median", "eum", "exchange", "all"]
+PresetName = Literal["paper", "scholz-code"]
+Capability = Literal["equal", "gdp"]
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,20 +47,16 @@ def _console() -> Console:
 @app.command("forecast")
 def forecast_cmd(
     file: Path = typer.Argument(..., help="decide file, CSV, forecast YAML or DEU III table"),
-    model: str = typer.Option(
-        "all", "--model", "-m", help="compromise | median | eum | exchange | all"
-    ),
+    model: ModelName = typer.Option("all", "--model", "-m", help="the model(s) to run"),
     rounds: int | None = typer.Option(
         None, "--rounds", "-r", min=0, help="rounds of the dynamic models (eum 8, exchange 10)"
     ),
-    preset: str = typer.Option(
-        "paper", "--preset", help="expected-utility preset: paper | scholz-code"
-    ),
+    preset: PresetName = typer.Option("paper", "--preset", help="expected-utility preset"),
     trace: bool = typer.Option(False, "--trace", help="show the rounds of the dynamic models"),
     plot: Path | None = typer.Option(
         None, "--plot", help="draw the dynamic models' trajectories (.png, .svg or .pdf)"
     ),
-    capability: str = typer.Option("equal", "--capability", help="DEU III only: equal | gdp"),
+    capability: Capability = typer.Option("equal", "--capability", help="DEU III only"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
     force: ForceOpt = False,
 ) -> None:
@@ -80,12 +82,10 @@ def forecast_cmd(
 @app.command("backtest")
 def backtest_cmd(
     file: Path = typer.Argument(..., help="input with known outcomes (e.g. the DEU III table)"),
-    model: str = typer.Option(
-        "all", "--model", "-m", help="compromise | median | eum | exchange | all"
-    ),
+    model: ModelName = typer.Option("all", "--model", "-m", help="the model(s) to score"),
     rounds: int | None = typer.Option(None, "--rounds", "-r", min=0),
-    preset: str = typer.Option("paper", "--preset", help="paper | scholz-code"),
-    capability: str = typer.Option("equal", "--capability", help="DEU III: equal | gdp"),
+    preset: PresetName = typer.Option("paper", "--preset", help="expected-utility preset"),
+    capability: Capability = typer.Option("equal", "--capability", help="DEU III only"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Mean and median absolute error (0-100 scale) of every model against known outcomes."""

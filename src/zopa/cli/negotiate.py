@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -94,7 +94,8 @@ def simulate_cmd(
         float | None, typer.Option(help="seconds a strategy may take per call")
     ] = None,
     mediator: Annotated[
-        str, typer.Option(help="single-text/one-text mediator: hill-climbing | annealing")
+        Literal["hill-climbing", "annealing"],
+        typer.Option(help="single-text/one-text mediator"),
     ] = "hill-climbing",
     no_events: Annotated[
         bool, typer.Option("--no-events", help="ignore the scenario's pressure events")

@@ -82,7 +82,7 @@ def robust_cmd(
 
 
 def _bar(samples: int) -> tuple[Any, Any]:
-    if samples < 20_000 or not sys.stderr.isatty():
+    if samples < 2_000 or not sys.stderr.isatty():
         return None, None
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn

@@ -687,6 +687,13 @@ class _Builder:
                 continue
             iss = issues[ids.index(iid)]
             given = pr.values.get(iid) or {}
+            if not given:
+                self.p.add(
+                    vp,
+                    f"value ranges for issue `{iid}`, but party `{party}` gives no values for it",
+                    f"add `values: {{{iid}: ...}}` first; the ranges say how uncertain they are",
+                )
+                continue
             if iss.numeric:
                 pts = _curve_points(given)
                 if pts is None:
