@@ -326,3 +326,78 @@ def test_malformed_geniusweb(tmp_path, capsys):
     assert "weights sum to" in _error(d, capsys)
     (d / "p1.json").write_text('{"LinearAdditiveUtilitySpace": {"issueWeights": {"a": 1.0}, ')
     assert "invalid JSON" in _error(d, capsys)
+
+
+# ----------------------------------------------------------------------------- project-written
+# The same capabilities on files the project writes itself (tests/fixtures/genius), so a plain
+# clone without ../shared tests them too.
+
+OWN = {"trade": (3, 2, 30), "boxes": (2, 2, 100)}
+
+
+@pytest.mark.parametrize("name", sorted(OWN))
+def test_reads_own_genius_folders(name: str) -> None:
+    s = load_any(FIXTURES / "genius" / name)
+    assert (len(s.issues), len(s.parties), s.outcomes) == OWN[name]
+
+
+@pytest.mark.parametrize("name", sorted(OWN))
+def test_own_genius_round_trip(tmp_path: Path, name: str) -> None:
+    s = load_genius(FIXTURES / "genius" / name)
+    write_genius(s, tmp_path / "g")
+    s2 = load_genius(tmp_path / "g")
+    same(s, s2)
+    write_genius(s2, tmp_path / "g2")
+    same(s2, load_genius(tmp_path / "g2"))
+
+
+def test_own_geniusweb_round_trip_and_hyperrectangle_refusal(tmp_path: Path) -> None:
+    s = load_genius(FIXTURES / "genius" / "trade")
+    write_geniusweb(s, tmp_path / "w")
+    s2 = load_geniusweb(tmp_path / "w")
+    cs, cs2 = compile_scenario(s), compile_scenario(s2)
+    assert cs.sizes == cs2.sizes
+    for t, t2 in zip(cs.tables, cs2.tables, strict=True):
+        assert np.allclose(t, t2, atol=1e-12)
+    with pytest.raises(ScenarioError, match="hyper-rectangle"):
+        write_geniusweb(load_genius(FIXTURES / "genius" / "boxes"), tmp_path / "b")
+
+
+def test_own_zopa_yaml_round_trip_via_cli(tmp_path: Path) -> None:
+    src = FIXTURES / "genius" / "trade"
+    assert main(["convert", str(src), str(tmp_path / "g.yaml")]) == 0
+    assert main(["convert", str(tmp_path / "g.yaml"), str(tmp_path / "back")]) == 0
+    assert main(["convert", str(tmp_path / "back"), str(tmp_path / "w"), "--to", "geniusweb"]) == 0
+    assert main(["convert", str(tmp_path / "w"), str(tmp_path / "g2.json")]) == 0
+    a, b = load_genius(src), load_any(tmp_path / "g2.json")
+    assert [i.id for i in a.issues] == [i.id for i in b.issues]
+    same(load_any(tmp_path / "g.yaml"), load_any(tmp_path / "back"))
+
+
+def test_hyperrectangle_nash_against_brute_force() -> None:
+    """Both engines that read hyper-rectangles find the Nash product of a brute force over
+    the 100 packages (utilities summed by hand from the boxes in the fixture files)."""
+    s = load_any(FIXTURES / "genius" / "boxes")
+
+    def ua(x: int, y: int) -> float:
+        return (0.4 if x <= 4 and y <= 4 else 0.0) + (0.6 if x >= 5 and y >= 5 else 0.0)
+
+    def ub(x: int, y: int) -> float:
+        return (0.0 if (x <= 4 and y >= 5) else 0.5) + (0.5 if x <= 4 else 0.0)
+
+    ra, rb = 0.2, 0.1
+    zone = [(x, y) for x in range(10) for y in range(10) if ua(x, y) >= ra and ub(x, y) >= rb]
+    best = max((ua(x, y) - ra) * (ub(x, y) - rb) for x, y in zone)
+    for engine in ("enumerate", "milp"):
+        a = analyze(s, engine=engine)
+        nash = a.solutions["nash"]
+        assert nash is not None
+        got = (nash.utilities["boxes_a"] - ra) * (nash.utilities["boxes_b"] - rb)
+        assert math.isclose(got, best, rel_tol=1e-9), engine
+    assert analyze(s, engine="enumerate").zone.size == len(zone)
+
+
+def test_analyze_cli_on_own_genius_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(FIXTURES / "genius" / "trade"), "--json"]) == 0
+    assert '"engine"' in capsys.readouterr().out
+    assert main(["analyze", str(FIXTURES / "genius" / "trade" / "trade_domain.xml")]) == 0

@@ -274,3 +274,36 @@ def test_dask_scheduler_unreachable_fails_fast(
     cfg.write_text(f'scenarios: ["{WATER}"]\nstrategies: [boulware]\ndeadline: 5\n')
     code, out = _run(capsys, "tournament", str(cfg), "--dask", "tcp://127.0.0.1:9", "--json")
     assert code == 2 and "cannot reach the Dask scheduler" in out
+
+
+# ---------------------------------------------------------------- bounded work
+
+
+def test_a_262144_state_conflict_is_refused_up_front(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dms = []
+    for d in range(3):
+        opts = [f"o{d}_{j}" for j in range(6)]
+        dms.append({"id": f"dm{d}", "options": opts, "preferences": {"prioritisation": opts[:2]}})
+    p = _write(tmp_path, {"title": "big", "decision_makers": dms}, "c.yaml")
+    code, out = _run(capsys, "stability", str(p))
+    assert code == 2 and "262,144 states" in out and "over the limit" in out and "c.yaml" in out
+
+
+def test_two_100000_point_numeric_issues_are_refused_up_front(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = {"min": 0, "max": 99999, "step": 1}
+    prefs = {
+        "weights": {"a": 1, "b": 1},
+        "values": {"a": {0: 0, 99999: 1}, "b": {0: 1, 99999: 0}},
+        "reservation": 0.3,
+    }
+    data = {
+        "title": "two big grids",
+        "issues": [{"id": "a", "numeric": big}, {"id": "b", "numeric": big}],
+        "parties": [{"id": "p", "preferences": prefs}, {"id": "q", "preferences": prefs}],
+    }
+    code, out = _run(capsys, "analyze", str(_write(tmp_path, data)))
+    assert code == 2 and "100,000 x 100,000" in out and "over the limit" in out

@@ -223,6 +223,9 @@ def _cases(draw_: Any) -> dict[str, Any]:
             if draw_(st.booleans()):
                 unc["red_lines"] = {red[0]: 0.5}
         prefs: dict[str, Any] = {"weights": weights, "values": values, "reservation": res}
+        if p == 0 and draw_(st.booleans()):  # a non-additive term, kept fixed under uncertainty
+            o = issues[0]["options"][0]
+            prefs["hyperrectangles"] = [{"when": f"i0 == {o}", "utility": draw_(val)}]
         if red:
             prefs["red_lines"] = red
         if unc:
@@ -250,7 +253,7 @@ def _cases(draw_: Any) -> dict[str, Any]:
     return data
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_cases(), st.integers(0, 2**32 - 1))
 def test_per_sample_answers_equal_the_analysis_of_each_sampled_scenario(data, seed):
     s = build_scenario(data)

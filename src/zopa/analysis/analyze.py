@@ -103,6 +103,7 @@ def _analyze(
     progress: Progress | None,
     frontier_budget: int = many.FRONTIER_BUDGET,
 ) -> Analysis:
+    _check_size(cs, engine)
     if engine == "auto":
         engine = choose(cs)
     if engine in ("enumerate", "frontier") and _many_parties(cs):
@@ -121,6 +122,27 @@ def _analyze(
     if engine == "milp":
         return _by_milp(cs)
     raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate, frontier or milp")
+
+
+MAX_OPTION_PAIRS = 100_000_000
+"""The two largest issues may have at most 1e8 option pairs (e.g. 10,000 x 10,000) unless the
+space is small enough to enumerate: beyond it the frontier's Minkowski sums and the MILP's
+branching do not finish (two 100,000-point numeric issues ran for minutes on both)."""
+
+
+def _check_size(cs: CompiledScenario, engine: str) -> None:
+    """Refuse up front a space the exact engines cannot search in bounded time."""
+    sizes = sorted(cs.sizes, reverse=True)
+    if len(sizes) < 2 or cs.outcomes <= ENUMERATION_LIMIT:
+        return
+    pairs = sizes[0] * sizes[1]
+    if pairs > MAX_OPTION_PAIRS:
+        big = [i.id for i in sorted(cs.scenario.issues, key=lambda i: -len(i.options))[:2]]
+        raise AnalysisError(
+            f"issues `{big[0]}` and `{big[1]}` have {sizes[0]:,} x {sizes[1]:,} = {pairs:.1e} "
+            f"option pairs, over the limit of {MAX_OPTION_PAIRS:.0e}: the exact engines would "
+            "not finish; use a larger `step` on the numeric issues (e.g. 1,000 points each)"
+        )
 
 
 def choose(cs: CompiledScenario) -> Literal["enumerate", "frontier", "milp"]:

@@ -91,8 +91,36 @@ class StabilityResult:
         }
 
 
+MAX_WORK = 2_000_000_000
+"""Refuse up front a conflict whose stability analysis needs more than about 2e9 steps
+(states x one DM's moves x the others' responses; about a minute on one core)."""
+
+
+def analysis_work(conflict: Conflict) -> int:
+    """The size of the stability analysis: states x sum over DMs of (own moves x others')."""
+    widths = [(1 << len(dm.options)) - 1 for dm in conflict.decision_makers]
+    total = sum(widths)
+    return conflict.n_states * sum(w * (total - w) for w in widths)
+
+
 def analyze(conflict: Conflict) -> StabilityResult:
-    """Nash, GMR, SMR and SEQ stability for every DM and state of ``conflict``."""
+    """Nash, GMR, SMR and SEQ stability for every DM and state of ``conflict``.
+
+    Raises :class:`~zopa.errors.AnalysisError` up front when the analysis would exceed
+    :data:`MAX_WORK` (e.g. 18 options held 6 by each of 3 DMs), rather than run for minutes.
+    """
+    work = analysis_work(conflict)
+    if work > MAX_WORK:
+        from zopa.errors import AnalysisError
+
+        raise AnalysisError(
+            f"{conflict.source or 'the conflict'}: {conflict.n_states:,} states with "
+            f"{', '.join(str(len(d.options)) for d in conflict.decision_makers)} options per "
+            f"decision maker need about {work:.1e} steps, over the limit of {MAX_WORK:.0e} "
+            "(states x a DM's moves x the others' responses; about a minute per 2e9). "
+            "Merge or drop options, add constraints that rule out states, or give fewer "
+            "options to one decision maker"
+        )
     tables = move_tables(conflict)
     n_dm = len(conflict.decision_makers)
     out = {name: np.zeros((n_dm, conflict.n_states), dtype=bool) for name in CONCEPTS}

@@ -180,10 +180,17 @@ def _win_probability(
 ) -> FloatArray:
     """``P[i, j]``: the share of the votes that favour i over j (0.5 when nobody votes)."""
     delta = (np.abs(x[:, None] - x[None, :]) / d) ** rho[:, None]  # δ[k, m] = |x_k - x_m|^ρ_k
-    # v[k, i, j] = c_k s_k (δ[k, j] - δ[k, i])
-    v = (c * s)[:, None, None] * (delta[:, None, :] - delta[:, :, None])
-    top = np.clip(v, 0.0, None).sum(axis=0)
-    bottom = np.abs(v).sum(axis=0)
+    # v[k, i, j] = c_k s_k (δ[k, j] - δ[k, i]), summed over the voters k in chunks so memory
+    # stays near 4 million floats whatever the number of actors
+    n = x.shape[0]
+    top = np.zeros((n, n))
+    bottom = np.zeros((n, n))
+    step = max(1, (1 << 22) // max(1, n * n))
+    for k0 in range(0, n, step):
+        dk = delta[k0 : k0 + step]
+        v = (c * s)[k0 : k0 + step, None, None] * (dk[:, None, :] - dk[:, :, None])
+        top += np.clip(v, 0.0, None).sum(axis=0)
+        bottom += np.abs(v).sum(axis=0)
     if mode == "all-pairs":
         bottom = np.full_like(bottom, bottom.sum())
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -28,6 +28,39 @@ STATISTICS: dict[str, str] = {
 """What each model's forecast number is."""
 
 
+MAX_ACTORS = 300
+"""At most 300 actors for the expected-utility model: it weighs every pair of actors by every
+voter (n^3 steps per issue and round; 300 actors take about 10 s, 2,000 would take an hour).
+The compromise and median models take any number."""
+MAX_EXCHANGE_CELLS = 200_000_000
+"""The exchange model looks at every pair of actors on every pair of issues of a group:
+at most 2e8 such combinations (a few hundred MB)."""
+
+
+def check_size(data: ForecastInput, models: Sequence[str] = MODELS) -> None:
+    """Refuse up front an input the ``models`` cannot run in bounded time and memory."""
+    n = len(data.actors)
+    where = f"{data.source}: " if data.source else ""
+    if "eum" in models and n > MAX_ACTORS:
+        raise AnalysisError(
+            f"{where}{n:,} actors, over the limit of {MAX_ACTORS:,}: the expected-utility "
+            "model compares every pair of actors for every voter (n^3 work per issue and "
+            "round); merge small actors into blocs, or use --model compromise / median"
+        )
+    if "exchange" not in models:
+        return
+    groups: dict[str, int] = {}
+    for g in data.group:
+        groups[g] = groups.get(g, 0) + 1
+    cells = n * n * sum(k * (k - 1) // 2 for k in groups.values())
+    if cells > MAX_EXCHANGE_CELLS:
+        raise AnalysisError(
+            f"{where}{n:,} actors on {len(data.issues):,} issues give {cells:.1e} actor-pair x "
+            f"issue-pair combinations for the exchange model, over {MAX_EXCHANGE_CELLS:.0e}; "
+            "forecast fewer issues at a time or group them"
+        )
+
+
 def run_models(
     data: ForecastInput,
     models: Sequence[str] = MODELS,
@@ -35,8 +68,12 @@ def run_models(
     rounds: int | None = None,
     preset: str = "paper",
 ) -> Forecast:
-    """Run the named models (``"all"`` for every one) on every issue, side by side."""
+    """Run the named models (``"all"`` for every one) on every issue, side by side.
+
+    Raises :class:`AnalysisError` up front for inputs over :data:`MAX_ACTORS` actors or
+    :data:`MAX_EXCHANGE_CELLS` (see :func:`check_size`)."""
     names = _names(models)
+    check_size(data, names)
     runners: dict[str, Callable[[], ModelRun]] = {
         "compromise": lambda: compromise(data),
         "median": lambda: weighted_median(data),

@@ -34,9 +34,6 @@ from zopa.model.spec import Num
 
 __all__ = ["is_deu", "load_forecast", "parse_csv", "parse_deu", "parse_yaml"]
 
-MAX_ACTORS = 500
-"""At most 500 actors: the expected-utility model compares every pair of actors with every
-third one (n^3 work and memory per issue; 500 actors is about 1 GB of float64)."""
 _ALIASES = {"power": "capability", "clout": "capability", "name": "actor"}
 _REQUIRED = ("actor", "position", "salience", "capability")
 
@@ -189,7 +186,7 @@ class ForecastSpec(_Spec):
     title: str | None = None
     description: str | None = None
     issues: dict[str, ForecastIssueSpec | None] = Field(default_factory=dict)
-    actors: dict[str, ForecastActorSpec] = Field(min_length=1, max_length=MAX_ACTORS)
+    actors: dict[str, ForecastActorSpec] = Field(min_length=1)
 
 
 _HINT = "actors: {Germany: {capability: 1, issues: {emissions: {position: 4, salience: 0.8}}}}"

@@ -36,7 +36,7 @@ from xml.etree.ElementTree import Element
 from zopa.errors import ScenarioError
 from zopa.io._names import unique_slugs
 from zopa.io.files import cell_number, read_xml
-from zopa.model.expr import And, Atom, Const, Formula
+from zopa.model.expr import And, Atom, Const, Formula, Not
 from zopa.model.scenario import Issue, Scenario, build_scenario
 
 __all__ = [
@@ -645,7 +645,10 @@ def _profile_xml(scenario: Scenario, party_id: str, kinds: list[str]) -> str:
 
 
 def _includes(scenario: Scenario, f: Formula, text: str) -> list[str]:
+    """``INCLUDES`` lines for the ranges of ``f``, and ``EXCLUDES`` lines for one negated box
+    (``not (a and b ...)``, GENIUS's exclusive hyper-rectangle)."""
     boxes: dict[int, frozenset[int]] = {}
+    excluded: dict[int, frozenset[int]] = {}
     stack = [f]
     while stack:
         g = stack.pop()
@@ -653,11 +656,27 @@ def _includes(scenario: Scenario, f: Formula, text: str) -> list[str]:
             stack.extend(g.args)
         elif isinstance(g, Atom):
             boxes[g.issue] = boxes.get(g.issue, g.allowed) & g.allowed
+        elif isinstance(g, Not) and not excluded:
+            inner = list(g.arg.args) if isinstance(g.arg, And) else [g.arg]
+            for h in inner:
+                if not isinstance(h, Atom):
+                    raise ScenarioError(
+                        f"the hyper-rectangle `{text}` is not a box of ranges",
+                        hint="GENIUS hyper-rectangles are conjunctions of ranges on numeric "
+                        "issues (or one negated box, EXCLUDES)",
+                    )
+                excluded[h.issue] = excluded.get(h.issue, h.allowed) & h.allowed
         elif not (isinstance(g, Const) and g.value):
             raise ScenarioError(
                 f"the hyper-rectangle `{text}` is not a box of ranges",
                 hint="GENIUS hyper-rectangles are conjunctions of ranges on numeric issues",
             )
+    return _ranges(scenario, boxes, "INCLUDES", text) + _ranges(
+        scenario, excluded, "EXCLUDES", text
+    )
+
+
+def _ranges(scenario: Scenario, boxes: dict[int, frozenset[int]], tag: str, text: str) -> list[str]:
     out = []
     for i, allowed in sorted(boxes.items()):
         nums = scenario.issues[i].numbers
@@ -667,7 +686,5 @@ def _includes(scenario: Scenario, f: Formula, text: str) -> list[str]:
                 f"the hyper-rectangle `{text}` is not a box of ranges on numeric issues",
                 hint="GENIUS hyper-rectangles are conjunctions of ranges on numeric issues",
             )
-        out.append(
-            f'<INCLUDES index="{i + 1}" min="{_num(nums[ks[0]])}" max="{_num(nums[ks[-1]])}"/>'
-        )
+        out.append(f'<{tag} index="{i + 1}" min="{_num(nums[ks[0]])}" max="{_num(nums[ks[-1]])}"/>')
     return out

@@ -1,0 +1,64 @@
+"""``zopa report``: the analyst's briefing as one self-contained HTML page (and PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zopa.cli.app import ForceOpt, app
+
+HTML_SUFFIXES = (".html", ".htm")
+SENSITIVITY = 500  # samples per end of each parameter's range for the tornado chart
+
+
+@app.command("report")
+def report_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="scenario file (.yaml/.yml/.json), GENIUS folder or domain .xml, GeniusWeb"
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="the HTML briefing to write (.html)")],
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="also write the briefing as PDF (.pdf)")
+    ] = None,
+    samples: Annotated[
+        int,
+        typer.Option(
+            help="preference models to draw for the robustness section (0: no sampling)",
+            min=0,
+        ),
+    ] = 2000,
+    seed: Annotated[int, typer.Option(help="seed of the sampling", min=0)] = 0,
+    force: ForceOpt = False,
+) -> None:
+    """Write the analyst's briefing: scenario, zone, frontier, solutions, drafts, concessions,
+    robustness under the scenario's uncertainty (sampled) and the evidence."""
+    from zopa.io import load_any
+    from zopa.io.output import check_output
+    from zopa.report.briefing import build_briefing, html_to_pdf, render_html
+    from zopa.report.briefing.render import write_bytes
+    from zopa.robust import parameters, robustness
+
+    html_target = check_output(out, "file", force=force, suffixes=HTML_SUFFIXES, what="briefing")
+    pdf_target = (
+        None
+        if pdf is None
+        else check_output(pdf, "file", force=force, suffixes=(".pdf",), what="PDF briefing")
+    )
+    scenario = load_any(file)
+    robust = None
+    if samples > 0 and (parameters(scenario) or scenario.evidence):
+        robust = robustness(
+            scenario, samples=samples, seed=seed, sensitivity_samples=min(samples, SENSITIVITY)
+        )
+    html = render_html(build_briefing(scenario, robustness=robust))
+    pdf_bytes = html_to_pdf(html) if pdf_target is not None else None
+    write_bytes(html_target.path, html.encode("utf-8"))
+    typer.echo(f"briefing written to {out}{html_target.note()}")
+    if pdf_target is not None and pdf_bytes is not None:
+        write_bytes(pdf_target.path, pdf_bytes)
+        typer.echo(f"PDF written to {pdf}{pdf_target.note()}")

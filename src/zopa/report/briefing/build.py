@@ -1,0 +1,434 @@
+"""Build the briefing's data from a scenario: one exact analysis, the drafts compared along
+their revision chain, the concessions, and (when asked for) the robustness under uncertainty."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from zopa.analysis import Analysis, Comparison, DraftEvaluation, analyze, compare, evaluate
+from zopa.analysis.drafts import Criterion
+from zopa.analysis.result import Concession, Point
+from zopa.model.scenario import Draft, Party, Scenario
+from zopa.report.briefing.charts import frontier_charts, tornado_chart
+from zopa.report.briefing.model import (
+    Briefing,
+    Chart,
+    ConcessionRow,
+    DraftStep,
+    EvidenceRow,
+    IssueRow,
+    PartyRow,
+    Robustness,
+    SolutionRow,
+    ZoneSummary,
+)
+from zopa.report.briefing.words import cells, option_label, party_label, rule_in_words
+from zopa.robust import Parameter, RobustAnalysis
+
+__all__ = ["SOLUTION_MEANINGS", "build_briefing", "parameter_in_words"]
+
+
+SOLUTION_MEANINGS: Mapping[str, tuple[str, str]] = {
+    "nash": (
+        "Nash bargaining solution",
+        "the package in the zone with the largest product of every party's gain over its "
+        "reservation: no party can be made better off in proportion without a larger "
+        "proportional loss to another (Nash 1950).",
+    ),
+    "nash_weighted": (
+        "Power-weighted Nash",
+        "the same product with each party's gain raised to its power: where the stronger "
+        "side would pull the Nash package.",
+    ),
+    "kalai_smorodinsky": (
+        "Kalai–Smorodinsky",
+        "every party gets the same share of the most it could get inside the zone "
+        "(Kalai and Smorodinsky 1975).",
+    ),
+    "egalitarian": (
+        "Egalitarian (leximin)",
+        "makes the worst-off party's gain as large as possible, then the next worst-off's.",
+    ),
+    "utilitarian": (
+        "Utilitarian",
+        "the largest sum of utilities: the most total value, however it is shared.",
+    ),
+}
+
+_CONCESSIONS = {
+    "uniform": ("Smallest equal drop", "every party lowers its reservation by the same amount"),
+    "min_sum": ("Least total drop", "the reservation drops that add up to the least"),
+    "min_max": ("Smallest largest drop", "no party has to drop its reservation by more"),
+    "red_lines": ("Fewest red lines relaxed", "keeps every reservation, relaxes red lines"),
+}
+
+
+def build_briefing(
+    scenario: Scenario,
+    *,
+    analysis: Analysis | None = None,
+    robustness: RobustAnalysis | None = None,
+    charts: bool = True,
+) -> Briefing:
+    """The briefing of ``scenario`` as data (pure: reads nothing, writes nothing).
+
+    ``robustness`` is a :func:`zopa.robust.robustness` result for the same scenario (the
+    sampling is the caller's choice of ``samples`` and ``seed``); without it the briefing says
+    that no sampling was run. ``charts=False`` skips the SVG charts.
+    """
+    from zopa import __version__
+
+    a = analysis if analysis is not None else analyze(scenario)
+    chart_list: list[Chart] = list(frontier_charts(scenario, a)) if charts else []
+    conc, conc_note = _concessions(scenario, a)
+    rob = _robustness(scenario, robustness) if robustness is not None else None
+    if charts and robustness is not None and robustness.sensitivity:
+        chart_list.append(tornado_chart(robustness))
+    return Briefing(
+        title=scenario.title,
+        description=scenario.description,
+        file=scenario.file,
+        version=__version__,
+        issues=tuple(
+            IssueRow(i.id, i.label, i.description, i.unit, tuple(o.label for o in i.options))
+            for i in scenario.issues
+        ),
+        parties=tuple(_party(scenario, p) for p in scenario.parties),
+        constraints=tuple(rule_in_words(scenario, r.formula) for r in scenario.constraints),
+        sources=scenario.sources,
+        assumptions=scenario.assumptions,
+        zone=_zone(scenario, a),
+        solutions=_solutions(scenario, a),
+        drafts=_timeline(scenario),
+        concessions=conc,
+        concessions_note=conc_note,
+        robustness=rob,
+        robustness_note=_robustness_note(scenario, robustness),
+        evidence=_evidence(scenario, robustness),
+        charts=tuple(chart_list),
+    )
+
+
+def _party(scenario: Scenario, p: Party) -> PartyRow:
+    role = {
+        "party": "must accept an agreement",
+        "mediator": "mediator (does not gate an agreement)",
+        "observer": "observer (does not gate an agreement)",
+    }[p.role]
+    prefs = p.preferences
+    if prefs is None:
+        return PartyRow(p.id, p.label, role, p.power, None, (), ())
+    pri = sorted(
+        ((scenario.issue(i).label, w) for i, w in prefs.weights.items() if w > 0),
+        key=lambda t: -t[1],
+    )
+    return PartyRow(
+        p.id,
+        p.label,
+        role,
+        p.power,
+        prefs.reservation,
+        tuple(rule_in_words(scenario, r.formula) for r in prefs.red_lines),
+        tuple(pri[:4]),
+    )
+
+
+def _zone(scenario: Scenario, a: Analysis) -> ZoneSummary:
+    z = a.zone
+    size = f"{z.size:,}" if z.size is not None else "unknown"
+    if not z.exact and z.interval is not None:
+        size = f"about {size} (95% interval {z.interval[0]:,}–{z.interval[1]:,}, estimated)"
+    labels = tuple(party_label(scenario, p) for p in a.parties)
+    who = _join(list(labels))
+    if z.exists:
+        head = (
+            f"An agreement zone exists: {size} of {a.outcomes:,} packages are acceptable to {who}."
+        )
+    else:
+        head = f"No agreement zone: none of the {a.outcomes:,} packages is acceptable to {who}."
+    return ZoneSummary(
+        exists=z.exists,
+        size=size,
+        exact=z.exact,
+        outcomes=a.outcomes,
+        feasible=a.feasible,
+        parties=labels,
+        frontier_size=a.frontier.size,
+        engine=a.engine,
+        headline=head,
+        notes=a.notes,
+    )
+
+
+def _utilities(scenario: Scenario, pt: Point) -> tuple[tuple[str, float, float], ...]:
+    return tuple(
+        (party_label(scenario, p), float(u), float(pt.margins.get(p, 0.0)))
+        for p, u in pt.utilities.items()
+    )
+
+
+def _solutions(scenario: Scenario, a: Analysis) -> tuple[SolutionRow, ...]:
+    rows = []
+    for key, pt in a.solutions.items():
+        if pt is None:
+            continue
+        name, meaning = SOLUTION_MEANINGS.get(key, (key, ""))
+        rows.append(
+            SolutionRow(key, name, meaning, cells(scenario, pt.package), _utilities(scenario, pt))
+        )
+    return tuple(rows)
+
+
+def _order(drafts: Sequence[Draft]) -> list[Draft]:
+    """By date (undated drafts after the dated ones), then in the file's order."""
+    pos = {d.id: k for k, d in enumerate(drafts)}
+    return sorted(drafts, key=lambda d: (d.date is None, d.date or "", pos[d.id]))
+
+
+def _timeline(scenario: Scenario) -> tuple[DraftStep, ...]:
+    steps = []
+    for d in _order(scenario.drafts):
+        if d.revises:
+            c = compare(scenario, d.revises, d.id)
+            steps.append(_step(scenario, d, c.after, c))
+        else:
+            steps.append(_step(scenario, d, evaluate(scenario, d.id, top=1), None))
+    return tuple(steps)
+
+
+def _step(scenario: Scenario, d: Draft, e: DraftEvaluation, c: Comparison | None) -> DraftStep:
+    parties = tuple(
+        (
+            party_label(scenario, p),
+            float(u),
+            None if c is None else float(c.gains[p]),
+            bool(e.acceptable[p]),
+            tuple(_red_line(scenario, p, t) for t in e.broken.get(p, ())),
+        )
+        for p, u in e.point.utilities.items()
+    )
+    changes: tuple[tuple[str, str, str], ...] = ()
+    if c is not None:
+        changes = tuple(
+            (
+                scenario.issue(i).label,
+                cells(scenario, {i: x})[0][1],
+                cells(scenario, {i: y})[0][1],
+            )
+            for i, x, y in c.changed
+        )
+    if c is not None:
+        verdict = _verdict(scenario, c)
+    elif e.in_zone:
+        verdict = "acceptable to every party that must accept"
+    else:
+        gating = {p.id for p in scenario.gating}
+        out = [party_label(scenario, p) for p, ok in e.acceptable.items() if not ok and p in gating]
+        verdict = "not acceptable to " + _join(out) if out else "breaks the scenario's rules"
+    if c is None and e.zone_distance and not e.in_zone:
+        verdict += f" (the nearest package in the zone differs on {e.zone_distance} issue(s))"
+    return DraftStep(
+        id=d.id,
+        label=d.label,
+        author=party_label(scenario, d.author) if d.author else None,
+        date=d.date,
+        note=d.note,
+        revises=scenario.draft(d.revises).label if d.revises else None,
+        package=cells(scenario, d.package),
+        changes=changes,
+        parties=parties,
+        in_zone=e.in_zone,
+        verdict=verdict,
+    )
+
+
+_MOVES = {
+    "same_package": "the same package",
+    "into_zone": "moves the text into the agreement zone",
+    "out_of_zone": "moves the text out of the agreement zone",
+    "inside_zone": "keeps the text inside the agreement zone",
+    "closer": "moves the text closer to an agreement",
+    "further": "moves the text further from an agreement",
+    "mixed": "moves the text neither closer to nor further from an agreement",
+    "as_far": "leaves the text as far from an agreement",
+}
+
+
+def _verdict(scenario: Scenario, c: Comparison) -> str:
+    """The verdict of :func:`zopa.analysis.compare` in words with labels: who gains, who
+    loses, where the revision moves the text, and the criteria that moved it."""
+    if not c.changed:
+        return "the same package as the text it revises"
+    up = [party_label(scenario, p) for p, g in c.gains.items() if g > 0]
+    down = [party_label(scenario, p) for p, g in c.gains.items() if g < 0]
+    parts = []
+    if up:
+        parts.append("better for " + _join(up))
+    if down:
+        parts.append("worse for " + _join(down))
+    if not parts:
+        parts.append("changes no party's utility")
+    move = _MOVES.get(c.movement, c.movement)
+    if c.movement in ("closer", "further", "mixed"):
+        why = [
+            f"{word} on {'; '.join(_criterion(scenario, k) for k in c.criteria if k.change == ch)}"
+            for word, ch in (("closer", "closer"), ("further", "further"))
+            if any(k.change == ch for k in c.criteria)
+        ]
+        move += f" ({'; but '.join(why)})"
+    return "; ".join([*parts, move])
+
+
+def _criterion(scenario: Scenario, k: Criterion) -> str:
+    if k.name == "shortfall" and k.party:
+        return f"shortfall of {party_label(scenario, k.party)} {k.before:.3f} → {k.after:.3f}"
+    name = {
+        "red_lines_broken": "red lines crossed",
+        "constraints_violated": "rules broken",
+        "zone_distance": "issues to change to reach the zone",
+    }.get(k.name, k.name.replace("_", " "))
+    return f"{name} {k.before:g} → {k.after:g}"
+
+
+def _red_line(scenario: Scenario, party: str, text: str) -> str:
+    prefs = scenario.party(party).preferences
+    for r in prefs.red_lines if prefs else ():
+        if r.text == text:
+            return rule_in_words(scenario, r.formula)
+    return text
+
+
+def _concessions(scenario: Scenario, a: Analysis) -> tuple[tuple[ConcessionRow, ...], str]:
+    if a.zone.exists:
+        return (), "A zone exists, so no concession is needed to open one."
+    c = a.concessions
+    if c is None:
+        return (), "The analysis could not compute the concessions for this scenario."
+    rows = []
+    for kind in ("uniform", "min_sum", "min_max", "red_lines"):
+        name, meaning = _CONCESSIONS[kind]
+        item: Concession | None = getattr(c, kind)
+        if item is None:
+            takes = (
+                "impossible: reservations cannot all be met even without red lines"
+                if kind == "red_lines"
+                else "impossible this way"
+            )
+            rows.append(ConcessionRow(name, meaning, takes, ()))
+            continue
+        rows.append(
+            ConcessionRow(
+                name, meaning, _takes(scenario, item), cells(scenario, item.point.package)
+            )
+        )
+    return tuple(rows), "No package is acceptable to all; each line opens a zone in its own way."
+
+
+def _takes(scenario: Scenario, c: Concession) -> str:
+    if c.kind == "red_lines":
+        return "; ".join(
+            f"{party_label(scenario, p)} relaxes: {_red_line(scenario, p, t)}" for p, t in c.relaxed
+        )
+    if c.kind == "uniform":
+        return f"every reservation down by {c.total:.3f}"
+    drops = ", ".join(f"{party_label(scenario, p)} −{x:.3f}" for p, x in c.drops.items() if x > 0)
+    total = "sum" if c.kind == "min_sum" else "largest"
+    return f"{drops or 'no drop'} ({total} {c.total:.3f})"
+
+
+def _robustness_note(scenario: Scenario, r: RobustAnalysis | None) -> str:
+    if r is not None:
+        return ""
+    from zopa.robust import parameters
+
+    if not parameters(scenario) and not scenario.evidence:
+        return (
+            "The scenario states no uncertainty and no evidence: every figure above follows from "
+            "its numbers taken as facts. Add `uncertainty:` ranges to the parties (see "
+            "docs/robustness.md) to see how sure these answers are."
+        )
+    return "No sampling was run (--samples 0): every figure above takes the numbers as facts."
+
+
+def _robustness(scenario: Scenario, r: RobustAnalysis) -> Robustness:
+    drafts = []
+    for did, d in r.drafts.items():
+        label = scenario.draft(did).label if did in {x.id for x in scenario.drafts} else did
+        per = tuple((party_label(scenario, p), o.probability) for p, o in d.parties.items())
+        drafts.append((label, d.all.probability, per))
+    rp = r.robust_package
+    return Robustness(
+        samples=r.samples,
+        kept=r.kept,
+        seed=r.seed,
+        zone_probability=r.zone.probability,
+        ci95=r.zone.ci95,
+        drafts=tuple(drafts),
+        package=cells(scenario, rp.package) if rp else (),
+        package_probability=rp.odds.probability if rp else None,
+        package_ci95=rp.odds.ci95 if rp else None,
+        exclusions=tuple(
+            (party_label(scenario, p), float(e.reservation)) for p, e in rp.exclusions.items()
+        )
+        if rp
+        else (),
+        sensitivity=tuple(
+            (parameter_in_words(scenario, x.parameter), x.low.probability, x.high.probability)
+            for x in r.sensitivity
+        ),
+        parameters=len(r.parameters),
+        warnings=r.warnings,
+        notes=r.notes,
+    )
+
+
+def parameter_in_words(scenario: Scenario, p: Parameter) -> str:
+    """``Russia: reservation`` / ``Ukraine: weight of NATO membership`` / ..."""
+    who = party_label(scenario, p.party)
+    issue = scenario.issue(p.issue) if p.issue else None
+    if p.kind == "weight" and issue is not None:
+        return f"{who}: weight of {issue.label}"
+    if p.kind == "value" and issue is not None:
+        return f"{who}: value of “{option_label(issue, p.key)}” ({issue.label})"
+    if p.kind == "red_line" and p.key:
+        return f"{who}: red line “{_red_line(scenario, p.party, p.key)}” is real"
+    return f"{who}: {p.kind.replace('_', ' ')}"
+
+
+def _evidence(scenario: Scenario, r: RobustAnalysis | None) -> tuple[EvidenceRow, ...]:
+    """Each evidence item in words; with a robustness run, the share of the drawn models it
+    rules out (robust lists the items in the scenario's order)."""
+    holds = [h for _, _, h in r.evidence] if r is not None else []
+    rows = []
+    for k, e in enumerate(scenario.evidence):
+        d = f"“{_draft_label(scenario, e.draft)}”"
+        if e.kind == "prefers":
+            statement = f"prefers {d} over “{_draft_label(scenario, e.over or '')}”"
+        elif e.kind == "rejects":
+            statement = f"rejects {d}: it is not acceptable"
+        else:
+            statement = f"accepts {d}: it is acceptable"
+        rows.append(
+            EvidenceRow(
+                party=party_label(scenario, e.party),
+                statement=statement,
+                source=e.source,
+                date=e.date,
+                quote=e.quote or e.note,
+                rules_out=1.0 - holds[k] if k < len(holds) else None,
+            )
+        )
+    return tuple(rows)
+
+
+def _draft_label(scenario: Scenario, draft_id: str) -> str:
+    try:
+        return scenario.draft(draft_id).label
+    except KeyError:
+        return draft_id
+
+
+def _join(xs: Sequence[str]) -> str:
+    if not xs:
+        return "nobody"
+    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]

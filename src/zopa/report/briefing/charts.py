@@ -1,0 +1,97 @@
+"""Charts of the briefing as inline SVG, drawn with the plotting functions of :mod:`zopa.report`.
+
+Figures come from matplotlib's object API (no pyplot, no backend switching) and are saved as
+SVG text. Every chart gets its own ``svg.hashsalt`` so the element ids of two charts inlined in
+one page never collide; text stays text (``svg.fonttype: none``) so it prints sharply and can
+be searched. The dense package clouds are rasterised by the plot itself (a ``data:`` image inside
+the SVG), which keeps the file small and self-contained.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+from zopa.analysis.result import Analysis
+from zopa.model.scenario import Scenario
+from zopa.report.briefing.model import Chart
+from zopa.robust import RobustAnalysis
+
+__all__ = ["frontier_charts", "svg_text", "tornado_chart"]
+
+MAX_PAIR_CHARTS = 3
+_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
+_REF = re.compile(r'(\bid="|#)([A-Za-z_][\w.:-]*)')
+
+
+def svg_text(fig: Figure, key: str) -> str:
+    """The figure as an ``<svg>`` element to inline in HTML (no XML prologue or doctype)."""
+    from zopa.report.figures import svg_text as figure_svg
+
+    with mpl.rc_context({"svg.hashsalt": f"zopa-{key}", "svg.fonttype": "none"}):
+        text = figure_svg(fig)
+    return _unique_ids(_PROLOGUE.sub("", text, count=1).strip(), key)
+
+
+def _unique_ids(svg: str, key: str) -> str:
+    """Prefix every element id (matplotlib writes ``figure_1``, ``axes_1``, ... in every
+    figure) and every reference to it with ``key``, so charts can share one HTML page."""
+    ids = set(_ID.findall(svg))
+
+    def sub(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{key}-{m.group(2)}" if m.group(2) in ids else m.group(0)
+
+    return _REF.sub(sub, svg)
+
+
+def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]:
+    """The utility space of each pair of gating parties (at most three pairs)."""
+    from zopa.report.plot import utility_space_figure
+
+    gating = [p.id for p in scenario.gating if p.preferences is not None]
+    if len(gating) < 2:
+        gating = [p.id for p in scenario.with_preferences]
+    out = []
+    for k, (a, b) in enumerate(
+        itertools.islice(itertools.combinations(gating, 2), MAX_PAIR_CHARTS)
+    ):
+        with mpl.rc_context({"text.parse_math": False}):  # labels are text, never mathtext
+            fig = utility_space_figure(scenario, analysis, (a, b))
+        la, lb = scenario.party(a).label, scenario.party(b).label
+        out.append(
+            Chart(
+                key=f"frontier-{k}",
+                title=f"{la} and {lb}",
+                caption=(
+                    f"Each dot is a package, placed by its utility to {la} (across) and {lb} "
+                    "(up). Green: the agreement zone; the dark line is its frontier for these two; "
+                    "dashed red lines are the reservations; markers are the bargaining solutions; "
+                    "orange dots are the drafts, arrows run from a text to its revision."
+                ),
+                svg=svg_text(fig, f"frontier-{k}"),
+            )
+        )
+    return tuple(out)
+
+
+def tornado_chart(r: RobustAnalysis) -> Chart:
+    """The sensitivity of the zone probability (:func:`zopa.report.robust.tornado_figure`)."""
+    from zopa.report.robust import tornado_figure
+
+    with mpl.rc_context({"text.parse_math": False}):
+        fig = tornado_figure(r, rows=12)
+    return Chart(
+        key="tornado",
+        title="What moves the odds most",
+        caption=(
+            "Each bar is one uncertain parameter held at the low end (blue) or the high end "
+            "(orange) of its range while the others are drawn as usual; the black line is the "
+            "probability that a zone exists with everything drawn. Widest swing on top: those "
+            "are the assumptions worth checking first."
+        ),
+        svg=svg_text(fig, "tornado"),
+    )

@@ -1,0 +1,179 @@
+"""The briefing as data: frozen records holding everything the page shows, already in words.
+
+Every string here is what a reader sees (labels, not ids, where the scenario gives labels); the
+renderer only lays them out and escapes them. ``Briefing.to_dict()`` is the JSON of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+__all__ = [
+    "Briefing",
+    "Chart",
+    "ConcessionRow",
+    "DraftStep",
+    "EvidenceRow",
+    "IssueRow",
+    "PartyRow",
+    "Robustness",
+    "SolutionRow",
+    "ZoneSummary",
+]
+
+Cells = tuple[tuple[str, str], ...]  # (issue label, option label) of a package
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An inline SVG chart (matplotlib output with ids unique to this chart) and its caption."""
+
+    key: str
+    title: str
+    caption: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    id: str
+    label: str
+    description: str
+    unit: str | None
+    options: tuple[str, ...]  # option labels in order
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    id: str
+    label: str
+    role: str  # "must accept", "mediator (does not gate)", ...
+    power: float
+    reservation: float | None
+    red_lines: tuple[str, ...]  # in words
+    priorities: tuple[tuple[str, float], ...]  # (issue label, normalised weight), largest first
+
+
+@dataclass(frozen=True)
+class ZoneSummary:
+    exists: bool
+    size: str  # "3,187" or "about 3,200 (95% interval ...)"
+    exact: bool
+    outcomes: int
+    feasible: int | None
+    parties: tuple[str, ...]  # labels of the gating parties
+    frontier_size: int | None
+    engine: str
+    headline: str  # one sentence
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SolutionRow:
+    key: str
+    name: str
+    meaning: str
+    package: Cells
+    utilities: tuple[tuple[str, float, float], ...]  # (party label, utility, margin)
+
+
+@dataclass(frozen=True)
+class DraftStep:
+    """One draft on the timeline: what it says, what changed from the text it revises, who
+    gains, who can accept it, and the verdict."""
+
+    id: str
+    label: str
+    author: str | None
+    date: str | None
+    note: str | None
+    revises: str | None  # label of the revised draft
+    package: Cells
+    changes: tuple[tuple[str, str, str], ...]  # (issue label, from, to)
+    parties: tuple[tuple[str, float, float | None, bool, tuple[str, ...]], ...]
+    # (party label, utility, gain over the revised draft or None, acceptable, red lines broken)
+    in_zone: bool
+    verdict: str
+
+
+@dataclass(frozen=True)
+class ConcessionRow:
+    name: str
+    meaning: str
+    takes: str  # what it takes, in words; "impossible ..." when no such concession exists
+    package: Cells
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    party: str
+    statement: str  # "prefers “US 28-point draft” over “European counter-text”"
+    source: str
+    date: str | None
+    quote: str | None
+    rules_out: float | None  # share of the sampled models this item rules out (None: not run)
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """The answer of :func:`zopa.robust.robustness`, in words with labels."""
+
+    samples: int
+    kept: int
+    seed: int
+    zone_probability: float | None  # None when no sample was kept
+    ci95: tuple[float, float]
+    drafts: tuple[tuple[str, float | None, tuple[tuple[str, float | None], ...]], ...]
+    # (draft label, P(all gating parties accept), ((party label, P(accepts)), ...))
+    package: Cells
+    package_probability: float | None
+    package_ci95: tuple[float, float] | None
+    exclusions: tuple[tuple[str, float], ...]  # (party label, P(its reservation excludes it))
+    sensitivity: tuple[tuple[str, float | None, float | None], ...]  # (parameter, P low, P high)
+    parameters: int
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything the analyst's briefing shows, in reading order."""
+
+    title: str
+    description: str
+    file: str | None
+    version: str
+    issues: tuple[IssueRow, ...]
+    parties: tuple[PartyRow, ...]
+    constraints: tuple[str, ...]
+    sources: tuple[str, ...]
+    assumptions: tuple[str, ...]
+    zone: ZoneSummary
+    solutions: tuple[SolutionRow, ...]
+    drafts: tuple[DraftStep, ...]
+    concessions: tuple[ConcessionRow, ...]
+    concessions_note: str
+    robustness: Robustness | None
+    robustness_note: str
+    evidence: tuple[EvidenceRow, ...]
+    charts: tuple[Chart, ...]
+
+    def chart(self, key: str) -> Chart | None:
+        return next((c for c in self.charts if c.key == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The briefing's content as JSON-ready data (charts without their SVG)."""
+        out = _plain(self)
+        out["charts"] = [
+            {"key": c.key, "title": c.title, "caption": c.caption} for c in self.charts
+        ]
+        return out  # type: ignore[no-any-return]
+
+
+def _plain(x: Any) -> Any:
+    if is_dataclass(x) and not isinstance(x, type):
+        return {f.name: _plain(getattr(x, f.name)) for f in fields(x)}
+    if isinstance(x, tuple | list):
+        return [_plain(v) for v in x]
+    return x

@@ -1,0 +1,90 @@
+"""Render a :class:`Briefing` to one self-contained HTML page, and that page to PDF.
+
+The page needs no network: the stylesheet is inlined, the charts are inline SVG, there are no
+scripts, fonts or external images. Every string from the scenario (an untrusted file) goes
+through Jinja2's autoescaping; the only markup passed through unescaped is the SVG zopa itself
+drew (matplotlib escapes the text it writes into SVG).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from zopa.errors import ZopaError
+from zopa.report.briefing.model import Briefing
+
+__all__ = ["html_to_pdf", "render_html", "write_bytes", "write_html", "write_pdf"]
+
+_HERE = resources.files("zopa.report.briefing") / "templates"
+
+
+def _pct(x: float | None) -> str:
+    if x is None:
+        return "–"
+    if 0 < x < 0.005:
+        return "<1%"
+    if 0.995 < x < 1:
+        return ">99%"
+    return f"{100 * x:.0f}%"
+
+
+def _env() -> Environment:
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True)
+    env.filters.update(
+        pct=_pct,
+        num=lambda x: f"{int(x):,}",
+        num2=lambda x: f"{float(x):.2g}",
+        u=lambda x: f"{float(x):.3f}",
+        signed=lambda x: "–" if x is None else f"{float(x):+.3f}".replace("-", "−"),
+        safe_svg=Markup,  # only ever applied to Chart.svg, which zopa drew itself
+    )
+    return env
+
+
+def render_html(briefing: Briefing) -> str:
+    """The briefing as one HTML document (a string)."""
+    env = _env()
+    template = env.from_string((_HERE / "briefing.html.j2").read_text(encoding="utf-8"))
+    css = Markup((_HERE / "briefing.css").read_text(encoding="utf-8"))
+    return template.render(b=briefing, css=css)
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write atomically (:func:`zopa.io.output.atomic_write`): a reader never sees half a file,
+    and a failed write leaves the target as it was."""
+    from zopa.io.output import atomic_write
+
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_html(briefing: Briefing, path: str | Path) -> Path:
+    """Write the HTML page to ``path`` (atomically: a reader never sees half a file)."""
+    return write_bytes(path, render_html(briefing).encode("utf-8"))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The page as PDF bytes, laid out by WeasyPrint (the ``pdf`` extra) for print media.
+
+    Only ``data:`` URLs may be fetched while rendering, so a page can never reach the network.
+    """
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+    except ImportError as exc:  # pragma: no cover - the test extra installs it
+        raise ZopaError(
+            f"PDF output needs WeasyPrint ({exc}); install it with: pip install 'zopa[pdf]'"
+        ) from None
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    pdf = HTML(string=html, url_fetcher=fetcher, media_type="print").write_pdf()
+    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without a target
+        raise ZopaError("WeasyPrint returned no PDF")
+    return pdf
+
+
+def write_pdf(briefing: Briefing, path: str | Path) -> Path:
+    """Write the same page as PDF to ``path`` (atomically)."""
+    return write_bytes(path, html_to_pdf(render_html(briefing)))
