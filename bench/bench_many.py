@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
     print("| parties | zone | zopa (s) | listed frontier | exact frontier (s) | ratio |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        for parties in (10, 30, 70):
+        for parties in (6, 10, 30, 70):
             folder = write_many_party(Path(tmp) / f"p{parties}", parties=parties)
             s = load_any(folder)
             t = time.perf_counter()

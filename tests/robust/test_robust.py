@@ -40,6 +40,7 @@ def test_without_uncertainty_probabilities_are_0_or_1_and_agree_with_analyze(nam
     a = analyze(s)
     assert r.kept == 30 and not r.parameters and not r.sensitivity
     assert r.zone.probability == (1.0 if a.zone.exists else 0.0)
+    assert r.zone.ci95 == (r.zone.probability, r.zone.probability)  # exact, not an estimate
     for d in s.drafts:
         ev = evaluate(s, d.id)
         odds = r.drafts[d.id]
@@ -261,6 +262,8 @@ def test_per_sample_answers_equal_the_analysis_of_each_sampled_scenario(data, se
     theta = draw(s, 6, seed)
     plan = make_plan(s, seed)
     got = answers(plan, theta)
+    # the zone-only path (witnesses first, as the tornado runs) decides the same zones
+    assert list(answers(plan, theta, packages=False).zone) == list(got.zone)
     for k in range(len(theta)):
         one = build_scenario(_raw_sample(data, params, theta[k]))
         assert one == sampled_scenario(s, theta[k])

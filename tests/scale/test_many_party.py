@@ -98,3 +98,23 @@ def test_seventy_parties_262144_packages(tmp_path: Path) -> None:
         zone = cs.feasible(idx) & cs.red_line_ok(idx)[:, gate].all(axis=1)
         zone &= (ug >= cs.reservation[gate]).all(axis=1)
         assert not dominates_any(ug[zone], u).any()
+
+
+def test_six_parties_stay_exact(tmp_path: Path) -> None:
+    """Exact before heuristic: the budget is spent on the exact engine first."""
+    s = load_any(write_many_party(tmp_path / "six", parties=6, issues=9, options=4))
+    a = analyze(s, frontier_limit=50)
+    assert a.frontier.exact and not a.frontier.limited and a.frontier.size is not None
+
+
+def test_work_budget_stops_dominance_checks() -> None:
+    import pytest
+
+    from zopa.analysis.pareto import BudgetExceeded, frontier_mask, work_budget
+
+    pts = np.random.default_rng(1).random((300, 6))
+    with work_budget(10**9):
+        assert frontier_mask(pts).tolist() == (~dominates_any(pts, pts)).tolist()
+    with pytest.raises(BudgetExceeded), work_budget(1000):
+        frontier_mask(pts)
+    frontier_mask(pts)  # no budget outside the block

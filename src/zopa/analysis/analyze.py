@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from zopa.analysis import many, milp
+from zopa.analysis import many, milp, pareto
 from zopa.analysis.count import count_zone
 from zopa.analysis.enumerate import Scan, scan
 from zopa.analysis.explain import analysis_summary, assumption_notes, concession_in_units
@@ -86,10 +86,10 @@ def analyze(
 ) -> Analysis:
     """Analyse the agreement zone of ``scenario`` for its gating parties (role ``party``).
 
-    With :data:`~zopa.analysis.many.MANY_PARTIES` or more gating parties and a zone whose exact
-    frontier would cost more than ``frontier_budget`` comparisons ((zone size)² × parties),
-    the zone and the solutions stay exact and the frontier is *limited*
-    (``frontier.limited``, ``exact: false``; :mod:`zopa.analysis.many`).
+    With :data:`~zopa.analysis.many.MANY_PARTIES` or more gating parties the exact engine runs
+    under a budget of ``frontier_budget`` dominance comparisons; over it, the zone and the
+    solutions stay exact and the frontier is *limited* (``frontier.limited``,
+    ``exact: false``; :mod:`zopa.analysis.many`).
     """
     result = _analyze(compile_scenario(scenario), engine, frontier_limit, progress, frontier_budget)
     result = replace(result, notes=result.notes + assumption_notes(scenario))
@@ -107,9 +107,23 @@ def _analyze(
     if engine == "auto":
         engine = choose(cs)
     if engine in ("enumerate", "frontier") and _many_parties(cs):
+        try:
+            with pareto.work_budget(frontier_budget):
+                return _exact(cs, engine, frontier_limit, progress)
+        except pareto.BudgetExceeded:
+            pass
         ms = many.many_scan(cs, frontier_limit)
-        if many.needs_limit(cs, ms.zone, frontier_budget):
-            return _by_many(cs, ms, frontier_limit)
+        if ms.zone:
+            return _by_many(cs, ms, frontier_limit, frontier_budget)
+    return _exact(cs, engine, frontier_limit, progress)
+
+
+def _exact(
+    cs: CompiledScenario,
+    engine: Literal["enumerate", "frontier", "milp"],
+    frontier_limit: int,
+    progress: Progress | None,
+) -> Analysis:
     if engine == "enumerate":
         if cs.outcomes > 4 * ENUMERATION_LIMIT:
             raise AnalysisError(
@@ -147,7 +161,7 @@ def _check_size(cs: CompiledScenario, engine: str) -> None:
 
 def choose(cs: CompiledScenario) -> Literal["enumerate", "frontier", "milp"]:
     """The engine ``auto`` picks for ``cs`` (by size and structure)."""
-    if cs.outcomes <= AUTO_ENUMERATE or _many_parties(cs):
+    if cs.outcomes <= AUTO_ENUMERATE:
         return "enumerate"
     if supports(cs) is None:
         try:
@@ -164,7 +178,7 @@ def _many_parties(cs: CompiledScenario) -> bool:
     return len(cs.gating_index) >= many.MANY_PARTIES and cs.outcomes <= ENUMERATION_LIMIT
 
 
-def _by_many(cs: CompiledScenario, ms: many.ManyScan, limit: int) -> Analysis:
+def _by_many(cs: CompiledScenario, ms: many.ManyScan, limit: int, budget: int) -> Analysis:
     """Many parties, a large zone: exact zone and solutions, a limited frontier."""
     g = len(cs.gating_index)
     numbers = ms.frontier[:limit]
@@ -174,8 +188,8 @@ def _by_many(cs: CompiledScenario, ms: many.ManyScan, limit: int) -> Analysis:
     for k, n in picks.items():
         solutions[k] = point(cs, cs.decode(np.array([n]))[0], n)
     notes = (
-        f"{g} parties and {ms.zone:,} zone packages: the exact frontier would cost "
-        f"{ms.zone:,}² × {g} comparisons, so it is limited: listed are the frontier packages "
+        f"{g} parties and {ms.zone:,} zone packages: the exact frontier went over its budget "
+        f"of {budget:,} comparisons, so it is limited: listed are the frontier packages "
         f"among the {ms.candidates:,} zone packages with the largest total utility (limit "
         f"{limit:,}); each is exactly on the frontier, the frontier's size is not computed",
         "zone size and bargaining solutions are exact (one stream over every package)",

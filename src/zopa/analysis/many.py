@@ -1,9 +1,11 @@
 """The many-party case: zone, solutions and a limited frontier when the frontier is the zone.
 
-With many gating parties (ANAC folders with tens of profiles) almost every zone package is
-Pareto-optimal, so the exact n-D frontier costs (zone size)² × parties comparisons: a
-70-party, 262,144-package GENIUS folder did not finish in 600 s. This module streams the
-packages once (:func:`zopa.analysis.enumerate.chunks`) and keeps, per chunk, only
+With many gating parties (ANAC folders with tens of profiles) almost every zone package can be
+Pareto-optimal, so the exact n-D frontier costs up to (zone size)² × parties comparisons: a
+70-party, 262,144-package GENIUS folder did not finish in 600 s. ``analyze`` first tries the
+exact engine under a work budget (:data:`FRONTIER_BUDGET` comparisons; 6 parties over 262,144
+packages stay exact). Over it, this module streams the packages once
+(:func:`zopa.analysis.enumerate.chunks`) and keeps, per chunk, only
 
 - the zone size, the feasible count and each party's best utility in the zone (the ideal);
 - the winner of every bargaining solution among the chunk's zone packages (the keys of
@@ -31,12 +33,13 @@ from zopa.analysis.enumerate import chunks
 from zopa.analysis.pareto import frontier_mask
 from zopa.model.compiled import PRECISION, SLACK, CompiledScenario
 
-__all__ = ["FRONTIER_BUDGET", "MANY_PARTIES", "ManyScan", "ks_package", "many_scan", "needs_limit"]
+__all__ = ["FRONTIER_BUDGET", "MANY_PARTIES", "ManyScan", "ks_package", "many_scan"]
 
 MANY_PARTIES = 5
 """From this many gating parties the frontier may be most of the zone."""
-FRONTIER_BUDGET = 400_000_000
-"""Largest (zone size)² × parties the exact n-D frontier may cost (about 2 s)."""
+FRONTIER_BUDGET = 1_000_000_000
+"""Coordinate comparisons the exact n-D frontier may make with many parties (about 1-5 s)
+before the limited path is taken instead (:func:`zopa.analysis.pareto.work_budget`)."""
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -54,12 +57,6 @@ class ManyScan:
     ideal: FloatArray  # each gating party's best utility in the zone
     frontier: IntArray  # package numbers of the listed frontier packages (ascending)
     candidates: int  # how many top-total packages the listed frontier was taken from
-
-
-def needs_limit(cs: CompiledScenario, zone: int, budget: int = FRONTIER_BUDGET) -> bool:
-    """True when the exact frontier of ``zone`` packages would cost over ``budget``."""
-    g = len(cs.gating_index)
-    return g >= MANY_PARTIES and zone > 0 and zone * zone * g > budget
 
 
 def _gating(cs: CompiledScenario, u: FloatArray) -> FloatArray:

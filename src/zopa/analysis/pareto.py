@@ -9,10 +9,33 @@ checked against the frontier found so far.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["dominates_any", "frontier_mask"]
+__all__ = ["BudgetExceeded", "dominates_any", "frontier_mask", "work_budget"]
+
+
+class BudgetExceeded(Exception):
+    """The n-D dominance checks inside :func:`work_budget` went over its budget."""
+
+
+_BUDGET: ContextVar[list[float] | None] = ContextVar("zopa_pareto_budget", default=None)
+
+
+@contextlib.contextmanager
+def work_budget(comparisons: float) -> Iterator[None]:
+    """Within the block, raise :class:`BudgetExceeded` once :func:`dominates_any` has made
+    more than ``comparisons`` coordinate comparisons (candidates x front x coordinates)."""
+    token = _BUDGET.set([float(comparisons)])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -63,6 +86,11 @@ def dominates_any(front: FloatArray, cand: FloatArray) -> BoolArray:
     if front.shape[0] == 0 or cand.shape[0] == 0:
         return out
     d = front.shape[1]
+    left = _BUDGET.get()
+    if left is not None:
+        left[0] -= float(cand.shape[0]) * front.shape[0] * d
+        if left[0] < 0:
+            raise BudgetExceeded
     step = max(1, 2_000_000 // front.shape[0])
     for s in range(0, cand.shape[0], step):
         c = cand[s : s + step]

@@ -30,6 +30,8 @@ def _pct(o: Odds) -> str:
     if p is None:
         return "n/a"
     lo, hi = o.ci95
+    if o.exact:
+        return f"{_num(p)}% (exact: no uncertainty)"
     return f"{_num(p)}% [{_num(lo)}, {_num(hi)}]"
 
 
@@ -43,8 +45,9 @@ def render_robust(
     """The robustness answer as terminal tables (probabilities with 95% Wilson intervals)."""
     con.print(f"[bold]{escape(r.title)}[/] - robustness under uncertainty")
     con.print(
-        f"{r.samples:,} samples (seed {r.seed}), {r.kept:,} kept by the evidence; "
-        f"{r.candidates:,} packages solved exactly in each sample; "
+        f"{r.samples:,} samples (seed {r.seed})"
+        + (f", {r.kept:,} kept by the evidence; " if r.evidence else "; ")
+        + f"{r.candidates:,} packages solved exactly in each sample; "
         f"gating parties: {escape(', '.join(r.parties))}"
     )
     for w in r.warnings:

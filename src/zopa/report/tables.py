@@ -226,11 +226,19 @@ def _frontier(
     a: Analysis, s: Scenario, console: Console, parties: Sequence[str], rows: int
 ) -> None:
     f = a.frontier
-    if f.size is None:
+    if f.size is None and not (f.limited and f.points):
         return
     shown = list(f.points[:rows])
-    more = f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""
-    console.print(f"Pareto frontier of the zone: {f.size:,} package(s){more}", style="italic")
+    if f.size is None:  # limited search (many parties): every listed package is on it
+        console.print(
+            f"Pareto frontier of the zone (LIMITED, size not computed): {len(f.points):,} "
+            f"package(s) found among the {f.limit:,} with the largest total utility, first "
+            f"{len(shown)} shown (--json lists them)",
+            style="italic",
+        )
+    else:
+        more = f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""
+        console.print(f"Pareto frontier of the zone: {f.size:,} package(s){more}", style="italic")
     t = Table()
     t.add_column("#")
     for p in parties:

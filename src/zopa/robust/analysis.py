@@ -52,6 +52,7 @@ class Odds:
 
     count: int
     of: int
+    exact: bool = False  # no uncertainty: every sample is the same, the probability is exact
 
     @property
     def probability(self) -> float | None:
@@ -59,7 +60,12 @@ class Odds:
 
     @property
     def ci95(self) -> tuple[float, float]:
-        return wilson(self.count, self.of) if self.of else (0.0, 1.0)
+        if not self.of:
+            return (0.0, 1.0)
+        if self.exact:
+            p = self.count / self.of
+            return (p, p)
+        return wilson(self.count, self.of)
 
     def to_dict(self) -> dict[str, Any]:
         p = self.probability
@@ -423,14 +429,19 @@ def _assemble(
             f"only {kept:,} samples: the probabilities are rough (see the 95% intervals); "
             "draw more with --samples"
         )
-    zone = Odds(int(_sum(main, "zone")), kept)
+    exact = not plan.params
+
+    def odds(count: int, of: int) -> Odds:
+        return Odds(count, of, exact)
+
+    zone = odds(int(_sum(main, "zone")), kept)
     d_acc = _sum(main, "draft_accept")
     d_all = _sum(main, "draft_all")
     drafts = {
         d.id: DraftOdds(
             d.id,
-            Odds(int(d_all[k]), kept),
-            {pids[p]: Odds(int(d_acc[k, p]), kept) for p in range(len(pids))},
+            odds(int(d_all[k]), kept),
+            {pids[p]: odds(int(d_acc[k, p]), kept) for p in range(len(pids))},
             bool(plan.draft_feasible[k]),
         )
         for k, d in enumerate(scenario.drafts)
@@ -519,7 +530,7 @@ def _packages(
             excl[pids[g]] = Exclusions(pids[g], float(below[gi, k]) / kept, reds)
         return PackageOdds(
             scenario.package(plan.cand_idx[c]),
-            Odds(int(ok[c]), kept),
+            Odds(int(ok[c]), kept, not plan.params),
             float(margin[k]),
             int(numbers[c]),
             excl,

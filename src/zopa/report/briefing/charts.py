@@ -48,6 +48,14 @@ def _unique_ids(svg: str, key: str) -> str:
     return _REF.sub(sub, svg)
 
 
+_CAPTION = (
+    "Each dot is a package, placed by its utility to {a} (across) and {b} (up). Green: the "
+    "agreement zone, with its frontier for these two; dashed red lines: the reservations; "
+    "large markers: the bargaining solutions; orange dots: the drafts, with arrows from a text "
+    "to its revision."
+)
+
+
 def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]:
     """The utility space of each pair of gating parties (at most three pairs)."""
     from zopa.report.plot import utility_space_figure
@@ -66,12 +74,7 @@ def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]
             Chart(
                 key=f"frontier-{k}",
                 title=f"{la} and {lb}",
-                caption=(
-                    f"Each dot is a package, placed by its utility to {la} (across) and {lb} "
-                    "(up). Green: the agreement zone; the dark line is its frontier for these two; "
-                    "dashed red lines are the reservations; markers are the bargaining solutions; "
-                    "orange dots are the drafts, arrows run from a text to its revision."
-                ),
+                caption=_CAPTION.format(a=la, b=lb) if k == 0 else "The same, for this pair.",
                 svg=svg_text(fig, f"frontier-{k}"),
             )
         )
