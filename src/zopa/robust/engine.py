@@ -90,6 +90,7 @@ class Plan:
         default_factory=lambda: np.zeros((0, 0), dtype=np.float32)
     )
     tol32: float = 1e-5
+    u_max: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, G) utility bounds
     feasible_count: int = 0
     pruned: int = 0  # candidates dropped: never acceptable to some gating party
 
@@ -166,9 +167,11 @@ def make_plan(scenario: Scenario, seed: int) -> Plan:
             d_ok[:, p] &= evaluate(f, draft_idx, sizes)
     cand_x = _one_hot(cand, offsets, n_opt)
     cand_rect = _rects(cs, cand)
-    keep = _possible(scenario, params, gate, weights0, reweigh, values0, cand_x, cand_rect, prefs)
+    keep, u_max = _possible(
+        scenario, params, gate, weights0, reweigh, values0, cand_x, cand_rect, prefs
+    )
     pruned = int((~keep).sum())
-    cand, cand_x, cand_rect = cand[keep], cand_x[keep], cand_rect[keep]
+    cand, cand_x, cand_rect, u_max = cand[keep], cand_x[keep], cand_rect[keep], u_max[keep]
     red = tuple(
         (p, col, ~evaluate(f, cand, sizes), ~evaluate(f, draft_idx, sizes))
         for p, col, f in uncertain
@@ -228,6 +231,7 @@ def make_plan(scenario: Scenario, seed: int) -> Plan:
             ).astype(np.float32)
         ),
         tol32=_tol32(cand_rect, gate, len(sizes)),
+        u_max=u_max,
         feasible_count=feasible_count,
         pruned=pruned,
     )
@@ -254,18 +258,20 @@ def _possible(
     cand_x: FloatArray,
     cand_rect: FloatArray,
     prefs: list[Any],
-) -> BoolArray:
+) -> tuple[BoolArray, FloatArray]:
     """Candidates that some sample could make acceptable to every gating party.
 
     An upper bound of each gating party's utility over the whole uncertainty box (values at the
     top of their ranges; the raw weights at the vertex that maximises the weighted mean, found by
     trying every split of the issues sorted by value) is compared with the lowest reservation.
-    A candidate below it for some party has probability exactly 0 and is dropped.
+    A candidate below it for some party has probability exactly 0 and is dropped. Also returns
+    the bounds (candidates x gating parties), which prune the zone-only scans further.
     """
     n = cand_x.shape[0]
     keep = np.ones(n, dtype=bool)
+    bounds = np.full((n, len(gate)), np.inf)
     if n == 0:
-        return keep
+        return keep, bounds
     pids = [pr for pr in prefs]
     del pids
     sizes = [len(i.options) for i in scenario.issues]
@@ -336,7 +342,8 @@ def _possible(
             if prm.kind == "reservation":
                 r_lo = prm.low
         keep &= u_max >= r_lo - 1e-9
-    return keep
+        bounds[:, gate.index(g)] = u_max
+    return keep, bounds
 
 
 def _red_lines(
@@ -583,10 +590,19 @@ def _zone_only(plan: Plan, ta: FloatArray, present: BoolArray, w: IntArray) -> B
         ok, _ = margins(plan, ta, present, w)
         zone = np.asarray(ok.any(axis=1))
     rest = np.flatnonzero(~zone)
+    # samples with high reservations first, so a batch shares a high floor that prunes candidates
+    res = -ta[rest, :, -1]
+    rest = rest[np.lexsort(res.T[::-1])[::-1]] if len(rest) else rest
     step = _batch(plan)
     for a0 in range(0, len(rest), step):
         rows = rest[a0 : a0 + step]
-        ok, _ = margins(plan, ta[rows], present[rows])
+        # a candidate whose utility bound is below a party's lowest reservation in the batch
+        # cannot be acceptable in any of these samples: exact pruning
+        floor = -ta[rows, :, -1].max(axis=0)
+        sub = np.flatnonzero((plan.u_max >= floor[None, :] - 1e-9).all(axis=1))
+        if len(sub) == 0:
+            continue
+        ok, _ = margins(plan, ta[rows], present[rows], sub)
         zone[rows] = ok.any(axis=1)
     return zone
 
