@@ -21,6 +21,7 @@ from zopa.cli import negotiate as _negotiate  # noqa: F401
 from zopa.cli import news as _news  # noqa: F401
 from zopa.cli import report as _report  # noqa: F401
 from zopa.cli import robust as _robust  # noqa: F401
+from zopa.cli import server as _server  # noqa: F401
 from zopa.cli.app import app
 from zopa.errors import ZopaError
 

@@ -353,9 +353,16 @@ def pydantic_message(err: Any) -> tuple[str, str]:
 
 
 def build_scenario(
-    data: Any, *, file: str | None = None, locate: Locator | None = None
+    data: Any,
+    *,
+    file: str | None = None,
+    locate: Locator | None = None,
+    require_preferences: bool = True,
 ) -> Scenario:
-    """Validate raw data and build a :class:`Scenario`; raises :class:`ScenarioError`."""
+    """Validate raw data and build a :class:`Scenario`; raises :class:`ScenarioError`.
+
+    ``require_preferences=False`` accepts gating parties without preferences (a scenario's
+    public skeleton, as a mediation room keeps it)."""
     probs = _Problems(locate or _no_location)
     if not isinstance(data, Mapping):
         raise ScenarioError(
@@ -372,7 +379,7 @@ def build_scenario(
             msg, hint = pydantic_message(err)
             probs.add(path, msg, hint)
         raise ScenarioError(_dedupe(probs.items), file=file) from None
-    scenario = _Builder(spec, probs).build(file)
+    scenario = _Builder(spec, probs, require_preferences).build(file)
     if probs.items:
         raise ScenarioError(probs.items, file=file)
     assert scenario is not None
@@ -410,7 +417,10 @@ def _error_path(data: Any, loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
 
 
 class _Builder:
-    def __init__(self, spec: ScenarioSpec, probs: _Problems) -> None:
+    def __init__(
+        self, spec: ScenarioSpec, probs: _Problems, require_preferences: bool = True
+    ) -> None:
+        self.require_preferences = require_preferences
         self.spec = spec
         self.p = probs
 
@@ -534,7 +544,7 @@ class _Builder:
         path: tuple[str | int, ...] = ("parties", k)
         prefs = None
         if ps.preferences is None:
-            if ps.role == "party":
+            if ps.role == "party" and self.require_preferences:
                 self.p.add(
                     (*path, "preferences"),
                     f"missing required key `preferences` for party `{ps.id}`",

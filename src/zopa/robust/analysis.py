@@ -362,11 +362,11 @@ def _dask_client(address: str) -> tuple[Any, Any]:
         if not 1 <= n <= 256:
             raise AnalysisError(f"`--dask {address}`: the number of workers must be in 1..256")
         cluster = dd.LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     elif address == "inprocess":
         cluster = dd.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
         )
     try:
         client: Any = dd.Client(cluster if cluster is not None else address, timeout=10)

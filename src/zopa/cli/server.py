@@ -1,0 +1,172 @@
+"""CLI commands for the mediation room: ``zopa room create``, ``zopa serve``,
+``zopa audit verify``. FastAPI, SQLAlchemy and Uvicorn load inside the commands only."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from zopa.cli.app import app
+
+room_app = typer.Typer(help="Mediation rooms: create one from a scenario.", no_args_is_help=True)
+audit_app = typer.Typer(help="The room's audit chain.", no_args_is_help=True)
+app.add_typer(room_app, name="room")
+app.add_typer(audit_app, name="audit")
+
+DEFAULT_DB = "sqlite:///room.db"
+DbOpt = Annotated[
+    str,
+    typer.Option(
+        "--db", help="database URL: sqlite:///room.db or postgresql+psycopg://user:pw@host/db"
+    ),
+]
+KeyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        help="the room key file (default: beside a SQLite file as FILE.key, else ./zopa-room.key); "
+        "ZOPA_ROOM_KEY overrides it",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def default_key_file(db: str) -> Path:
+    """Where the room key lives when ``--key-file`` is not given."""
+    if db.startswith("sqlite:///") and db not in ("sqlite:///", "sqlite:///:memory:"):
+        return Path(db.removeprefix("sqlite:///") + ".key")
+    return Path("zopa-room.key")
+
+
+@room_app.command("create")
+def room_create_cmd(
+    scenario: Annotated[Path, typer.Argument(help="scenario file: its public part makes the room")],
+    db: DbOpt = DEFAULT_DB,
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help="disclosure policy file (YAML/JSON)")
+    ] = None,
+    with_preferences: Annotated[
+        bool,
+        typer.Option(
+            "--with-preferences",
+            help="demo: enter each party's preferences from the file as its delegation would",
+        ),
+    ] = False,
+    key_file: KeyOpt = None,
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="where the room will be served (for invite links)")
+    ] = "http://127.0.0.1:8000",
+    as_json: JsonOpt = False,
+) -> None:
+    """Make a room from a scenario's public part; print the room id, the tokens and links."""
+    from zopa.io.files import read_document
+    from zopa.model.scenario import build_scenario
+    from zopa.server import create_room, load_or_create_key, load_policy, open_db
+    from zopa.server.policy import Policy
+
+    doc = read_document(scenario)
+    build_scenario(doc.data, file=doc.file, locate=doc.locate)
+    pol = load_policy(policy) if policy is not None else Policy()
+    kf = key_file or default_key_file(db)
+    key = load_or_create_key(kf, create=True)
+    database = open_db(db)
+    try:
+        made = create_room(
+            database, key, doc.data, policy=pol, with_preferences=with_preferences, file=doc.file
+        )
+    finally:
+        database.dispose()
+    import os
+
+    from zopa.server.crypto import KEY_ENV
+
+    out = made.to_dict()
+    out["links"] = {
+        k: v.replace("http://127.0.0.1:8000", base_url.rstrip("/")) for k, v in out["links"].items()
+    }
+    if not os.environ.get(KEY_ENV):
+        out["key_file"] = str(kf)
+    if as_json:
+        _print_json(out)
+        return
+    typer.echo(f"room {made.room}: {doc.data.get('title', '')}")
+    typer.echo("tokens are shown once; hand each to its holder only")
+    typer.echo(f"  mediator: {made.mediator}")
+    for p, t in made.delegations.items():
+        typer.echo(f"  {p}: {t}")
+    typer.echo("invite links:")
+    for p, link in out["links"].items():
+        typer.echo(f"  {p}: {link}")
+    if "key_file" in out:
+        typer.echo(
+            f"room key: {out['key_file']} (mode 0600; keep it off the database host's backups)"
+        )
+
+
+@app.command("serve")
+def serve_cmd(
+    db: DbOpt = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port")] = 8000,
+    key_file: KeyOpt = None,
+) -> None:
+    """Serve the mediation rooms of a database (API under /api, pages at /)."""
+    import uvicorn
+
+    from zopa.server import create_app, load_or_create_key, open_db
+
+    key = load_or_create_key(key_file or default_key_file(db), create=False)
+    database = open_db(db)
+    typer.echo(f"serving {db.split('@')[-1]} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(create_app(database, key), host=host, port=port, log_level="warning")
+
+
+@audit_app.command("verify")
+def audit_verify_cmd(
+    db: DbOpt = DEFAULT_DB, key_file: KeyOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Recompute every room's audit chain and, when the room key is at hand, check each
+    delegation's stored preferences against its commitment: exit 0 when intact, 1 naming the
+    first bad event."""
+    import os
+
+    from zopa.server import load_or_create_key, open_db, verify
+    from zopa.server.audit import verify_commitments
+    from zopa.server.crypto import KEY_ENV
+
+    kf = key_file or default_key_file(db)
+    database = open_db(db)
+    try:
+        report = verify(database)
+        commits = None
+        if report.ok and (os.environ.get(KEY_ENV) or kf.exists()):
+            commits = verify_commitments(database, load_or_create_key(kf, create=False))
+    finally:
+        database.dispose()
+    bad = report if not report.ok else commits if commits and not commits.ok else None
+    if as_json:
+        out = report.to_dict()
+        out["commitments"] = None if commits is None else commits.to_dict()
+        out["ok"] = bad is None
+        _print_json(out)
+    elif bad is None:
+        typer.echo(f"audit chain intact: {report.events} events in {len(report.heads)} room(s)")
+        for room, head in report.heads.items():
+            typer.echo(f"  room {room}: head {head}")
+        if commits is None:
+            typer.echo("preferences not checked against their commitments (no room key)")
+        else:
+            typer.echo(f"preferences match their commitments: {commits.events} checked")
+    else:
+        at = f" event {bad.bad_seq}" if bad.bad_seq is not None else ""
+        typer.echo(f"audit BROKEN at room {bad.bad_room}{at}: {bad.reason}")
+    if bad is not None:
+        raise SystemExit(1)

@@ -1,0 +1,277 @@
+"""The room's database: SQLAlchemy 2 typed mappings, engines, migrations, one unit of work.
+
+Every schema change is an Alembic migration (``zopa/server/migrations``); :func:`open_db`
+upgrades the database to the newest one. SQLite (the default) runs in WAL mode with
+``synchronous=FULL`` and takes the write lock at the start of each transaction, so concurrent
+writers queue instead of failing; PostgreSQL writers lock the room row they change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from zopa.errors import ZopaError
+
+__all__ = [
+    "Amendment",
+    "AuditEvent",
+    "Base",
+    "Database",
+    "DatabaseError",
+    "Disclosure",
+    "DraftRow",
+    "DraftVersion",
+    "Member",
+    "PreferenceRow",
+    "Room",
+    "SessionRow",
+    "dumps",
+    "now",
+    "open_db",
+]
+
+
+class DatabaseError(ZopaError):
+    """A database URL that cannot be used, or a database that cannot be opened."""
+
+
+def now() -> str:
+    """The current UTC time as stored (ISO 8601, microseconds)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def dumps(obj: Any) -> str:
+    """Canonical JSON (sorted keys, no spaces): what is stored and what is hashed."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    public: Mapped[str] = mapped_column(Text)  # the scenario's public part, canonical JSON
+    policy: Mapped[str] = mapped_column(Text)  # the disclosure policy, canonical JSON
+    created_at: Mapped[str] = mapped_column(String(32))
+    budget_used: Mapped[int] = mapped_column(Integer, default=0)
+    key_fingerprint: Mapped[str] = mapped_column(String(32))
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # mediator | delegation
+    party_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    consent_acceptability: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PreferenceRow(Base):
+    __tablename__ = "preferences"
+    __table_args__ = (UniqueConstraint("room_id", "party_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
+    party_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class DraftRow(Base):
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("room_id", "draft_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
+    draft_id: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    revises: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    package: Mapped[str] = mapped_column(Text)  # canonical JSON issue -> option
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(32))
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class DraftVersion(Base):
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("room_id", "draft_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
+    draft_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    package: Mapped[str] = mapped_column(Text)
+    cause: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(32))
+
+
+class Amendment(Base):
+    __tablename__ = "amendments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
+    draft_id: Mapped[str] = mapped_column(String(100))
+    party_id: Mapped[str] = mapped_column(String(100))
+    base_version: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # proposed | merged | rejected
+    created_at: Mapped[str] = mapped_column(String(32))
+    decided_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Disclosure(Base):
+    __tablename__ = "disclosures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
+    at: Mapped[str] = mapped_column(String(32))
+    asker: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(40))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    parties: Mapped[str] = mapped_column(Text)  # JSON list of party ids whose data was used
+    counted: Mapped[bool] = mapped_column(Boolean)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("room_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(String(32), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[str] = mapped_column(String(32))
+
+
+class Database:
+    """An engine and its session factory; :meth:`write` and :meth:`read` are units of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = engine.dialect.name == "sqlite"
+        self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._reader = sessionmaker(
+            engine.execution_options(zopa_read=True), expire_on_commit=False
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (on SQLite a deferred transaction: readers run together)."""
+        with self._reader() as s:
+            yield s
+
+    @contextmanager
+    def write(self, room_id: str | None = None) -> Iterator[Session]:
+        """A transaction that commits on success; it locks ``room_id``'s row first on PostgreSQL
+        (SQLite takes its database write lock at BEGIN), so one room's writes are serial."""
+        with self._factory() as s, s.begin():
+            if room_id is not None and not self.sqlite:
+                s.execute(select(Room.id).where(Room.id == room_id).with_for_update())
+            yield s
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _engine(url: str) -> Engine:
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(
+            f"`{url}` is not a database URL; use sqlite:///room.db or "
+            "postgresql+psycopg://user:password@host/dbname"
+        ) from None
+    if u.get_backend_name() == "sqlite":
+        if u.database and u.database != ":memory:":
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(u, connect_args={"check_same_thread": False, "timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _rec: Any) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            read = conn.get_execution_options().get("zopa_read", False)
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+        return engine
+    if u.get_backend_name() == "postgresql":
+        if u.drivername != "postgresql+psycopg":
+            u = u.set(drivername="postgresql+psycopg")
+        return create_engine(u, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    raise DatabaseError(
+        f"unsupported database `{u.get_backend_name()}`; "
+        "use sqlite:///room.db or postgresql+psycopg://user:password@host/dbname"
+    )
+
+
+def open_db(url: str, *, migrate: bool = True) -> Database:
+    """Open ``url`` and bring its schema to the newest migration."""
+    from sqlalchemy.exc import OperationalError
+
+    engine = _engine(url)
+    if migrate:
+        try:
+            upgrade(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            shown = engine.url.render_as_string(hide_password=True)
+            raise DatabaseError(f"cannot open the database {shown}: {exc.orig}") from None
+    return Database(engine)
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every Alembic migration not yet applied."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,672 @@
+"""Room operations: create a room, enter preferences, drafts and amendments.
+
+Everything that *changes* a room lives here, each change in one write transaction that also
+appends its audit event. What a caller may *see* is built in :mod:`zopa.server.disclose` only.
+Preferences are validated by :func:`zopa.model.build_scenario` on the room's public skeleton
+with the delegation's block in its place, so a delegation gets the very messages a scenario
+file would give (key paths written from ``preferences``).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import secrets
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from zopa.errors import Problem, ScenarioError, ZopaError
+from zopa.model.scenario import Scenario, build_scenario
+from zopa.server import audit
+from zopa.server.crypto import RoomKey, hash_token, new_token
+from zopa.server.db import (
+    Amendment,
+    Database,
+    DraftRow,
+    DraftVersion,
+    Member,
+    PreferenceRow,
+    Room,
+    dumps,
+    now,
+)
+from zopa.server.policy import Policy
+
+__all__ = [
+    "Caller",
+    "Conflict",
+    "Forbidden",
+    "NotFound",
+    "RoomCreated",
+    "RoomError",
+    "add_draft",
+    "create_room",
+    "decide_amendment",
+    "load_room",
+    "private_scenario",
+    "propose_amendment",
+    "public_part",
+    "read_preferences",
+    "set_consent",
+    "set_preferences",
+]
+
+Locator = Callable[[tuple[str | int, ...]], tuple[int | None, int | None]]
+_PUBLIC_KEYS = ("title", "description", "sources", "assumptions", "issues", "constraints", "drafts")
+
+
+class RoomError(ZopaError):
+    """A request the room refuses; ``status`` is the HTTP status it maps to."""
+
+    status = 400
+
+
+class NotFound(RoomError):
+    status = 404
+
+
+class Forbidden(RoomError):
+    status = 403
+
+
+class Conflict(RoomError):
+    """A write against a stale version; carries the current one."""
+
+    status = 409
+
+    def __init__(self, message: str, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: a room member and its role (``mediator`` or ``delegation``)."""
+
+    member_id: int
+    room_id: str
+    role: str
+    party_id: str | None
+
+    @property
+    def name(self) -> str:
+        return "mediator" if self.role == "mediator" else f"delegation:{self.party_id}"
+
+
+@dataclass(frozen=True)
+class RoomInfo:
+    """A room's public skeleton (validated) and its policy."""
+
+    id: str
+    public: dict[str, Any]
+    scenario: Scenario  # the public skeleton: no preferences
+    policy: Policy
+    budget_used: int
+
+
+@dataclass(frozen=True)
+class RoomCreated:
+    room: str
+    mediator: str
+    delegations: dict[str, str]
+    base_url: str = "http://127.0.0.1:8000"
+    key_file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        links = {"mediator": f"{self.base_url}/login#{self.room}:{self.mediator}"}
+        for p, t in self.delegations.items():
+            links[p] = f"{self.base_url}/login#{self.room}:{t}"
+        out: dict[str, Any] = {
+            "room": self.room,
+            "mediator": self.mediator,
+            "delegations": dict(self.delegations),
+            "links": links,
+        }
+        if self.key_file:
+            out["key_file"] = self.key_file
+        return out
+
+
+def public_part(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a scenario every member may see: no preferences, no pressure events."""
+    keep: dict[str, Any] = {k: data[k] for k in _PUBLIC_KEYS if k in data}
+    keep["parties"] = [
+        {k: v for k, v in p.items() if k != "preferences"} if isinstance(p, Mapping) else p
+        for p in data.get("parties", [])
+    ]
+    out: dict[str, Any] = json.loads(json.dumps(keep, default=str))
+    return out
+
+
+# ------------------------------------------------------------------------ scenarios
+
+
+_cache: dict[tuple[str, ...], Scenario] = {}
+_cache_lock = threading.Lock()
+_CACHE_MAX = 256
+
+
+def _with_preferences(
+    public: Mapping[str, Any],
+    blocks: Mapping[str, Any],
+    *,
+    file: str | None = None,
+    locate: Locator | None = None,
+) -> Scenario:
+    data = copy.deepcopy(dict(public))
+    index = {p["id"]: k for k, p in enumerate(data["parties"])}
+    for party, block in blocks.items():
+        data["parties"][index[party]]["preferences"] = block
+    if locate is None:
+        return build_scenario(data, file=file, require_preferences=False)
+    return build_scenario(data, file=file, locate=locate, require_preferences=False)
+
+
+def validate_preferences(
+    public: Mapping[str, Any],
+    party: str,
+    block: Any,
+    *,
+    file: str = "<preferences>",
+    locate: Locator | None = None,
+) -> Scenario:
+    """Check ``block`` as the ``preferences`` of ``party`` in a scenario file; raises
+    :class:`ScenarioError` with key paths starting at ``preferences``."""
+    k = [p["id"] for p in public["parties"]].index(party)
+    prefix: tuple[str | int, ...] = ("parties", k, "preferences")
+
+    def where(path: tuple[str | int, ...]) -> tuple[int | None, int | None]:
+        if locate is None or tuple(path[:3]) != prefix:
+            return None, None
+        return locate(tuple(path[3:]))
+
+    try:
+        return _with_preferences(public, {party: block}, file=file, locate=where)
+    except ScenarioError as exc:
+        head = f"parties[{k}].preferences"
+        problems = [
+            Problem(
+                p.message,
+                where="preferences" + p.where[len(head) :] if p.where.startswith(head) else p.where,
+                hint=p.hint,
+                line=p.line,
+                column=p.column,
+            )
+            for p in exc.problems
+        ]
+        raise ScenarioError(problems, file=file) from None
+
+
+# ------------------------------------------------------------------------ loading
+
+
+def load_room(s: Session, room_id: str) -> RoomInfo:
+    room = s.get(Room, room_id)
+    if room is None:
+        raise NotFound(f"no room `{room_id}`")
+    public = json.loads(room.public)
+    scenario = _public_scenario(room_id, room.public, public)
+    return RoomInfo(
+        room.id, public, scenario, Policy.model_validate(json.loads(room.policy)), room.budget_used
+    )
+
+
+def _public_scenario(room_id: str, text: str, public: Mapping[str, Any]) -> Scenario:
+    key = ("public", room_id, hashlib.sha256(text.encode()).hexdigest())
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is None:
+        hit = build_scenario(copy.deepcopy(dict(public)), require_preferences=False)
+        _remember(key, hit)
+    return hit
+
+
+def _remember(key: tuple[str, ...], value: Scenario) -> None:
+    with _cache_lock:
+        if len(_cache) >= _CACHE_MAX:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = value
+
+
+def read_preferences(
+    s: Session, key: RoomKey, room_id: str, parties: tuple[str, ...] | None = None
+) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Decrypt the preferences of ``parties`` (all entered when None): party -> (version,
+    payload with ``preferences`` and ``salt``)."""
+    q = select(PreferenceRow).where(PreferenceRow.room_id == room_id)
+    out: dict[str, tuple[int, dict[str, Any]]] = {}
+    for row in s.scalars(q):
+        if parties is not None and row.party_id not in parties:
+            continue
+        plain = key.open(row.wrapped_key, row.ciphertext, _context(room_id, row.party_id))
+        out[row.party_id] = (row.version, json.loads(plain))
+    return out
+
+
+def private_scenario(
+    info: RoomInfo, prefs: Mapping[str, tuple[int, Mapping[str, Any]]]
+) -> Scenario:
+    """The room's scenario with the given delegations' preferences (cached by version)."""
+    versions = tuple(f"{p}={v}" for p, (v, _) in sorted(prefs.items()))
+    key = ("private", info.id, *versions)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is None:
+        hit = _with_preferences(info.public, {p: d["preferences"] for p, (_, d) in prefs.items()})
+        _remember(key, hit)
+    return hit
+
+
+def _context(room_id: str, party: str) -> str:
+    return f"zopa-room:{room_id}:preferences:{party}"
+
+
+# ------------------------------------------------------------------------ creating
+
+
+def create_room(
+    db: Database,
+    key: RoomKey,
+    data: Mapping[str, Any],
+    *,
+    policy: Policy,
+    with_preferences: bool = False,
+    file: str | None = None,
+) -> RoomCreated:
+    """Make a room from a (validated) scenario's public part; tokens are printed once."""
+    build_scenario(data, file=file, require_preferences=False)  # the whole file must be valid
+    public = public_part(data)
+    scenario = build_scenario(copy.deepcopy(public), require_preferences=False)
+    room_id = secrets.token_urlsafe(9)
+    mediator = new_token()
+    tokens = {p.id: new_token() for p in scenario.parties}
+    with db.write() as s:
+        s.add(
+            Room(
+                id=room_id,
+                title=scenario.title,
+                public=dumps(public),
+                policy=dumps(policy.to_dict()),
+                created_at=now(),
+                budget_used=0,
+                key_fingerprint=key.fingerprint,
+            )
+        )
+        s.flush()
+        s.add(
+            Member(
+                room_id=room_id,
+                role="mediator",
+                party_id=None,
+                token_hash=hash_token(mediator),
+                consent_acceptability=False,
+            )
+        )
+        for p, t in tokens.items():
+            s.add(
+                Member(
+                    room_id=room_id,
+                    role="delegation",
+                    party_id=p,
+                    token_hash=hash_token(t),
+                    consent_acceptability=False,
+                )
+            )
+        for d in scenario.drafts:
+            _insert_draft(s, room_id, d.id, d.label, d.author, d.revises, dict(d.package))
+        audit.append(
+            s,
+            room_id,
+            "mediator",
+            "room.created",
+            {
+                "title": scenario.title,
+                "file": file,
+                "public_sha256": hashlib.sha256(dumps(public).encode()).hexdigest(),
+                "policy": policy.to_dict(),
+                "parties": [p.id for p in scenario.parties],
+                "drafts": [d.id for d in scenario.drafts],
+            },
+        )
+    if with_preferences:
+        raw_parties = {p["id"]: p for p in data.get("parties", []) if isinstance(p, Mapping)}
+        for party in scenario.parties:
+            block = raw_parties.get(party.id, {}).get("preferences")
+            if block is not None:
+                block = json.loads(json.dumps(block, default=str))
+                caller = Caller(0, room_id, "delegation", party.id)
+                set_preferences(db, key, caller, block, note="entered by `zopa room create`")
+    return RoomCreated(room_id, mediator, tokens)
+
+
+def _insert_draft(
+    s: Session,
+    room_id: str,
+    draft_id: str,
+    label: str,
+    author: str | None,
+    revises: str | None,
+    package: dict[str, str],
+) -> DraftRow:
+    row = DraftRow(
+        room_id=room_id,
+        draft_id=draft_id,
+        label=label,
+        author=author,
+        revises=revises,
+        package=dumps(package),
+        created_at=now(),
+    )
+    s.add(row)
+    s.flush()
+    s.add(
+        DraftVersion(
+            room_id=room_id,
+            draft_id=draft_id,
+            version=row.version,
+            package=row.package,
+            cause="created",
+            at=row.created_at,
+        )
+    )
+    return row
+
+
+# ------------------------------------------------------------------------ preferences
+
+
+@dataclass(frozen=True)
+class Entered:
+    version: int
+    red_lines_commitment: str
+
+
+def set_preferences(
+    db: Database,
+    key: RoomKey,
+    caller: Caller,
+    block: Any,
+    *,
+    file: str = "<preferences>",
+    locate: Locator | None = None,
+    note: str | None = None,
+) -> Entered:
+    """Validate and store (sealed) a delegation's preferences; audit a salted commitment."""
+    if caller.role != "delegation" or caller.party_id is None:
+        raise Forbidden("only a delegation enters preferences")
+    room_id = caller.room_id
+    with db.read() as s:
+        info = load_room(s, room_id)
+    validate_preferences(info.public, caller.party_id, block, file=file, locate=locate)
+    salt = secrets.token_hex(16)
+    red = block.get("red_lines", []) if isinstance(block, Mapping) else []
+    red_commit = audit.commitment(salt, red)
+    all_commit = audit.commitment(salt, block)
+    plain = dumps({"preferences": block, "salt": salt}).encode("utf-8")
+    wrapped, ct = key.seal(plain, _context(room_id, caller.party_id))
+    with db.write(room_id) as s:
+        row = s.scalars(
+            select(PreferenceRow).where(
+                PreferenceRow.room_id == room_id, PreferenceRow.party_id == caller.party_id
+            )
+        ).first()
+        if row is None:
+            row = PreferenceRow(
+                room_id=room_id,
+                party_id=caller.party_id,
+                wrapped_key=wrapped,
+                ciphertext=ct,
+                updated_at=now(),
+            )
+            s.add(row)
+        else:
+            row.wrapped_key, row.ciphertext, row.updated_at = wrapped, ct, now()
+        s.flush()
+        data: dict[str, Any] = {
+            "party": caller.party_id,
+            "version": row.version,
+            "red_lines_commitment": red_commit,
+            "preferences_commitment": all_commit,
+        }
+        if note:
+            data["note"] = note
+        audit.append(s, room_id, caller.name, "preferences.entered", data)
+        return Entered(row.version, red_commit)
+
+
+def set_consent(db: Database, caller: Caller, acceptability: bool) -> None:
+    """A delegation allows (or withdraws) telling the mediator whether it accepts each draft."""
+    if caller.role != "delegation":
+        raise Forbidden("only a delegation gives consent")
+    with db.write(caller.room_id) as s:
+        m = s.get(Member, caller.member_id)
+        assert m is not None
+        m.consent_acceptability = acceptability
+        audit.append(
+            s,
+            caller.room_id,
+            caller.name,
+            "consent.changed",
+            {"party": caller.party_id, "acceptability": acceptability},
+        )
+
+
+# ------------------------------------------------------------------------ drafts
+
+
+_SLUG = re.compile(r"[^A-Za-z0-9_]+")
+
+
+def _slug(label: str, taken: set[str]) -> str:
+    base = _SLUG.sub("-", label).strip("-_").lower()[:40] or "draft"
+    if not re.match(r"[A-Za-z_]", base):
+        base = "d-" + base
+    base = base if base not in {"and", "or", "not", "in", "true", "false"} else f"d-{base}"
+    out, n = base, 2
+    while out in taken:
+        out, n = f"{base}-{n}", n + 1
+    return out
+
+
+def _check_package(
+    info: RoomInfo, draft: dict[str, Any], taken: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Validate a draft as the scenario file would (``revises`` inheritance included) and
+    return its full package (issue -> option id)."""
+    data = copy.deepcopy(info.public)
+    data["drafts"] = [*taken, draft]
+    try:
+        scenario = build_scenario(data, file="<draft>", require_preferences=False)
+    except ScenarioError as exc:
+        k = len(taken)
+        head = f"drafts[{k}]"
+        problems = [
+            Problem(
+                p.message,
+                where=p.where[len(head) + 1 :] if p.where.startswith(head + ".") else p.where,
+                hint=p.hint,
+            )
+            for p in exc.problems
+        ]
+        raise ScenarioError(problems, file="<draft>") from None
+    return dict(scenario.drafts[-1].package)
+
+
+def _drafts_as_spec(s: Session, room_id: str) -> list[dict[str, Any]]:
+    rows = s.scalars(select(DraftRow).where(DraftRow.room_id == room_id).order_by(DraftRow.id))
+    return [
+        {"id": r.draft_id, "label": r.label, "package": json.loads(r.package)}
+        | ({"revises": r.revises} if r.revises else {})
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DraftCreated:
+    id: str
+    version: int
+
+
+def add_draft(
+    db: Database,
+    caller: Caller,
+    label: str,
+    package: Mapping[str, Any],
+    revises: str | None = None,
+    draft_id: str | None = None,
+) -> DraftCreated:
+    """The mediator circulates a new draft; a revision of ``revises`` keeps that draft's
+    current options on every issue its package leaves out."""
+    if caller.role != "mediator":
+        raise Forbidden("only the mediator circulates drafts")
+    with db.write(caller.room_id) as s:
+        info = load_room(s, caller.room_id)
+        taken = _drafts_as_spec(s, caller.room_id)
+        ids = {d["id"] for d in taken}
+        if draft_id is not None and draft_id in ids:
+            raise ScenarioError(
+                f"draft id `{draft_id}` is taken", where="id", hint="choose another"
+            )
+        new_id = draft_id or _slug(label, ids)
+        given = {str(k): v for k, v in package.items()}
+        base: dict[str, Any] = next((d["package"] for d in taken if d["id"] == revises), {})
+        spec: dict[str, Any] = {"id": new_id, "label": label, "package": {**base, **given}}
+        if revises is not None:
+            spec["revises"] = revises
+        full = _check_package(info, spec, taken)
+        row = _insert_draft(s, caller.room_id, new_id, label, None, revises, full)
+        audit.append(
+            s,
+            caller.room_id,
+            caller.name,
+            "draft.created",
+            {"draft": new_id, "label": label, "revises": revises, "package": full},
+        )
+        return DraftCreated(new_id, row.version)
+
+
+def _draft(s: Session, room_id: str, draft_id: str) -> DraftRow:
+    row = s.scalars(
+        select(DraftRow).where(DraftRow.room_id == room_id, DraftRow.draft_id == draft_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no draft `{draft_id}` in this room")
+    return row
+
+
+def _bump(s: Session, row: DraftRow, package: dict[str, str] | None, cause: str) -> int:
+    """A new version of ``row`` (the version column is SQLAlchemy's optimistic counter)."""
+    if package is not None:
+        row.package = dumps(package)
+    flag_modified(row, "package")  # the version moves even when the text does not
+    s.flush()
+    s.add(
+        DraftVersion(
+            room_id=row.room_id,
+            draft_id=row.draft_id,
+            version=row.version,
+            package=row.package,
+            cause=cause,
+            at=now(),
+        )
+    )
+    return row.version
+
+
+@dataclass(frozen=True)
+class AmendmentResult:
+    id: int
+    draft: str
+    status: str
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "draft": self.draft, "status": self.status, "version": self.version}
+
+
+def _changes(info: RoomInfo, current: dict[str, str], changes: Mapping[str, Any]) -> dict[str, str]:
+    if not changes:
+        raise ScenarioError("an amendment changes at least one issue", where="changes")
+    merged = {**current, **{str(k): v for k, v in changes.items()}}
+    spec = {"id": "amendment", "package": merged}
+    return _check_package(info, spec, [])
+
+
+def propose_amendment(
+    db: Database, caller: Caller, draft_id: str, changes: Mapping[str, Any], base_version: int
+) -> AmendmentResult:
+    """A delegation proposes changes against version ``base_version`` of a draft; a stale base
+    (someone changed the draft since) raises :class:`Conflict` with the current version."""
+    if caller.role != "delegation" or caller.party_id is None:
+        raise Forbidden("only a delegation proposes amendments")
+    with db.write(caller.room_id) as s:
+        info = load_room(s, caller.room_id)
+        row = _draft(s, caller.room_id, draft_id)
+        if row.version != base_version:
+            raise Conflict(
+                f"draft `{draft_id}` is at version {row.version}, not {base_version}",
+                row.version,
+            )
+        _changes(info, json.loads(row.package), changes)
+        clean = {str(k): v for k, v in changes.items()}
+        am = Amendment(
+            room_id=caller.room_id,
+            draft_id=draft_id,
+            party_id=caller.party_id,
+            base_version=base_version,
+            changes=dumps(clean),
+            status="proposed",
+            created_at=now(),
+        )
+        s.add(am)
+        s.flush()
+        version = _bump(s, row, None, f"amendment {am.id} proposed by {caller.party_id}")
+        audit.append(
+            s,
+            caller.room_id,
+            caller.name,
+            "amendment.proposed",
+            {"amendment": am.id, "draft": draft_id, "base_version": base_version, "changes": clean},
+        )
+        return AmendmentResult(am.id, draft_id, "proposed", version)
+
+
+def decide_amendment(
+    db: Database, caller: Caller, draft_id: str, amendment_id: int, merge: bool, base_version: int
+) -> AmendmentResult:
+    """The mediator merges an amendment into the draft (a new version) or rejects it."""
+    if caller.role != "mediator":
+        raise Forbidden("only the mediator merges or rejects amendments")
+    with db.write(caller.room_id) as s:
+        info = load_room(s, caller.room_id)
+        row = _draft(s, caller.room_id, draft_id)
+        am = s.get(Amendment, amendment_id)
+        if am is None or am.room_id != caller.room_id or am.draft_id != draft_id:
+            raise NotFound(f"no amendment {amendment_id} on draft `{draft_id}`")
+        if am.status != "proposed":
+            raise Conflict(f"amendment {amendment_id} is already {am.status}", row.version)
+        if row.version != base_version:
+            raise Conflict(
+                f"draft `{draft_id}` is at version {row.version}, not {base_version}",
+                row.version,
+            )
+        status = "merged" if merge else "rejected"
+        package = _changes(info, json.loads(row.package), json.loads(am.changes)) if merge else None
+        version = _bump(s, row, package, f"amendment {am.id} {status}")
+        am.status, am.decided_version = status, version
+        audit.append(
+            s,
+            caller.room_id,
+            caller.name,
+            f"amendment.{status}",
+            {"amendment": am.id, "draft": draft_id, "version": version},
+        )
+        return AmendmentResult(am.id, draft_id, status, version)
