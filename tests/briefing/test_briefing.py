@@ -269,3 +269,12 @@ def test_without_uncertainty_the_page_says_the_figures_are_certain():
     b = build_briefing(load_scenario(EXAMPLES / "logrolling.yaml"), charts=False)
     assert b.robustness is None and b.evidence == ()
     assert "states no uncertainty and no evidence" in b.robustness_note
+
+
+def test_a_hostile_scenario_plots_from_the_cli_too(tmp_path):
+    """`zopa analyze --plot` draws labels such as `$\\nosuchmacro$` as text (no mathtext)."""
+    f = tmp_path / "hostile.yaml"
+    f.write_text(hostile_yaml(), encoding="utf-8")
+    out = tmp_path / "p.svg"
+    assert main(["analyze", str(f), "--plot", str(out)]) == 0
+    assert "<svg" in out.read_text(encoding="utf-8")

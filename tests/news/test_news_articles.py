@@ -232,3 +232,34 @@ def _article(text):
     from zopa.io.articles import Article
 
     return Article(file="<test>", text=text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "British Foreign Secretary David Lammy said: ‘We will not accept a “peace” that "
+            "rewards aggression.’",
+            [("We will not accept a “peace” that rewards aggression.", "David Lammy", "before")],
+        ),
+        (  # a plural possessive inside single quotes is not a closing mark
+            "‘It’s not over,’ Lammy said. ‘The allies’ plan stands.’",
+            [("It’s not over", "Lammy", "after"), ("The allies’ plan stands.", "Lammy", "context")],
+        ),
+        (
+            'Zelenskiy\'s office said the talks were "constructive" but gave no details.',
+            [("constructive", "Zelenskiy's office", "before")],
+        ),
+        (
+            'Mr. Witkoff, who arrived in Moscow on Tuesday, said: "We are here to listen."',
+            [("We are here to listen.", "Steve Witkoff", "before")],
+        ),
+        (
+            '"We\'re close," U.S. Secretary of State Marco Rubio told NBC News. "Very close."',
+            [("We're close", "Marco Rubio", "after"), ("Very close.", "Marco Rubio", "context")],
+        ),
+    ],
+)
+def test_attribution_patterns(text, expected):
+    a = read_text_article(text)
+    assert [(q.text, q.speaker, q.attribution) for q in a.quotes] == expected

@@ -90,9 +90,21 @@ def _can_close(text: str, i: int, opened: int) -> bool:
     if i == opened + 1:
         return False
     ch = text[i]
-    if ch in _SINGLE and _is_apostrophe(text, i):
+    if ch in _SINGLE and (_is_apostrophe(text, i) or _plural_possessive(text, i)):
         return False
     return not (ch in "\"'" and text[i - 1].isspace())
+
+
+_POSSESSIVE_AFTER = re.compile(r"[’'] [a-z]\w*[^\n’']*?[,.?!]?[’']")
+
+
+def _plural_possessive(text: str, i: int) -> bool:
+    """ "the allies’ plan" inside ‘…’: an s, the mark, then a lower-case word, and the same mark
+    again later in the paragraph to close the quote."""
+    if text[i - 1] != "s" or i + 2 >= len(text):
+        return False
+    end = text.find("\n", i)
+    return _POSSESSIVE_AFTER.match(text, i, end if end >= 0 else len(text)) is not None
 
 
 def find_quotes(text: str) -> list[QuoteSpan]:

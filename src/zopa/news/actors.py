@@ -240,6 +240,11 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
     name = " ".join(t.text for t in toks[name_start:k]) if k > name_start else None
     if name and _POSS.search(name):
         name = _POSS.sub("", name)
+        if k < n and toks[k].low in _INST_HEADS and not roles:  # "Zelensky's office"
+            known = next((v[0] for p, v in PERSONS.items() if name in {p, p.split()[-1]}), None)
+            phrase = _span(text, toks, i, k + 1)
+            end = toks[k].end
+            return Mention(i, k + 1, toks[i].start, end, "institution", phrase, None, None, known)
     aff = next((x for x in affs if x), None)
     role = " ".join(roles).strip() or None
     head = roles[-1] if roles else ""

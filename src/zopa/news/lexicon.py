@@ -254,6 +254,7 @@ PERSONS: dict[str, tuple[str, str]] = {
     "Maria Zakharova": ("Russia", "foreign ministry spokeswoman"),
     "Volodymyr Zelensky": ("Ukraine", "president"),
     "Volodymyr Zelenskyy": ("Ukraine", "president"),
+    "Volodymyr Zelenskiy": ("Ukraine", "president"),
     "Andriy Yermak": ("Ukraine", "chief of staff"),
     "Rustem Umerov": ("Ukraine", "negotiator"),
     "Andrii Sybiha": ("Ukraine", "foreign minister"),

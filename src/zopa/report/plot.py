@@ -56,9 +56,12 @@ def plot_utility_space(
     parties: tuple[str, str] | None = None,
 ) -> Path:
     """Draw the utility space of two parties to ``out`` (PNG, SVG or PDF by suffix)."""
+    import matplotlib as mpl
+
     from zopa.report.figures import save_figure
 
-    fig = utility_space_figure(scenario, analysis, parties)
+    with mpl.rc_context({"text.parse_math": False}):  # a `$` in a label is text, not mathtext
+        fig = utility_space_figure(scenario, analysis, parties)
     return save_figure(fig, out, dpi=110)
 
 
