@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from tests.core import oracle
 from tests.core.strategies import scenario_dicts
@@ -99,8 +99,29 @@ def _check_concessions(a, b, s):
         assert c.red_lines is not None and int(c.red_lines.total) == rl
 
 
+_ONE_PACKAGE = {  # the power-weighted Nash loop once stalled on the solver's tolerance here
+    "title": "one package",
+    "issues": [{"id": f"i{k}", "options": ["o0"]} for k in range(3)],
+    "parties": [
+        {
+            "id": "p0",
+            "role": "party",
+            "power": 2.0,
+            "preferences": {
+                "weights": {"i0": 4, "i1": 0, "i2": 2},
+                "values": {"i0": {"o0": 0.2}, "i1": {"o0": 0.0}, "i2": {"o0": 0.9}},
+                "reservation": 0.4,
+                "red_lines": [],
+            },
+        }
+    ],
+    "constraints": [],
+}
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_dicts(max_issues=3, max_options=3))
+@example(data=_ONE_PACKAGE)
 def test_milp_matches_brute_force(data):
     s = build_scenario(data)
     b = oracle.brute(data)

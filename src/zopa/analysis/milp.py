@@ -355,11 +355,17 @@ def nash(
         cut(j, float(cs.utility(egal)[gate][j] - d[j]))
         cut(j, 1.0)
     obj = {c: float(wj) for c, wj in zip(phi, w, strict=True)}
+    seen = {tuple(egal)}
     for _ in range(max_iter):
         out = m.solve(obj, maximize=True)
         if out is None:
             break
         pkg, x = out
+        if tuple(pkg) in seen:
+            # The relaxation peaks at a package whose tangents are already in: there its bound
+            # is its true value (up to the solver's tolerance), so no package beats the best.
+            return best_pkg
+        seen.add(tuple(pkg))
         bound = float(sum(wj * x[c] for c, wj in zip(phi, w, strict=True)))
         gains = cs.utility(pkg)[gate] - d
         val = float((w * np.log(np.maximum(gains, 1e-300))).sum())
