@@ -22,8 +22,11 @@ def test_without_the_extra_there_are_no_entities():
     assert "entities" not in d["articles"][0] and d["nlp"] is None
 
 
-@pytest.mark.skipif(available(), reason="spaCy is installed: the missing-extra error cannot occur")
-def test_asking_for_entities_without_spacy_is_a_clear_error(capsys):
+def test_asking_for_entities_without_spacy_is_a_clear_error(capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # as if the extra were not installed
+    assert not available()
     assert main(["news", str(SAMPLE), "--nlp", "rules"]) == 2
     assert "zopa[nlp]" in capsys.readouterr().err
 
