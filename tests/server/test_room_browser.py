@@ -104,6 +104,9 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
             med.click("#ask-overlap")
             expect(med.locator("#overlap-exists")).to_contain_text("An agreement zone exists")
             expect(med.locator("#overlap-answer")).to_contain_text("nash rule")
+            # the suggested package reads in labels, with the ids beside them
+            expect(med.locator("#overlap-answer")).to_contain_text("Kherson and Zaporizhzhia front")
+            expect(med.locator("#overlap-answer")).to_contain_text("south_front=")
             med.screenshot(path=str(ART / "room-mediator-overview.png"), full_page=True)
             med.fill("#new-draft input[name=label]", "Miami text")
             med.select_option("#new-draft select[name=revises]", "geneva")

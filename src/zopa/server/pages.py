@@ -143,7 +143,8 @@ def overlap_fragment(room: str, request: Request) -> Response:
     app = _app(request)
     try:
         got = disclose.overlap(app.db, app.key, caller)
-        return _render(request, "_overlap.html", caller, csrf, overlap=got, error=None)
+        view = disclose.room(app.db, caller)  # the public skeleton: labels for the package
+        return _render(request, "_overlap.html", caller, csrf, overlap=got, room=view, error=None)
     except RoomError as exc:
         return _render(request, "_overlap.html", caller, csrf, overlap=None, error=str(exc))
 
