@@ -15,6 +15,29 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"
 """Small files the project writes itself (GENIUS folders, gmcr-py saves, decide, CSV, ...),
 so every reader is tested in a plain clone without ../shared."""
+ARTIFACTS = ROOT / "out" / "test-artifacts"
+"""Screenshots and other files tests keep for a reader (git-ignored)."""
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+"""How every browser test starts Debian's Chromium (no background requests, no sandbox as root)."""
+
+
+def need(var: str, why: str) -> str:
+    """The value of an environment variable a test needs (set by ``.ci/services.sh``): without
+    it the test skips with the reason, except under ``ZOPA_CI=1``, where it fails."""
+    value = os.environ.get(var, "")
+    if not value:
+        if os.environ.get("ZOPA_CI") == "1":
+            pytest.fail(f"{var} is not set but ZOPA_CI=1: {why} must run in CI")
+        pytest.skip(f'{var} is not set ({why}); run `eval "$(.ci/services.sh)"`')
+    return value
 
 
 @pytest.fixture

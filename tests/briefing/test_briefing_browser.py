@@ -5,7 +5,6 @@ A screenshot is saved to out/test-artifacts/briefing.png."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,28 +12,13 @@ from typing import Any
 import pytest
 
 from tests.briefing.helpers import hostile_yaml
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import ARTIFACTS, CHROMIUM_ARGS, EXAMPLES, need
 from zopa.io import load_any, load_scenario
 from zopa.report.briefing import build_briefing, write_html
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = ROOT / "out" / "test-artifacts"
-
 
 def _chromium() -> str:
-    exe = os.environ.get("ZOPA_TEST_CHROMIUM", "")
-    if not exe:
-        if os.environ.get("ZOPA_CI", "") == "1":
-            pytest.fail('ZOPA_TEST_CHROMIUM is unset but ZOPA_CI=1: run eval "$(.ci/services.sh)"')
-        pytest.skip('ZOPA_TEST_CHROMIUM is unset (eval "$(.ci/services.sh)" sets it)')
+    exe = need("ZOPA_TEST_CHROMIUM", "the briefing's browser tests")
     if not Path(exe).is_file():
         pytest.fail(f"ZOPA_TEST_CHROMIUM={exe} is not a file")
     return exe
@@ -46,7 +30,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS, headless=True)
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
         try:
             yield b
         finally:

@@ -10,7 +10,6 @@ concurrent runs never collide. Without the variable the PostgreSQL cases skip, e
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,17 +17,10 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import need
+
 ROOT = Path(__file__).resolve().parents[2]
 UKRAINE = ROOT / "examples" / "ukraine-2025.yaml"
-
-
-def need(var: str, why: str) -> str:
-    value = os.environ.get(var, "")
-    if not value:
-        if os.environ.get("ZOPA_CI") == "1":
-            pytest.fail(f"{var} is not set but ZOPA_CI=1: {why} must run in CI")
-        pytest.skip(f'{var} is not set ({why}); run `eval "$(.ci/services.sh)"`')
-    return value
 
 
 @pytest.fixture(scope="session")

@@ -12,19 +12,11 @@ from typing import Any
 
 import pytest
 
-from tests.server.conftest import ROOT, need, ukraine_data
+from tests.conftest import ARTIFACTS, CHROMIUM_ARGS, need
+from tests.server.conftest import ukraine_data
 from tests.server.serving import Server
 
-ART = ROOT / "out" / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ART = ARTIFACTS
 
 
 def _yaml(block: Any) -> str:
@@ -49,7 +41,7 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
     errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
 
             def signed_in(token: str) -> Any:
                 ctx = browser.new_context(viewport={"width": 1200, "height": 900})
