@@ -354,6 +354,9 @@ def test_tornado_figure_has_one_bar_pair_per_parameter():
     (ax,) = fig.axes
     assert [t.get_text() for t in ax.get_yticklabels()] == ["seller.reservation"]
     assert len(ax.patches) == 2
+    (ax,) = tornado_figure(r, scenario=s).axes  # in words, with the party's label
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["seller: reservation"]
+    assert ax.get_xlim()[1] == 1.0
 
 
 def test_big_spaces_are_refused_with_the_limit():

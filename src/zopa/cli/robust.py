@@ -67,7 +67,7 @@ def robust_cmd(
         from zopa.io.output import save_figure
         from zopa.report.robust import tornado_figure
 
-        save_figure(tornado_figure(result), target.path)
+        save_figure(tornado_figure(result, scenario=s), target.path)
     if as_json:
         print_json(result.to_dict())
         for w in result.warnings:

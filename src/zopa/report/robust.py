@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -12,6 +13,8 @@ from zopa.robust.analysis import Odds, RobustAnalysis
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from zopa.model.scenario import Scenario
 
 __all__ = ["render_robust", "tornado_figure"]
 
@@ -130,11 +133,14 @@ def render_robust(
         con.print(f"note: {escape(n)}")
 
 
-def tornado_figure(r: RobustAnalysis, *, rows: int = 15) -> Figure:
+def tornado_figure(
+    r: RobustAnalysis, *, rows: int = 15, scenario: Scenario | None = None
+) -> Figure:
     """The tornado chart of the sensitivity: P(zone) at each end of every parameter's range.
 
-    Widest swing on top; a vertical line at the overall probability. Object-oriented matplotlib
-    (no pyplot state, no backend switch): save it with ``fig.savefig(path)``.
+    Widest swing on top; a vertical line at the overall probability. With ``scenario`` each
+    parameter is named in words with labels (``Russia: weight of NATO membership``), else by
+    its id. Object-oriented matplotlib (no pyplot state, no backend switch).
     """
     from matplotlib.figure import Figure
 
@@ -143,10 +149,17 @@ def tornado_figure(r: RobustAnalysis, *, rows: int = 15) -> Figure:
         for s in r.sensitivity[:rows]
         if s.low.probability is not None or s.high.probability is not None
     ]
-    fig = Figure(figsize=(8, 0.45 * max(3, len(data)) + 1.4), layout="constrained")
-    ax = fig.add_subplot()
     base = r.zone.probability
-    names = [s.parameter.name for s in data][::-1]
+    if scenario is not None:
+        from zopa.report.briefing.build import parameter_in_words
+
+        names = [parameter_in_words(scenario, s.parameter) for s in data][::-1]
+    else:
+        names = [s.parameter.name for s in data][::-1]
+    names = [n if len(n) <= 60 else n[:59] + "…" for n in names]  # the tables say it whole
+    label_width = 0.065 * max((len(n) for n in names), default=10)  # inches at 8 pt
+    fig = Figure(figsize=(6 + label_width, 0.45 * max(3, len(data)) + 1.4), layout="constrained")
+    ax = fig.add_subplot()
     for y, s in enumerate(data[::-1]):
         lo = s.low.probability
         hi = s.high.probability
@@ -173,7 +186,11 @@ def tornado_figure(r: RobustAnalysis, *, rows: int = 15) -> Figure:
     if base is not None:
         ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(range(len(names)), names, fontsize=8)
-    ax.set_xlim(0, 1)
+    ends = [p for s in data for p in (s.low.probability, s.high.probability) if p is not None]
+    if base is not None:
+        ends.append(base)
+    left = max(0.0, math.floor((min(ends, default=0.0) - 0.05) * 10) / 10)
+    ax.set_xlim(left, 1)
     ax.set_xlabel("probability that an agreement zone exists")
     ax.set_title(
         f"Sensitivity of the zone probability ({r.sensitivity_samples:,} samples per end)",

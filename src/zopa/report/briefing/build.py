@@ -83,7 +83,7 @@ def build_briefing(
     conc, conc_note = _concessions(scenario, a)
     rob = _robustness(scenario, robustness) if robustness is not None else None
     if charts and robustness is not None and robustness.sensitivity:
-        chart_list.append(tornado_chart(robustness))
+        chart_list.append(tornado_chart(robustness, scenario))
     return Briefing(
         title=scenario.title,
         description=scenario.description,

@@ -81,12 +81,12 @@ def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]
     return tuple(out)
 
 
-def tornado_chart(r: RobustAnalysis) -> Chart:
+def tornado_chart(r: RobustAnalysis, scenario: Scenario | None = None) -> Chart:
     """The sensitivity of the zone probability (:func:`zopa.report.robust.tornado_figure`)."""
     from zopa.report.robust import tornado_figure
 
     with mpl.rc_context({"text.parse_math": False}):
-        fig = tornado_figure(r, rows=12)
+        fig = tornado_figure(r, rows=12, scenario=scenario)
     return Chart(
         key="tornado",
         title="What moves the odds most",
