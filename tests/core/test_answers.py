@@ -214,5 +214,5 @@ def test_answers_in_words(examples):
     assert e.to_dict()["summary"] == e.summary
     a = analyze(load_scenario(examples / "no-overlap.yaml"))
     assert a.summary.startswith("No package is acceptable to buyer and seller.")
-    assert "would open price=EUR 310,000" in a.summary
+    assert "which opens Sale price: EUR 310,000" in a.summary
     assert analyze(s).summary.startswith("3,187 of 77,760 packages are acceptable to Ukraine")
