@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from zopa.report.figures import new_figure, save_figure
-from zopa.vocab import party_label, percent, utility
+from zopa.vocab import party_label, percent, possessive, utility
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -155,7 +155,8 @@ def session_figure(result: SessionResult) -> Figure:
     entries = [e for e in result.trace if e.action is Action.OFFER and e.row is not None]
     for name in dict.fromkeys(e.party for e in entries):
         rows = [e.row for e in entries if e.party == name and e.row is not None]
-        ax.plot(ux[rows], uy[rows], "o-", ms=3, lw=1, alpha=0.8, label=f"{name}'s offers")
+        who = possessive(party_label(space.scenario, name))
+        ax.plot(ux[rows], uy[rows], "o-", ms=3, lw=1, alpha=0.8, label=f"{who} offers")
     if result.row is not None:
         ax.plot(
             [ux[result.row]], [uy[result.row]], "*", ms=16, c="gold", mec="k", label="agreement"
@@ -164,8 +165,8 @@ def session_figure(result: SessionResult) -> Figure:
         space.profiles[0].reservation, ls=":", c="#aa3333", lw=1, label="reservations (start)"
     )
     ax.axhline(space.profiles[1].reservation, ls=":", c="#aa3333", lw=1)
-    ax.set_xlabel(f"utility of {result.parties[0]}")
-    ax.set_ylabel(f"utility of {result.parties[1]}")
+    ax.set_xlabel(f"utility of {party_label(space.scenario, result.parties[0])}")
+    ax.set_ylabel(f"utility of {party_label(space.scenario, result.parties[1])}")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(f"{space.scenario.title[:70]}\n{result.summary}", fontsize=10)
