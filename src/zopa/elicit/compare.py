@@ -175,7 +175,8 @@ def _normalise(cols: _Cols, x: np.ndarray) -> tuple[dict[str, float], dict[str, 
         lo, hi = min(us), max(us)
         ranges[iid] = hi - lo
         values[iid] = {
-            o: (u - lo) / (hi - lo) if hi - lo > 1e-12 else 0.0 for o, u in zip(opts, us)
+            o: (u - lo) / (hi - lo) if hi - lo > 1e-12 else 0.0
+            for o, u in zip(opts, us, strict=True)
         }
     total = sum(ranges.values())
     weights = {iid: r / total if total > 0 else 1 / len(ranges) for iid, r in ranges.items()}
