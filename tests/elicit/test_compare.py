@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from zopa.elicit import choices_from_ranking, fit, form_from_fit, propose, to_block
-from zopa.model.scenario import build_scenario
+from zopa.model import build_scenario
 
 
 def _space(sizes: list[int]) -> Any:

@@ -20,8 +20,8 @@ from zopa.elicit import (
     share_points,
     to_block,
 )
+from zopa.model import build_scenario
 from zopa.model.compiled import compile_scenario
-from zopa.model.scenario import build_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.elicit.test_form import ukraine
 from zopa.elicit import bisect, ladder
-from zopa.model.scenario import build_scenario
+from zopa.model import build_scenario
 
 
 def _scenario() -> object:

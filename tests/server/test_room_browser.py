@@ -102,8 +102,8 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
     from playwright.sync_api import expect, sync_playwright
 
     from zopa.elicit import from_block, propose
+    from zopa.model import build_scenario
     from zopa.model.compiled import compile_scenario
-    from zopa.model.scenario import build_scenario
     from zopa.server import Policy, create_room, open_db
     from zopa.server.preference_pages import COMPARE_PACKAGES, _seed
 

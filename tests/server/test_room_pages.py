@@ -30,7 +30,7 @@ def room(tmp_path: Path, key: Any) -> Iterator[tuple[Any, Any]]:
 def _fields(party: str) -> dict[str, str]:
     """The example's preferences of ``party`` as the form's inputs would send them."""
     from zopa.elicit import from_block
-    from zopa.model.scenario import build_scenario
+    from zopa.model import build_scenario
     from zopa.server.preference_pages import form_fields
 
     full = build_scenario(copy.deepcopy(ukraine_data()))
@@ -72,7 +72,7 @@ def test_the_form_saves_the_block_a_file_would_hold_and_reads_it_back(room: Any)
     # the advanced tab shows the same block, labelled; saving it there shows in the form
     yml = c.get(f"/rooms/{made.room}/preferences/advanced").text
     assert "territory: 20.8  # Donetsk, Luhansk and Crimea" in yml
-    text = re.search(r'<textarea[^>]*>(.*?)</textarea>', yml, re.S).group(1)  # type: ignore[union-attr]
+    text = re.search(r"<textarea[^>]*>(.*?)</textarea>", yml, re.S).group(1)  # type: ignore[union-attr]
     import html
 
     text = html.unescape(text).replace("amnesty: 4.2", "amnesty: 10.4")
@@ -189,9 +189,9 @@ def test_the_circulate_form_starts_from_the_revised_text_and_keeps_what_was_type
     m, csrf = sign_in(app, made.mediator, made.room)
     page = m.get(f"/rooms/{made.room}?revises=geneva").text
     geneva = next(d for d in ukraine_data()["drafts"] if d["id"] == "geneva")["package"]
-    assert re.search(
-        rf'<option value="{geneva["territory"]}" selected>', page
-    ), "the territory option of Geneva is pre-selected"
+    assert re.search(rf'<option value="{geneva["territory"]}" selected>', page), (
+        "the territory option of Geneva is pre-selected"
+    )
     data = {"csrf": csrf, "label": "", "revises": "", "issue.nato": "consensus"}
     bad = m.post(f"/rooms/{made.room}/drafts", data=data)
     assert bad.status_code == 422 and "Give the new text a title" in bad.text
