@@ -182,7 +182,27 @@ def evaluate(
     if edits:
         name = f"{name} (edited)"
     e = _evaluate(cs, name, pkg, top, enumeration_limit, _nash_point(cs))
-    return _explain(cs, e, pkg, enumeration_limit, base=spec if edits else None, edits=changed)
+    out = _explain(cs, e, pkg, enumeration_limit, base=spec if edits else None, edits=changed)
+    kept = _unchanged_edits(scenario, spec, base, edits)
+    return replace(out, notes=(*kept, *out.notes)) if kept else out
+
+
+def _unchanged_edits(
+    scenario: Scenario, spec: str, base: Sequence[int], edits: Sequence[str]
+) -> tuple[str, ...]:
+    """A note for each what-if edit that asks for the option the draft already has."""
+    notes = []
+    for text in edits:
+        key = text.partition("=")[0].strip()
+        i = scenario.issue_index(key)
+        one = edit_package(scenario, base, [text])
+        if one[i] == base[i]:
+            iss = scenario.issues[i]
+            notes.append(
+                f"{text.strip()} changes nothing: {spec} already has {iss.label} "
+                f"“{option_label(iss, base[i])}”"
+            )
+    return tuple(notes)
 
 
 def _explain(

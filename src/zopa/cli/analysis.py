@@ -36,7 +36,9 @@ def _console() -> Console:
     """Rich console; wide when the output is not a terminal (logs, pipes, CI)."""
     from rich.console import Console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
+    from zopa.report.fit import console_width
+
+    return Console(highlight=False, width=console_width())
 
 
 @app.command("validate")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,7 +57,9 @@ def stability(
             extra["status_quo_improvements"] = paths[1].to_dict()
         typer.echo(json.dumps(result.to_dict() | extra))
         return
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 130)
+    from zopa.report.fit import console_width
+
+    console = Console(highlight=False, width=console_width())
     render_stability(result, console, coalitions=coal, status_quo=paths)
     if target is not None:
         console.print(f"state graph drawn to {plot}{target.note()}")

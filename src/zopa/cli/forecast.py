@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -41,7 +40,9 @@ def _preset(preset: str) -> str:
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
+    from zopa.report.fit import console_width
+
+    return Console(highlight=False, width=console_width())
 
 
 @app.command("forecast")

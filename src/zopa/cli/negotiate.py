@@ -35,7 +35,9 @@ def _json(obj: Any) -> None:
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
+    from zopa.report.fit import console_width
+
+    return Console(highlight=False, width=console_width())
 
 
 def _strategies(items: list[str]) -> dict[str, str]:
@@ -145,6 +147,16 @@ def simulate_cmd(
             con.print(f"concession paths drawn to {plot}{target.note()}")
 
 
+def _new_folder(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3``, ... : the first that does not exist yet, so running
+    the same command twice keeps both results instead of failing."""
+    k, folder = 1, base
+    while folder.exists():
+        k += 1
+        folder = base.with_name(f"{base.name}-{k}")
+    return folder
+
+
 @app.command("tournament")
 def tournament_cmd(
     config: Annotated[Path, typer.Argument(help="tournament config (.yaml)")],
@@ -154,7 +166,9 @@ def tournament_cmd(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="results folder (default: out/<config stem>-results/, git-ignored)"),
+        typer.Option(
+            help="results folder (default: a new out/<config stem>-results[-N]/, git-ignored)"
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     force: ForceOpt = False,
@@ -172,7 +186,7 @@ def tournament_cmd(
     from zopa.negotiate.tournament import load_tournament, run_tournament
 
     cfg = load_tournament(config)
-    folder = out if out is not None else Path("out") / f"{config.stem}-results"
+    folder = out if out is not None else _new_folder(Path("out") / f"{config.stem}-results")
     from zopa.io.output import check_folder_files
 
     vet_output(folder, "folder", force)

@@ -305,10 +305,12 @@ def _ranking(frame: pd.DataFrame) -> tuple[Ranking, ...]:
     if frame.empty:
         return ()
     g = frame.groupby("strategy", sort=True).agg(
-        mean_utility=("utility", "mean"),
-        agreement_rate=("agreement", "mean"),
-        sessions=("session", "nunique"),
+        mean_utility=("utility", "mean"), sessions=("session", "nunique")
     )
+    # one denominator: the sessions a strategy took part in (a strategy playing itself has two
+    # seats in one session, which ends in one agreement or none)
+    per_session = frame.drop_duplicates(["strategy", "session"])
+    g["agreement_rate"] = per_session.groupby("strategy", sort=True)["agreement"].mean()
     g = g.sort_values(["mean_utility", "agreement_rate"], ascending=False, kind="stable")
     return tuple(
         Ranking(

@@ -104,13 +104,15 @@ def render_session(result: SessionResult, console: Console) -> None:
 
 
 def render_tournament(result: TournamentResult, console: Console) -> None:
+    rate = percent(result.agreements / result.sessions) if result.sessions else "n/a"
     t = Table(
         "rank",
         "strategy",
         "mean utility",
         "agreement rate",
         "sessions",
-        title=f"{result.sessions} sessions, {result.agreements} agreements, {result.seconds:.2f} s",
+        title=f"{result.sessions:,} sessions, {result.agreements:,} ended in agreement ({rate}); "
+        f"{result.seconds:.2f} s",
     )
     for k, row in enumerate(result.ranking, 1):
         t.add_row(
@@ -122,8 +124,10 @@ def render_tournament(result: TournamentResult, console: Console) -> None:
         )
     console.print(t)
     console.print(
-        "[dim]mean utility: a strategy's average utility over its seats (its reservation "
-        "value where no agreement was reached)[/]"
+        "[dim]agreement rate: the share of the sessions a strategy played that ended in "
+        "agreement; mean utility: its average utility over its seats (a strategy playing "
+        "itself has two seats in one session; its reservation value where no agreement was "
+        "reached)[/]"
     )
     if result.results:
         console.print(f"results written to {result.results}")

@@ -18,14 +18,19 @@ from zopa.analysis.drafts import Comparison, DraftEvaluation
 from zopa.analysis.reach import IssueChange, ZonePath, find_option
 from zopa.analysis.result import Analysis, Concession, Point
 from zopa.model.scenario import Issue, Scenario
+from zopa.report.fit import PIPE_WIDTH, fits
 from zopa.vocab import (
     CONCESSION_KINDS,
     concession_takes,
     join,
     option_label,
+    party_label,
+    plural,
     possessive,
     red_line_words,
+    signed,
     solution,
+    utility,
 )
 
 __all__ = [
@@ -121,17 +126,17 @@ def _matrix(
     parties: Sequence[str],
     *,
     base: Mapping[str, object] | None = None,
+    width: int = PIPE_WIDTH,
 ) -> Group:
     """Issues and parties as rows, one column per package; ``base`` marks what changed.
 
     Cells hold option ids; the key below the table gives the label of every option shown.
+    When the columns cannot all fit ``width`` with whole words, the packages are stacked: one
+    two-column table each (issue, option with its label), nothing dropped or cut.
     """
-    t = Table(title=title, title_justify="left")
-    t.add_column("", style="bold", overflow="fold", min_width=24)
-    for name, _ in columns:
-        t.add_column(name, overflow="fold")
     issues = list(columns[0][1].package) if columns else []
     key: dict[str, str] = {}
+    rows: list[tuple[str, list[str]]] = []
     for i in issues:
         iss = s.issue(i)
         cells = []
@@ -147,18 +152,77 @@ def _matrix(
             if changed:
                 text = f"[bold yellow]> {text}[/]"
             cells.append(text)
-        t.add_row(escape(issue_name(iss)), *cells)
-    t.add_section()
-    for p in parties:
-        t.add_row(
+        rows.append((escape(issue_name(iss)), cells))
+    scores = [
+        (
             f"{escape(party_name(s, p))} utility (margin)",
-            *(f"{pt.utilities[p]:.3f} ({pt.margins[p]:+.3f})" for _, pt in columns),
+            [f"{utility(pt.utilities[p])} ({signed(pt.margins[p])})" for _, pt in columns],
         )
+        for p in parties
+    ]
+    grid = [[h for h, _ in rows + scores]] + [
+        [name] + [c[j] for _, c in rows + scores] for j, (name, _) in enumerate(columns)
+    ]
+    if not fits(width, grid):
+        return _stacked(s, title, columns, parties, base=base)
+    t = Table(title=title, title_justify="left")
+    t.add_column("", style="bold")
+    for name, _ in columns:
+        t.add_column(escape(name))
+    for head, cells in rows:
+        t.add_row(head, *cells)
+    t.add_section()
+    for head, cells in scores:
+        t.add_row(head, *cells)
     if not key:
         return Group(t)
     lines = Text("options shown:\n", style="dim")
     lines.append("\n".join(f"  {k}: {v}" for k, v in key.items()), style="dim")
     return Group(t, lines)
+
+
+def _stacked(
+    s: Scenario,
+    title: str,
+    columns: Sequence[tuple[str, Point]],
+    parties: Sequence[str],
+    *,
+    base: Mapping[str, object] | None = None,
+) -> Group:
+    """The packages of :func:`_matrix` one below the other, options in words. Against a
+    ``base`` (the draft) each lists only what it changes; otherwise the first is shown in full
+    and each other one by the issues on which it differs from the first."""
+    out: list[Table | Text] = [Text(f"{title} (stacked: the terminal is narrow)", style="bold")]
+    ref = base if base is not None else (dict(columns[0][1].package) if columns else {})
+    for j, (name, pt) in enumerate(columns):
+        full = base is None and j == 0
+        t = Table(title_justify="left")
+        t.title = (
+            escape(name)
+            if full
+            else (
+                f"{escape(name)}: changes to the draft"
+                if base is not None
+                else f"{escape(name)}: as {escape(columns[0][0])} except"
+            )
+        )
+        t.add_column("issue", style="bold")
+        t.add_column("option")
+        for i, v in pt.package.items():
+            if not full and str(ref.get(i)) == str(v):
+                continue
+            iss = s.issue(i)
+            t.add_row(escape(issue_name(iss)), escape(option_text(iss, v)))
+        if not full and t.row_count == 0:
+            t.add_row("(no issue)", "the same package")
+        t.add_section()
+        for p in parties:
+            t.add_row(
+                f"{escape(party_name(s, p))} utility (margin)",
+                f"{utility(pt.utilities[p])} ({signed(pt.margins[p])})",
+            )
+        out.append(t)
+    return Group(*out)
 
 
 def _distinct_solutions(a: Analysis) -> list[tuple[list[str], Point]]:
@@ -198,7 +262,7 @@ def render_analysis(a: Analysis, s: Scenario, console: Console, *, frontier_rows
     if z.exists:
         groups = _distinct_solutions(a)
         cols = [(" = ".join(solution(k).short for k in names), pt) for names, pt in groups]
-        console.print(_matrix(s, "Bargaining solutions", cols, parties))
+        console.print(_matrix(s, "Bargaining solutions", cols, parties, width=console.width))
         for k in a.solutions:
             if a.solutions[k] is not None:
                 sol = solution(k)
@@ -214,10 +278,19 @@ def render_analysis(a: Analysis, s: Scenario, console: Console, *, frontier_rows
 def _frontier(
     a: Analysis, s: Scenario, console: Console, parties: Sequence[str], rows: int
 ) -> None:
+    """The zone's Pareto frontier: each package, sorted from the best for the first party to
+    the best for the last, as its differences from the Nash package (the reference above)."""
     f = a.frontier
     if f.size is None and not (f.limited and f.points):
         return
-    shown = list(f.points[:rows])
+    pts = sorted(
+        f.points, key=lambda pt: (*tuple(-pt.utilities[p] for p in parties), pt.number or 0)
+    )
+    if len(pts) > rows > 1:  # evenly spaced along the frontier, both ends included
+        step = (len(pts) - 1) / (rows - 1)
+        shown = [pts[round(j * step)] for j in range(rows)]
+    else:
+        shown = pts[:rows]
     if f.size is None:  # limited search (many parties): every listed package is on it
         console.print(
             f"Pareto frontier of the zone (LIMITED, size not computed): {len(f.points):,} "
@@ -226,14 +299,44 @@ def _frontier(
             style="italic",
         )
     else:
-        more = f", first {len(shown)} shown (--json lists them)" if f.size > len(shown) else ""
+        more = (
+            f", {len(shown)} shown evenly spaced along it (--json lists them all)"
+            if f.size > len(shown)
+            else ""
+        )
         console.print(f"Pareto frontier of the zone: {f.size:,} package(s){more}", style="italic")
-    t = Table()
-    t.add_column("#")
-    for p in parties:
-        t.add_column(escape(party_name(s, p)), justify="right")
+    nash = a.solutions.get("nash")
+    ref = dict(nash.package) if nash is not None else None
+    console.print(
+        "[dim]Packages where no party can gain without another losing, sorted by "
+        f"{escape(party_name(s, parties[0]))}'s utility"
+        + (
+            "; each is shown by the issues on which it differs from the Nash package.[/]"
+            if ref is not None
+            else ".[/]"
+        )
+    )
+    heads = ["#", *(escape(party_name(s, p)) for p in parties)]
+    heads.append("package" if ref is None else "differs from the Nash package on")
+    rows = []
     for k, pt in enumerate(shown):
-        t.add_row(str(k + 1), *(f"{pt.utilities[p]:.3f}" for p in parties))
+        pkg = dict(pt.package)
+        if ref is not None:
+            diff = {i: v for i, v in pkg.items() if str(ref.get(i)) != str(v)}
+            what = package_text(s, diff) if diff else "nothing: it is the Nash package"
+        else:
+            what = package_text(s, pkg)
+        rows.append([str(k + 1), *(utility(pt.utilities[p]) for p in parties), escape(what)])
+    if not fits(console.width, [[h, *(r[j] for r in rows)] for j, h in enumerate(heads)]):
+        for r in rows:  # narrow terminal: one paragraph per package, wrapped between words
+            scores = ", ".join(f"{h} {u}" for h, u in zip(heads[1:-1], r[1:-1], strict=True))
+            console.print(f"{r[0]}. {scores}; {heads[-1]}: {r[-1]}")
+        return
+    t = Table()
+    for j, h in enumerate(heads):
+        t.add_column(h, justify="right" if 0 < j < len(heads) - 1 else "left")
+    for r in rows:
+        t.add_row(*r)
     console.print(t)
 
 
@@ -305,7 +408,7 @@ def _broken_lines(s: Scenario, e: DraftEvaluation) -> list[str]:
     for p, rules in e.broken.items():
         for r in rules:
             words = escape(red_line_words(s, p, r))
-            out.append(f"  [red]x[/] {escape(possessive(party_name(s, p)))} red line: {words}")
+            out.append(f"  [red]x[/] {escape(possessive(party_label(s, p)))} red line: {words}")
     for c in e.violated:
         out.append(f"  [red]x[/] the scenario rule: {escape(red_line_words(s, None, c))}")
     return out
@@ -364,9 +467,15 @@ def render_evaluation(e: DraftEvaluation, s: Scenario, console: Console) -> None
     count = f" ({n:,} Pareto improvement{'s' if n != 1 else ''})" if n else ""
     lines.append(f"Pareto-dominated: {dom}{count}")
     if e.nash is not None and e.nash_distance is not None:
+        n = int(e.nash_distance["issues"])
+        diff = {i: v for i, v in e.nash.package.items() if str(e.point.package.get(i)) != str(v)}
         lines.append(
-            f"distance to the Nash package: {int(e.nash_distance['issues'])} issue(s), "
-            f"{e.nash_distance['utility']:.3f} in utility"
+            "distance to the Nash package (the zone's Nash bargaining solution, see "
+            "`zopa analyze`): "
+            f"it differs on {plural(n, 'issue')}"
+            + (f" ({escape(package_text(s, diff))} there)" if diff else "")
+            + f"; the parties' utilities are {utility(e.nash_distance['utility'])} apart "
+            "(straight-line distance between the two lists of utilities)"
         )
     for x in lines:
         console.print(x)
@@ -379,6 +488,7 @@ def render_evaluation(e: DraftEvaluation, s: Scenario, console: Console) -> None
                 [(f"#{k + 1}", p) for k, p in enumerate(e.improvements)],
                 parties,
                 base=e.point.package,
+                width=console.width,
             )
         )
     if e.summary:
