@@ -18,7 +18,7 @@ from zopa.analysis.drafts import Comparison, DraftEvaluation
 from zopa.analysis.reach import IssueChange, ZonePath, find_option
 from zopa.analysis.result import Analysis, Concession, Point
 from zopa.model.scenario import Issue, Scenario
-from zopa.report.fit import PIPE_WIDTH, fits
+from zopa.report.fit import PIPE_WIDTH, fits, longest_word
 from zopa.vocab import (
     CONCESSION_KINDS,
     concession_takes,
@@ -166,9 +166,10 @@ def _matrix(
     if not fits(width, grid):
         return _stacked(s, title, columns, parties, base=base)
     t = Table(title=title, title_justify="left")
-    t.add_column("", style="bold")
-    for name, _ in columns:
-        t.add_column(escape(name))
+    # each column at least as wide as its longest word: wrapped between words, never cut
+    t.add_column("", style="bold", min_width=max(map(longest_word, grid[0])))
+    for (name, _), col in zip(columns, grid[1:], strict=True):
+        t.add_column(escape(name), min_width=max(map(longest_word, col)))
     for head, cells in rows:
         t.add_row(head, *cells)
     t.add_section()
@@ -334,7 +335,11 @@ def _frontier(
         return
     t = Table()
     for j, h in enumerate(heads):
-        t.add_column(h, justify="right" if 0 < j < len(heads) - 1 else "left")
+        t.add_column(
+            h,
+            justify="right" if 0 < j < len(heads) - 1 else "left",
+            min_width=max(longest_word(c) for c in [h, *(r[j] for r in rows)]),
+        )
     for r in rows:
         t.add_row(*r)
     console.print(t)
