@@ -60,9 +60,17 @@ def plot_utility_space(
 
 
 def utility_space_figure(
-    scenario: Scenario, analysis: Analysis, parties: tuple[str, str] | None = None
+    scenario: Scenario,
+    analysis: Analysis,
+    parties: tuple[str, str] | None = None,
+    *,
+    size: tuple[float, float] = (10.5, 6.8),
 ) -> Figure:
-    """The utility-space figure of two parties (the first two gating parties by default)."""
+    """The utility-space figure of two parties (the first two gating parties by default).
+
+    ``size`` is in inches; the legend keeps a fixed width beside the axes (text stays 7-10 pt,
+    so a smaller figure reads larger on a page of the same width: the briefing uses 8 x 5.6).
+    """
     cs = compile_scenario(scenario)
     ids = list(cs.party_ids)
     a, b = parties or _default_parties(analysis, ids)
@@ -74,10 +82,14 @@ def utility_space_figure(
     ia, ib = ids.index(a), ids.index(b)
     la, lb = party_label(scenario, a), party_label(scenario, b)
     single = len(scenario.issues) == 1
-    fig = new_figure((10.5, 6.8))
+    fig = new_figure(size)
     fig.set_dpi(110)
     ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.07, right=0.64 if single else 0.66, top=0.86, bottom=0.09)
+    width, height = size
+    side = 1.0 if single else 0.0  # inches for the option ticks on the right axis
+    right = 1 - (3.3 + side) / width
+    fig.subplots_adjust(left=0.7 / width, right=right, top=1 - 0.95 / height, bottom=0.6 / height)
+    anchor = 1 + (0.2 + side) / ((right - 0.7 / width) * width)
     ax.set_xlim(-0.03, 1.03)
     ax.set_ylim(-0.03, 1.03)
     sampled = _packages(ax, cs, ia, ib)
@@ -95,7 +107,7 @@ def utility_space_figure(
     _solutions(ax, groups, a, b, taken)
     _drafts(ax, scenario, drafts, taken)
     if not analysis.zone.exists:
-        _empty_zone(ax, scenario, con, a, b, single)
+        _empty_zone(ax, scenario, con, a, b, anchor)
     if single:
         _option_axes(ax, scenario, cs, ia, ib)
     ax.set_xlabel(f"utility of {la} (0 = worst package, 1 = best)")
@@ -107,7 +119,7 @@ def utility_space_figure(
     ax.grid(alpha=0.3)
     ax.legend(
         loc="upper left",
-        bbox_to_anchor=(1.16 if single else 1.02, 1.0),
+        bbox_to_anchor=(anchor, 1.0),
         fontsize=8,
         framealpha=0.9,
         borderaxespad=0,
@@ -178,10 +190,13 @@ def _packages(ax: Axes, cs: CompiledScenario, ia: int, ib: int) -> bool:
             label="agreement zone",
             rasterized=True,
         )
-        pts = u[zone][:, [ia, ib]]
+        pts = np.unique(u[zone][:, [ia, ib]], axis=0)  # sorted by the first party
         f = pts[frontier_mask(pts)]
-        f = f[np.argsort(f[:, 0])]
-        ax.plot(f[:, 0], f[:, 1], "-", c="#1b5e20", lw=1.5, label="frontier of the zone")
+        f = f[np.lexsort((-f[:, 1], f[:, 0]))]
+        # the frontier of packages is a staircase: between two frontier packages lies no
+        # package, so the line steps along the edge of what they dominate
+        ax.step(f[:, 0], f[:, 1], where="pre", c="#1b5e20", lw=1.3, label="frontier of the zone")
+        ax.scatter(f[:, 0], f[:, 1], s=10, c="#1b5e20", zorder=4)
     return bool(sampled)
 
 
@@ -235,7 +250,7 @@ def _solutions(
 
 
 def _empty_zone(
-    ax: Axes, scenario: Scenario, con: Concession | None, a: str, b: str, single: bool
+    ax: Axes, scenario: Scenario, con: Concession | None, a: str, b: str, anchor: float
 ) -> None:
     """Say the zone is empty, beside the axes, and mark the package a concession opens."""
     text = "NO AGREEMENT ZONE:\nno package meets every\nreservation and red line"
@@ -250,7 +265,7 @@ def _empty_zone(
         ax.scatter(x, y, marker="X", s=170, c="#6a1b9a", edgecolor="w", zorder=9,
                    label="package a concession opens")  # fmt: skip
     ax.text(
-        1.16 if single else 1.02,
+        anchor,
         0.0,
         text,
         transform=ax.transAxes,
@@ -366,7 +381,8 @@ def _option_axes(ax: Axes, scenario: Scenario, cs: CompiledScenario, ia: int, ib
     n = len(iss.options)
     idx = np.arange(n, dtype=np.int64)[:, None]
     u = cs.utilities(idx)
-    step = max(1, int(np.ceil(n / 6)))
+    inches = ax.get_position().width * ax.figure.get_figwidth()
+    step = max(1, int(np.ceil(n / max(2, int(inches / 0.75)))))  # ticks ~0.75 in apart
     keep = list(range(0, n, step))
     if keep[-1] != n - 1:
         keep.append(n - 1)
@@ -376,6 +392,10 @@ def _option_axes(ax: Axes, scenario: Scenario, cs: CompiledScenario, ia: int, ib
         sec = ax.secondary_xaxis("top") if axis == "top" else ax.secondary_yaxis("right")
         ticks = [float(u[k, col]) for k in keep]
         sec.set_ticks(ticks, labels=labels, fontsize=7)
+        if axis == "top":  # slanted, so neighbouring amounts never run into each other
+            for text in sec.get_xticklabels():
+                text.set_rotation(30)
+                text.set_horizontalalignment("left")
         who = scenario.party(cs.party_ids[col]).label
         (sec.set_xlabel if axis == "top" else sec.set_ylabel)(f"{name}, for {who}", fontsize=8)
 

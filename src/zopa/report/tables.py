@@ -319,7 +319,7 @@ def _frontier(
     )
     heads = ["#", *(escape(party_name(s, p)) for p in parties)]
     heads.append("package" if ref is None else "differs from the Nash package on")
-    rows = []
+    cells: list[list[str]] = []
     for k, pt in enumerate(shown):
         pkg = dict(pt.package)
         if ref is not None:
@@ -327,9 +327,9 @@ def _frontier(
             what = package_text(s, diff) if diff else "nothing: it is the Nash package"
         else:
             what = package_text(s, pkg)
-        rows.append([str(k + 1), *(utility(pt.utilities[p]) for p in parties), escape(what)])
-    if not fits(console.width, [[h, *(r[j] for r in rows)] for j, h in enumerate(heads)]):
-        for r in rows:  # narrow terminal: one paragraph per package, wrapped between words
+        cells.append([str(k + 1), *(utility(pt.utilities[p]) for p in parties), escape(what)])
+    if not fits(console.width, [[h, *(r[j] for r in cells)] for j, h in enumerate(heads)]):
+        for r in cells:  # narrow terminal: one paragraph per package, wrapped between words
             scores = ", ".join(f"{h} {u}" for h, u in zip(heads[1:-1], r[1:-1], strict=True))
             console.print(f"{r[0]}. {scores}; {heads[-1]}: {r[-1]}")
         return
@@ -338,9 +338,9 @@ def _frontier(
         t.add_column(
             h,
             justify="right" if 0 < j < len(heads) - 1 else "left",
-            min_width=max(longest_word(c) for c in [h, *(r[j] for r in rows)]),
+            min_width=max(longest_word(c) for c in [h, *(r[j] for r in cells)]),
         )
-    for r in rows:
+    for r in cells:
         t.add_row(*r)
     console.print(t)
 

@@ -27,6 +27,7 @@ from zopa.vocab import (
     concession_takes,
     draft_label,
     join,
+    option_label,
     package_cells,
     parameter_in_words,
     party_label,
@@ -66,7 +67,13 @@ def build_briefing(
         file=scenario.file,
         version=__version__,
         issues=tuple(
-            IssueRow(i.id, i.label, i.description, i.unit, tuple(o.label for o in i.options))
+            IssueRow(
+                i.id,
+                i.label,
+                i.description,
+                i.unit,
+                tuple(option_label(i, k) for k in range(len(i.options))),
+            )
             for i in scenario.issues
         ),
         parties=tuple(_party(scenario, p) for p in scenario.parties),

@@ -17,10 +17,11 @@ from matplotlib.figure import Figure
 
 from zopa.analysis.result import Analysis
 from zopa.model.scenario import Scenario
-from zopa.report.briefing.model import Chart
+from zopa.report.briefing.model import Chart, section_number
 from zopa.robust import RobustAnalysis
+from zopa.vocab import party_label
 
-__all__ = ["frontier_charts", "svg_text", "tornado_chart"]
+__all__ = ["BRIEFING_SIZE", "frontier_caption", "frontier_charts", "svg_text", "tornado_chart"]
 
 MAX_PAIR_CHARTS = 3
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
@@ -48,12 +49,38 @@ def _unique_ids(svg: str, key: str) -> str:
     return _REF.sub(sub, svg)
 
 
-_CAPTION = (
-    "Each dot is a package, placed by its utility to {a} (across) and {b} (up). Green: the "
-    "agreement zone, with its frontier for these two; dashed red lines: the reservations; "
-    "large markers: the bargaining solutions; orange dots: the drafts, with arrows from a text "
-    "to its revision."
-)
+BRIEFING_SIZE = (8.0, 5.6)
+"""Inches of a frontier chart in the briefing: the page shows it about this wide, so its
+7-10 pt text reads at 7-10 pt on screen and in the PDF."""
+
+
+def frontier_caption(scenario: Scenario, analysis: Analysis, a: str, b: str) -> str:
+    """What the chart of parties ``a`` and ``b`` shows, naming only what is drawn."""
+    la, lb = party_label(scenario, a), party_label(scenario, b)
+    parts = [f"Each dot is a package, placed by its utility to {la} (across) and {lb} (up)."]
+    if analysis.zone.exists:
+        parts.append(
+            "Green: the agreement zone; the dark green steps: its frontier for these two "
+            "(the zone's packages that no other zone package beats for both)."
+        )
+    else:
+        parts.append("Grey: no package is in an agreement zone (the zone is empty).")
+    parts.append("Dashed red lines: the reservations.")
+    if any(pt is not None for pt in analysis.solutions.values()):
+        parts.append(
+            f"Large markers: the bargaining solutions (section {section_number('solutions')})."
+        )
+    c = analysis.concessions
+    if not analysis.zone.exists and c is not None and (c.uniform or c.min_sum or c.red_lines):
+        n = section_number("concessions")
+        parts.append(f"The purple X: the package a concession would open (section {n}).")
+    if scenario.drafts:
+        revised = any(d.revises for d in scenario.drafts)
+        parts.append(
+            "Orange dots: the drafts" + (", with arrows from a text to its revision." if revised
+                                         else ".")
+        )  # fmt: skip
+    return " ".join(parts)
 
 
 def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]:
@@ -68,13 +95,13 @@ def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]
         itertools.islice(itertools.combinations(gating, 2), MAX_PAIR_CHARTS)
     ):
         with mpl.rc_context({"text.parse_math": False}):  # labels are text, never mathtext
-            fig = utility_space_figure(scenario, analysis, (a, b))
-        la, lb = scenario.party(a).label, scenario.party(b).label
+            fig = utility_space_figure(scenario, analysis, (a, b), size=BRIEFING_SIZE)
+        la, lb = party_label(scenario, a), party_label(scenario, b)
         out.append(
             Chart(
                 key=f"frontier-{k}",
                 title=f"{la} and {lb}",
-                caption=_CAPTION.format(a=la, b=lb) if k == 0 else "The same, for this pair.",
+                caption=frontier_caption(scenario, analysis, a, b),
                 svg=svg_text(fig, f"frontier-{k}"),
             )
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 __all__ = [
+    "SECTIONS",
     "Briefing",
     "Chart",
     "ConcessionRow",
@@ -18,11 +19,50 @@ __all__ = [
     "IssueRow",
     "PartyRow",
     "Robustness",
+    "Section",
     "SolutionRow",
     "ZoneSummary",
 ]
 
 Cells = tuple[tuple[str, str], ...]  # (issue label, option label) of a package
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of the page: its anchor, heading and navigation word.
+
+    The page is this list: the navigation, the numbers and cross-references ("see section 7")
+    follow from it, and each section's body is ``templates/sections/<key>.html.j2``. A new
+    section is one entry here and one template.
+    """
+
+    key: str
+    title: str
+    short: str
+    number: int = 0
+
+
+SECTIONS: tuple[Section, ...] = tuple(
+    Section(key, title, short, k)
+    for k, (key, title, short) in enumerate(
+        (
+            ("scenario", "The scenario", "Scenario"),
+            ("zone", "The agreement zone", "Zone"),
+            ("frontier", "The frontier", "Frontier"),
+            ("solutions", "Bargaining solutions", "Solutions"),
+            ("drafts", "The drafts, in order", "Drafts"),
+            ("concessions", "What would open a zone", "Concessions"),
+            ("robustness", "Robustness: what we do not know", "Robustness"),
+            ("evidence", "The evidence and what it rules out", "Evidence"),
+        ),
+        start=1,
+    )
+)
+
+
+def section_number(key: str) -> int:
+    """The number of section ``key`` (for cross-references in captions and notes)."""
+    return next(s.number for s in SECTIONS if s.key == key)
 
 
 @dataclass(frozen=True)
@@ -161,6 +201,13 @@ class Briefing:
 
     def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts if c.key == key), None)
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return SECTIONS
+
+    def number(self, key: str) -> int:
+        return section_number(key)
 
     def to_dict(self) -> dict[str, Any]:
         """The briefing's content as JSON-ready data (charts without their SVG)."""

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from zopa.errors import ZopaError
@@ -26,8 +26,19 @@ __all__ = ["html_to_pdf", "render_html", "write_bytes", "write_html", "write_pdf
 _HERE = resources.files("zopa.report.briefing") / "templates"
 
 
+def _template(name: str) -> str | None:
+    """A template shipped with the package (``briefing.html.j2``, ``sections/<key>.html.j2``)."""
+    path = _HERE.joinpath(*name.split("/"))
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
 def _env() -> Environment:
-    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True)
+    env = Environment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        loader=FunctionLoader(_template),
+    )
     env.filters.update(
         pct=percent,
         num=count,
@@ -42,7 +53,7 @@ def _env() -> Environment:
 def render_html(briefing: Briefing) -> str:
     """The briefing as one HTML document (a string)."""
     env = _env()
-    template = env.from_string((_HERE / "briefing.html.j2").read_text(encoding="utf-8"))
+    template = env.get_template("briefing.html.j2")
     css = Markup((_HERE / "briefing.css").read_text(encoding="utf-8"))
     return template.render(b=briefing, css=css)
 
