@@ -381,7 +381,7 @@ def _option_axes(ax: Axes, scenario: Scenario, cs: CompiledScenario, ia: int, ib
     n = len(iss.options)
     idx = np.arange(n, dtype=np.int64)[:, None]
     u = cs.utilities(idx)
-    inches = ax.get_position().width * ax.figure.get_figwidth()
+    inches = ax.get_position().width * float(ax.get_figure(root=True).get_figwidth())  # type: ignore[union-attr]
     step = max(1, int(np.ceil(n / max(2, int(inches / 0.75)))))  # ticks ~0.75 in apart
     keep = list(range(0, n, step))
     if keep[-1] != n - 1:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from zopa.report.tornado import tornado_figure  # the chart is drawn there (one drawing)
 from zopa.robust.analysis import Odds, RobustAnalysis
 from zopa.vocab import interval, percent
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-    from zopa.model.scenario import Scenario
+    pass
 
 __all__ = ["render_robust", "tornado_figure"]
 
@@ -119,75 +117,3 @@ def render_robust(
         con.print(t)
     for n in r.notes:
         con.print(f"note: {escape(n)}")
-
-
-def tornado_figure(
-    r: RobustAnalysis, *, rows: int = 15, scenario: Scenario | None = None
-) -> Figure:
-    """The tornado chart of the sensitivity: P(zone) at each end of every parameter's range.
-
-    Widest swing on top; a vertical line at the overall probability. With ``scenario`` each
-    parameter is named in words with labels (``Russia: weight of NATO membership``), else by
-    its id. Object-oriented matplotlib (no pyplot state, no backend switch).
-    """
-    from matplotlib.figure import Figure
-
-    data = [
-        s
-        for s in r.sensitivity[:rows]
-        if s.low.probability is not None or s.high.probability is not None
-    ]
-    base = r.zone.probability
-    if scenario is not None:
-        from zopa.vocab import parameter_in_words
-
-        names = [parameter_in_words(scenario, s.parameter) for s in data][::-1]
-    else:
-        names = [s.parameter.name for s in data][::-1]
-    names = [n if len(n) <= 60 else n[:59] + "…" for n in names]  # the tables say it whole
-    label_width = 0.065 * max((len(n) for n in names), default=10)  # inches at 8 pt
-    fig = Figure(figsize=(6 + label_width, 0.45 * max(3, len(data)) + 1.4), layout="constrained")
-    ax = fig.add_subplot()
-    for y, s in enumerate(data[::-1]):
-        lo = s.low.probability
-        hi = s.high.probability
-        ref = base if base is not None else 0.0
-        if lo is not None:
-            ax.barh(
-                y,
-                lo - ref,
-                left=ref,
-                color="#4C72B0",
-                height=0.6,
-                label="at low end" if y == 0 else None,
-            )
-        if hi is not None:
-            ax.barh(
-                y,
-                hi - ref,
-                left=ref,
-                color="#DD8452",
-                height=0.6,
-                alpha=0.85,
-                label="at high end" if y == 0 else None,
-            )
-    if base is not None:
-        ax.axvline(base, color="black", linewidth=1)
-    ax.set_yticks(range(len(names)), names, fontsize=8)
-    ends = [p for s in data for p in (s.low.probability, s.high.probability) if p is not None]
-    if base is not None:
-        ends.append(base)
-    left = max(0.0, math.floor((min(ends, default=0.0) - 0.05) * 10) / 10)
-    ax.set_xlim(left, 1)
-    ax.set_xlabel("probability that an agreement zone exists")
-    ax.set_title(
-        f"Sensitivity of the zone probability ({r.sensitivity_samples:,} samples per end)",
-        fontsize=10,
-    )
-    if data:
-        ax.legend(loc="lower right", fontsize=8)
-    else:
-        ax.text(
-            0.5, 0.5, "no uncertain parameters", ha="center", va="center", transform=ax.transAxes
-        )
-    return fig

@@ -110,7 +110,7 @@ def frontier_charts(scenario: Scenario, analysis: Analysis) -> tuple[Chart, ...]
 
 def tornado_chart(r: RobustAnalysis, scenario: Scenario | None = None) -> Chart:
     """The sensitivity of the zone probability (:func:`zopa.report.robust.tornado_figure`)."""
-    from zopa.report.robust import tornado_figure
+    from zopa.report.tornado import tornado_figure
 
     with mpl.rc_context({"text.parse_math": False}):
         fig = tornado_figure(r, rows=12, scenario=scenario)
@@ -120,8 +120,9 @@ def tornado_chart(r: RobustAnalysis, scenario: Scenario | None = None) -> Chart:
         caption=(
             "Each bar is one uncertain parameter held at the low end (blue) or the high end "
             "(orange) of its range while the others are drawn as usual; the black line is the "
-            "probability that a zone exists with everything drawn. Widest swing on top: those "
-            "are the assumptions worth checking first."
+            "probability that a zone exists with everything drawn; “n/a” marks an end at which "
+            "the evidence keeps no sample. Widest swing on top: those are the assumptions worth "
+            "checking first."
         ),
         svg=svg_text(fig, "tornado"),
     )
