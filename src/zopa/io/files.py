@@ -21,7 +21,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,6 +81,7 @@ class Document:
     data: Any
     file: str
     positions: Mapping[Path_, tuple[int, int]] = field(default_factory=dict)
+    """Where each key path starts; for JSON computed only when an error needs it."""
 
     def locate(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column of the nearest enclosing node of ``path`` that has a position."""
@@ -306,8 +307,7 @@ def parse_document(raw: bytes, name: str, *, json_only: bool = False) -> Documen
     text = decode(raw, name)
     if json_only:
         data = _load_json(text, name)
-        positions = _positions_or_empty(text)
-        doc = Document(data, name, positions)
+        doc = Document(data, name, _LazyPositions(text))
         _check_json_numbers(doc)
         return doc
     node = _compose(text, name)
@@ -398,9 +398,37 @@ def _no_duplicates(name: str) -> Any:
     return hook
 
 
+class _LazyPositions(Mapping[Path_, tuple[int, int]]):
+    """The key paths' positions in a JSON text, found on first use: reading a valid file
+    never pays for them (on a 16,384-state gmcr-py file they cost 10x the JSON parse)."""
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._found: dict[Path_, tuple[int, int]] = {}
+
+    def _positions(self) -> dict[Path_, tuple[int, int]]:
+        if self._text is not None:
+            self._found, self._text = _positions_or_empty(self._text), None
+        return self._found
+
+    def __getitem__(self, key: Path_) -> tuple[int, int]:
+        return self._positions()[key]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._positions())
+
+    def __len__(self) -> int:
+        return len(self._positions())
+
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's C parser where PyYAML was built with it (about 10x faster); the nodes and
+marks (line, column) it gives are the same, and every check below runs on them."""
+
+
 def _positions_or_empty(text: str) -> dict[Path_, tuple[int, int]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except (Exception, RecursionError):  # positions are best effort for JSON
         return {}
     if node is None:
@@ -413,7 +441,7 @@ def _positions_or_empty(text: str) -> dict[Path_, tuple[int, int]]:
 
 def _compose(text: str, name: str) -> yaml.Node:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ScenarioError(
