@@ -30,6 +30,7 @@ from zopa.errors import ZopaError
 
 __all__ = ["app", "main"]
 
+
 def _lean_app(argv: list[str]) -> typer.Typer:
     """The app with only the command ``argv`` runs (or all of them for ``zopa --help``).
 

@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -332,12 +333,18 @@ def _json_constant(text: str) -> _BadNumber:
     return _BadNumber(text, f"`{text}`, which is not a finite number")
 
 
+_LONG_DIGITS = re.compile(r"\d{%d}" % (MAX_INT_DIGITS + 1))
+
+
 def _load_json(text: str, name: str) -> Any:
+    # an integer hook costs a Python call per number; only a text with a run of more than
+    # MAX_INT_DIGITS digits can hold a refused integer, and one C regex scan finds out
+    long_ints = _LONG_DIGITS.search(text) is not None
     try:
         return json.loads(
             text,
             object_pairs_hook=_no_duplicates(name),
-            parse_int=_json_int,
+            parse_int=_json_int if long_ints else None,
             parse_float=_json_float,
             parse_constant=_json_constant,
         )
@@ -356,13 +363,26 @@ def _load_json(text: str, name: str) -> Any:
 
 
 def _check_json_numbers(doc: Document) -> None:
+    """Count, depth and refused numbers; key paths are built only to name a problem."""
     count = 0
-    stack: list[tuple[Any, Path_, int]] = [(doc.data, (), 0)]
+    stack: list[tuple[Any, int]] = [(doc.data, 0)]
     while stack:
-        node, path, depth = stack.pop()
+        node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
             raise ScenarioError(f"the document holds more than {MAX_NODES:,} values", file=doc.file)
+        if depth > MAX_DEPTH or isinstance(node, _BadNumber):
+            _name_json_problem(doc)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
+def _name_json_problem(doc: Document) -> None:
+    stack: list[tuple[Any, Path_, int]] = [(doc.data, (), 0)]
+    while stack:
+        node, path, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise doc.error(path, f"the document nests deeper than {MAX_DEPTH} levels")
         if isinstance(node, _BadNumber):
