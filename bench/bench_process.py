@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core import close, random_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+LIMIT = ["--frontier-limit", "1000000"]  # list the whole frontier, as NegMAS does
 
 NEGMAS_SCRIPT = """
 import json, sys, warnings
@@ -63,13 +64,16 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
 def zopa_answer(text: str, parties: list[str]) -> tuple[set[tuple[float, ...]], tuple[float, ...]]:
     doc = json.loads(text)
     front = {
-        tuple(round(float(p["utilities"][q]), 9) for q in parties) for p in doc["frontier"]["points"]
+        tuple(round(float(p["utilities"][q]), 9) for q in parties)
+        for p in doc["frontier"]["packages"]
     }
     nash = doc["solutions"]["nash"]
     return front, tuple(round(float(nash["utilities"][q]), 9) for q in parties)
 
 
-def negmas_answer(text: str, parties: list[str]) -> tuple[set[tuple[float, ...]], tuple[float, ...]]:
+def negmas_answer(
+    text: str, parties: list[str]
+) -> tuple[set[tuple[float, ...]], tuple[float, ...]]:
     doc = json.loads(text)
     perm = [doc["order"].index(p) for p in parties]
     front = {tuple(round(pt[j], 9) for j in perm) for pt in doc["frontier"]}
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             write_genius(s, folder)
             cmds = {
                 "floor": [sys.executable, "-c", "pass"],
-                "zopa": [sys.executable, "-m", "zopa", "analyze", str(yaml_path), "--json"],
+                "zopa": [sys.executable, "-m", "zopa", "analyze", str(yaml_path), "--json", *LIMIT],
                 "negmas": [sys.executable, "-c", NEGMAS_SCRIPT, str(folder)],
             }
             times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
