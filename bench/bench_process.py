@@ -24,11 +24,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_core import close, random_scenario  # noqa: E402
+from bench_core import close, random_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = ["--frontier-limit", "1000000"]  # list the whole frontier, as NegMAS does

@@ -333,7 +333,7 @@ def _json_constant(text: str) -> _BadNumber:
     return _BadNumber(text, f"`{text}`, which is not a finite number")
 
 
-_LONG_DIGITS = re.compile(r"\d{%d}" % (MAX_INT_DIGITS + 1))
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_INT_DIGITS + 1}}}")
 
 
 def _load_json(text: str, name: str) -> Any:
