@@ -119,13 +119,15 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
             ua.click("#amend button[type=submit]")
             expect(ua.locator("#amendments")).to_contain_text("elections → asap_after_signing")
 
-            # russia amends the same version in its own tab: stale now, refused with 409
+            # russia amends from a stale text version in its own tab: refused with 409
+            # (ukraine's proposal made no new version: russia cannot tell it was made)
             ru = pages["russia"][1]
             ru.goto(f"{server.url}/rooms/{made.room}/drafts/miami-text")
-            ru.evaluate("document.querySelector('input[name=base_version]').value = '1'")
+            expect(ru.locator("h1")).to_contain_text("v1")
+            ru.evaluate("document.querySelector('input[name=base_version]').value = '0'")
             ru.select_option("select[name='issue.amnesty']", "full")
             ru.click("#amend button[type=submit]")
-            expect(ru.locator("#error")).to_contain_text("is at version 2, not 1")
+            expect(ru.locator("#error")).to_contain_text("is at version 1, not 0")
 
             # europe consents; the mediator asks who accepts the draft
             eu = pages["europe"][1]

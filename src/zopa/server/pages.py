@@ -89,13 +89,13 @@ def login(
     app = _app(request)
     _check_csrf(request.cookies.get(LOGIN_CSRF, ""), csrf or "-")
     who = request.client.host if request.client else "?"
-    app.limiter.check(who)
     code = token.strip()
     if ":" in code:  # an invite link's fragment: ROOM:TOKEN
         code = code.split(":", 1)[1]
     caller = member_by_token(app.db, code)
     if caller is None:
-        app.limiter.fail(who)
+        if app.limiter.failed(app.db, who):
+            raise app.limiter.refuse()
         return _render(request, "login.html", None, csrf, 401, error="That token is not valid.")
     sid, _ = new_session(app.db, caller)
     resp = RedirectResponse(f"/rooms/{caller.room_id}", 303)
@@ -161,7 +161,12 @@ async def new_draft(room: str, request: Request) -> Response:
     revises = str(form.get("revises", "")) or None
     try:
         got = rooms.add_draft(
-            app.db, caller, str(form.get("label", "")).strip()[:200] or "draft", package, revises
+            app.db,
+            app.key,
+            caller,
+            str(form.get("label", "")).strip()[:200] or "draft",
+            package,
+            revises,
         )
     except (ScenarioError, RoomError) as exc:
         return _room_page(request, caller, csrf, draft_error=str(exc))
@@ -218,7 +223,7 @@ async def amend(room: str, draft: str, request: Request) -> Response:
     }
     try:
         base = int(str(form.get("base_version", "0")))
-        rooms.propose_amendment(app.db, caller, draft, changes, base)
+        rooms.propose_amendment(app.db, app.key, caller, draft, changes, base)
     except (ScenarioError, RoomError, ValueError) as exc:
         view = disclose.room(app.db, caller)
         return _render(
@@ -236,7 +241,7 @@ async def amend(room: str, draft: str, request: Request) -> Response:
 
 @router.post("/rooms/{room}/drafts/{draft}/amendments/{amendment}/{decision}")
 async def decide(
-    room: str, draft: str, amendment: int, decision: str, request: Request
+    room: str, draft: str, amendment: str, decision: str, request: Request
 ) -> Response:
     caller, csrf = _session(request, room)
     form = await request.form()
@@ -246,7 +251,7 @@ async def decide(
     app = _app(request)
     try:
         base = int(str(form.get("base_version", "0")))
-        rooms.decide_amendment(app.db, caller, draft, amendment, decision == "merge", base)
+        rooms.decide_amendment(app.db, app.key, caller, draft, amendment, decision == "merge", base)
     except (ScenarioError, RoomError, ValueError) as exc:
         view = disclose.room(app.db, caller)
         d = disclose.draft(app.db, caller, draft)
@@ -305,7 +310,13 @@ def save_preferences(
     _check_csrf(session_csrf, csrf)
     app = _app(request)
     try:
-        doc = parse_document(text.encode("utf-8"), "preferences.yaml")
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ScenarioError(
+                "the text holds invalid Unicode (a lone surrogate)", where="preferences"
+            ) from None
+        doc = parse_document(raw, "preferences.yaml")
         rooms.set_preferences(
             app.db, app.key, caller, doc.data, file="preferences.yaml", locate=doc.locate
         )
@@ -336,7 +347,7 @@ def consent(
 ) -> Response:
     caller, session_csrf = _session(request, room)
     _check_csrf(session_csrf, csrf)
-    rooms.set_consent(_app(request).db, caller, acceptability == "yes")
+    rooms.set_consent(_app(request).db, _app(request).key, caller, acceptability == "yes")
     return RedirectResponse(f"/rooms/{room}", 303)
 
 
@@ -348,7 +359,7 @@ def audit_page(room: str, request: Request) -> Response:
         events = disclose.audit_log(app.db, caller)
     except RoomError as exc:
         raise HTTPException(403, str(exc)) from None
-    report = verify(app.db, room)
+    report = verify(app.db, app.key, room)
     return _render(
         request,
         "audit.html",
@@ -363,7 +374,7 @@ def audit_page(room: str, request: Request) -> Response:
 @router.get("/rooms/{room}/disclosures", response_class=HTMLResponse)
 def disclosures_page(room: str, request: Request) -> Response:
     caller, csrf = _session(request, room)
-    items = disclose.disclosures(_app(request).db, caller)
+    items = disclose.disclosures(_app(request).db, caller, _app(request).key)
     return _render(
         request,
         "disclosures.html",
