@@ -128,7 +128,7 @@ class Gate:
         if method in ("POST", "PUT", "PATCH", "DELETE"):
             peer = scope.get("client")
             client = peer[0] if peer else "?"
-            refusal = await run_in_threadpool(self._refusal, path, headers, client)
+            refusal = await run_in_threadpool(self._refusal, path, headers, client, scope)
             if refusal is not None:
                 status, detail, extra = refusal
                 await _reply(send_with_headers, status, detail, extra)
@@ -140,13 +140,15 @@ class Gate:
         await self.app(scope, _replay(body, receive), send_with_headers)
 
     def _refusal(
-        self, path: str, headers: dict[str, str], client: str
+        self, path: str, headers: dict[str, str], client: str, scope: Scope
     ) -> tuple[int, str, dict[str, str]] | None:
         if path.startswith("/api/"):
             scheme, _, token = headers.get("authorization", "").partition(" ")
             ok = scheme.lower() == "bearer" and token.strip()
             try:
-                if ok and member_by_token(self.room.db, token.strip()) is not None:
+                caller = member_by_token(self.room.db, token.strip()) if ok else None
+                if caller is not None:
+                    scope["zopa.caller"] = caller  # the route's dependency reuses it
                     return None
             except RoomError as exc:
                 return exc.status, str(exc), {}

@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from fastapi import HTTPException, Request
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zopa.server.crypto import hash_token
@@ -72,7 +72,7 @@ class LoginLimiter:
                 )
                 if not got.rowcount:  # type: ignore[attr-defined]
                     s.add(SignInFailure(address=who, window=slot, count=1))
-                s.execute(SignInFailure.__table__.delete().where(SignInFailure.window < slot - 1))
+                s.execute(delete(SignInFailure).where(SignInFailure.window < slot - 1))
         except IntegrityError:  # another process added the row first
             return self.failed(db, who)
         return (n or 0) + 1 > self.limit
