@@ -80,7 +80,10 @@ __all__ = [
     "room",
 ]
 
-_PRIVATE_ACTIONS = ("disclosure",)  # a delegation's own questions: not shown to the mediator
+_PRIVATE_ACTIONS = ("disclosure",)
+_PUBLIC_PARTIES = (
+    "overlap",
+)  # questions whose parties are public (the gating delegations)  # a delegation's own questions: not shown to the mediator
 
 
 # ------------------------------------------------------------------------ public answers
@@ -274,7 +277,8 @@ def disclosures(db: Database, caller: Caller, key: RoomKey | None = None) -> lis
         answer, shown_parties = opened["answer"], parties
         if caller.role == "delegation" and d.asker != caller.name:
             answer = _about(answer, caller.party_id)
-            shown_parties = [caller.party_id]
+            if d.kind not in _PUBLIC_PARTIES:  # who else was used would say who consented
+                shown_parties = [caller.party_id]
         out.append(
             DisclosureOut(
                 id=d.ref,
