@@ -81,9 +81,9 @@ __all__ = [
 ]
 
 _PRIVATE_ACTIONS = ("disclosure",)
-_PUBLIC_PARTIES = (
-    "overlap",
-)  # questions whose parties are public (the gating delegations)  # a delegation's own questions: not shown to the mediator
+# a delegation's own questions are not shown to the mediator; the questions whose parties are
+# public (the gating delegations) may name them on a disclosure
+_PUBLIC_PARTIES = ("overlap",)
 
 
 # ------------------------------------------------------------------------ public answers
