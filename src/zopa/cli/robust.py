@@ -28,8 +28,34 @@ def robust_cmd(
         typer.Option(help="samples per end of each range for the tornado (default min(N, 2000))"),
     ] = None,
     top: Annotated[int, typer.Option(help="next-most-robust packages to list (0 to 100)")] = 5,
+    sensitivity: Annotated[
+        str | None,
+        typer.Option(
+            help="global sensitivity: sobol (independent inputs, evidence not applied) or "
+            "shapley (the kept samples, evidence included)"
+        ),
+    ] = None,
+    sensitivity_output: Annotated[
+        str,
+        typer.Option(help="what the global sensitivity explains: zone, margin or draft:ID"),
+    ] = "zone",
+    sobol_samples: Annotated[
+        int, typer.Option(help="Sobol base samples N (N x (parameters + 2) runs)")
+    ] = 1024,
+    prim: Annotated[
+        bool, typer.Option("--prim", help="find the PRIM box where the zone lives")
+    ] = False,
+    prim_plot: Annotated[
+        Path | None, typer.Option(help="write the PRIM peeling trajectory (PNG/SVG/PDF)")
+    ] = None,
     as_json: JsonOpt = False,
-    plot: Annotated[Path | None, typer.Option(help="write the tornado chart (PNG/SVG/PDF)")] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            help="write the chart (PNG/SVG/PDF): the global sensitivity with --sensitivity, "
+            "else the one-at-a-time tornado"
+        ),
+    ] = None,
     force: ForceOpt = False,
 ) -> None:
     """How likely is an agreement zone, given the uncertainty and the evidence in the file?"""
@@ -43,7 +69,14 @@ def robust_cmd(
         raise AnalysisError(f"--workers must be between 1 and 256 (got {workers})")
     if not 0 <= top <= 100:
         raise AnalysisError(f"--top must be between 0 and 100 (got {top})")
+    if sensitivity is not None and sensitivity not in ("sobol", "shapley"):
+        raise AnalysisError(f"--sensitivity must be sobol or shapley (got {sensitivity!r})")
+    if not 16 <= sobol_samples <= 1_000_000:
+        raise AnalysisError(
+            f"--sobol-samples must be between 16 and 1,000,000 (got {sobol_samples})"
+        )
     target = vet_output(plot, "plot", force)
+    prim_target = vet_output(prim_plot, "plot", force)
     if sensitivity_samples is not None and not 0 <= sensitivity_samples <= samples:
         raise AnalysisError(f"--sensitivity-samples must be between 0 and --samples ({samples:,})")
     from zopa.io import load_any
@@ -57,28 +90,47 @@ def robust_cmd(
         "dask": dask,
         "sensitivity_samples": sensitivity_samples,
         "top": top,
+        "method": sensitivity,
+        "output": sensitivity_output,
+        "sobol_base": sobol_samples,
+        "boxes": prim or prim_plot is not None,
     }
     if bar is not None:
         with bar:
             result = robustness(s, progress=update, **kwargs)
     else:
         result = robustness(s, **kwargs)
-    if target is not None:
-        from zopa.io.output import save_figure
-        from zopa.report.robust import tornado_figure
+    from zopa.io.output import save_figure
 
-        save_figure(tornado_figure(result, scenario=s), target.path)
+    if target is not None:
+        from zopa.report.robust import sensitivity_figure, tornado_figure
+
+        chart = (
+            sensitivity_figure(result, scenario=s)
+            if result.global_sensitivity is not None
+            else tornado_figure(result, scenario=s)
+        )
+        save_figure(chart, target.path)
+    if prim_target is not None and result.prim is not None:
+        from zopa.report.robust import prim_figure
+
+        save_figure(prim_figure(result, scenario=s), prim_target.path)
     if as_json:
-        print_json(result.to_dict())
+        from zopa.report.robust import robust_json
+
+        print_json(robust_json(result, s))
         for w in result.warnings:
             sys.stderr.write(f"warning: {w}\n")
         return
     from zopa.report.robust import render_robust
 
     con = _console()
-    render_robust(result, con)
+    render_robust(result, con, scenario=s)
     if target is not None:
-        con.print(f"tornado chart written to {target.path}{target.note()}")
+        what = "sensitivity" if result.global_sensitivity is not None else "tornado"
+        con.print(f"{what} chart written to {target.path}{target.note()}")
+    if prim_target is not None:
+        con.print(f"PRIM trajectory written to {prim_target.path}{prim_target.note()}")
 
 
 def _bar(samples: int) -> tuple[Any, Any]:

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from zopa.model.distributions import DistributionSpec
+
 __all__ = [
     "ID_PATTERN",
     "MAX_MAGNITUDE",
@@ -153,23 +155,30 @@ class HyperRectangleSpec(_Spec):
     utility: Num
 
 
+Uncertain = DistributionSpec
+"""``[low, high]`` (uniform) or a distribution mapping (see :mod:`zopa.model.distributions`)."""
+
+
 class UncertaintySpec(_Spec):
     """What the analyst does not know about a party's preferences (``zopa robust`` samples it).
 
-    Every listed parameter is drawn independently, uniform on its range; each listed red line is
+    Every listed parameter is drawn from its distribution (``[low, high]``: uniform),
+    independently unless the scenario's ``correlations`` tie some; each listed red line is
     present with its probability (unlisted red lines always are).
     """
 
-    reservation: Range | None = Field(default=None, description="[low, high] inside [0, 1]")
-    weights: dict[str, Range] = Field(
-        default_factory=dict,
-        description="issue id -> [low, high] of the raw weight (>= 0), before normalising",
+    reservation: Uncertain | None = Field(
+        default=None, description="[low, high] inside [0, 1], or a distribution"
     )
-    values: dict[str, dict[Scalar, Range]] = Field(
+    weights: dict[str, Uncertain] = Field(
+        default_factory=dict,
+        description="issue id -> [low, high] of the raw weight (>= 0), or a distribution",
+    )
+    values: dict[str, dict[Scalar, Uncertain]] = Field(
         default_factory=dict,
         description=(
             "issue id -> {option id (or a point given in `values` of a numeric issue) -> "
-            "[low, high] inside [0, 1]}"
+            "[low, high] inside [0, 1] or a distribution}"
         ),
     )
     red_lines: dict[str, Num] = Field(
@@ -189,10 +198,30 @@ class EvidenceSpec(_Spec):
     over: str | None = Field(default=None, description="draft id (with `prefers`)")
     rejects: str | None = Field(default=None, description="draft id the party does not accept")
     accepts: str | None = Field(default=None, description="draft id the party accepts")
+    confidence: Num | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description=(
+            "how far the report is trusted, in (0, 1]: soft evidence (a sample where it holds "
+            "weighs confidence, one where it does not 1 - confidence); absent or 1: hard"
+        ),
+    )
     source: str = Field(min_length=1, description="who said it, when, reported where")
     date: str | None = None
     quote: str | None = None
     note: str | None = None
+
+
+class CorrelationSpec(_Spec):
+    """Two uncertain parameters drawn together: a Gaussian copula with correlation ``rho``."""
+
+    between: list[str] = Field(
+        min_length=2,
+        max_length=2,
+        description="two parameter ids as `zopa robust` names them, e.g. russia.reservation",
+    )
+    rho: Num = Field(gt=-1, lt=1, description="correlation of the copula's normals, in (-1, 1)")
 
 
 class PreferencesSpec(_Spec):
@@ -272,6 +301,11 @@ class ScenarioSpec(_Spec):
     events: list[EventSpec] = Field(default_factory=list)
     evidence: list[EvidenceSpec] = Field(
         default_factory=list, description="public statements that condition `zopa robust`"
+    )
+    correlations: list[CorrelationSpec] = Field(
+        default_factory=list,
+        description="rank correlations between uncertain parameters (a Gaussian copula)",
+        max_length=10_000,
     )
 
 

@@ -22,8 +22,14 @@ from zopa.report.briefing.model import (
     SolutionRow,
     ZoneSummary,
 )
-from zopa.report.briefing.words import cells, option_label, party_label, rule_in_words
-from zopa.robust import Parameter, RobustAnalysis
+from zopa.report.briefing.words import (
+    cells,
+    parameter_in_words,
+    party_label,
+    red_line_in_words,
+    rule_in_words,
+)
+from zopa.robust import RobustAnalysis
 
 __all__ = ["SOLUTION_MEANINGS", "build_briefing", "parameter_in_words"]
 
@@ -203,7 +209,7 @@ def _step(scenario: Scenario, d: Draft, e: DraftEvaluation, c: Comparison | None
             float(u),
             None if c is None else float(c.gains[p]),
             bool(e.acceptable[p]),
-            tuple(_red_line(scenario, p, t) for t in e.broken.get(p, ())),
+            tuple(red_line_in_words(scenario, p, t) for t in e.broken.get(p, ())),
         )
         for p, u in e.point.utilities.items()
     )
@@ -290,14 +296,6 @@ def _criterion(scenario: Scenario, k: Criterion) -> str:
     return f"{name} {k.before:g} → {k.after:g}"
 
 
-def _red_line(scenario: Scenario, party: str, text: str) -> str:
-    prefs = scenario.party(party).preferences
-    for r in prefs.red_lines if prefs else ():
-        if r.text == text:
-            return rule_in_words(scenario, r.formula)
-    return text
-
-
 def _concessions(scenario: Scenario, a: Analysis) -> tuple[tuple[ConcessionRow, ...], str]:
     if a.zone.exists:
         return (), "A zone exists, so no concession is needed to open one."
@@ -327,7 +325,8 @@ def _concessions(scenario: Scenario, a: Analysis) -> tuple[tuple[ConcessionRow, 
 def _takes(scenario: Scenario, c: Concession) -> str:
     if c.kind == "red_lines":
         return "; ".join(
-            f"{party_label(scenario, p)} relaxes: {_red_line(scenario, p, t)}" for p, t in c.relaxed
+            f"{party_label(scenario, p)} relaxes: {red_line_in_words(scenario, p, t)}"
+            for p, t in c.relaxed
         )
     if c.kind == "uniform":
         return f"every reservation down by {c.total:.3f}"
@@ -380,19 +379,6 @@ def _robustness(scenario: Scenario, r: RobustAnalysis) -> Robustness:
         warnings=r.warnings,
         notes=r.notes,
     )
-
-
-def parameter_in_words(scenario: Scenario, p: Parameter) -> str:
-    """``Russia: reservation`` / ``Ukraine: weight of NATO membership`` / ..."""
-    who = party_label(scenario, p.party)
-    issue = scenario.issue(p.issue) if p.issue else None
-    if p.kind == "weight" and issue is not None:
-        return f"{who}: weight of {issue.label}"
-    if p.kind == "value" and issue is not None:
-        return f"{who}: value of “{option_label(issue, p.key)}” ({issue.label})"
-    if p.kind == "red_line" and p.key:
-        return f"{who}: red line “{_red_line(scenario, p.party, p.key)}” is real"
-    return f"{who}: {p.kind.replace('_', ' ')}"
 
 
 def _evidence(scenario: Scenario, r: RobustAnalysis | None) -> tuple[EvidenceRow, ...]:

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from zopa.model.expr import And, Atom, Cmp, Const, Formula, Implies, Not, Or
 from zopa.model.scenario import Issue, Scenario
+from zopa.model.uncertainty import CurvePoint, RedLine, Value, Weight
 
-__all__ = ["cells", "option_label", "party_label", "rule_in_words"]
+if TYPE_CHECKING:
+    from zopa.robust import Parameter
+
+__all__ = [
+    "cells",
+    "option_label",
+    "parameter_in_words",
+    "party_label",
+    "red_line_in_words",
+    "rule_in_words",
+]
 
 
 def option_label(issue: Issue, value: object) -> str:
@@ -85,3 +97,29 @@ def _atom(issue: Issue, allowed: frozenset[int]) -> str:
     if len(banned) == 1 and n > 2:
         return f"{issue.label} is not “{banned[0]}”"
     return f"{issue.label} is one of " + ", ".join(f"“{c}”" for c in chosen)
+
+
+def red_line_in_words(scenario: Scenario, party: str, text: str) -> str:
+    """A party's red line (as written) in words with labels."""
+    prefs = scenario.party(party).preferences
+    for r in prefs.red_lines if prefs else ():
+        if r.text.strip() == text.strip():
+            return rule_in_words(scenario, r.formula)
+    return text
+
+
+def parameter_in_words(scenario: Scenario, p: Parameter) -> str:
+    """``Russia: walk-away value`` / ``Ukraine: weight of NATO membership`` / ..."""
+    who = party_label(scenario, p.party)
+    t = p.target
+    if isinstance(t, Weight):
+        return f"{who}: weight of {scenario.issue(t.issue).label}"
+    if isinstance(t, Value):
+        issue = scenario.issue(t.issue)
+        return f"{who}: value of “{option_label(issue, t.option)}” ({issue.label})"
+    if isinstance(t, CurvePoint):
+        issue = scenario.issue(t.issue)
+        return f"{who}: value of “{option_label(issue, t.x)}” ({issue.label})"
+    if isinstance(t, RedLine):
+        return f"{who}: red line “{red_line_in_words(scenario, t.party, t.text)}” is real"
+    return f"{who}: reservation"
