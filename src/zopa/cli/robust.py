@@ -153,3 +153,183 @@ def _bar(samples: int) -> tuple[Any, Any]:
         bar.update(task, completed=done, total=total)
 
     return bar, update
+
+
+@app.command("track")
+def track_cmd(
+    file: FileArg,
+    reports: Annotated[
+        list[Path] | None, typer.Argument(help="articles (text/HTML) marking dates on the timeline")
+    ] = None,
+    log: Annotated[
+        Path | None,
+        typer.Option(help="the reviewed evidence log (YAML list: date, status, evidence item)"),
+    ] = None,
+    date: Annotated[
+        list[str] | None,
+        typer.Option(help="FILE=YYYY-MM-DD: a report's date where its dateline has none"),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="the year of datelines that give none (Dec 2)")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD: say what changed since this date")
+    ] = None,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="ask, for each evidence item `zopa news` suggests in the reports, whether to "
+            "accept it, and write the answers to --log",
+        ),
+    ] = False,
+    samples: Annotated[int, typer.Option(help="samples at every step (1 to 1,000,000)")] = 10_000,
+    seed: Annotated[int, typer.Option(help="random seed >= 0")] = 0,
+    as_json: JsonOpt = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="write the chart of the odds over time (PNG/SVG/PDF)")
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """How the odds moved: replay the reviewed evidence log, date by date."""
+    from zopa.io import load_any
+    from zopa.robust.track import LogItem, read_log, track
+
+    if not 1 <= samples <= 1_000_000:
+        raise AnalysisError(f"--samples must be between 1 and 1,000,000 (got {samples})")
+    if seed < 0:
+        raise AnalysisError(f"--seed must be >= 0 (got {seed})")
+    if since is not None:
+        _iso(since, "--since")
+    target = vet_output(plot, "plot", force)
+    s = load_any(file)
+    dated = _report_dates(reports or [], date or [], year)
+    items: tuple[LogItem, ...] = ()
+    if log is not None and log.exists():
+        items = read_log(str(log))
+    if review:
+        if log is None:
+            raise AnalysisError("--review writes the reviewed items to --log: give --log FILE")
+        items = _review(s, dated, items, log)
+    elif log is None and not dated:
+        raise AnalysisError(
+            "give --log LOG.yaml (the reviewed evidence) or reports to put on the timeline"
+        )
+    elif log is not None and not log.exists():
+        raise AnalysisError(
+            f"{log}: no such evidence log; write it by hand, or with --review from the "
+            "reports' suggestions"
+        )
+    result = track(s, items, [r for r, _ in dated], samples=samples, seed=seed, since=since)
+    if target is not None:
+        from zopa.io.output import save_figure
+        from zopa.report.track import track_figure
+
+        save_figure(track_figure(result, scenario=s), target.path)
+    if as_json:
+        out = result.to_dict()
+        if since is not None:
+            from zopa.report.track import changes_since
+
+            out["since"] = {"date": since, "in_words": changes_since(result, since)}
+        print_json(out)
+        return
+    from zopa.report.track import render_track
+
+    con = _console()
+    render_track(result, con, since=since)
+    if target is not None:
+        con.print(f"chart written to {target.path}{target.note()}")
+
+
+def _iso(text: str, what: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise AnalysisError(f"{what}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+def _report_dates(reports: list[Path], dates: list[str], year: int | None) -> list[tuple[Any, str]]:
+    """(Report, file as given) per report, dated from --date or the article's dateline."""
+    from zopa.news import read_article_file
+    from zopa.robust.track import Report, parse_dateline_date
+
+    given: dict[str, str] = {}
+    for d in dates:
+        name, sep, value = d.rpartition("=")
+        if not sep or not name:
+            raise AnalysisError(f"--date {d!r}: write FILE=YYYY-MM-DD")
+        given[name] = _iso(value, f"--date {name}")
+    unknown = set(given) - {str(r) for r in reports}
+    if unknown:
+        raise AnalysisError(
+            "--date names a file that is not a report: " + ", ".join(sorted(unknown))
+        )
+    out = []
+    for r in reports:
+        reading = read_article_file(r)
+        when: str | None = given.get(str(r))
+        if when is None and reading.dateline is not None:
+            when = parse_dateline_date(reading.dateline.date, year)
+        if when is None:
+            found = (
+                f"its dateline says {reading.dateline.date!r}"
+                if reading.dateline
+                else "it has no dateline"
+            )
+            raise AnalysisError(
+                f"{r}: cannot tell the report's date ({found}); give --date {r}=YYYY-MM-DD"
+                + (" or --year YYYY" if reading.dateline else "")
+            )
+        out.append((Report(str(r), reading.title, when), str(r)))
+    return out
+
+
+def _review(scenario: Any, dated: list[tuple[Any, str]], items: Any, log: Path) -> Any:
+    """Ask about each suggestion of the reports not yet in the log; append the answers."""
+    import yaml
+
+    from zopa.robust.track import LogItem, suggestions_to_review
+
+    todo = suggestions_to_review(scenario, [(f, r.date) for r, f in dated], items)
+    if not todo:
+        typer.echo(
+            "nothing new to review: every suggestion of these reports is in the log", err=True
+        )
+        return items
+    answers: list[dict[str, Any]] = []
+    for k, item in enumerate(todo, 1):
+        shown = {x: item[x] for x in item if x not in ("quote",)}
+        typer.echo(
+            f"\n[{k}/{len(todo)}] {yaml.safe_dump(shown, sort_keys=False).strip()}", err=True
+        )
+        typer.echo(f"    quote: {item.get('quote', '')}", err=True)
+        choice = typer.prompt("accept, reject or skip? [a/r/s]", default="s", err=True)
+        choice = choice.strip().lower()[:1]
+        if choice in ("a", "r"):
+            answers.append(
+                {"date": item["date"], "status": "accepted" if choice == "a" else "rejected"}
+                | {x: v for x, v in item.items() if x != "date"}
+            )
+    if not answers:
+        typer.echo("no item accepted or rejected: the log is unchanged", err=True)
+        return items
+    old = log.read_text(encoding="utf-8") if log.exists() else ""
+    from zopa.io.output import write_text
+
+    sep = "" if not old or old.endswith("\n") else "\n"
+    new = yaml.safe_dump(answers, sort_keys=False, allow_unicode=True)
+    write_text(log, old + sep + new, force=True, suffixes=(".yaml", ".yml", ".json"))
+    typer.echo(f"{len(answers)} reviewed item(s) added to {log}", err=True)
+    start = len(items)
+    return (
+        *items,
+        *(
+            LogItem(
+                start + j, a["date"], a["status"], {x: v for x, v in a.items() if x != "status"}
+            )
+            for j, a in enumerate(answers)
+        ),
+    )

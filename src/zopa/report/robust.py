@@ -13,6 +13,7 @@ from rich.table import Table
 
 from zopa.model.uncertainty import RedLine
 from zopa.robust.analysis import Odds, RobustAnalysis
+from zopa.vocab import interval, percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -33,30 +34,31 @@ __all__ = [
 
 
 def _num(x: float) -> str:
-    """A percentage with one decimal; never rounds a non-zero share to 0 or a share < 1 to 100."""
-    if 0 < x < 0.0005:
-        return "<0.1"
-    if 0.9995 < x < 1:
-        return ">99.9"
-    return f"{100 * x:.1f}"
+    """A share as :func:`zopa.vocab.percent` writes it, without the % sign."""
+    return percent(x).removesuffix("%")
 
 
 def _pct(o: Odds) -> str:
+    """A probability with its 95% interval (or "exact"), in :mod:`zopa.vocab`'s percentages.
+
+    None of the kept samples (or all of them) reads ``0% (95% interval 0 to 0.9%)``: never a
+    lower bound shown above the estimate from an interval's arithmetic.
+    """
     p = o.probability
     if p is None:
         return "n/a"
-    lo, hi = o.ci95
     if o.exact:
-        return f"{_num(p)}% (exact: no uncertainty)"
+        return f"{percent(p)} (exact: no uncertainty)"
+    lo, hi = (0.0 if x <= 1e-12 else 1.0 if x >= 1 - 1e-12 else x for x in o.ci95)
     if p <= 1e-12:
-        return f"0% (95% interval 0 to {_num(hi)}%)"
+        return f"0% (95% interval 0 to {percent(hi)})"
     if p >= 1 - 1e-12:
-        return f"100% (95% interval {_num(lo)} to 100%)"
-    return f"{_num(p)}% [{_num(lo)}, {_num(hi)}]"
+        return f"100% (95% interval {percent(lo)} to 100%)"
+    return f"{percent(p)} {interval(lo, hi)}"
 
 
 def _p(x: float | None) -> str:
-    return "n/a" if x is None else f"{_num(x)}%"
+    return percent(x)
 
 
 def render_robust(
@@ -110,7 +112,7 @@ def render_robust(
         t.add_row("P(all accept)", *(_p(pk.odds.probability) for pk in cols))
         t.add_row(
             "95% interval",
-            *(f"{_num(pk.odds.ci95[0])}-{_num(pk.odds.ci95[1])}%" for pk in cols),
+            *(interval(*pk.odds.ci95) for pk in cols),
         )
         t.add_row("mean min margin", *(f"{pk.mean_margin:+.3f}" for pk in cols))
         con.print(t)
@@ -183,7 +185,7 @@ def tornado_figure(
     data = list(r.sensitivity[:rows])  # an n/a end is drawn as n/a, not dropped
     base = r.zone.probability
     if scenario is not None:
-        from zopa.report.briefing.words import parameter_in_words
+        from zopa.vocab import parameter_in_words
 
         names = [parameter_in_words(scenario, s.parameter) for s in data][::-1]
     else:
@@ -259,7 +261,7 @@ def output_in_words(output: str, scenario: Scenario | None = None) -> str:
 def _name(scenario: Scenario | None, prm: Parameter) -> str:
     if scenario is None:
         return prm.name
-    from zopa.report.briefing.words import parameter_in_words
+    from zopa.vocab import parameter_in_words
 
     return parameter_in_words(scenario, prm)
 
