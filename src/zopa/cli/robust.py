@@ -283,7 +283,7 @@ def _report_dates(reports: list[Path], dates: list[str], year: int | None) -> li
                 f"{r}: cannot tell the report's date ({found}); give --date {r}=YYYY-MM-DD"
                 + (" or --year YYYY" if reading.dateline else "")
             )
-        out.append((Report(str(r), reading.title, when), str(r)))
+        out.append((Report(str(r), reading.title or Path(r).name, when), str(r)))
     return out
 
 

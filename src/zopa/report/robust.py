@@ -132,9 +132,9 @@ def render_robust(
         render_prim(r, con, scenario)
     if r.sensitivity:
         t = Table(
-            title="Quick view (one at a time): P(zone) with one parameter at each end of its "
-            f"range ({r.sensitivity_samples:,} samples each, the others drawn); widest first. "
-            "It cannot see interactions: see --sensitivity sobol|shapley",
+            title="Sensitivity, quick view (one at a time): P(zone) with one parameter at each "
+            f"end of its range ({r.sensitivity_samples:,} samples each, the others drawn); "
+            "widest first. It cannot see interactions: see --sensitivity sobol|shapley",
             title_justify="left",
         )
         t.add_column("parameter", style="bold")

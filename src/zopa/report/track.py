@@ -36,11 +36,11 @@ def render_track(t: Track, con: Console, *, since: str | None = None) -> None:
     drafts = list(t.steps[0].drafts) if t.steps else []
     tab = Table(title="Timeline (accepted evidence known by each date)", title_justify="left")
     tab.add_column("date", style="bold", no_wrap=True)
-    tab.add_column("report / source", overflow="fold")
-    tab.add_column("new evidence", overflow="fold")
+    tab.add_column("report / source", overflow="fold", ratio=2)
+    tab.add_column("new evidence", overflow="fold", ratio=3)
     tab.add_column("P(zone) [95%]", justify="right")
     for d in drafts:
-        tab.add_column(f"P(all accept {escape(d)})", justify="right")
+        tab.add_column(f"all accept {escape(d)}", justify="right")
     for s in t.steps:
         tab.add_row(
             s.date,

@@ -258,7 +258,7 @@ def track(
 
     The first step is the scenario with its own evidence (dated the day before the earliest
     date); then one step per date of an accepted item or a report. The parameter that matters
-    most (widest one-at-a-time swing, on 500 samples per end) is recorded for the last step,
+    most (widest one-at-a-time swing, on min(samples / 5, 500) samples per end) is recorded for the last step,
     and for the step of ``since`` when given.
     """
     accepted = sorted((i for i in log if i.accepted), key=lambda i: (i.date, i.index))
@@ -283,7 +283,7 @@ def track(
             s,
             samples=samples,
             seed=seed,
-            sensitivity_samples=min(samples, 500) if want else 0,
+            sensitivity_samples=min(samples // 5, 500) if want else 0,
             workers=workers,
         )
         if want and r.sensitivity:
