@@ -258,8 +258,8 @@ def track(
 
     The first step is the scenario with its own evidence (dated the day before the earliest
     date); then one step per date of an accepted item or a report. The parameter that matters
-    most (widest one-at-a-time swing, on min(samples / 5, 500) samples per end) is recorded for the last step,
-    and for the step of ``since`` when given.
+    most (widest one-at-a-time swing, on min(samples / 5, 500) samples per end) is recorded
+    for the first and the last step, and for the step of ``since`` when given.
     """
     accepted = sorted((i for i in log if i.accepted), key=lambda i: (i.date, i.index))
     _with_evidence(scenario, accepted)  # every accepted item checked once, up front
