@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "box_in_words",
+    "odds_words",
     "packages_sentence",
     "prim_figure",
     "render_robust",
@@ -33,12 +34,7 @@ __all__ = [
 ]
 
 
-def _num(x: float) -> str:
-    """A share as :func:`zopa.vocab.percent` writes it, without the % sign."""
-    return percent(x).removesuffix("%")
-
-
-def _pct(o: Odds) -> str:
+def odds_words(o: Odds) -> str:
     """A probability with its 95% interval (or "exact"), in :mod:`zopa.vocab`'s percentages.
 
     None of the kept samples (or all of them) reads ``0% (95% interval 0 to 0.9%)``: never a
@@ -84,7 +80,7 @@ def render_robust(
     con.print(escape(packages_sentence(r)))
     for w in r.warnings:
         con.print(f"[bold yellow]warning:[/] {escape(w)}")
-    con.print(f"[bold]P(an agreement zone exists)[/] = {_pct(r.zone)}")
+    con.print(f"[bold]P(an agreement zone exists)[/] = {odds_words(r.zone)}")
     if r.drafts:
         parties = list(next(iter(r.drafts.values())).parties)
         t = Table(title="Drafts: probability of acceptance", title_justify="left")
@@ -94,7 +90,9 @@ def render_robust(
         t.add_column("all gating", justify="right")
         for name, d in r.drafts.items():
             cells = [_p(d.parties[p].probability) for p in parties]
-            t.add_row(escape(name), *cells, _pct(d.all) + ("" if d.feasible else " (infeasible)"))
+            t.add_row(
+                escape(name), *cells, odds_words(d.all) + ("" if d.feasible else " (infeasible)")
+            )
         con.print(t)
     if r.robust_package is not None:
         rp = r.robust_package

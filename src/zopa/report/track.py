@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from zopa.report.robust import _pct
+from zopa.report.robust import odds_words
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -46,7 +46,7 @@ def render_track(t: Track, con: Console, *, since: str | None = None) -> None:
             s.date,
             escape("; ".join(s.source)) or "-",
             escape("; ".join(s.evidence)) or "-",
-            _pct(s.zone),
+            odds_words(s.zone),
             *(_p(s.drafts[d].probability) for d in drafts),
         )
     con.print(tab)
