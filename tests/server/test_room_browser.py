@@ -264,8 +264,18 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
             med.goto(f"{server.url}/rooms/{room}/drafts/miami-text")
             med.click("button.merge")
             expect(med.locator("#amendments .status")).to_contain_text("merged")
+            # europe consents; the mediator asks who accepts the merged text
+            eu = pages["europe"][1]
+            eu.goto(f"{server.url}/rooms/{room}")
+            eu.click("#consent button")
+            med.reload()
+            med.click("#ask-acceptability")
+            expect(med.locator("#acceptability-answer")).to_contain_text("European governments")
+            expect(med.locator("#acceptability-answer")).to_contain_text("not told")
+            expect(med.locator("#budget")).to_contain_text("2 of 50 answers used")
             checks.page(med, "mediator-draft")
             med.goto(f"{server.url}/rooms/{room}")
+            expect(med.locator("#drafts .acc")).to_contain_text("European governments")
             expect(med.locator("#drafts-timeline svg")).to_be_visible()
             checks.page(med, "mediator-after")
             med.click("text=audit")
