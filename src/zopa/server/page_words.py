@@ -129,7 +129,7 @@ def answer_words(
         broken = answer.get("red_lines_broken") or []
         if broken:
             text += "; it breaks your red line " + _join(
-                [f"“{red_line_words(scenario, r)}”" for r in broken]
+                [f"({red_line_words(scenario, r)})" for r in broken]
             )
         return text
     if kind == "acceptability":
