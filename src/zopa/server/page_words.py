@@ -194,14 +194,14 @@ def action_words(
         return text
     if action == "amendment.proposed":
         return (
-            f"proposed amendment {data.get('amendment')} to "
+            "proposed an amendment to "
             f"{_draft(scenario, drafts, data.get('draft'))} (against version "
             f"{data.get('base_version')}): {changes_words(scenario, data.get('changes', {}))}"
         )
     if action in ("amendment.merged", "amendment.rejected"):
         verb = "merged" if action.endswith("merged") else "rejected"
         return (
-            f"{verb} amendment {data.get('amendment')} of "
+            f"{verb} an amendment of "
             f"{_draft(scenario, drafts, data.get('draft'))} (now version {data.get('version')})"
         )
     if action == "disclosure":

@@ -152,7 +152,7 @@ def _known_acceptability(
     answers it was given: reading them again discloses nothing new)."""
     current = {d.id: d.version for d in view.drafts}
     out: dict[str, dict[str, bool]] = {}
-    for d in disclose.disclosures(app.db, caller):
+    for d in disclose.disclosures(app.db, caller, app.key):
         q = d.question
         if d.kind == "acceptability" and current.get(str(q.get("draft"))) == q.get("version"):
             out[str(q["draft"])] = dict(d.answer.get("parties") or {})
