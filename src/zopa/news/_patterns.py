@@ -66,7 +66,7 @@ _DRAFT_NOUN = (
     r"amendments?|changes|versions?|proposals?|plans?|drafts?|texts?|frameworks?|blueprints?"
 )
 AFFIL_DRAFT = re.compile(
-    r"\b((?:[A-Z][\w.’']*|US|U\.S\.)(?:(?:\s*,\s*|\s+and\s+)(?:[A-Z][\w.’']*|US|U\.S\.))*)"
+    r"\b((?:[A-Z][\w.’']*|US|U\.S\.)(?:(?:\s*,\s*|\s+and\s+)(?:[A-Z][\w.’']*|US|U\.S\.)){0,5})"
     rf"\s+(?:peace\s+|draft\s+|\d+-point\s+)?({_DRAFT_NOUN})\b"
 )
 REVISION_NOUN = re.compile(r"^(?:counter|revision|amendment|change|version)", re.I)

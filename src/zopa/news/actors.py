@@ -137,11 +137,11 @@ def _is_name(t: Token) -> bool:
     w = t.text
     if not w[:1].isupper() or not w[:1].isalpha():
         return False
-    if w in NOT_NAMES or _bare(w) in TITLE_WORDS:
+    if w in NOT_NAMES or t.bare in TITLE_WORDS:
         return False
     if w.isupper() and len(w) > 1 and w not in _CAPS_OK:
         return False  # datelines (MOSCOW) and shouting
-    return _bare(w) not in _AFF
+    return t.bare not in _AFF
 
 
 class _Phrases:
@@ -157,12 +157,12 @@ def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
     """Length of the longest phrase of ``phrases`` starting at token ``i`` (0 if none)."""
     if i >= len(toks):
         return 0
-    head = toks[i].low
-    if head not in phrases.first and _bare(head) not in phrases.first:
+    head = toks[i]
+    if head.low not in phrases.first and head.bare not in phrases.first:
         return 0
     for n in range(min(phrases.longest, len(toks) - i), 0, -1):
-        words = [t.low for t in toks[i : i + n]]
-        words[-1] = _bare(words[-1])
+        words = [t.low for t in toks[i : i + n - 1]]
+        words.append(toks[i + n - 1].bare)
         if " ".join(words) in phrases.phrases:
             return n
     return 0
@@ -171,20 +171,37 @@ def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
 _AFF_PHRASES = _Phrases(set(_AFF))
 _INST_PHRASES = _Phrases(set(INSTITUTIONS))
 _CHANNELS = _Phrases(set(CHANNELS))
+# first words of every phrase _phrase can read (besides a capitalised name)
+_STARTS = (
+    frozenset({"he", "she", "the", "a", "an"})
+    | _AFF_PHRASES.first
+    | _INST_PHRASES.first
+    | _CHANNELS.first
+    | TITLE_WORDS
+)
 
 
-def scan_mentions(text: str, toks: list[Token]) -> list[Mention]:
-    """Every actor-like noun phrase of one sentence, left to right (unresolved)."""
+def scan_mentions(text: str, toks: list[Token], lo: int = 0, hi: int | None = None) -> list[Mention]:
+    """Every actor-like noun phrase of the sentence ``toks[lo:hi]``, left to right (unresolved;
+    token indices are into ``toks``)."""
+    sub = toks[lo:hi]
     out: list[Mention] = []
     i = 0
-    n = len(toks)
+    n = len(sub)
     while i < n:
-        m = _phrase(text, toks, i)
+        t = sub[i]
+        if t.low not in _STARTS and t.bare not in _STARTS and not t.text[:1].isupper():
+            i += 1  # a word no phrase starts with (most words): skipped at once
+            continue
+        m = _phrase(text, sub, i)
         if m is None:
             i += 1
             continue
+        if lo:
+            m = Mention(m.i + lo, m.j + lo, m.start, m.end, m.kind, m.text, m.name, m.role,
+                        m.affiliation, m.definite, m.actor)  # fmt: skip
         out.append(m)
-        i = m.j
+        i = m.j - lo
     return out
 
 
@@ -219,9 +236,9 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
             affs.append(_bare_phrase(toks, k, a))
             k += a
             continue
-        b = _bare(t.text)
+        b = t.bare
         if b in TITLE_WORDS or (
-            b == "of" and roles and k + 1 < n and _bare(toks[k + 1].text) in TITLE_WORDS
+            b == "of" and roles and k + 1 < n and toks[k + 1].bare in TITLE_WORDS
         ):
             roles.append(b)
             k += 1
@@ -272,15 +289,14 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
         return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
     if inst:
         return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
-    if affs and aff and _bare(toks[j - 1].text) not in _ADJECTIVES:
+    if affs and aff and toks[j - 1].bare not in _ADJECTIVES:
         kind = "institution" if aff in _ORGS else "country"
         return Mention(i, j, toks[i].start, toks[j - 1].end, kind, phrase, None, None, aff)
     return None
 
 
 def _bare_phrase(toks: list[Token], k: int, a: int) -> str:
-    words = [t.low for t in toks[k : k + a]]
-    words[-1] = _bare(words[-1])
+    words = [t.low for t in toks[k : k + a - 1]] + [toks[k + a - 1].bare]
     return _AFF[" ".join(words)]
 
 
@@ -299,6 +315,9 @@ def _head(role: str | None) -> str:
 
 def _same_head(a: str, b: str) -> bool:
     return a == b or any(a in g and b in g for g in ROLE_GROUPS)
+
+
+_RECENT = 16  # people of one role head a title is matched against (the most recent)
 
 
 def _slug(s: str) -> str:
@@ -324,6 +343,15 @@ class ActorTable:
         self._recs: list[_Rec] = []
         self._order: list[tuple[int, str]] = []  # (offset, actor id) of every mention
         self._by_id: dict[str, _Rec] = {}
+        # indexes, so each mention is resolved in constant time (reading stays linear)
+        self._rank: dict[str, int] = {}  # actor id -> creation order
+        self._by_name: dict[str, list[_Rec]] = {}  # a person's full name (as first written)
+        self._by_last: dict[str, list[_Rec]] = {}  # a person's last name
+        self._by_label: dict[tuple[str, str], _Rec] = {}  # (kind, lower-case label)
+        self._by_head: dict[str, list[_Rec]] = {}  # role head -> people with that role
+        self._slugs: dict[str, int] = {}
+        self._people: list[tuple[int, str]] = []  # (offset, id) of mentions of people
+        self._other: list[int] = []  # per entry of _people: index of the last other person
 
     # -- building
     def register_name(self, m: Mention) -> None:
@@ -346,18 +374,45 @@ class ActorTable:
             return m
         rec.mentions.append((m.start, m.end))
         self._order.append((m.start, rec.id))
-        return replace(m, actor=rec.id)
+        m = Mention(m.i, m.j, m.start, m.end, m.kind, m.text, m.name, m.role, m.affiliation,
+                    m.definite, rec.id)  # fmt: skip
+        if rec.kind == "person":
+            self._index_role(rec)
+            other = len(self._people) - 1
+            if other >= 0 and self._people[other][1] == rec.id:
+                other = self._other[other]
+            self._people.append((m.start, rec.id))
+            self._other.append(other)
+        return m
 
     def _new(self, name: str | None, label: str, kind: str, aff: str | None, role: str | None,
              known: str = "text") -> _Rec:  # fmt: skip
         base = _slug(label)
-        rid, k = base, 2
+        rid, k = base, self._slugs.get(base, 2)
         while rid in self._by_id:
             rid, k = f"{base}-{k}", k + 1
+        self._slugs[base] = k
         rec = _Rec(rid, name, label, kind, aff, role, known)
+        self._rank[rid] = len(self._recs)
         self._recs.append(rec)
         self._by_id[rid] = rec
+        if kind == "person" and name:
+            self._index_name(rec)
+        elif kind != "person":
+            self._by_label.setdefault((kind, label.lower()), rec)
         return rec
+
+    def _index_name(self, rec: _Rec) -> None:
+        name = rec.name or ""
+        self._by_name.setdefault(name, []).append(rec)
+        self._by_last.setdefault(name.split()[-1], []).append(rec)
+
+    def _index_role(self, rec: _Rec) -> None:
+        head = _head(rec.role)
+        if head:
+            bucket = self._by_head.setdefault(head, [])
+            if rec not in bucket[-4:]:
+                bucket.append(rec)
 
     def _person(self, m: Mention, *, record: bool) -> _Rec:
         name = m.name or ""
@@ -382,27 +437,36 @@ class ActorTable:
             rec.affiliation, rec.known_from = known[0], "lexicon"
         if known and rec.role is None:
             rec.role = known[1]
+        self._index_role(rec)
         return rec
 
     def _find_name(self, name: str) -> _Rec | None:
-        for r in self._recs:
-            if r.kind != "person" or r.name is None:
-                continue
-            if r.name == name:
-                return r
-            if " " not in name and r.name.split()[-1] == name:
-                return r
-            if " " in name and " " not in r.name and name.split()[-1] == r.name:
-                r.name = r.label = name  # a surname seen first gets its full name
-                return r
-        return None
+        """The earliest person named ``name``, known by that surname, or (for a full name) a
+        surname-only person, who then gets the full name."""
+        if not name:
+            return None
+        cands = [r for r in self._by_name.get(name, ()) if r.name == name]
+        if " " not in name:
+            cands += self._by_last.get(name, [])
+        else:
+            last = name.split()[-1]
+            cands += [r for r in self._by_name.get(last, ()) if r.name == last]
+        if not cands:
+            return None
+        r = min(cands, key=lambda c: self._rank[c.id])
+        if " " in name and r.name is not None and " " not in r.name:
+            r.name = r.label = name  # a surname seen first gets its full name
+            self._by_name.setdefault(name, []).append(r)
+        return r
 
     def _title(self, m: Mention) -> _Rec | None:
         head = _head(m.role)
         mods = set((m.role or "").split()) - {head, "of"}
+        heads = {head} | {h for g in ROLE_GROUPS if head in g for h in g}
+        pool = {r.id: r for h in heads for r in self._by_head.get(h, [])[-_RECENT:]}
         fits = [
             r
-            for r in self._recs
+            for r in sorted(pool.values(), key=lambda c: self._rank[c.id])
             if r.kind == "person"
             and r.role
             and _same_head(head, _head(r.role))
@@ -423,27 +487,24 @@ class ActorTable:
         label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
         if m.kind == "country" and m.affiliation:
             label = m.affiliation
-        for r in self._recs:
-            if r.kind == m.kind and r.label.lower() == label.lower():
-                return r
-        return self._new(None, label, m.kind, m.affiliation, None)
+        found = self._by_label.get((m.kind, label.lower()))
+        return found if found is not None else self._new(None, label, m.kind, m.affiliation, None)
 
     # -- queries
     def get(self, actor_id: str | None) -> _Rec | None:
         return self._by_id.get(actor_id or "")
 
     def persons_between(self, a: int, b: int) -> list[str]:
-        """Ids of the people mentioned in ``[a, b)``, in order of their last mention."""
-        seen: dict[str, int] = {}
-        order = self._order  # appended in text order
-        lo = bisect_left(order, (a, ""))
-        for off, rid in order[lo:]:
-            if off >= b:
-                break
-            rec = self._by_id.get(rid)
-            if rec is not None and rec.kind == "person":
-                seen[rid] = off
-        return sorted(seen, key=seen.__getitem__)
+        """The last person mentioned in ``[a, b)``, after the last other person mentioned there
+        if any: ``[]``, ``[last]`` or ``[other, last]`` (constant time: enough to tell "one
+        person" from "several" and to name the most recent)."""
+        n = bisect_left(self._people, (b, "")) - 1
+        if n < 0 or self._people[n][0] < a:
+            return []
+        other = self._other[n]
+        if other >= 0 and self._people[other][0] >= a:
+            return [self._people[other][1], self._people[n][1]]
+        return [self._people[n][1]]
 
     def freeze(self, parties: dict[str, str | None]) -> tuple[Actor, ...]:
         return tuple(

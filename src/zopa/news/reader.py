@@ -76,6 +76,8 @@ class Reading:
     claim_sent: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.spoken: list[tuple[int, str]] = []  # (start, speaker id) of attributed quotes
+        self._sent_channel: dict[int, str | None] = {}
         self.starts = [t.start for t in self.toks]
         self._sent_starts = [s.start for s in self.sents]
         self._opens = [q.open for q in self.spans]
@@ -102,14 +104,6 @@ class Reading:
         return k >= 0 and self.spans[k].open <= offset <= self.spans[k].close
 
 
-def _before(sents: list[Sentence], offset: int) -> int:
-    k = 0
-    for n, s in enumerate(sents):
-        if s.start <= offset:
-            k = n
-    return k
-
-
 def read_text(text: str) -> Reading:
     spans = find_quotes(text)
     para_starts = [a for a, _b in paragraphs(text)]
@@ -124,7 +118,7 @@ def read_text(text: str) -> Reading:
     table = ActorTable()
     lower = set(re.findall(r"\b[a-z]+\b", text))
     per_sentence = [
-        [_shift(m, s.i) for m in scan_mentions(text, toks[s.i : s.j]) if not _common(m, lower)]
+        [m for m in scan_mentions(text, toks, s.i, s.j) if not _common(m, lower, s.i)]
         for s in sents
     ]
     for ms in per_sentence:
@@ -140,10 +134,10 @@ def read_text(text: str) -> Reading:
     return r
 
 
-def _common(m: Mention, lower: set[str]) -> bool:
+def _common(m: Mention, lower: set[str], first: int) -> bool:
     """A one-word "name" at a sentence start that the article also writes in lower case
     ("Sanctions relief ...") is a common word, not a person."""
-    if m.kind != "person" or m.i != 0 or m.role:
+    if m.kind != "person" or m.i != first or m.role:
         return False
     name = (m.name or "").lower()
     return name in lower or name in _ISSUE_WORDS or name in _COMMON
@@ -160,13 +154,9 @@ def _bisect(starts: list[int], offset: int) -> int:
     return lo
 
 
-def _shift(m: Mention, base: int) -> Mention:
-    from dataclasses import replace
-
-    return replace(m, i=m.i + base, j=m.j + base)
-
-
 # ------------------------------------------------------------------ attribution
+
+_REACH = 60  # tokens looked back from a quote for its speech verb (keeps reading linear)
 
 
 @dataclass(frozen=True)
@@ -196,13 +186,8 @@ def _pronoun(r: Reading, offset: int) -> str | None:
     people = r.table.persons_between(first, offset)
     if len(people) == 1:
         return people[0]
-    last = None
-    for q in reversed(r.quotes):
-        if q.start < first:
-            break
-        if q.speaker_id:
-            last = q.speaker_id
-            break
+    n = bisect_left(r.spoken, (offset, "")) - 1  # the last quote before with a speaker
+    last = r.spoken[n][1] if n >= 0 and r.spoken[n][0] >= first else None
     if last is not None and people and last == people[-1]:
         return last
     return None
@@ -269,7 +254,7 @@ def _subject_before(r: Reading, v: int, lo: int) -> Mention | None:
 def _before_attr(r: Reading, q: QuoteSpan, s: Sentence) -> _Attr | None:
     """``SPEAKER said: “…”``, ``SPEAKER said the plan was “a basis”``, ``according to X, “…”``."""
     open_tok = _bisect(r.starts, q.open)
-    for v in range(open_tok - 1, s.i - 1, -1):
+    for v in range(open_tok - 1, max(s.i, open_tok - _REACH) - 1, -1):
         if r.in_quote(r.toks[v].start):
             continue
         if r.toks[v].low == "according" and v + 1 < open_tok and r.toks[v + 1].low == "to":
@@ -287,11 +272,17 @@ def _before_attr(r: Reading, q: QuoteSpan, s: Sentence) -> _Attr | None:
 
 
 def _channel(r: Reading, s: Sentence) -> str | None:
+    """The first medium named outside quotes in the sentence (computed once per sentence)."""
+    if s.i in r._sent_channel:
+        return r._sent_channel[s.i]
+    found = None
     for g in range(s.i, s.j):
         m = r.mentions.get(g)
         if m is not None and m.kind == "channel" and not r.in_quote(m.start):
-            return m.text
-    return None
+            found = m.text
+            break
+    r._sent_channel[s.i] = found
+    return found
 
 
 def _attribute_quotes(r: Reading) -> None:
@@ -346,6 +337,8 @@ def _attribute_quotes(r: Reading) -> None:
         )
         r.quotes.append(quote)
         r.quote_sent.append(k)
+        if quote.speaker_id is not None:
+            r.spoken.append((quote.start, quote.speaker_id))
         prev_by_para[s.para] = (len(r.quotes) - 1, attr if rec else None, q)
         last_para_quote = (len(r.quotes) - 1, q)
 
@@ -354,16 +347,22 @@ def _tok(r: Reading, offset: int) -> int:
     return _bisect(r.starts, offset)
 
 
+_WORDY = re.compile(r"[^\s.,]")
+
+
 def _only_quote(r: Reading, q: QuoteSpan, s: Sentence) -> bool:
-    rest = (r.text[s.start : q.open] + r.text[min(q.close + 1, s.end) : s.end]).strip(" .,")
-    return not rest
+    """Nothing but spaces and punctuation around the quote in its sentence."""
+    before = _WORDY.search(r.text, s.start, q.open)
+    return before is None and _WORDY.search(r.text, min(q.close + 1, s.end), s.end) is None
 
 
 def _kind(r: Reading, q: QuoteSpan, s: Sentence) -> Literal["full", "partial"]:
-    before = r.text[s.start : q.open].rstrip()
+    k = q.open
+    while k > s.start and r.text[k - 1].isspace():
+        k -= 1
     first = r.text[q.start : q.start + 1]
-    starts_clause = not before or before.endswith((":", ",", "—", "-"))
-    words = len(r.text[q.start : q.end].split())
+    starts_clause = k == s.start or r.text[k - 1] in ":,—-"
+    words = r.text.count(" ", q.start, min(q.end, q.start + 200)) + 1
     return "full" if first.isupper() and starts_clause and words >= 3 else "partial"
 
 
@@ -416,10 +415,11 @@ def _hedged(r: Reading, k: int) -> list[int]:
     about: those of the two sentences before it in its paragraph, else the last claim of the two
     paragraphs before that reports a strike or an advance, else their last claim."""
     para = r.sents[k].para
-    same = [c for c, n in enumerate(r.claim_sent) if k - 2 <= n < k and r.sents[n].para == para]
+    lo, hi = bisect_left(r.claim_sent, k - 2), bisect_left(r.claim_sent, k)
+    same = [c for c in range(lo, hi) if r.sents[r.claim_sent[c]].para == para]
     if same:
         return same
-    near = [c for c, n in enumerate(r.claim_sent) if n < k and para - 2 <= r.sents[n].para < para]
+    near = [c for c in range(max(0, hi - 8), hi) if para - 2 <= r.sents[r.claim_sent[c]].para < para]
     factual = [c for c in near if _factual(r.claims[c].text)]
     return factual[-1:] or near[-1:]
 
@@ -481,9 +481,12 @@ def _quote_sentence(r: Reading, s: Sentence) -> bool:
         rec = r.quotes[n]
         if rec.kind == "partial" and rec.attribution != "split":
             return False
-    rest = r.text[s.start : s.end]
-    for span in sorted(inside, key=lambda q: -q.open):
-        rest = rest[: span.open - s.start] + rest[span.close + 1 - s.start :]
+    pieces, pos = [], s.start
+    for span in inside:
+        pieces.append(r.text[pos : span.open])
+        pos = max(pos, span.close + 1)
+    pieces.append(r.text[pos : s.end])
+    rest = "".join(pieces)
     return len(re.findall(r"\w+", rest)) <= 12 and " that " not in rest
 
 
