@@ -198,7 +198,9 @@ def score_article(truth: dict[str, Any], result: dict[str, Any], text: str) -> S
             and got is not None
             and norm(want["place"]) == norm(got["place"])
             and (want.get("date") is None or norm(want["date"]) == norm(got.get("date") or ""))
-            and (want.get("agency") is None or norm(want["agency"]) == norm(got.get("agency") or ""))
+            and (
+                want.get("agency") is None or norm(want["agency"]) == norm(got.get("agency") or "")
+            )
         )
         sc.datelines_ok += int(ok)
         if not ok:
@@ -330,7 +332,8 @@ def speed_line() -> str:
         rates.append((len(text), time.process_time() - t0))
     (n1, t1), (n2, t2) = rates
     return (
-        f"speed (CPU): one paragraph of {n1 / 1e6:.1f} MB in {t1:.2f} s, {n2 / 1e6:.1f} MB in {t2:.2f} s "
+        f"speed (CPU): one paragraph of {n1 / 1e6:.1f} MB in {t1:.2f} s, "
+        f"{n2 / 1e6:.1f} MB in {t2:.2f} s "
         f"({t2 / n2 * 1e6:.2f} s/MB; ratio of rates {(t2 / n2) / (t1 / n1):.2f}, 1.0 = linear)"
     )
 
@@ -432,11 +435,16 @@ def main(argv: list[str]) -> int:
         out = {
             "peer": res["peer"],
             "articles": [
-                {"split": r["split"], "article": r["article"], "style": r["style"],
-                 "zopa": r["zopa"].figures(), "misses": r["zopa"].misses,
-                 "peer": r["peer"].figures() if r["peer"] else None}
+                {
+                    "split": r["split"],
+                    "article": r["article"],
+                    "style": r["style"],
+                    "zopa": r["zopa"].figures(),
+                    "misses": r["zopa"].misses,
+                    "peer": r["peer"].figures() if r["peer"] else None,
+                }
                 for r in res["rows"]
-            ],  # fmt: skip
+            ],
             "overall": _total(res["rows"], "zopa").figures(),
         }
         print(json.dumps(out, indent=2))

@@ -23,7 +23,9 @@ PATTERNS = {
     "he said": '"We will not," he said. "Never," he said, "not today." ',
     "initials": "J. R. R. Smith and A. B. Jones met K. L. Brown. ",
     "Mr.": "Mr. Smith told Mr. Jones that Mr. Brown said Mr. Lee agreed. ",
-    "right-to-left": "\u05e9\u05dc\u05d5\u05dd \u202bsaid\u202c \u0627\u0644\u0633\u0644\u0627\u0645 ",
+    "right-to-left": (
+        "\u05e9\u05dc\u05d5\u05dd \u202bsaid\u202c \u0627\u0644\u0633\u0644\u0627\u0645 "
+    ),
     "zero-width": "said.\u200b\u200bHe\u200d said\u2060 \ufeff“no”\u200b ",
     "combining": "Zelenske\u0301 sai\u0308d \u201cno\u0301\u201d, e\u0301. ",
     "open marks": "“‘«„ ‚ ‹ he said ",
@@ -109,7 +111,9 @@ def _html_steps(html: str) -> int:
 
     def trace(frame: FrameType, event: str, arg: Any) -> Any:
         name = frame.f_code.co_filename.replace("\\", "/")
-        return local if name.endswith(("html/parser.py", "_markupbase.py", "io/articles.py")) else None
+        return (
+            local if name.endswith(("html/parser.py", "_markupbase.py", "io/articles.py")) else None
+        )
 
     sys.settrace(trace)
     try:

@@ -20,7 +20,9 @@ from zopa.io.files import decode, read_bytes
 
 __all__ = ["MAX_ARTICLE_BYTES", "Article", "html_to_text", "parse_article", "read_article"]
 
-MAX_ARTICLE_BYTES = 8 * 1024 * 1024  # a long report is ~50 KB; reading is linear (bench_news --speed)
+MAX_ARTICLE_BYTES = (
+    8 * 1024 * 1024
+)  # a long report is ~50 KB; reading is linear (bench_news --speed)
 
 _DROP = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object"})
 _BLOCK = frozenset(

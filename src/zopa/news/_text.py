@@ -169,9 +169,9 @@ def _closes(stack: list[tuple[str, int]], text: str, i: int, a: int) -> int | No
     for k in range(len(stack) - 1, max(-1, len(stack) - 1 - _DEPTH), -1):
         mark, j = stack[k]
         closers = _PAIRS[mark]
-        if ch in closers and _can_close(text, i, j):
-            if ch == closers[0] or ch == mark or not _can_open(text, i, a):
-                return k
+        proper = ch in (closers[0], mark) or not _can_open(text, i, a)
+        if ch in closers and _can_close(text, i, j) and proper:
+            return k
         if mark not in _SINGLE:
             return None
     return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from zopa.news._text import Token
 from zopa.news.lexicon import (
@@ -181,7 +181,9 @@ _STARTS = (
 )
 
 
-def scan_mentions(text: str, toks: list[Token], lo: int = 0, hi: int | None = None) -> list[Mention]:
+def scan_mentions(
+    text: str, toks: list[Token], lo: int = 0, hi: int | None = None
+) -> list[Mention]:
     """Every actor-like noun phrase of the sentence ``toks[lo:hi]``, left to right (unresolved;
     token indices are into ``toks``)."""
     sub = toks[lo:hi]

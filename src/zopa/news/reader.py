@@ -419,7 +419,9 @@ def _hedged(r: Reading, k: int) -> list[int]:
     same = [c for c in range(lo, hi) if r.sents[r.claim_sent[c]].para == para]
     if same:
         return same
-    near = [c for c in range(max(0, hi - 8), hi) if para - 2 <= r.sents[r.claim_sent[c]].para < para]
+    near = [
+        c for c in range(max(0, hi - 8), hi) if para - 2 <= r.sents[r.claim_sent[c]].para < para
+    ]
     factual = [c for c in near if _factual(r.claims[c].text)]
     return factual[-1:] or near[-1:]
 
