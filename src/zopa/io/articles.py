@@ -24,7 +24,19 @@ MAX_ARTICLE_BYTES = (
     8 * 1024 * 1024
 )  # a long report is ~50 KB; reading is linear (bench_news --speed)
 
-_DROP = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object"})
+_DROP = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "head", "iframe", "object",
+        "nav", "header", "footer", "aside", "form", "button", "select", "dialog", "menu",
+    }
+)  # fmt: skip
+# a block whose class or id says it is page furniture, not the article
+_FURNITURE = re.compile(
+    r"(?i)(?:^|[\s_-])(?:cookie|consent|banner|newsletter|subscribe|promo|advert|ads?|share|"
+    r"social|related|comments?|breadcrumbs?|masthead|site-header|site-footer|sidebar|popup|"
+    r"paywall|byline-share|recirc|outbrain|taboola)(?:$|[\s_-])"
+)
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "wbr", "area", "col"})
 _BLOCK = frozenset(
     {
         "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
@@ -51,12 +63,16 @@ class _TextExtractor(HTMLParser):
         self.title: list[str] = []
         self._drop = 0
         self._in_title = False
+        self._furniture_tag = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
             self._in_title = True
-        elif tag in _DROP:
+        elif tag in _DROP or (self._drop and tag not in _VOID and tag == self._furniture_tag):
             self._drop += 1
+        elif tag not in _VOID and not self._drop and _is_furniture(attrs):
+            self._drop += 1
+            self._furniture_tag = tag
         elif tag in _BLOCK and not self._drop:
             self.parts.append(_PARA)
 
@@ -67,8 +83,10 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
-        elif tag in _DROP:
+        elif tag in _DROP or (self._drop and tag == self._furniture_tag):
             self._drop = max(0, self._drop - 1)
+            if not self._drop:
+                self._furniture_tag = ""
         elif tag in _BLOCK and not self._drop:
             self.parts.append(_PARA)
 
@@ -77,6 +95,16 @@ class _TextExtractor(HTMLParser):
             self.title.append(data)
         elif not self._drop:
             self.parts.append(data)
+
+
+def _is_furniture(attrs: list[tuple[str, str | None]]) -> bool:
+    for key, value in attrs:
+        if key in {"class", "id", "role"} and value:
+            if key == "role" and value in {"navigation", "banner", "contentinfo", "complementary"}:
+                return True
+            if _FURNITURE.search(value):
+                return True
+    return False
 
 
 _PARA = "\u2029"  # paragraph separator: marks block boundaries while the text is collected

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zopa.news._text import Token
@@ -95,6 +96,8 @@ _INST_HEADS = frozenset(
     ]
 )
 _PARTICLES = frozenset({"von", "der", "de", "van", "al", "bin", "la", "le", "da"})
+_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame", "monsieur"})
 _GROUP_HEADS = frozenset({"officials", "diplomats", "negotiators", "spokesmen", "sources"})
 _ORGS = frozenset({"NATO", "European Union", "United Nations", "IAEA"})
 _POSS = re.compile(r"['’]s?$")
@@ -173,7 +176,9 @@ _INST_PHRASES = _Phrases(set(INSTITUTIONS))
 _CHANNELS = _Phrases(set(CHANNELS))
 # first words of every phrase _phrase can read (besides a capitalised name)
 _STARTS = (
-    frozenset({"he", "she", "the", "a", "an"})
+    frozenset({"the", "a", "an"})
+    | _PRONOUNS
+    | _HONORIFICS
     | _AFF_PHRASES.first
     | _INST_PHRASES.first
     | _CHANNELS.first
@@ -210,10 +215,21 @@ def scan_mentions(
 def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
     n = len(toks)
     low = toks[i].low
-    if low in {"he", "she"}:
+    if low in _PRONOUNS:
         return Mention(i, i + 1, toks[i].start, toks[i].end, "pronoun", toks[i].text)
     k = i
     definite = True
+    if low in _HONORIFICS:  # "Mr. Zelensky", "Ms Kallas", "Sir Keir Starmer"
+        k = i + 1
+        if k < n and toks[k].text == "." and toks[k].start == toks[i].end:
+            k += 1
+        e = _name_end(toks, k)
+        if e == k:
+            return None
+        name = _name_text(text, toks, k, e)
+        return Mention(
+            i, e, toks[i].start, toks[e - 1].end, "person", _span(text, toks, i, e), name
+        )
     if low in {"the", "a", "an"}:
         definite = low == "the"
         k += 1
@@ -250,17 +266,15 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
             continue
         break
     name_start = k
-    while k < n and (_is_name(toks[k]) or (toks[k].low in _PARTICLES and k > name_start)):
-        k += 1
-    while k > name_start and toks[k - 1].low in _PARTICLES:
-        k -= 1
+    k = _name_end(toks, k)
     if k == start:
         return None
-    name = " ".join(t.text for t in toks[name_start:k]) if k > name_start else None
+    name = _name_text(text, toks, name_start, k) if k > name_start else None
     if name and _POSS.search(name):
         name = _POSS.sub("", name)
         if k < n and toks[k].low in _INST_HEADS and not roles:  # "Zelensky's office"
-            known = next((v[0] for p, v in PERSONS.items() if name in {p, p.split()[-1]}), None)
+            full = lexicon_name(name)
+            known = PERSONS[full][0] if full else None
             phrase = _span(text, toks, i, k + 1)
             end = toks[k].end
             return Mention(i, k + 1, toks[i].start, end, "institution", phrase, None, None, known)
@@ -297,6 +311,33 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
     return None
 
 
+def _name_end(toks: list[Token], k: int) -> int:
+    """One past the last token of the capitalised name starting at ``k`` (particles such as
+    "von der" and middle initials such as "V." inside it)."""
+    n = len(toks)
+    start = k
+    while k < n:
+        t = toks[k]
+        if _is_name(t):
+            if len(t.text) == 1 and k + 1 < n and toks[k + 1].text == ".":
+                if k + 2 < n and _is_name(toks[k + 2]) and k > start:
+                    k += 2  # a middle initial: "Vladimir V. Putin"
+                    continue
+                break
+            k += 1
+        elif t.low in _PARTICLES and k > start:
+            k += 1
+        else:
+            break
+    while k > start and toks[k - 1].low in _PARTICLES:
+        k -= 1
+    return k
+
+
+def _name_text(text: str, toks: list[Token], a: int, b: int) -> str:
+    return " ".join(text[toks[a].start : toks[b - 1].end].split())
+
+
 def _bare_phrase(toks: list[Token], k: int, a: int) -> str:
     words = [t.low for t in toks[k : k + a - 1]] + [toks[k + a - 1].bare]
     return _AFF[" ".join(words)]
@@ -320,6 +361,44 @@ def _same_head(a: str, b: str) -> bool:
 
 
 _RECENT = 16  # people of one role head a title is matched against (the most recent)
+_GENERIC = frozenset({"official", "diplomat", "representative"})
+_MODS_ANY = frozenset({"kremlin", "senior", "top", "presidential", "foreign", "government"})
+
+
+def fold(word: str) -> str:
+    """One spelling for a name's transliterations: Zelensky, Zelenskyy and Zelenskiy; Yuri and
+    Yury; Dmitri and Dmitry; Sergei and Sergey; Andriy and Andrii; accents dropped."""
+    import unicodedata
+
+    w = unicodedata.normalize("NFKD", word.lower())
+    w = "".join(c for c in w if not unicodedata.combining(c))
+    w = w.replace("yy", "y").replace("iy", "i").replace("ii", "i").replace("ey", "ei")
+    if w.endswith("y"):
+        w = w[:-1] + "i"
+    return w
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """(folded first name, folded last name) of a person's name; middle initials ignored."""
+    words = [w for w in name.split() if not (len(w) <= 2 and w.endswith("."))]
+    if not words:
+        return "", ""
+    return (fold(words[0]) if len(words) > 1 else ""), fold(words[-1])
+
+
+_LEXICON_PARTS = {name_parts(p): p for p in PERSONS}
+_LEXICON_LAST: dict[str, list[str]] = {}
+for _p in PERSONS:
+    _LEXICON_LAST.setdefault(name_parts(_p)[1], []).append(_p)
+
+
+def lexicon_name(name: str) -> str | None:
+    """The lexicon's entry for a name in any spelling ("Zelenskyy", "Yury Ushakov"), if one."""
+    first, last = name_parts(name)
+    if first:
+        return _LEXICON_PARTS.get((first, last))
+    hits = _LEXICON_LAST.get(last, [])
+    return hits[0] if hits else None
 
 
 def _slug(s: str) -> str:
@@ -336,6 +415,7 @@ class _Rec:
     role: str | None
     known_from: str = "text"
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other spellings of the name
 
 
 class ActorTable:
@@ -352,6 +432,8 @@ class ActorTable:
         self._by_label: dict[tuple[str, str], _Rec] = {}  # (kind, lower-case label)
         self._by_head: dict[str, list[_Rec]] = {}  # role head -> people with that role
         self._slugs: dict[str, int] = {}
+        self._roled: list[_Rec] = []  # people with a role, most recently mentioned last
+        self.sentence_of: Callable[[int], int] | None = None  # set by the reader
         self._people: list[tuple[int, str]] = []  # (offset, id) of mentions of people
         self._other: list[int] = []  # per entry of _people: index of the last other person
 
@@ -407,9 +489,11 @@ class ActorTable:
     def _index_name(self, rec: _Rec) -> None:
         name = rec.name or ""
         self._by_name.setdefault(name, []).append(rec)
-        self._by_last.setdefault(name.split()[-1], []).append(rec)
+        self._by_last.setdefault(name_parts(name)[1], []).append(rec)
 
     def _index_role(self, rec: _Rec) -> None:
+        if rec.role and rec.mentions and (not self._roled or self._roled[-1] is not rec):
+            self._roled.append(rec)
         head = _head(rec.role)
         if head:
             bucket = self._by_head.setdefault(head, [])
@@ -419,9 +503,9 @@ class ActorTable:
     def _person(self, m: Mention, *, record: bool) -> _Rec:
         name = m.name or ""
         rec = self._find_name(name)
-        if rec is None and " " not in name:
-            full = next((p for p in PERSONS if p.split()[-1] == name), None)
-            if full:
+        if rec is None:
+            full = lexicon_name(name)
+            if full is not None and " " not in name:
                 rec = self._find_name(full)
                 if rec is None:
                     aff, role = PERSONS[full]
@@ -434,7 +518,8 @@ class ActorTable:
         if m.role and (rec.role is None or rec.known_from == "lexicon"):
             rec.role = m.role
             rec.known_from = "text"
-        known = PERSONS.get(rec.name or "")
+        full = lexicon_name(rec.name or "")
+        known = PERSONS.get(full) if full else None
         if known and rec.affiliation is None:
             rec.affiliation, rec.known_from = known[0], "lexicon"
         if known and rec.role is None:
@@ -443,50 +528,71 @@ class ActorTable:
         return rec
 
     def _find_name(self, name: str) -> _Rec | None:
-        """The earliest person named ``name``, known by that surname, or (for a full name) a
-        surname-only person, who then gets the full name."""
+        """The earliest person with this name in any spelling (Zelensky/Zelenskyy, a middle
+        initial or not), known by this surname, or (for a full name) a surname-only person,
+        who then gets the full name."""
         if not name:
             return None
-        cands = [r for r in self._by_name.get(name, ()) if r.name == name]
-        if " " not in name:
-            cands += self._by_last.get(name, [])
-        else:
-            last = name.split()[-1]
-            cands += [r for r in self._by_name.get(last, ()) if r.name == last]
+        first, last = name_parts(name)
+        cands = []
+        for r in self._by_last.get(last, ()):
+            if r.kind != "person" or r.name is None:
+                continue
+            rf, _rl = name_parts(r.name)
+            same_first = not first or not rf or rf == first
+            suffix = r.name.endswith(" " + name) or name.endswith(" " + r.name)
+            if same_first or suffix:
+                cands.append(r)
         if not cands:
             return None
         r = min(cands, key=lambda c: self._rank[c.id])
-        if " " in name and r.name is not None and " " not in r.name:
-            r.name = r.label = name  # a surname seen first gets its full name
+        if r.name is not None and name != r.name:
+            r.aliases.append(r.name)
+            if len(name.split()) > len(r.name.split()):
+                r.name = r.label = name  # the fullest spelling the text gives
+            else:
+                r.aliases.append(name)
             self._by_name.setdefault(name, []).append(r)
         return r
 
     def _title(self, m: Mention) -> _Rec | None:
-        head = _head(m.role)
-        mods = set((m.role or "").split()) - {head, "of"}
-        heads = {head} | {h for g in ROLE_GROUPS if head in g for h in g}
-        pool = {r.id: r for h in heads for r in self._by_head.get(h, [])[-_RECENT:]}
-        fits = [
-            r
-            for r in sorted(pool.values(), key=lambda c: self._rank[c.id])
-            if r.kind == "person"
-            and r.role
-            and _same_head(head, _head(r.role))
-            and mods <= set(r.role.split()) | {"senior", "top"}
-            and related(m.affiliation, r.affiliation)
-            and (m.affiliation is None or r.affiliation is not None)
-        ]
+        """A definite title ("the adviser", "the Kremlin official", "the Ukrainian leader") is
+        the nearest earlier person it fits (role head, modifiers, affiliation); a generic head
+        (official, diplomat) fits anyone with a role. Unresolved when the two nearest fits
+        were last named in the same sentence; an indefinite title is a new, unnamed person."""
         if not m.definite:
             return self._new(None, m.text, "person", m.affiliation, m.role)
-        if len(fits) == 1:
+        head = _head(m.role)
+        mods = set((m.role or "").split()) - {head, "of", "senior", "top"}
+        if head in _GENERIC:
+            pool = {r.id: r for r in self._roled[-_RECENT:]}
+        else:
+            heads = {head} | {h for g in ROLE_GROUPS if head in g for h in g}
+            pool = {r.id: r for h in heads for r in self._by_head.get(h, [])[-_RECENT:]}
+        fits = [
+            r
+            for r in pool.values()
+            if r.kind == "person"
+            and r.role
+            and (head in _GENERIC or _same_head(head, _head(r.role)))
+            and mods <= set(r.role.lower().split()) | _MODS_ANY
+            and related(m.affiliation, r.affiliation)
+            and (m.affiliation is None or r.affiliation is not None)
+            and r.mentions
+            and r.mentions[-1][0] < m.start
+        ]
+        fits.sort(key=lambda r: -r.mentions[-1][0])
+        if len(fits) > 1 and self.sentence_of is not None:
+            a, b = (self.sentence_of(f.mentions[-1][0]) for f in fits[:2])
+            if a == b:
+                return None  # two fit equally near: do not guess
+        if fits:
             return fits[0]
-        if len(fits) > 1:
-            return None  # more than one fits: do not guess
         label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
         return self._new(None, label, "person", m.affiliation, m.role)
 
     def _named_thing(self, m: Mention) -> _Rec:
-        label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
+        label = _POSS.sub("", re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I))
         if m.kind == "country" and m.affiliation:
             label = m.affiliation
         found = self._by_label.get((m.kind, label.lower()))
@@ -518,6 +624,7 @@ class ActorTable:
                 affiliation=r.affiliation,
                 role=r.role,
                 mentions=tuple(sorted(r.mentions)),
+                aliases=tuple(dict.fromkeys(a for a in r.aliases if a != r.name)),
                 party=parties.get(r.id),
                 known_from=r.known_from,  # type: ignore[arg-type]
             )

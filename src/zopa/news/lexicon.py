@@ -5,11 +5,18 @@ Kept in one place so an analyst can read what is recognised (docs/news.md lists 
 
 from __future__ import annotations
 
+from importlib.resources import files
+from typing import Any
+
+from zopa.errors import ScenarioError
+
 __all__ = [
     "ABBREVIATIONS",
     "AFFILIATIONS",
+    "ANONYMOUS_HEADS",
     "BLOCS",
     "CHANNELS",
+    "CLAIM_VERBS",
     "DRAFT_WORDS",
     "EVENT_TRIGGERS",
     "HEDGES",
@@ -23,93 +30,43 @@ __all__ = [
     "TITLE_HEADS",
     "TITLE_WORDS",
     "VERIFIED",
+    "WORDS",
 ]
 
-# Abbreviations after which a full stop does not end a sentence.
-ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "lt",
-        "col",
-        "sen",
-        "rep",
-        "gov",
-        "st",
-        "prof",
-        "sgt",
-        "capt",
-        "maj",
-        "adm",
-        "cmdr",
-        "jr",
-        "sr",
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "no",
-        "nos",
-        "vs",
-        "etc",
-        "approx",
-        "dept",
-        "est",
-        "fig",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "u.s",
-        "u.k",
-        "u.n",
-        "e.u",
-        "a.m",
-        "p.m",
-        "e.g",
-        "i.e",
-        "al",
-        "pres",
-        "gens",
-        "reps",
-    ]
-)
 
-# Speech and reporting verbs, every form that appears in wire copy.
-_VERBS = """say says said saying tell tells told telling add adds added adding state states stated
-announce announces announced warn warns warned insist insists insisted claim claims claimed
-argue argues argued assert asserts asserted declare declares declared note notes noted
-explain explains explained write writes wrote stress stresses stressed suggest suggests
-suggested acknowledge acknowledges acknowledged admit admits admitted deny denies denied
-confirm confirms confirmed reiterate reiterates reiterated respond responds responded reply
-replies replied report reports reported allege alleges alleged comment comments commented
-describe describes described call calls called ask asks asked urge urges urged predict
-predicts predicted promise promises promised vow vows vowed complain complains complained
-dismiss dismisses dismissed concede concedes conceded remark remarks
-remarked posts posted tweet tweets tweeted recall recalls recalled emphasise emphasised
-emphasize emphasized maintain maintains maintained quip quipped"""
-SPEECH_VERBS = frozenset(_VERBS.split())
+def _load_words() -> dict[str, tuple[str, ...]]:
+    """The lists of ``data/words.yaml``, read through :mod:`zopa.io` (the one reader) and
+    checked: every entry a list of non-empty strings."""
+    from zopa.io.files import parse_document
+
+    path = files("zopa.news") / "data" / "words.yaml"
+    doc = parse_document(path.read_bytes(), str(path))
+    data: Any = doc.data
+    if not isinstance(data, dict):
+        raise ScenarioError("the news word lists must be a mapping", file=str(path))
+    out: dict[str, tuple[str, ...]] = {}
+    for key, words in data.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise ScenarioError(
+                f"{key}: a list of words is expected", file=str(path), hint="one word a line"
+            )
+        out[str(key)] = tuple(words)
+    return out
+
+
+_WORDS = _load_words()
+# every list of words.yaml, as a set (``WORDS["time_adverbs"]``)
+WORDS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in _WORDS.items()}
+
+ABBREVIATIONS = WORDS["abbreviations"]  # a full stop after these does not end a sentence
+SPEECH_VERBS = WORDS["speech_verbs"]  # speech and reporting verbs, every form in wire copy
+CLAIM_VERBS = WORDS["claim_verbs"]  # softer verbs: what they report is unverified
+TITLE_HEADS = WORDS["title_heads"]  # a title phrase ends in one of these
+TITLE_WORDS = TITLE_HEADS | WORDS["title_words"]
+NOT_NAMES = WORDS["not_names"]  # capitalised words that do not start a person's name
+HEDGES = _WORDS["hedges"]  # phrases that make a claim unverified
+VERIFIED = _WORDS["verified"]  # phrases that verify it
+ANONYMOUS_HEADS = WORDS["anonymous_heads"]  # "a source", "two diplomats": unnamed sources
 
 # Canonical affiliations and the words that name them (case-insensitive; "'s" is stripped).
 AFFILIATIONS: dict[str, tuple[str, ...]] = {
@@ -156,84 +113,6 @@ INSTITUTIONS = frozenset(
     }
 )  # fmt: skip
 
-# Title words (lower case); a title phrase is a run of these ending in a head.
-TITLE_HEADS = frozenset(
-    [
-        "adviser",
-        "advisor",
-        "aide",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "minister",
-        "president",
-        "premier",
-        "secretary",
-        "envoy",
-        "negotiator",
-        "ambassador",
-        "chancellor",
-        "commander",
-        "general",
-        "official",
-        "officials",
-        "chief",
-        "head",
-        "director",
-        "lawmaker",
-        "senator",
-        "leader",
-        "mayor",
-        "governor",
-        "diplomat",
-        "representative",
-        "prosecutor",
-        "analyst",
-        "spokesmen",
-        "diplomats",
-        "negotiators",
-        "commissioner",
-        "king",
-        "prince",
-        "deputy",
-        "ceo",
-        "chairman",
-        "chairwoman",
-    ]
-)
-TITLE_WORDS = TITLE_HEADS | frozenset(
-    [
-        "foreign",
-        "policy",
-        "national",
-        "security",
-        "defence",
-        "defense",
-        "state",
-        "special",
-        "senior",
-        "top",
-        "vice",
-        "prime",
-        "deputy",
-        "lead",
-        "chief",
-        "presidential",
-        "military",
-        "economic",
-        "peace",
-        "interior",
-        "justice",
-        "finance",
-        "first",
-        "former",
-        "acting",
-        "high-ranking",
-        "ranking",
-        "intelligence",
-        "staff",
-    ]
-)
 # Role heads that may refer to one another ("the adviser" = "the aide").
 ROLE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"adviser", "advisor", "aide"}),
@@ -287,41 +166,6 @@ CHANNELS = frozenset(
     telegram|x|the kremlin's website""".replace("\n", "").split("|")
 )
 CHANNELS = frozenset(c.strip() for c in CHANNELS if c.strip())
-
-# Hedges that make a claim unverified, and phrases that verify it.
-HEDGES = (
-    "not been independently verified",
-    "not yet been independently verified",
-    "could not be independently verified",
-    "could not independently verify",
-    "cannot be independently verified",
-    "could not be verified",
-    "has not been verified",
-    "have not been verified",
-    "not been confirmed",
-    "could not be confirmed",
-    "could not confirm",
-    "were unable to verify",
-    "was unable to verify",
-    "unverified",
-    "unconfirmed",
-    "without providing evidence",
-    "did not provide evidence",
-    "offered no evidence",
-    "reportedly",
-    "allegedly",
-    "purportedly",
-    "claimed without evidence",
-)
-VERIFIED = (
-    "independently verified",
-    "independently confirmed",
-    "has verified",
-    "have verified",
-    "verified by",
-    "confirmed by",
-    "geolocated",
-)
 
 # Negotiation issues: key -> (label, phrases that mention it). Longest phrase wins.
 ISSUES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -434,176 +278,6 @@ EVENT_TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "talks": ("talks", "negotiations", "round of talks", "consultations"),
 }
-
-# Capitalised words that do not start a person's name.
-NOT_NAMES = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "But",
-        "And",
-        "Or",
-        "In",
-        "On",
-        "At",
-        "Of",
-        "For",
-        "From",
-        "With",
-        "By",
-        "To",
-        "As",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "Since",
-        "During",
-        "Under",
-        "Over",
-        "It",
-        "Its",
-        "It's",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "You",
-        "His",
-        "Her",
-        "Their",
-        "Our",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "There",
-        "Here",
-        "What",
-        "Who",
-        "Why",
-        "How",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "No",
-        "Not",
-        "Yes",
-        "All",
-        "Some",
-        "Any",
-        "Both",
-        "Each",
-        "Many",
-        "Most",
-        "Several",
-        "Thanksgiving",
-        "Christmas",
-        "Easter",
-        "New",
-        "Year",
-        "Day",
-        "Western",
-        "Eastern",
-        "Northern",
-        "Southern",
-        "Article",
-        "Point",
-        "Points",
-        "Plan",
-        "Draft",
-        "President",
-        "Minister",
-        "Prime",
-        "Secretary",
-        "General",
-        "Envoy",
-        "Chancellor",
-        "Foreign",
-        "Defence",
-        "Defense",
-        "Policy",
-        "National",
-        "Security",
-        "State",
-        "Special",
-        "Senior",
-        "Top",
-        "Vice",
-        "Deputy",
-        "Adviser",
-        "Advisor",
-        "Spokesman",
-        "Spokeswoman",
-        "Asked",
-        "Speaking",
-        "Earlier",
-        "Later",
-        "Meanwhile",
-        "However",
-        "Still",
-        "Also",
-        "Last",
-        "Next",
-        "Such",
-        "One",
-        "Two",
-        "Three",
-        "Four",
-        "Five",
-        "Six",
-        "Seven",
-        "Eight",
-        "Nine",
-        "Ten",
-        "Officials",
-        "Sources",
-        "Analysts",
-        "Reporting",
-        "Reporters",
-        "Editing",
-        "Nobody",
-        "Everyone",
-        "Nothing",
-        "Drone",
-        "Drones",
-    ]
-)
 
 # Places the reader knows (lower case); others are found after "in", "near", "at".
 PLACES = frozenset(
