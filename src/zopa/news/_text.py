@@ -204,7 +204,7 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
         for m in _END.finditer(text, a, b):
             end = m.end()
             k = bisect_left(opens, m.start()) - 1
-            if k >= 0 and quotes[k].open < m.start() < quotes[k].close:
+            if k >= 0 and quotes[k].open < m.start() and m.end() <= quotes[k].close:
                 continue
             if text[m.start()] == "." and _abbreviation(text, pos, m.start()):
                 continue

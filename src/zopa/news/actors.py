@@ -226,9 +226,9 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
         e = _name_end(toks, k)
         if e == k:
             return None
-        name = _name_text(text, toks, k, e)
+        hname = _name_text(text, toks, k, e)
         return Mention(
-            i, e, toks[i].start, toks[e - 1].end, "person", _span(text, toks, i, e), name
+            i, e, toks[i].start, toks[e - 1].end, "person", _span(text, toks, i, e), hname
         )
     if low in {"the", "a", "an"}:
         definite = low == "the"

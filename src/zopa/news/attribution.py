@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from zopa.news._text import QuoteSpan
 from zopa.news.actors import Mention
@@ -233,6 +234,10 @@ def after_quote(r: Reading, c: Context) -> Attr | None:
         g += 1
     if g >= stop:
         return None
+    if r.sentence_of(r.toks[g].start) != c.k:
+        before = before_quote(r, c)  # a clear attribution before the quote is not overridden
+        if before is not None and (before.actor is not None or before.how == "anonymous"):
+            return None
     if _verb_at(r, g):
         m = r.mentions.get(g + 1)
         if m is not None and m.kind != "channel":
@@ -250,7 +255,7 @@ def after_quote(r: Reading, c: Context) -> Attr | None:
             v += 1
         if _verb_at(r, v):
             return Attr(_speaker(r, m, m.start), r.toks[v].low, "after", v + 1)
-    if m is None and r.toks[g].text.islower():
+    if m is None and r.toks[g].low in _INDEFINITE:
         for v in range(g, min(g + 8, stop)):
             if r.toks[v].text in {",", ".", ";", ":"} or r.mentions.get(v) is not None:
                 break
@@ -336,6 +341,13 @@ def _outer(r: Reading, m: Mention, lo: int) -> Mention:
         g -= 1
     if g >= lo and _verb_at(r, g):
         outer = subject_before(r, g, lo)
+        v = g
+        while outer is None and v > lo and r.toks[v - 1].low == "and":
+            # "called the plan “theft”, and said Russia would …": the subject of the first verb
+            v = next((x for x in range(v - 2, lo - 1, -1) if _verb_at(r, x)), lo - 1)
+            if v < lo:
+                break
+            outer = subject_before(r, v, lo)
         if outer is not None and outer.kind != "channel":
             return outer
     return m
@@ -464,7 +476,7 @@ def attribute_quotes(r: Reading) -> None:
         last = (len(r.quotes) - 1, q)
 
 
-def _kind(r: Reading, q: QuoteSpan, s: Sentence) -> str:
+def _kind(r: Reading, q: QuoteSpan, s: Sentence) -> Literal["full", "partial"]:
     k = q.open
     while k > s.start and r.text[k - 1].isspace():
         k -= 1

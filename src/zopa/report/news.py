@@ -83,7 +83,9 @@ def _article(a: ArticleReading, scenario: bool) -> list[RenderableType]:
         )
     events = _table("Events and deadlines", "what", "status", "place", "time", "sentence")
     for e in a.events:
-        events.add_row(f"{e.kind} ({e.trigger})", e.status, _or(e.place), _or(e.time), _flat(e.text))
+        events.add_row(
+            f"{e.kind} ({e.trigger})", e.status, _or(e.place), _or(e.time), _flat(e.text)
+        )
     for d in a.deadlines:
         events.add_row("deadline", "-", "-", d.text, _flat(d.sentence))
     ents = _table("Named entities (spaCy)", "label", "entity", "count")
