@@ -581,6 +581,9 @@ class ActorTable:
             and r.mentions
             and r.mentions[-1][0] < m.start
         ]
+        if head in _GENERIC:  # "the official": an official first, anyone with a role after
+            same = [f for f in fits if _head(f.role) == head]
+            fits = same or fits
         fits.sort(key=lambda r: -r.mentions[-1][0])
         if len(fits) > 1 and self.sentence_of is not None:
             a, b = (self.sentence_of(f.mentions[-1][0]) for f in fits[:2])

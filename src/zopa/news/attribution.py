@@ -41,6 +41,11 @@ _PAREN = 30  # tokens of a parenthetical between a subject and its verb
 _SKIP = WORDS["skip_before_verb"]
 _TIME = WORDS["time_adverbs"]
 _INDEFINITE = WORDS["indefinite"]
+_INTRO = frozenset(
+    {"in", "on", "at", "after", "before", "ahead", "speaking", "asked", "earlier", "later",
+     "meanwhile", "separately", "for", "with", "from", "during", "despite", "commenting",
+     "following", "addressing", "writing", "however", "still", "yet", "overnight"}
+)  # fmt: skip
 _OBLIQUE = frozenset({",", "to", "of", "with", "for", "by", "from", "and", "under", "like"})
 
 
@@ -121,8 +126,23 @@ def subject_before(r: Reading, v: int, lo: int) -> Mention | None:
             g = k - 1
     m = r.by_end.get(g)
     if m is not None and m.i >= lo:
-        return m
+        return _head_of(r, m, lo)
     return _clause_subject(r, g, lo)
+
+
+def _head_of(r: Reading, m: Mention, lo: int) -> Mention:
+    """ "President Volodymyr Zelensky of Ukraine", "A senior official in the Trump
+    administration": the person before "of/in/from (the)" a country or institution."""
+    if m.kind not in {"country", "institution"}:
+        return m
+    g = m.i - 1
+    if g >= lo and r.toks[g].low == "the":
+        g -= 1
+    if g >= lo and r.toks[g].low in {"of", "in", "from", "at", "for"}:
+        p = r.by_end.get(g - 1)
+        if p is not None and p.i >= lo and p.kind in {"person", "title"}:
+            return p
+    return m
 
 
 def _clause_subject(r: Reading, g: int, lo: int) -> Mention | None:
@@ -142,6 +162,12 @@ def anonymous_subject(r: Reading, v: int, lo: int) -> str | None:
     """The words of an unnamed source before the verb at ``v`` ("a Russian source", "two
     European diplomats", "one participant"), or None."""
     g = _skip_back(r, v - 1, lo)
+    if g >= lo and r.toks[g].text == ",":  # past a parenthetical: ", who asked not to be named,"
+        k = g - 1
+        while k >= lo and k > g - _PAREN and r.toks[k].text not in {",", ";"}:
+            k -= 1
+        if k >= lo and r.toks[k].text == ",":
+            g = k - 1
     k = g
     while k >= lo and k > g - 14 and r.toks[k].text not in {",", ";", ":", '"', "“", "”"}:
         k -= 1
@@ -159,9 +185,10 @@ def sentence_subject(r: Reading, s: Sentence) -> Mention | None:
     "Earlier," or "Speaking after the summit," when that phrase names nobody."""
     g = s.i
     limit = min(s.j, s.i + 14)
+    intro = r.toks[s.i].low in _INTRO if s.i < s.j else False
     for c in range(s.i, limit):
         if r.toks[c].text == ",":
-            if not any(r.mentions.get(x) for x in range(s.i, c)):
+            if intro or not any(r.mentions.get(x) for x in range(s.i, c)):
                 g = c + 1
             break
     for x in range(g, min(s.j, g + 10)):
@@ -255,7 +282,10 @@ def after_quote(r: Reading, c: Context) -> Attr | None:
             v += 1
         if _verb_at(r, v):
             return Attr(_speaker(r, m, m.start), r.toks[v].low, "after", v + 1)
-    if m is None and r.toks[g].low in _INDEFINITE:
+    anon_the = (
+        r.toks[g].low == "the" and g + 1 < stop and r.toks[g + 1].bare in ANONYMOUS_HEADS
+    )  # "…,” the participant said: the unnamed source named before
+    if m is None and (r.toks[g].low in _INDEFINITE or anon_the):
         for v in range(g, min(g + 8, stop)):
             if r.toks[v].text in {",", ".", ";", ":"} or r.mentions.get(v) is not None:
                 break
@@ -278,7 +308,7 @@ def split_quote(r: Reading, c: Context) -> Attr | None:
 
 
 _LABEL = re.compile(r"(?i)(quote|цитата)\s*[:\-–—]\s*$")
-_SOURCE = re.compile(r"(?i)^\s*source\s*[:\-–—]")
+_SOURCE = re.compile(r"(?i)\s*source\s*[:\-–—]")
 
 
 def labelled_quote(r: Reading, c: Context) -> Attr | None:
@@ -509,8 +539,9 @@ def sentence_attr(r: Reading, s: Sentence) -> Attr | None:
         if m is not None:
             m = _outer(r, m, s.i)
         if m is None and v + 1 < s.j and v > s.i and r.toks[v - 1].text == ",":
-            m2 = r.mentions.get(v + 1)  # "…, said Ushakov"
-            m = m2
+            m2 = r.mentions.get(v + 1)  # "…, said Ushakov." (not "said the team had …")
+            if m2 is not None and (m2.j >= s.j or r.toks[m2.j].text in {",", ".", ";"}):
+                m = m2
         if m is None and t.low.endswith("ing"):
             m = sentence_subject(r, s)
         if m is not None:

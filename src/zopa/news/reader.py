@@ -198,7 +198,12 @@ def _hedge_only(r: Reading, k: int) -> bool:
     if m is None or m.group().lower() in {"reportedly", "allegedly", "purportedly"}:
         return False
     return (
-        re.search(r"\b(?:claims?|reports?|assertions?|figures?|accounts?|it)\b", text, re.I)
+        re.search(
+            r"\b(?:claims?|reports?|assertions?|figures?|accounts?|details|information|data"
+            r"|numbers|it|this|that)\b",
+            text,
+            re.I,
+        )
         is not None
         and sentence_attr(r, s) is None
     )
