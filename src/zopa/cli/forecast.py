@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING, Literal
 
 import typer
 
-from zopa.cli.app import ForceOpt, app, vet_output
+from zopa.cli.app import Bounded, ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
+
+MAX_ROUNDS = 1000
+"""Rounds a dynamic model may run from the command line (each round is quick; a typo such as
+10000000000 would otherwise run for days)."""
 
 # Typer choices (a bad value is a usage error, exit 2); tests/cli/test_startup.py keeps them in
 # step with zopa.forecast.MODELS and PRESETS without importing the library here.
@@ -49,7 +53,11 @@ def forecast_cmd(
     file: Path = typer.Argument(..., help="decide file, CSV, forecast YAML or DEU III table"),
     model: ModelName = typer.Option("all", "--model", "-m", help="the model(s) to run"),
     rounds: int | None = typer.Option(
-        None, "--rounds", "-r", min=0, help="rounds of the dynamic models (eum 8, exchange 10)"
+        None,
+        "--rounds",
+        "-r",
+        parser=Bounded(int, 0, MAX_ROUNDS),
+        help=f"rounds of the dynamic models (eum 8, exchange 10; at most {MAX_ROUNDS:,})",
     ),
     preset: PresetName = typer.Option("paper", "--preset", help="expected-utility preset"),
     trace: bool = typer.Option(False, "--trace", help="show the rounds of the dynamic models"),
@@ -83,7 +91,13 @@ def forecast_cmd(
 def backtest_cmd(
     file: Path = typer.Argument(..., help="input with known outcomes (e.g. the DEU III table)"),
     model: ModelName = typer.Option("all", "--model", "-m", help="the model(s) to score"),
-    rounds: int | None = typer.Option(None, "--rounds", "-r", min=0),
+    rounds: int | None = typer.Option(
+        None,
+        "--rounds",
+        "-r",
+        parser=Bounded(int, 0, MAX_ROUNDS),
+        help=f"rounds of the dynamic models (at most {MAX_ROUNDS:,})",
+    ),
     preset: PresetName = typer.Option("paper", "--preset", help="expected-utility preset"),
     capability: Capability = typer.Option("equal", "--capability", help="DEU III only"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),

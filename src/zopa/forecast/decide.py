@@ -108,6 +108,16 @@ def _row(acc: _Acc, lineno: int, f: list[str]) -> None:
             )
         )
         return
+    if kind == "#D" and any(x.strip() for x in f[need:]):
+        acc.problems.append(
+            Problem(
+                f"#D row has {len(f)} fields; a data row has {need}, and the extra field "
+                f"`{next(x for x in f[need:] if x.strip())[:40]}` would be ignored",
+                line=lineno,
+                hint=_SHAPES[kind] + " (fields separated by tabs; a tab inside a name splits it)",
+            )
+        )
+        return
     if kind == "#A":
         _declare(acc, acc.actors, "actor", f[1], lineno)
     elif kind == "#P":

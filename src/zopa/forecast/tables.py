@@ -94,6 +94,8 @@ def parse_csv(text: str, *, source: str = "") -> ForecastInput:
     for lineno, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
+        if _ragged(row, len(rows[0]), lineno, problems):
+            continue
         rec = _csv_record(row, col, lineno, problems)
         if rec is not None:
             recs.append(rec)
@@ -106,6 +108,33 @@ def parse_csv(text: str, *, source: str = "") -> ForecastInput:
     if problems:
         raise ScenarioError(problems, file=source or None)
     return _from_records(recs, source)
+
+
+def _ragged(row: list[str], width: int, lineno: int, problems: list[Problem]) -> bool:
+    """A row with more cells than the header (beyond empty trailing ones) or fewer: its cells
+    cannot be matched to the columns, so it is refused rather than cut or padded silently."""
+    extra = [k for k in range(width, len(row)) if row[k].strip()]
+    if not extra and len(row) >= width:
+        return False
+    if extra:
+        msg = (
+            f"the row has {len(row)} cells but the header has {width}: cell "
+            f"{extra[0] + 1} (`{row[extra[0]].strip()[:40]}`) and any after it belong to no column"
+        )
+        column = extra[0] + 1
+    else:
+        msg = f"the row has {len(row)} cell(s) but the header has {width}"
+        column = None
+    problems.append(
+        Problem(
+            msg,
+            line=lineno,
+            column=column,
+            hint="give every row one cell per header column (an empty cell for a missing value); "
+            "a comma inside a name needs quotes",
+        )
+    )
+    return True
 
 
 def _csv_record(
