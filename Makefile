@@ -2,20 +2,29 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+CORE   := $(VENV)/.zopa-core
 STAMP  := $(VENV)/.zopa-installed
 OUT    := out
 
-.PHONY: demo test lint typecheck pytest bench clean lock
+.PHONY: demo test test-all lint typecheck pytest bench clean lock
 
-$(STAMP): pyproject.toml constraints.txt
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "zopa needs Python 3.11 or newer (set PYTHON=...)")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+
+# What the demo needs: zopa and its run-time dependencies, nothing for tests or NLP.
+$(CORE): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -c constraints.txt -e .
+	touch $(CORE)
+
+# What the tests need on top: the test and nlp extras.
+$(STAMP): $(CORE)
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,nlp]'
 	touch $(STAMP)
 
 ## demo: analyse the bundled Ukraine example, compare each draft with the one it revises, plot
-demo: $(STAMP)
+demo: $(CORE)
 	@mkdir -p $(OUT)
 	$(BIN)/zopa analyze examples/ukraine-2025.yaml --plot $(OUT)/ukraine-2025.png --force
 	$(BIN)/zopa compare examples/ukraine-2025.yaml us-28 europe
@@ -32,6 +41,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+## test-all: everything CI runs: installs and starts PostgreSQL and Chromium (Debian's packages,
+## as root; see .ci/services.sh), then the whole suite with no test allowed to skip for want of them
+test-all: $(STAMP)
+	eval "$$(.ci/services.sh)" && ZOPA_CI=1 $(MAKE) test
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

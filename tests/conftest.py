@@ -29,15 +29,35 @@ CHROMIUM_ARGS = [
 """How every browser test starts Debian's Chromium (no background requests, no sandbox as root)."""
 
 
+NEEDS_SERVICE = "needs a service:"
+"""How every skip of :func:`need` starts, so a run can list the tests that waited for a service."""
+
+
 def need(var: str, why: str) -> str:
     """The value of an environment variable a test needs (set by ``.ci/services.sh``): without
-    it the test skips with the reason, except under ``ZOPA_CI=1``, where it fails."""
+    it the test skips with the reason, except under ``ZOPA_CI=1``, where it fails.
+
+    ``make test-all`` installs and starts the services (PostgreSQL, Chromium) and runs everything.
+    """
     value = os.environ.get(var, "")
     if not value:
         if os.environ.get("ZOPA_CI") == "1":
             pytest.fail(f"{var} is not set but ZOPA_CI=1: {why} must run in CI")
-        pytest.skip(f'{var} is not set ({why}); run `eval "$(.ci/services.sh)"`')
+        pytest.skip(f"{NEEDS_SERVICE} {var} is not set ({why}); `make test-all` starts them")
     return value
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """With ``ZOPA_SERVICE_SKIPS=FILE``, write the id of every test that skipped for want of a
+    service to FILE (one per line), so CI can run exactly those once the services are up."""
+    report = yield
+    listing = os.environ.get("ZOPA_SERVICE_SKIPS")
+    skipped = report.skipped and isinstance(report.longrepr, tuple)
+    if listing and skipped and NEEDS_SERVICE in str(report.longrepr[2]):
+        with open(listing, "a", encoding="utf-8") as out:
+            out.write(item.nodeid + "\n")
+    return report
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zopa.errors import ProtocolError
-from zopa.model.scenario import build_scenario
+from zopa.model.build import build_scenario
 from zopa.negotiate import (
     PROTOCOLS,
     STRATEGIES,

@@ -16,7 +16,7 @@ import pytest
 from tests.server.conftest import UKRAINE, bearer, ukraine_data
 from zopa.cli import main
 from zopa.errors import ScenarioError
-from zopa.model.scenario import build_scenario
+from zopa.model.build import build_scenario
 
 
 def test_room_skeleton_and_roles(client: Any, made: Any) -> None:

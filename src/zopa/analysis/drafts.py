@@ -47,7 +47,7 @@ from zopa.model.compiled import (
     compile_scenario,
     round_utility,
 )
-from zopa.model.scenario import Issue, Scenario, _match_option
+from zopa.model.scenario import Issue, Scenario
 
 __all__ = [
     "Comparison",
@@ -155,7 +155,7 @@ def resolve_package(scenario: Scenario, spec: str) -> tuple[str, tuple[int, ...]
 
 def _option(iss: Issue, val: str) -> int | None:
     """The option ``val`` names (an id, or a number of a numeric issue), as the reader does."""
-    found = _match_option(iss, val)
+    found = iss.match(val)
     return None if found is None else iss.option_ids.index(found)
 
 

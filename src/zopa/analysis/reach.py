@@ -28,7 +28,7 @@ from zopa.analysis.explain import format_amount
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
 from zopa.model.compiled import SLACK, CompiledScenario, round_utility
-from zopa.model.scenario import Issue, Scenario, _match_option
+from zopa.model.scenario import Issue, Scenario
 
 __all__ = [
     "SCAN_LIMIT",
@@ -240,9 +240,9 @@ def edit_package(
 def find_option(iss: Issue, val: str) -> int | None:
     """The index of the option named ``val``: its id, its number (``900000``, ``900,000``) or
     its label when no other option has the same label."""
-    found = _match_option(iss, val)
+    found = iss.match(val)
     if found is None and iss.numeric:
-        found = _match_option(iss, val.replace(",", "").replace("_", ""))
+        found = iss.match(val.replace(",", "").replace("_", ""))
     if found is not None:
         return iss.option_ids.index(found)
     labels = [o.label for o in iss.options]

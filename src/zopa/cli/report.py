@@ -43,7 +43,7 @@ def report_cmd(
     from zopa.io import load_any
     from zopa.io.output import check_output, utf8
     from zopa.report.briefing import build_briefing, html_to_pdf, render_html
-    from zopa.report.briefing.render import write_bytes
+    from zopa.report.briefing.render import pdf_engine, write_bytes
     from zopa.robust import parameters, robustness
 
     html_target = check_output(out, "file", force=force, suffixes=HTML_SUFFIXES, what="briefing")
@@ -60,7 +60,12 @@ def report_cmd(
         )
     # a lone surrogate (an undecodable file name shown in the page) is written escaped
     html = utf8(render_html(build_briefing(scenario, robustness=robust))).decode("utf-8")
-    pdf_bytes = html_to_pdf(html) if pdf_target is not None else None
+    pdf_bytes = None
+    if pdf_target is not None:
+        engine = pdf_engine()
+        for note in engine.notes:
+            typer.echo(f"note: {note}", err=True)
+        pdf_bytes = html_to_pdf(html, engine)
     write_bytes(html_target.path, utf8(html))
     typer.echo(f"briefing written to {out}{html_target.note()}")
     if pdf_target is not None and pdf_bytes is not None:

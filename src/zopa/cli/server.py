@@ -68,7 +68,7 @@ def room_create_cmd(
 ) -> None:
     """Make a room from a scenario's public part; print the room id, the tokens and links."""
     from zopa.io.files import read_document
-    from zopa.model.scenario import build_scenario
+    from zopa.model.build import build_scenario
     from zopa.server import create_room, load_or_create_key, load_policy, open_db
     from zopa.server.policy import Policy
 

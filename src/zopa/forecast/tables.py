@@ -50,7 +50,7 @@ def load_forecast(path: str | Path, *, capability: str = "equal") -> ForecastInp
         doc = parse_document(raw, src, json_only=p.suffix.lower() == ".json")
         if isinstance(doc.data, dict) and "parties" in doc.data:
             from zopa.forecast.scenario import from_scenario
-            from zopa.model.scenario import build_scenario
+            from zopa.model.build import build_scenario
 
             try:
                 scenario = build_scenario(doc.data, file=src, locate=doc.locate)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from zopa.errors import Problem, ScenarioError
+from zopa.errors import KeyPath, Problem, ScenarioError, format_path
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -64,15 +64,7 @@ MAX_INT_DIGITS = 300
 MAX_PATH_CHARS = 4096
 """A path is at most 4,096 characters, each part at most 255 bytes (the usual OS limits)."""
 
-Path_ = tuple[str | int, ...]
-
-
-def format_path(path: Path_) -> str:
-    """``("parties", 0, "preferences")`` -> ``parties[0].preferences``."""
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
+Path_ = KeyPath
 
 
 @dataclass(frozen=True)

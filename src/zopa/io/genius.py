@@ -36,8 +36,9 @@ from xml.etree.ElementTree import Element
 from zopa.errors import ScenarioError
 from zopa.io._names import unique_slugs
 from zopa.io.files import cell_number, read_xml
+from zopa.model.build import build_scenario
 from zopa.model.expr import And, Atom, Const, Formula, Not
-from zopa.model.scenario import Issue, Scenario, build_scenario
+from zopa.model.scenario import Issue, Scenario
 
 __all__ = [
     "REAL_STEPS",

@@ -21,7 +21,8 @@ from typing import Any
 from zopa.errors import ScenarioError
 from zopa.io._names import slug, unique_slugs
 from zopa.io.files import read_document
-from zopa.model.scenario import Scenario, build_scenario
+from zopa.model.build import build_scenario
+from zopa.model.scenario import Scenario
 
 __all__ = ["geniusweb_data", "is_geniusweb", "load_geniusweb", "write_geniusweb"]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from zopa.errors import ScenarioError
 from zopa.io.files import Document, parse_document, read_document
-from zopa.model.scenario import Scenario, build_scenario
+from zopa.model.build import build_scenario
+from zopa.model.scenario import Scenario
 
 __all__ = ["load_scenario", "parse_scenario"]
 

@@ -1,20 +1,25 @@
 """Validating parsed data against a pydantic model, with errors naming the file, the line and
-the key path of every problem (the way scenario files are checked)."""
+the key path of every problem (the way scenario files are checked).
+
+Every pydantic-validated file goes through :func:`validate`: conflict files and gmcr-py saves,
+forecast tables, tournament configs, room policies. Scenario files are validated by
+:func:`zopa.model.build_scenario`, which converts pydantic's errors with the same
+:func:`zopa.errors.pydantic_problems` (it sits in :mod:`zopa.errors` because the model may not
+import :mod:`zopa.io`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pydantic
 
-from zopa.errors import Problem, ScenarioError
-from zopa.io.files import Document, Path_, format_path
+from zopa.errors import Locator, ScenarioError, pydantic_problems
+from zopa.io.files import Document
 
 __all__ = ["validate", "validate_document"]
 
 M = TypeVar("M", bound=pydantic.BaseModel)
-Locator = Callable[[Path_], tuple[int | None, int | None]]
 
 
 def validate(
@@ -27,9 +32,11 @@ def validate(
     hint: str = "",
     docs: str = "",
 ) -> M:
-    """``data`` validated by ``model``; every problem is listed in one ScenarioError."""
-    from zopa.model.scenario import _dedupe, _error_path, pydantic_message
+    """``data`` validated by ``model``; every problem is listed in one ScenarioError.
 
+    ``hint`` is the fix for a top level that is not a mapping; ``docs`` names where the keys of
+    this kind of file are documented (the hint of an unknown or missing key).
+    """
     if not isinstance(data, dict):
         raise ScenarioError(
             f"the top level of a {what} must be a mapping, not a {type(data).__name__}",
@@ -39,15 +46,10 @@ def validate(
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            path = _error_path(data, err["loc"])
-            msg, h = pydantic_message(err)
-            if err["type"] in ("extra_forbidden", "missing") and docs:
-                h = f"see {docs} for the keys of a {what}"
-            line, col = locate(path) if locate is not None else (None, None)
-            problems.append(Problem(msg, where=format_path(path), hint=h, line=line, column=col))
-        raise ScenarioError(_dedupe(problems), file=file) from None
+        keys = f"see {docs} for the keys of a {what}" if docs else ""
+        raise ScenarioError(
+            pydantic_problems(exc.errors(), data, locate, keys_hint=keys), file=file
+        ) from None
 
 
 def validate_document(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zopa.model.build import build_scenario
 from zopa.model.compiled import PRECISION, CompiledScenario, compile_scenario, round_utility
 from zopa.model.expr import ExprError, Formula, parse, resolve
 from zopa.model.scenario import (
@@ -14,7 +15,6 @@ from zopa.model.scenario import (
     Preferences,
     Rule,
     Scenario,
-    build_scenario,
 )
 from zopa.model.spec import ScenarioSpec, json_schema
 

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from zopa.errors import AgentError
-from zopa.model.scenario import Scenario, build_scenario
+from zopa.model.build import build_scenario
+from zopa.model.scenario import Scenario
 from zopa.negotiate.protocols import PROTOCOLS, run
 from zopa.negotiate.registry import make_strategy
 from zopa.negotiate.session import Session, SessionConfig, SessionResult, Status, Trace

@@ -23,10 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
-from zopa.errors import Problem, ScenarioError
 from zopa.io.files import Document, parse_document
 
 __all__ = ["DelegationPolicy", "MediatorPolicy", "Policy", "load_policy", "parse_policy"]
@@ -77,18 +75,12 @@ def load_policy(path: str | Path) -> Policy:
 
 
 def _validate(doc: Document) -> Policy:
-    try:
-        return Policy.model_validate(doc.data)
-    except pydantic.ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            path = tuple(p for p in err["loc"] if isinstance(p, str | int))
-            msg = str(err["msg"])
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown key `{path[-1]}`"
-            problems.append(
-                doc.problem(path, msg, "see docs/server.md for the policy keys")
-                if path
-                else Problem(msg, hint="a policy is a mapping: budget, mediator, delegations")
-            )
-        raise ScenarioError(problems, file=doc.file) from None
+    from zopa.io.validate import validate_document
+
+    return validate_document(
+        Policy,
+        doc,
+        what="policy",
+        hint="a policy is a mapping: budget, mediator, delegations",
+        docs="docs/server.md",
+    )

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from zopa.errors import Problem, ScenarioError, ZopaError
-from zopa.model.scenario import Scenario, build_scenario
+from zopa.model.build import build_scenario
+from zopa.model.scenario import Scenario
 from zopa.server import audit
 from zopa.server.crypto import RoomKey, hash_token, new_token
 from zopa.server.db import (

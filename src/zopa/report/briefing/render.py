@@ -8,8 +8,11 @@ drew (matplotlib escapes the text it writes into SVG).
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
@@ -68,20 +71,60 @@ def write_html(briefing: Briefing, path: str | Path) -> Path:
     return write_bytes(path, utf8(render_html(briefing)))
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The page as PDF bytes, laid out by WeasyPrint (the ``pdf`` extra) for print media.
+PDF_SYSTEM_PACKAGES = (
+    "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1"
+)
+"""The system libraries WeasyPrint lays pages out with (Debian/Ubuntu package names)."""
 
-    Only ``data:`` URLs may be fetched while rendering, so a page can never reach the network.
+
+@dataclass(frozen=True)
+class PdfEngine:
+    """WeasyPrint, loaded, with what zopa has to tell the user about the machine."""
+
+    html: Any
+    fetcher: Any
+    notes: tuple[str, ...]
+
+
+def pdf_engine() -> PdfEngine:
+    """Load WeasyPrint (the ``pdf`` extra) and check the system libraries it needs.
+
+    A missing required library (Pango, HarfBuzz, fontconfig) is a clear :class:`ZopaError` naming
+    the packages to install. HarfBuzz-Subset is optional for WeasyPrint today: without it
+    WeasyPrint emits a ``DeprecationWarning`` at import, which is about the machine, not a fault
+    in the briefing; zopa keeps it from surfacing as an error and returns it as a note instead.
     """
     try:
-        from weasyprint import HTML
-        from weasyprint.urls import URLFetcher
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"weasyprint\b")
+            from weasyprint import HTML
+            from weasyprint.text import ffi
+            from weasyprint.urls import URLFetcher
     except ImportError as exc:  # pragma: no cover - the test extra installs it
         raise ZopaError(
             f"PDF output needs WeasyPrint ({exc}); install it with: pip install 'zopa[pdf]'"
         ) from None
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    pdf = HTML(string=html, url_fetcher=fetcher, media_type="print").write_pdf()
+    except OSError as exc:
+        raise ZopaError(
+            f"PDF output needs system libraries that are missing here ({exc}); on Debian or "
+            f"Ubuntu install them with: apt-get install {PDF_SYSTEM_PACKAGES}"
+        ) from None
+    notes: tuple[str, ...] = ()
+    if getattr(ffi, "harfbuzz_subset", True) is None:
+        notes = (
+            "libharfbuzz-subset0 is not installed: fonts in the PDF are subset with fontTools "
+            "instead (slower); install it with: apt-get install libharfbuzz-subset0",
+        )
+    return PdfEngine(HTML, URLFetcher(allowed_protocols=("data",)), notes)
+
+
+def html_to_pdf(html: str, engine: PdfEngine | None = None) -> bytes:
+    """The page as PDF bytes, laid out by WeasyPrint (the ``pdf`` extra) for print media.
+
+    Only ``data:`` URLs may be fetched while rendering, so a page can never reach the network.
+    """
+    wp = engine or pdf_engine()
+    pdf = wp.html(string=html, url_fetcher=wp.fetcher, media_type="print").write_pdf()
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without a target
         raise ZopaError("WeasyPrint returned no PDF")
     return pdf
