@@ -410,8 +410,12 @@ def test_analyze_cli_on_own_genius_folder(capsys: pytest.CaptureFixture[str]) ->
 def test_files_that_are_neither_domain_nor_profile_are_skipped_and_named(tmp_path, capsys):
     """GENIUS folders hold tournament set-ups beside the domain (root <Tournament>)."""
     d = _folder(tmp_path)
-    (d / "tournament.xml").write_text(
-        '<?xml version="1.0"?>\n<Tournament><protocol/><agents/></Tournament>\n'
+    (d / "tournament.xml").write_text(  # the shape of GENIUS's multilateral tournament file
+        '<?xml version="1.0"?>\n<Tournament><multilateralTournamentConfiguration>'
+        '<deadline><value>180</value><type>ROUND</type></deadline>'
+        '<partyRepItems><party classPath="agents.Boulware"/></partyRepItems>'
+        '<partyProfileItems><item url="file:trade_buyer.xml"/></partyProfileItems>'
+        "</multilateralTournamentConfiguration></Tournament>\n"
     )
     (d / "agents.xml").write_text("<repository><agent/></repository>\n")
     s = load_any(d)

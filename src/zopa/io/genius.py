@@ -459,8 +459,10 @@ def genius_files(folder: Path) -> GeniusFiles:
     """The domain file and the profile files of a GENIUS folder, by root element.
 
     GENIUS folders also hold tournament set-ups (``<Tournament>``), agent repositories and
-    Pareto files; an XML file whose root is neither a domain nor a profile is skipped and
-    listed in :attr:`GeniusFiles.skipped`, so a reader can say so.
+    Pareto files; an XML file whose root is neither a domain nor a profile, and that holds no
+    issue, weight or utility element, is skipped and listed in :attr:`GeniusFiles.skipped`, so
+    a reader can say so. One that does hold them (a misspelt root) is an error: a party would
+    silently be missing.
     """
     domain: Path | None = None
     profiles: list[Path] = []
@@ -479,6 +481,13 @@ def genius_files(folder: Path) -> GeniusFiles:
             domain = f
         elif root.tag == "utility_space":
             profiles.append(f)
+        elif _looks_like_a_profile(root):
+            raise ScenarioError(
+                f"the root element is <{root.tag[:80]}>, neither a domain (<negotiation_template>)"
+                " nor a profile (<utility_space>), but it holds issues or weights",
+                file=str(f),
+                hint="fix the root element or remove the file: a party would be missing otherwise",
+            )
         else:
             skipped.append((f, root.tag[:80]))
     what = ", ".join(f"{f.name} <{tag}>" for f, tag in skipped[:5])
@@ -493,6 +502,15 @@ def genius_files(folder: Path) -> GeniusFiles:
             "no GENIUS profile (root <utility_space>) in the folder" + also, file=str(folder)
         )
     return GeniusFiles(domain, tuple(profiles), tuple(skipped))
+
+
+_SCENARIO_TAGS = frozenset({"objective", "issue", "weight", "utility", "evaluator", "hyperRectangle"})
+
+
+def _looks_like_a_profile(root: Element) -> bool:
+    """A file that holds what a domain or profile holds (a misspelt root element, say) is an
+    error; a tournament set-up or an agent repository holds none of it and is skipped."""
+    return any(el.tag in _SCENARIO_TAGS for el in root.iter())
 
 
 def find_genius_files(folder: Path) -> tuple[Path, list[Path]]:
