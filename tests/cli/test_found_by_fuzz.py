@@ -100,3 +100,48 @@ def test_an_undecodable_file_name_is_written_escaped_never_a_crash(tmp_path, cap
     assert main(["analyze", name]) == 0
     assert main(["validate", name]) == 0
     capsys.readouterr()
+
+
+BIG = "N" * 100_000
+
+
+def _conflict_with_big_label(tmp: Path) -> Path:
+    src = Path(__file__).resolve().parents[2] / "examples" / "conflicts" / "nuclear_talks.yaml"
+    text = src.read_text(encoding="utf-8").replace("Sanctioning coalition", BIG, 1)
+    (tmp / "c.yaml").write_text(text, encoding="utf-8")
+    return tmp / "c.yaml"
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "content"),
+    [
+        (["forecast"], "f.csv", f"actor,position,salience,capability\n{BIG},4,0.8,0.16\nB,6,1,1\n"),
+        (
+            ["backtest"],
+            "f.csv",
+            f"actor,position,salience,capability,issue,outcome\nA,4,1,1,{BIG},5\n",
+        ),
+        (["forecast"], "f.decide.csv", f"#A\t{BIG}\tA\n#P\tp\tP\n#D\t{BIG}\tp\t40\t0.5\t1\n"),
+        (
+            ["forecast"],
+            "f.json",
+            '{"actors": {"'
+            + BIG
+            + '": {"capability": 1, "issues": {"e": {"position": 1, "salience": 1}}}}}',
+        ),
+        (["stability"], None, None),
+        (["tournament"], "t.yaml", f"scenarios: [x.yaml]\nstrategies: [{BIG}]\n"),
+    ],
+    ids=["forecast-csv", "backtest-csv", "decide", "forecast-json", "conflict", "tournament"],
+)
+def test_a_100kb_name_is_refused_by_every_reader(tmp_path, capsys, command, name, content):
+    """Names are drawn in tables and plots: a 200 KB actor name made `zopa forecast --plot`
+    take 3 GB and time out, as 100 KB labels did to `zopa report`."""
+    if name is None:
+        path = _conflict_with_big_label(tmp_path)
+    else:
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+    assert main([*command, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert path.name in err and "over the limit of 200" in err and len(err) < 5_000
