@@ -412,7 +412,7 @@ def test_files_that_are_neither_domain_nor_profile_are_skipped_and_named(tmp_pat
     d = _folder(tmp_path)
     (d / "tournament.xml").write_text(  # the shape of GENIUS's multilateral tournament file
         '<?xml version="1.0"?>\n<Tournament><multilateralTournamentConfiguration>'
-        '<deadline><value>180</value><type>ROUND</type></deadline>'
+        "<deadline><value>180</value><type>ROUND</type></deadline>"
         '<partyRepItems><party classPath="agents.Boulware"/></partyRepItems>'
         '<partyProfileItems><item url="file:trade_buyer.xml"/></partyProfileItems>'
         "</multilateralTournamentConfiguration></Tournament>\n"

@@ -19,7 +19,7 @@ MAX_ROUNDS = 1000
 # Typer choices (a bad value is a usage error, exit 2); tests/cli/test_startup.py keeps them in
 # step with zopa.forecast.MODELS and PRESETS without importing the library here.
 ModelName = Literal["compromise", "median", "eum", "exchange", "all"]
-PresetName = Literal["paper", "scholz-code"]
+PresetName = Literal["scholz-code", "paper"]
 Capability = Literal["equal", "gdp"]
 
 if TYPE_CHECKING:
@@ -59,7 +59,11 @@ def forecast_cmd(
         parser=Bounded(int, 0, MAX_ROUNDS),
         help=f"rounds of the dynamic models (eum 8, exchange 10; at most {MAX_ROUNDS:,})",
     ),
-    preset: PresetName = typer.Option("paper", "--preset", help="expected-utility preset"),
+    preset: PresetName = typer.Option(
+        "scholz-code",
+        "--preset",
+        help="expected-utility preset: scholz-code (reproduces the published rounds) or paper",
+    ),
     trace: bool = typer.Option(False, "--trace", help="show the rounds of the dynamic models"),
     plot: Path | None = typer.Option(
         None, "--plot", help="draw the dynamic models' trajectories (.png, .svg or .pdf)"
@@ -98,7 +102,11 @@ def backtest_cmd(
         parser=Bounded(int, 0, MAX_ROUNDS),
         help=f"rounds of the dynamic models (at most {MAX_ROUNDS:,})",
     ),
-    preset: PresetName = typer.Option("paper", "--preset", help="expected-utility preset"),
+    preset: PresetName = typer.Option(
+        "scholz-code",
+        "--preset",
+        help="expected-utility preset: scholz-code (reproduces the published rounds) or paper",
+    ),
     capability: Capability = typer.Option("equal", "--capability", help="DEU III only"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:

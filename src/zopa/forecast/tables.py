@@ -399,9 +399,7 @@ def parse_deu(text: str, *, source: str = "", capability: str = "equal") -> Fore
     for k in pcols:
         too_long = long_name(head[k], "the column name")
         if too_long is not None:
-            raise ScenarioError(
-                [Problem(too_long, line=1, column=k + 1)], file=source or None
-            )
+            raise ScenarioError([Problem(too_long, line=1, column=k + 1)], file=source or None)
     scols = [head.index("s" + a) for a in actors]
     k_out, k_issue = head.index("out"), head.index("isnr")
     k_group = head.index("prnr") if "prnr" in head else k_issue

@@ -504,7 +504,9 @@ def genius_files(folder: Path) -> GeniusFiles:
     return GeniusFiles(domain, tuple(profiles), tuple(skipped))
 
 
-_SCENARIO_TAGS = frozenset({"objective", "issue", "weight", "utility", "evaluator", "hyperRectangle"})
+_SCENARIO_TAGS = frozenset(
+    {"objective", "issue", "weight", "utility", "evaluator", "hyperRectangle"}
+)
 
 
 def _looks_like_a_profile(root: Element) -> bool:
