@@ -12,9 +12,11 @@ from pypdf import PdfReader
 
 from tests.briefing.helpers import HOSTILE, hostile_yaml, parse, visible_text
 from tests.conftest import EXAMPLES, ROOT
+from zopa.analysis import compare
 from zopa.cli import main
 from zopa.io import load_any, load_scenario
 from zopa.report.briefing import build_briefing, render_html
+from zopa.vocab import SOLUTION_KEYS, solution, value_label
 
 SECTIONS = (
     "summary",
@@ -71,7 +73,7 @@ def test_zone_and_solutions(ukraine):
     text = visible_text(html)
     assert "An agreement zone exists: 3,187 of 77,760 packages" in text
     names = [r.name for r in b.solutions]
-    assert names[0] == "Nash bargaining solution" and len(names) == 5
+    assert names[0] == solution("nash").name and len(names) == len(SOLUTION_KEYS)
     for r in b.solutions:
         assert r.meaning and r.meaning in text
     nash = b.solutions[0]
@@ -101,9 +103,14 @@ def test_drafts_timeline_in_date_order_with_changes_gains_and_verdict(ukraine):
     assert rows["Ukraine"][0] == pytest.approx(0.619, abs=5e-4)
     assert rows["Ukraine"][1] == pytest.approx(0.321, abs=5e-4)
     assert rows["Ukraine"][2] is True and rows["Russia"][2] is False
-    assert europe.verdict.startswith("better for Ukraine and European governments; worse for")
-    assert "; moves the text closer to an agreement (closer on " in europe.verdict
-    assert "shortfall of Ukraine 0.152 → 0.000" in europe.verdict
+    assert europe.verdict.startswith(
+        "improves the draft for Ukraine and European governments; worsens it for"
+    )
+    assert "; moves it closer to an agreement (" in europe.verdict
+    assert "Ukraine's reservation shortfall 0.152 → 0.000" in europe.verdict
+    # the verdict is compare's, word for word (one sentence, in labels, everywhere)
+    assert europe.verdict == compare(load_scenario(EXAMPLES / "ukraine-2025.yaml"), "us-28",
+                                     "europe").verdict  # fmt: skip
     assert not any(d.in_zone for d in b.drafts)
     text = visible_text(html)
     assert "None of the 4 drafts is acceptable" in text
@@ -150,7 +157,7 @@ def test_no_zone_shows_the_concessions(tmp_path):
     assert "No agreement zone" in text
     kinds = {c.name: c for c in b.concessions}
     assert kinds["Smallest equal drop"].takes == "every reservation down by 0.100"
-    assert dict(kinds["Smallest equal drop"].package) == {"Sale price": "310000 EUR"}
+    assert dict(kinds["Smallest equal drop"].package) == {"Sale price": "EUR 310,000"}
     assert kinds["Fewest red lines relaxed"].takes.startswith("impossible")
     assert b.solutions == ()
 
@@ -232,8 +239,7 @@ def test_robustness_section_follows_the_robust_answer(ukraine_robust):
     assert r.robust_package is not None
     assert rb.package_probability == r.robust_package.odds.probability
     assert dict(rb.package) == dict(
-        (s.issue(i).label, next(o.label for o in s.issue(i).options if o.id == str(v)))
-        for i, v in r.robust_package.package.items()
+        (s.issue(i).label, value_label(s.issue(i), v)) for i, v in r.robust_package.package.items()
     )
     plan20 = next(d for d in rb.drafts if d[0] == "20-point plan")
     assert plan20[1] == r.drafts["plan-20"].all.probability

@@ -155,4 +155,4 @@ def test_a_growing_shortfall_is_never_closer():
     c = compare(s, "i0=a", "i0=b")
     assert c.movement == "mixed"
     assert "moves it closer" not in c.verdict
-    assert "further on p's reservation shortfall 0.300 -> 0.600" in c.verdict
+    assert "further on p's reservation shortfall 0.300 → 0.600" in c.verdict

@@ -63,7 +63,7 @@ def test_ukraine_example_story(examples):
     # "closer" (the verdict said so before it was defined criterion by criterion)
     m = compare(s, "geneva", "plan-20")
     assert m.movement == "mixed"
-    assert "further on russia's reservation shortfall 0.000 -> 0.061" in m.verdict
+    assert "further on Russia's reservation shortfall 0.000 → 0.061" in m.verdict
     why = {(k["criterion"], k["party"]): k for k in m.to_dict()["criteria"]}
     assert why[("shortfall", "russia")]["change"] == "further"
     assert why[("red_lines_broken", None)] == {

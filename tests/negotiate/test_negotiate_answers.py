@@ -9,6 +9,7 @@ import pytest
 from zopa.cli import main
 from zopa.io import load_scenario
 from zopa.negotiate import SessionConfig, Status, simulate
+from zopa.vocab import party_label, percent, possessive
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 UKRAINE = EXAMPLES / "ukraine-2025.yaml"
@@ -92,12 +93,13 @@ def test_session_figure_content() -> None:
     ax = fig.axes[0]
     legend = {t.get_text() for t in ax.get_legend().get_texts()}
     assert {"packages", "Pareto frontier", "reservations (start)"} <= legend
-    assert {f"{p}'s offers" for p in r.parties} <= legend
+    s = load_scenario(WATER)
+    assert {f"{possessive(party_label(s, p))} offers" for p in r.parties} <= legend
     assert ("agreement" in legend) == r.agreement
-    assert ax.get_xlabel() == f"utility of {r.parties[0]}"
+    assert ax.get_xlabel() == f"utility of {party_label(s, r.parties[0])}"
     assert r.summary in ax.get_title()
     ranking = (Ranking("boulware", 0.7, 0.5, 4), Ranking("conceder", 0.6, 1.0, 4))
     rfig = ranking_figure(ranking)
     texts = {t.get_text() for t in rfig.axes[0].texts}
-    assert texts == {"50% agree", "100% agree"}
+    assert texts == {f"{percent(0.5)} agree", f"{percent(1.0)} agree"}
     assert [t.get_text() for t in rfig.axes[0].get_yticklabels()] == ["conceder", "boulware"]

@@ -35,7 +35,6 @@ from zopa.analysis.reach import (
     ZonePath,
     edit_package,
     issue_changes,
-    option_label,
 )
 from zopa.analysis.reach import nearest_zone_package as _nearest
 from zopa.analysis.result import Point
@@ -48,6 +47,7 @@ from zopa.model.compiled import (
     round_utility,
 )
 from zopa.model.scenario import Issue, Scenario
+from zopa.vocab import option_label, verdict
 
 __all__ = [
     "Comparison",
@@ -376,16 +376,6 @@ class Criterion:
         d = round_utility(self.after - self.before)
         return "closer" if d < 0 else "further" if d > 0 else "same"
 
-    def label(self) -> str:
-        if self.name == "shortfall":
-            return f"{self.party}'s reservation shortfall"
-        return self.name.replace("_", " ")
-
-    def text(self) -> str:
-        if self.name == "shortfall":
-            return f"{self.label()} {self.before:.3f} -> {self.after:.3f}"
-        return f"{self.label()} {self.before:g} -> {self.after:g}"
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "criterion": self.name,
@@ -473,7 +463,13 @@ def compare(
     crit = criteria(ea, eb, gating)
     movement = _movement(ea, eb, crit, bool(changed))
     return Comparison(
-        ea, eb, changed, gains, _verdict(gains, changed, movement, crit), movement, crit
+        ea,
+        eb,
+        changed,
+        gains,
+        verdict(scenario, gains, bool(changed), movement, [(c, c.change) for c in crit]),
+        movement,
+        crit,
     )
 
 
@@ -523,52 +519,3 @@ def _movement(
     if "further" in changes:
         return "further"
     return "as_far"
-
-
-_MOVES = {
-    "into_zone": "moves it into the agreement zone",
-    "out_of_zone": "moves it out of the agreement zone",
-    "inside_zone": "keeps it inside the agreement zone",
-    "closer": "moves it closer to an agreement",
-    "further": "moves it further from an agreement",
-    "mixed": "moves it neither closer to nor further from an agreement",
-    "as_far": "leaves it as far from an agreement",
-}
-
-
-def _verdict(
-    gains: Mapping[str, float],
-    changed: Sequence[tuple[str, Any, Any]],
-    movement: Movement,
-    crit: Sequence[Criterion],
-) -> str:
-    if not changed:
-        return "the two drafts are the same package"
-    up = [p for p, g in gains.items() if g > 0]
-    down = [p for p, g in gains.items() if g < 0]
-    parts = []
-    if up:
-        parts.append("improves the draft for " + _join(up))
-    if down:
-        parts.append("worsens it for " + _join(down))
-    if not up and not down:
-        parts.append("changes no party's utility")
-    move = _MOVES[movement]
-    if movement in ("closer", "further", "mixed"):
-        better = [c.text() for c in crit if c.change == "closer"]
-        worse = [c.text() for c in crit if c.change == "further"]
-        why = []
-        if better:
-            why.append("closer on " + "; ".join(better))
-        if worse:
-            why.append("further on " + "; ".join(worse))
-        move += (
-            " (" + "; but ".join(why) + ")"
-            if movement == "mixed"
-            else f" ({'; '.join(better or worse)})"
-        )
-    return "; ".join(parts) + "; " + move
-
-
-def _join(xs: Sequence[str]) -> str:
-    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]

@@ -11,46 +11,30 @@ that *limit*, e.g. "buyer: limit on Sale price up from EUR 300,000 to EUR 310,00
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from zopa.model.compiled import SLACK, CompiledScenario, round_utility
-from zopa.model.scenario import Issue, Scenario
+from zopa.model.scenario import Scenario
+from zopa.vocab import (
+    CONCESSION_KINDS,
+    concession_takes,
+    join,
+    limit_move,
+    package_words,
+    plural,
+    red_line_words,
+    signed,
+    utility,
+)
 
 __all__ = [
-    "SOLUTION_MEANINGS",
     "UnitConcession",
     "assumption_notes",
     "concession_in_units",
-    "format_amount",
 ]
-
-SOLUTION_MEANINGS = {
-    "nash": "maximises the product of the parties' gains over their reservations",
-    "nash_weighted": "the Nash product with each gain raised to the party's power",
-    "kalai_smorodinsky": (
-        "gives every party the same share of its best possible gain over its reservation"
-    ),
-    "egalitarian": ("maximises the smallest gain over the reservations, then the next smallest"),
-    "utilitarian": "maximises the sum of utilities (ignores who gets what)",
-}
-
-
-def format_amount(iss: Issue, x: float, *, signed: bool = False) -> str:
-    """A value of a numeric issue with its unit: ``EUR 310,000``, ``700,000 troops``."""
-    mag = abs(x) if signed else x
-    whole = math.isclose(mag, round(mag), rel_tol=1e-6, abs_tol=SLACK)
-    text = f"{mag:,.0f}" if whole else f"{mag:,.4g}"
-    sign = ("+" if x >= 0 else "-") if signed else ""
-    unit = iss.unit or ""
-    if not unit:
-        return sign + text
-    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # a currency code goes first
-        return f"{sign}{unit} {text}"
-    return f"{sign}{text} {unit}"
 
 
 @dataclass(frozen=True)
@@ -101,13 +85,7 @@ def concession_in_units(
             before, after = _limit(xs, u, r), _limit(xs, u, r - d)
             if before is None or after is None or abs(after - before) < SLACK:
                 continue
-            label = s.party(p).label
-            way = "up" if after > before else "down"
-            text = (
-                f"{label}'s limit on {iss.label} "
-                f"{way} by {format_amount(iss, abs(after - before))} "
-                f"({format_amount(iss, before)} -> {format_amount(iss, after)})"
-            )
+            text = limit_move(s.party(p).label, iss, before, after)
             out.append(UnitConcession(p, iss.id, iss.unit, before, after, text))
     return tuple(out)
 
@@ -153,10 +131,6 @@ def assumption_notes(scenario: Scenario) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _names(xs: list[str]) -> str:
-    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
-
-
 def _change_words(changes: Any) -> str:
     parts = []
     for c in changes:
@@ -164,7 +138,7 @@ def _change_words(changes: Any) -> str:
         if not isinstance(c.before, int | float):
             a, b = f"'{a}'", f"'{b}'"
         parts.append(f"{c.issue_label} from {a} to {b}")
-    return _names(parts)
+    return join(parts)
 
 
 def evaluation_summary(scenario: Scenario, e: Any) -> str:
@@ -179,23 +153,24 @@ def evaluation_summary(scenario: Scenario, e: Any) -> str:
     no = [p for p in gating if not e.acceptable[p]]
     out: list[str] = []
     if e.in_zone:
-        out.append(f"{e.name} is in the agreement zone: acceptable to {_names(yes)}.")
+        out.append(f"{e.name} is in the agreement zone: acceptable to {join(yes)}.")
     else:
         why = []
         for p in no:
             bits = []
             m = e.point.margins[p]
             if m < 0:
-                bits.append(f"{-m:.3f} short of its reservation")
+                bits.append(f"{utility(-m)} short of its reservation")
             if e.broken.get(p):
-                rules = ", ".join(f"`{r}`" for r in e.broken[p])
-                bits.append(f"breaks its red line{'s' if len(e.broken[p]) > 1 else ''} {rules}")
+                rules = "; ".join(red_line_words(scenario, p, r) for r in e.broken[p])
+                bits.append(f"breaks its red line{'s' if len(e.broken[p]) > 1 else ''}: {rules}")
             why.append(f"{label[p]} ({'; '.join(bits) or 'not acceptable'})")
-        head = f"{e.name} is acceptable to {_names(yes)} but not to " if yes else f"{e.name} is "
-        head += f"{_names(why)}." if yes else f"acceptable to none of {_names(why)}."
+        head = f"{e.name} is acceptable to {join(yes)} but not to " if yes else f"{e.name} is "
+        head += f"{join(why)}." if yes else f"acceptable to none of {join(why)}."
         out.append(head)
         if e.violated:
-            out.append("It breaks the scenario constraint(s) " + ", ".join(e.violated) + ".")
+            rules = "; ".join(red_line_words(scenario, None, r) for r in e.violated)
+            out.append(f"It breaks the scenario rule{'s' if len(e.violated) > 1 else ''}: {rules}.")
         path = e.zone_path
         if path is not None and path.changes:
             n = path.distance
@@ -219,7 +194,7 @@ def evaluation_summary(scenario: Scenario, e: Any) -> str:
                 else f"{len(first)} issues ({', '.join(c.issue_label for c in first)})"
             )
             out.append(
-                f"It can be improved for {_names(up)} at no one's cost, e.g. by changing {how}."
+                f"It can be improved for {join(up)} at no one's cost, e.g. by changing {how}."
             )
     return " ".join(out)
 
@@ -227,32 +202,28 @@ def evaluation_summary(scenario: Scenario, e: Any) -> str:
 def analysis_summary(scenario: Scenario, a: Any) -> str:
     """An :class:`~zopa.analysis.result.Analysis` in two sentences a briefing note can quote."""
     label = {p.id: p.label for p in scenario.parties}
-    who = _names([label.get(p, p) for p in a.parties]) if a.parties else "nobody"
+    who = join([label.get(p, p) for p in a.parties]) if a.parties else "nobody"
     z = a.zone
     if z.exists:
         size = f"{z.size:,}" if z.exact else f"about {z.size:,} (estimated)"
         out = [f"{size} of {a.outcomes:,} packages are acceptable to {who}."]
         nash = a.solutions.get("nash")
         if nash is not None:
-            gains = _names([f"{label.get(p, p)} {nash.margins[p]:+.3f}" for p in a.parties])
+            gains = join([f"{label.get(p, p)} {signed(nash.margins[p])}" for p in a.parties])
             out.append(f"The Nash solution leaves them over their reservations by {gains}.")
         return " ".join(out)
     out = [f"No package is acceptable to {who}."]
     c = a.concessions
     con = None if c is None else c.uniform
     if con is not None:
-        pkg = ", ".join(_shown(scenario, k, v) for k, v in con.point.package.items())
-        text = f"Lowering every reservation by {con.total:.3f} would open {pkg}"
+        takes = concession_takes(scenario, con)
         if con.in_units:
-            text += " (" + "; ".join(u.text for u in con.in_units) + ")"
-        out.append(text + ".")
+            takes += " (" + "; ".join(u.text for u in con.in_units) + ")"
+        out.append(
+            f"The {CONCESSION_KINDS['uniform'].name} that opens a zone: {takes}, which opens "
+            f"{package_words(scenario, con.point.package)}."
+        )
     elif c is not None and c.red_lines is not None:
-        out.append(f"Relaxing {int(c.red_lines.total)} red line(s) would open a zone.")
+        n = plural(int(c.red_lines.total), "red line")
+        out.append(f"Relaxing {n} would open a zone: {concession_takes(scenario, c.red_lines)}.")
     return " ".join(out)
-
-
-def _shown(scenario: Scenario, issue: str, value: object) -> str:
-    iss = scenario.issue(issue)
-    if iss.numbers is not None and isinstance(value, int | float):
-        return f"{issue}={format_amount(iss, float(value))}"
-    return f"{issue}={value}"

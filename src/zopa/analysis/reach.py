@@ -24,11 +24,11 @@ import numpy as np
 
 from zopa.analysis import milp
 from zopa.analysis.enumerate import chunks
-from zopa.analysis.explain import format_amount
 from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
 from zopa.model.compiled import SLACK, CompiledScenario, round_utility
 from zopa.model.scenario import Issue, Scenario
+from zopa.vocab import option_label
 
 __all__ = [
     "SCAN_LIMIT",
@@ -38,7 +38,6 @@ __all__ = [
     "find_option",
     "issue_changes",
     "nearest_zone_package",
-    "option_label",
 ]
 
 Shown = str | float | int
@@ -65,12 +64,6 @@ class IssueChange:
             "from_label": self.before_label,
             "to_label": self.after_label,
         }
-
-
-def option_label(iss: Issue, k: int) -> str:
-    """The label of option ``k``; on a numeric issue its number with the unit."""
-    o = iss.options[k]
-    return format_amount(iss, o.number) if o.number is not None else o.label
 
 
 def issue_changes(

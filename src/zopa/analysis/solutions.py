@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.model.compiled import PRECISION
+from zopa.vocab import SOLUTION_KEYS
 
 __all__ = [
     "SOLUTION_NAMES",
@@ -36,7 +37,7 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-SOLUTION_NAMES = ("nash", "nash_weighted", "kalai_smorodinsky", "egalitarian", "utilitarian")
+SOLUTION_NAMES = SOLUTION_KEYS  # the names, meanings and markers: zopa.vocab.solutions
 _TIE = PRECISION  # decimals: keys equal to this precision are ties
 
 

@@ -10,9 +10,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from zopa.report.figures import new_figure, save_figure
+from zopa.vocab import party_label, percent, possessive, utility
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,37 +42,22 @@ _PROTOCOL_NAMES = {
 }
 
 
-def option_label(scenario: Scenario, issue_id: str, value: object) -> str:
-    """The label of the option ``value`` takes on issue ``issue_id`` (with its unit)."""
-    for issue in scenario.issues:
-        if issue.id != issue_id:
-            continue
-        for opt in issue.options:
-            if opt.id == str(value) or (opt.number is not None and opt.number == value):
-                text = opt.label or opt.id
-                if issue.unit and issue.unit not in text:
-                    text += f" {issue.unit}"
-                return text
-    return str(value)
-
-
-def issue_label(scenario: Scenario, issue_id: str) -> str:
-    for issue in scenario.issues:
-        if issue.id == issue_id:
-            return issue.label or issue.id
-    return issue_id
-
-
 def package_table(
     scenario: Scenario, package: Mapping[str, object], title: str | None = None
 ) -> Table:
     """Issue label, agreed option label and the ids (as in ``--json``)."""
+    from zopa.vocab import issue_label, value_label
+
     t = Table("issue", "option", "id", title=title, title_justify="left")
     for issue_id, value in package.items():
+        try:
+            shown = value_label(scenario.issue(issue_id), value)
+        except KeyError:
+            shown = str(value)
         t.add_row(
-            issue_label(scenario, issue_id),
-            option_label(scenario, issue_id, value),
-            f"[dim]{issue_id}={value}[/]",
+            escape(issue_label(scenario, issue_id)),
+            escape(shown),
+            f"[dim]{escape(f'{issue_id}={value}')}[/]",
         )
     return t
 
@@ -97,7 +84,7 @@ def render_session(result: SessionResult, console: Console) -> None:
             note = "walked away"
         elif p in blocked:
             note = "blocked: voted no" if result.status.value == "no_agreement" else "blocked"
-        u.add_row(p, f"{x:.3f}", note)
+        u.add_row(escape(party_label(scenario, p) if scenario is not None else p), utility(x), note)
     console.print(u)
     if not result.agreement:
         console.print(
@@ -130,7 +117,7 @@ def render_tournament(result: TournamentResult, console: Console) -> None:
             str(k),
             row.strategy,
             f"{row.mean_utility:.4f}",
-            f"{row.agreement_rate:.1%}",
+            percent(row.agreement_rate),
             str(row.sessions),
         )
     console.print(t)
@@ -168,7 +155,8 @@ def session_figure(result: SessionResult) -> Figure:
     entries = [e for e in result.trace if e.action is Action.OFFER and e.row is not None]
     for name in dict.fromkeys(e.party for e in entries):
         rows = [e.row for e in entries if e.party == name and e.row is not None]
-        ax.plot(ux[rows], uy[rows], "o-", ms=3, lw=1, alpha=0.8, label=f"{name}'s offers")
+        who = possessive(party_label(space.scenario, name))
+        ax.plot(ux[rows], uy[rows], "o-", ms=3, lw=1, alpha=0.8, label=f"{who} offers")
     if result.row is not None:
         ax.plot(
             [ux[result.row]], [uy[result.row]], "*", ms=16, c="gold", mec="k", label="agreement"
@@ -177,8 +165,8 @@ def session_figure(result: SessionResult) -> Figure:
         space.profiles[0].reservation, ls=":", c="#aa3333", lw=1, label="reservations (start)"
     )
     ax.axhline(space.profiles[1].reservation, ls=":", c="#aa3333", lw=1)
-    ax.set_xlabel(f"utility of {result.parties[0]}")
-    ax.set_ylabel(f"utility of {result.parties[1]}")
+    ax.set_xlabel(f"utility of {party_label(space.scenario, result.parties[0])}")
+    ax.set_ylabel(f"utility of {party_label(space.scenario, result.parties[1])}")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(f"{space.scenario.title[:70]}\n{result.summary}", fontsize=10)
@@ -202,7 +190,7 @@ def ranking_figure(ranking: Sequence[Ranking]) -> Figure:
         ax.text(
             bar.get_width() + 0.01,
             bar.get_y() + bar.get_height() / 2,
-            f"{r.agreement_rate:.0%} agree",
+            f"{percent(r.agreement_rate)} agree",
             va="center",
             fontsize=8,
         )

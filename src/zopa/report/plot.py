@@ -13,7 +13,7 @@ single issue the top and right axes show its option values.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,30 +21,24 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from zopa.analysis.pareto import frontier_mask
-from zopa.analysis.reach import find_option, option_label
 from zopa.analysis.result import Analysis, Concession, Point
 from zopa.errors import AnalysisError
 from zopa.model.compiled import CompiledScenario, compile_scenario
 from zopa.model.scenario import Scenario
 from zopa.report.figures import new_figure
+from zopa.vocab import (
+    SOLUTION_KEYS,
+    concession_takes,
+    option_label,
+    package_words,
+    party_label,
+    solution,
+    utility,
+)
 
 __all__ = ["MAX_POINTS", "plot_utility_space", "utility_space_figure"]
 
 MAX_POINTS = 200_000
-_MARKERS = {
-    "nash": ("*", "Nash", 260),
-    "nash_weighted": ("P", "Nash (power)", 150),
-    "kalai_smorodinsky": ("D", "Kalai-Smorodinsky", 110),
-    "egalitarian": ("^", "egalitarian", 130),
-    "utilitarian": ("s", "utilitarian", 110),
-}
-_COLORS = {
-    "nash": "#fdd835",
-    "nash_weighted": "#ab47bc",
-    "kalai_smorodinsky": "#29b6f6",
-    "egalitarian": "#ef5350",
-    "utilitarian": "#8d6e63",
-}
 _DRAFT = "#ff8f00"
 _HALO = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
 
@@ -78,7 +72,7 @@ def utility_space_figure(
     if a == b:
         raise AnalysisError(f"the plot needs two different parties (got `{a}` twice)")
     ia, ib = ids.index(a), ids.index(b)
-    la, lb = scenario.party(a).label, scenario.party(b).label
+    la, lb = party_label(scenario, a), party_label(scenario, b)
     single = len(scenario.issues) == 1
     fig = new_figure((10.5, 6.8))
     fig.set_dpi(110)
@@ -129,7 +123,8 @@ def _reservations(ax: Axes, ra: float, rb: float, la: str, lb: str) -> None:
         ls="--",
         lw=1,
         label=textwrap.fill(
-            f"reservations (BATNA): {la} {ra:.2f} (vertical), {lb} {rb:.2f} (horizontal)", 34
+            f"reservations (BATNA): {la} {utility(ra)} (vertical), {lb} {utility(rb)} (horizontal)",
+            34,
         ),
     )
 
@@ -208,15 +203,6 @@ def _groups(analysis: Analysis, a: str, b: str) -> list[tuple[list[str], Point]]
     return groups
 
 
-_SHORT = {
-    "nash": "Nash",
-    "nash_weighted": "Nash (power)",
-    "kalai_smorodinsky": "K-S",
-    "egalitarian": "egalitarian",
-    "utilitarian": "utilitarian",
-}
-
-
 def _solutions(
     ax: Axes,
     groups: list[tuple[list[str], Point]],
@@ -226,15 +212,24 @@ def _solutions(
 ) -> None:
     """One marker per spot; coinciding solutions share it, named together."""
     for names, pt in groups:
-        m, _, size = _MARKERS[names[0]]
-        legend = textwrap.fill(" = ".join(_MARKERS[n][1] for n in names), 34)
+        first = solution(names[0])
+        legend = textwrap.fill(" = ".join(solution(n).name for n in names), 34)
         x, y = pt.utilities[a], pt.utilities[b]
         ax.scatter(
-            x, y, marker=m, s=size, c=_COLORS[names[0]], edgecolor="k", zorder=8, label=legend
+            x,
+            y,
+            marker=first.marker,
+            s=first.size,
+            c=first.colour,
+            edgecolor="k",
+            zorder=8,
+            label=legend,
         )
         if len(names) > 1:  # a shared marker: say on the plot which solutions meet here
             short = (
-                "all five solutions" if len(names) == 5 else " = ".join(_SHORT[n] for n in names)
+                f"all {len(names)} solutions"
+                if len(names) == len(SOLUTION_KEYS)
+                else " = ".join(solution(n).short for n in names)
             )
             _label(ax, x, y, short, taken, fontsize=7, color="#222222", bbox=_HALO)
 
@@ -245,15 +240,12 @@ def _empty_zone(
     """Say the zone is empty, beside the axes, and mark the package a concession opens."""
     text = "NO AGREEMENT ZONE:\nno package meets every\nreservation and red line"
     if con is not None:
-        what = (
-            f"every reservation drops by {con.total:.3f}"
-            if con.kind == "uniform"
-            else f"{int(con.total)} red line(s) are relaxed"
-            if con.kind == "red_lines"
-            else f"the reservations drop by {con.total:.3f} in all"
-        )
-        pkg = _package_text(scenario, con.point.package)
-        text += "\n\n" + textwrap.fill(f"X marks the package that opens when {what}: {pkg}", 30)
+        what = concession_takes(scenario, con)
+        pkg = package_words(scenario, con.point.package)
+        if len(pkg) > 160:
+            pkg = pkg[:159] + "…"
+        marks = f"X marks the package a concession opens ({what}): {pkg}"
+        text += "\n\n" + textwrap.fill(marks, 30)
         x, y = con.point.utilities[a], con.point.utilities[b]
         ax.scatter(x, y, marker="X", s=170, c="#6a1b9a", edgecolor="w", zorder=9,
                    label="package a concession opens")  # fmt: skip
@@ -268,16 +260,6 @@ def _empty_zone(
         color="#b71c1c",
         bbox={"boxstyle": "round", "fc": "#ffebee", "ec": "#b71c1c"},
     )
-
-
-def _package_text(scenario: Scenario, package: Mapping[str, object]) -> str:
-    out = []
-    for k, v in package.items():
-        iss = scenario.issue(k)
-        kk = find_option(iss, str(v))
-        out.append(f"{k}={option_label(iss, kk) if kk is not None and iss.numeric else v}")
-    text = ", ".join(out)
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _draft_points(

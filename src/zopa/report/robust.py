@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from zopa.robust.analysis import Odds, RobustAnalysis
+from zopa.vocab import interval, percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -19,27 +20,14 @@ if TYPE_CHECKING:
 __all__ = ["render_robust", "tornado_figure"]
 
 
-def _num(x: float) -> str:
-    """A percentage with one decimal; never rounds a non-zero share to 0 or a share < 1 to 100."""
-    if 0 < x < 0.0005:
-        return "<0.1"
-    if 0.9995 < x < 1:
-        return ">99.9"
-    return f"{100 * x:.1f}"
-
-
-def _pct(o: Odds) -> str:
+def _odds(o: Odds) -> str:
+    """A probability with its 95% interval (or "exact"), in :mod:`zopa.vocab`'s percentages."""
     p = o.probability
     if p is None:
         return "n/a"
-    lo, hi = o.ci95
     if o.exact:
-        return f"{_num(p)}% (exact: no uncertainty)"
-    return f"{_num(p)}% [{_num(lo)}, {_num(hi)}]"
-
-
-def _p(x: float | None) -> str:
-    return "n/a" if x is None else f"{_num(x)}%"
+        return f"{percent(p)} (exact: no uncertainty)"
+    return f"{percent(p)} {interval(*o.ci95)}"
 
 
 def render_robust(
@@ -55,7 +43,7 @@ def render_robust(
     )
     for w in r.warnings:
         con.print(f"[bold yellow]warning:[/] {escape(w)}")
-    con.print(f"[bold]P(an agreement zone exists)[/] = {_pct(r.zone)}")
+    con.print(f"[bold]P(an agreement zone exists)[/] = {_odds(r.zone)}")
     if r.drafts:
         parties = list(next(iter(r.drafts.values())).parties)
         t = Table(title="Drafts: probability of acceptance", title_justify="left")
@@ -64,8 +52,8 @@ def render_robust(
             t.add_column(escape(p), justify="right")
         t.add_column("all gating", justify="right")
         for name, d in r.drafts.items():
-            cells = [_p(d.parties[p].probability) for p in parties]
-            t.add_row(escape(name), *cells, _pct(d.all) + ("" if d.feasible else " (infeasible)"))
+            cells = [percent(d.parties[p].probability) for p in parties]
+            t.add_row(escape(name), *cells, _odds(d.all) + ("" if d.feasible else " (infeasible)"))
         con.print(t)
     if r.robust_package is not None:
         rp = r.robust_package
@@ -80,10 +68,10 @@ def render_robust(
         for issue in rp.package:
             t.add_row(escape(issue), *(escape(str(pk.package[issue])) for pk in cols))
         t.add_section()
-        t.add_row("P(all accept)", *(_p(pk.odds.probability) for pk in cols))
+        t.add_row("P(all accept)", *(percent(pk.odds.probability) for pk in cols))
         t.add_row(
             "95% interval",
-            *(f"{_num(pk.odds.ci95[0])}-{_num(pk.odds.ci95[1])}%" for pk in cols),
+            *(interval(*pk.odds.ci95) for pk in cols),
         )
         t.add_row("mean min margin", *(f"{pk.mean_margin:+.3f}" for pk in cols))
         con.print(t)
@@ -94,8 +82,8 @@ def render_robust(
         t.add_column("reservation", justify="right")
         t.add_column("red lines", overflow="fold")
         for party, ex in rp.exclusions.items():
-            reds = "; ".join(f"{escape(k)}: {_p(v)}" for k, v in ex.red_lines.items()) or "-"
-            t.add_row(escape(party), _p(ex.reservation), reds)
+            reds = "; ".join(f"{escape(k)}: {percent(v)}" for k, v in ex.red_lines.items()) or "-"
+            t.add_row(escape(party), percent(ex.reservation), reds)
         con.print(t)
     if r.sensitivity:
         t = Table(
@@ -114,8 +102,8 @@ def render_robust(
             t.add_row(
                 escape(prm.name),
                 rng,
-                _p(s.low.probability),
-                _p(s.high.probability),
+                percent(s.low.probability),
+                percent(s.high.probability),
                 f"{100 * s.width:.1f}",
             )
         con.print(t)
@@ -127,7 +115,7 @@ def render_robust(
         t.add_column("holds", justify="right")
         t.add_column("source", overflow="fold")
         for desc, src, holds in r.evidence:
-            t.add_row(escape(desc), _p(holds), escape(src))
+            t.add_row(escape(desc), percent(holds), escape(src))
         con.print(t)
     for n in r.notes:
         con.print(f"note: {escape(n)}")
@@ -151,7 +139,7 @@ def tornado_figure(
     ]
     base = r.zone.probability
     if scenario is not None:
-        from zopa.report.briefing.build import parameter_in_words
+        from zopa.vocab import parameter_in_words
 
         names = [parameter_in_words(scenario, s.parameter) for s in data][::-1]
     else:

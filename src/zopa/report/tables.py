@@ -15,10 +15,18 @@ from rich.table import Table
 from rich.text import Text
 
 from zopa.analysis.drafts import Comparison, DraftEvaluation
-from zopa.analysis.explain import SOLUTION_MEANINGS
-from zopa.analysis.reach import IssueChange, ZonePath, find_option, option_label
+from zopa.analysis.reach import IssueChange, ZonePath, find_option
 from zopa.analysis.result import Analysis, Concession, Point
 from zopa.model.scenario import Issue, Scenario
+from zopa.vocab import (
+    CONCESSION_KINDS,
+    concession_takes,
+    join,
+    option_label,
+    possessive,
+    red_line_words,
+    solution,
+)
 
 __all__ = [
     "render_analysis",
@@ -26,22 +34,6 @@ __all__ = [
     "render_evaluation",
     "render_validation",
 ]
-
-_SHORT = {
-    "nash": "Nash",
-    "nash_weighted": "Nash (power)",
-    "kalai_smorodinsky": "Kalai-Smor.",
-    "egalitarian": "egalitarian",
-    "utilitarian": "utilitarian",
-}
-_LONG = {
-    "nash": "Nash",
-    "nash_weighted": "Nash (power-weighted)",
-    "kalai_smorodinsky": "Kalai-Smorodinsky",
-    "egalitarian": "egalitarian (leximin)",
-    "utilitarian": "utilitarian",
-}
-
 
 # ---------------------------------------------------------------------------- labels
 
@@ -94,10 +86,6 @@ def change_text(c: IssueChange, *, labels: bool = True) -> str:
     if labels and not isinstance(c.after, int | float) and c.after_label != str(c.after):
         extra = f" ({c.after_label})"
     return f"{name}: {a} -> {b}{extra}"
-
-
-def _join(xs: Sequence[str]) -> str:
-    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
 
 
 def _notes(console: Console, notes: Sequence[str]) -> None:
@@ -204,16 +192,17 @@ def render_analysis(a: Analysis, s: Scenario, console: Console, *, frontier_rows
     head.append(f"   engine: {a.engine}\n")
     head.append("agreement zone: ")
     head.append("exists" if z.exists else "EMPTY", style="bold green" if z.exists else "bold red")
-    who = _join([party_name(s, p) for p in a.parties]) if a.parties else "nobody"
+    who = join([party_name(s, p) for p in a.parties]) if a.parties else "nobody"
     head.append(f", {size} package(s) acceptable to {who}")
     console.print(Panel(head, expand=False))
     if z.exists:
         groups = _distinct_solutions(a)
-        cols = [(" = ".join(_SHORT[k] for k in names), pt) for names, pt in groups]
+        cols = [(" = ".join(solution(k).short for k in names), pt) for names, pt in groups]
         console.print(_matrix(s, "Bargaining solutions", cols, parties))
         for k in a.solutions:
             if a.solutions[k] is not None:
-                console.print(f"  [bold]{_LONG[k]}[/]: {SOLUTION_MEANINGS[k]}")
+                sol = solution(k)
+                console.print(f"  [bold]{escape(sol.name)}[/]: {escape(sol.meaning)}")
         _frontier(a, s, console, parties, frontier_rows)
     if a.concessions is not None:
         _render_concessions(a, s, console)
@@ -248,15 +237,6 @@ def _frontier(
     console.print(t)
 
 
-def _drops(s: Scenario, c: Concession, what: str) -> str:
-    d = ", ".join(f"{party_name(s, p)} -{v:.3f}" for p, v in c.drops.items() if v > 0) or "none"
-    return f"{d} ({what} {c.total:.3f})"
-
-
-def _units(c: Concession) -> str:
-    return "".join(f"\n= {u.text}" for u in c.in_units)
-
-
 def _render_concessions(a: Analysis, s: Scenario, console: Console) -> None:
     c = a.concessions
     assert c is not None
@@ -265,40 +245,27 @@ def _render_concessions(a: Analysis, s: Scenario, console: Console) -> None:
     t.add_column("what it takes", overflow="fold")
     t.add_column("package it opens", overflow="fold")
     rows: list[tuple[list[str], str, str, tuple[object, ...]]] = []
-
-    def add(label: str, con: Concession, what: str) -> None:
-        key = (tuple(con.point.package.items()), tuple(sorted(con.drops.items())))
+    for kind in ("uniform", "min_sum", "min_max", "red_lines"):
+        con: Concession | None = getattr(c, kind)
+        name = CONCESSION_KINDS[kind].name
+        if con is None:
+            why = (
+                "impossible: reservations cannot all be met even without red lines"
+                if kind == "red_lines"
+                else "impossible: red lines and constraints leave no package"
+            )
+            rows.append(([name], why, "-", (kind,)))
+            continue
+        key = (tuple(con.point.package.items()), tuple(sorted(con.drops.items())), con.relaxed)
         for r in rows:
             if r[3] == key:
-                r[0].append(label)
-                return
-        rows.append(([label], what + _units(con), package_text(s, con.point.package), key))
-
-    if c.uniform:
-        add("smallest uniform drop", c.uniform, f"every reservation down by {c.uniform.total:.3f}")
-    if c.min_sum:
-        add("least total drop", c.min_sum, _drops(s, c.min_sum, "sum"))
-    if c.min_max:
-        add("smallest largest drop", c.min_max, _drops(s, c.min_max, "max"))
-    for labels, what, pkg, _ in rows:
-        t.add_row(escape(" =\n".join(labels)), escape(what), escape(pkg))
-    if not c.uniform:
-        t.add_row(
-            "smallest uniform drop", "impossible: red lines and constraints leave no package", "-"
-        )
-    if c.red_lines:
-        rl = "; ".join(f"{party_name(s, p)}'s `{r}`" for p, r in c.red_lines.relaxed) or "none"
-        t.add_row(
-            "fewest red lines relaxed",
-            escape(f"{int(c.red_lines.total)}: {rl}"),
-            escape(package_text(s, c.red_lines.point.package)),
-        )
-    else:
-        t.add_row(
-            "fewest red lines relaxed",
-            "impossible: reservations cannot all be met even without red lines",
-            "-",
-        )
+                r[0].append(name)
+                break
+        else:
+            what = concession_takes(s, con) + "".join(f"\n= {u.text}" for u in con.in_units)
+            rows.append(([name], what, package_text(s, con.point.package), key))
+    for names, what, pkg, _ in rows:
+        t.add_row(escape(" =\n".join(names)), escape(what), escape(pkg))
     console.print(t)
 
 
@@ -337,9 +304,10 @@ def _broken_lines(s: Scenario, e: DraftEvaluation) -> list[str]:
     out = []
     for p, rules in e.broken.items():
         for r in rules:
-            out.append(f"  [red]x[/] {escape(party_name(s, p))}'s red line `{escape(r)}`")
+            words = escape(red_line_words(s, p, r))
+            out.append(f"  [red]x[/] {escape(possessive(party_name(s, p)))} red line: {words}")
     for c in e.violated:
-        out.append(f"  [red]x[/] the scenario constraint `{escape(c)}`")
+        out.append(f"  [red]x[/] the scenario rule: {escape(red_line_words(s, None, c))}")
     return out
 
 
@@ -382,7 +350,7 @@ def render_evaluation(e: DraftEvaluation, s: Scenario, console: Console) -> None
             f"{u:.3f}",
             f"{e.point.margins[p]:+.3f}",
             ok,
-            "; ".join(f"`{escape(r)}`" for r in e.broken[p]),
+            "; ".join(escape(red_line_words(s, p, r)) for r in e.broken[p]),
         )
     console.print(t)
     lines = []

@@ -89,4 +89,5 @@ def create_app(db: Database, key: RoomKey, *, limiter: LoginLimiter | None = Non
     async def bad_key(_: Request, exc: KeyError_) -> JSONResponse:
         return JSONResponse({"detail": f"the server cannot open this room's data: {exc}"}, 503)
 
+    pages.html_errors(app)  # pages answer errors as pages, with the same status
     return app

@@ -54,6 +54,7 @@ from zopa.server.rooms import (
     private_scenario,
     read_preferences,
 )
+from zopa.vocab import option_label
 
 __all__ = [
     "BudgetSpent",
@@ -368,7 +369,9 @@ def room(db: Database, caller: Caller) -> RoomOut:
                 description=i.description,
                 unit=i.unit,
                 numeric=i.numeric,
-                options=[OptionOut(id=o.id, label=o.label) for o in i.options],
+                options=[
+                    OptionOut(id=o.id, label=option_label(i, k)) for k, o in enumerate(i.options)
+                ],
             )
             for i in sc.issues
         ],

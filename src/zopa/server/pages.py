@@ -3,66 +3,39 @@
 Pages are thin like the API: they read the session, call :mod:`zopa.server.rooms` to change
 things and :mod:`zopa.server.disclose` for every answer. A browser signs in with its token on
 ``/login``; the session id travels in an ``HttpOnly; SameSite=Strict`` cookie and every form
-carries the session's CSRF token. Preferences are typed (or pasted) as the YAML ``preferences``
-block of a scenario file and read by the same reader and checks as a file.
+carries the session's CSRF token. A delegation's preferences pages live in
+:mod:`zopa.server.preference_pages`; errors are pages with the API's status
+(:func:`zopa.server.page_base.html_errors`).
 """
 
 from __future__ import annotations
 
-import hmac
-import json
+import re
 import secrets
-from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from zopa.errors import ScenarioError
-from zopa.io.files import parse_document
-from zopa.server import disclose, rooms
+from zopa.server import charts, disclose, preference_pages, rooms
 from zopa.server.audit import verify
 from zopa.server.auth import COOKIE, end_session, member_by_token, new_session, session_member
+from zopa.server.page_base import app_of as _app
+from zopa.server.page_base import check_csrf as _check_csrf
+from zopa.server.page_base import html_errors, public_scenario, templates
+from zopa.server.page_base import render as _render
+from zopa.server.page_base import session as _session
 from zopa.server.rooms import Caller, RoomError
 
-__all__ = ["router"]
+__all__ = ["html_errors", "router", "templates"]
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LOGIN_CSRF = "zopa_login_csrf"
-
-
-def _app(request: Request) -> Any:
-    return request.app.state.room_app
 
 
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
-
-
-def _session(request: Request, room: str) -> tuple[Caller, str]:
-    got = session_member(_app(request).db, request.cookies.get(COOKIE))
-    if got is None:
-        raise HTTPException(303, headers={"Location": "/login"})
-    caller, csrf = got
-    if caller.room_id != room:
-        raise HTTPException(403, "your session belongs to another room")
-    return caller, csrf
-
-
-def _check_csrf(csrf: str, sent: str) -> None:
-    if not hmac.compare_digest(csrf.encode(), sent.encode()):
-        raise HTTPException(403, "the form's CSRF token does not match your session; reload")
-
-
-def _render(
-    request: Request, name: str, caller: Caller | None, csrf: str, status: int = 200, **ctx: Any
-) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, name, {"caller": caller, "csrf": csrf, **ctx}, status_code=status
-    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -123,12 +96,69 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") ->
     return resp
 
 
-def _room_page(request: Request, caller: Caller, csrf: str, **extra: Any) -> HTMLResponse:
+def _drafts_by_id(view: disclose.RoomOut) -> dict[str, str]:
+    return {d.id: d.label for d in view.drafts}
+
+
+def _room_page(
+    request: Request, caller: Caller, csrf: str, status: int = 200, **extra: Any
+) -> HTMLResponse:
     app = _app(request)
     view = disclose.room(app.db, caller)
+    sc = public_scenario(request, caller.room_id)
+    names = _drafts_by_id(view)
     if caller.role == "mediator":
-        return _render(request, "mediator.html", caller, csrf, room=view, **extra)
-    return _render(request, "delegation.html", caller, csrf, room=view, **extra)
+        revises = extra.pop("revises", None) or request.query_params.get("revises") or ""
+        base = next((d.package for d in view.drafts if d.id == revises), {})
+        typed = extra.pop("typed", None) or {f"issue.{k}": v for k, v in base.items()}
+        full = [disclose.draft(app.db, caller, d.id) for d in view.drafts]
+        return _render(
+            request,
+            "mediator.html",
+            caller,
+            csrf,
+            status,
+            room=view,
+            sc=sc,
+            names=names,
+            revises=revises,
+            typed=typed,
+            charts=charts.mediator_charts(full),
+            **extra,
+        )
+    standings = []
+    if view.entered:
+        standings = _standings(request, caller, view)
+    return _render(
+        request,
+        "delegation.html",
+        caller,
+        csrf,
+        status,
+        room=view,
+        sc=sc,
+        names=names,
+        standings=standings,
+        charts=charts.delegation_charts(sc, standings),
+        **extra,
+    )
+
+
+def _standings(request: Request, caller: Caller, view: disclose.RoomOut) -> list[dict[str, Any]]:
+    """The delegation's own feedback on every version of every draft (its own data, to itself:
+    recorded in its disclosures, never counted against the budget)."""
+    app = _app(request)
+    out = []
+    for d in view.drafts:
+        full = disclose.draft(app.db, caller, d.id)
+        versions = []
+        for v in full.versions:
+            try:
+                versions.append(disclose.feedback(app.db, app.key, caller, d.id, v.version))
+            except RoomError:
+                break
+        out.append({"draft": d, "versions": versions})
+    return out
 
 
 @router.get("/rooms/{room}", response_class=HTMLResponse)
@@ -141,12 +171,9 @@ def room_page(room: str, request: Request) -> Response:
 def overlap_fragment(room: str, request: Request) -> Response:
     caller, csrf = _session(request, room)
     app = _app(request)
-    try:
-        got = disclose.overlap(app.db, app.key, caller)
-        view = disclose.room(app.db, caller)  # the public skeleton: labels for the package
-        return _render(request, "_overlap.html", caller, csrf, overlap=got, room=view, error=None)
-    except RoomError as exc:
-        return _render(request, "_overlap.html", caller, csrf, overlap=None, error=str(exc))
+    got = disclose.overlap(app.db, app.key, caller)
+    sc = public_scenario(request, room)
+    return _render(request, "_overlap.html", caller, csrf, overlap=got, sc=sc)
 
 
 @router.post("/rooms/{room}/drafts", response_class=HTMLResponse)
@@ -156,28 +183,83 @@ async def new_draft(room: str, request: Request) -> Response:
     _check_csrf(csrf, str(form.get("csrf", "")))
     app = _app(request)
     view = disclose.room(app.db, caller)
-    package = {i.id: str(form.get(f"issue.{i.id}", "")) for i in view.issues}
-    package = {k: v for k, v in package.items() if v}
+    typed = {f"issue.{i.id}": str(form.get(f"issue.{i.id}", "")) for i in view.issues}
+    package = {i.id: typed[f"issue.{i.id}"] for i in view.issues if typed[f"issue.{i.id}"]}
     revises = str(form.get("revises", "")) or None
-    try:
-        got = rooms.add_draft(
-            app.db, caller, str(form.get("label", "")).strip()[:200] or "draft", package, revises
+    label = str(form.get("label", "")).strip()[:200]
+    sc = public_scenario(request, room)
+    problems = [] if label else ["Give the new text a title (for example “Miami text”)."]
+    if revises is None:
+        problems += [f"{i.label}: choose an option." for i in sc.issues if i.id not in package]
+    if problems:
+        return _room_page(
+            request,
+            caller,
+            csrf,
+            422,
+            revises=revises,
+            typed=typed,
+            label=label,
+            draft_error=" ".join(problems),
         )
-    except (ScenarioError, RoomError) as exc:
-        return _room_page(request, caller, csrf, draft_error=str(exc))
+    try:
+        got = rooms.add_draft(app.db, caller, label, package, revises)
+    except ScenarioError as exc:
+        return _room_page(
+            request,
+            caller,
+            csrf,
+            422,
+            revises=revises,
+            typed=typed,
+            label=label,
+            draft_error=_draft_problems(sc, exc),
+        )
     return RedirectResponse(f"/rooms/{room}/drafts/{got.id}", 303)
 
 
+def _draft_problems(sc: Any, exc: ScenarioError) -> str:
+    """A draft's validation problems in the form's words (issue labels, not key paths)."""
+    out = []
+    for p in exc.problems:
+        named = re.search(r"issue `([^`]+)`", p.message)
+        where = named.group(1) if named else p.where.removeprefix("package.").split(".")[0]
+        issue = next((i for i in sc.issues if i.id == where), None)
+        if issue is not None and "no option" in p.message:
+            out.append(f"{issue.label}: choose an option.")
+        elif issue is not None:
+            out.append(f"{issue.label}: {p.message}")
+        else:
+            out.append(p.message)
+    return " ".join(dict.fromkeys(out))
+
+
 @router.get("/rooms/{room}/drafts/{draft}", response_class=HTMLResponse)
-def draft_page(room: str, draft: str, request: Request, error: str | None = None) -> Response:
+def draft_page(room: str, draft: str, request: Request, status: int = 200) -> Response:
     caller, csrf = _session(request, room)
+    return _draft_page(request, caller, csrf, draft)
+
+
+def _draft_page(
+    request: Request, caller: Caller, csrf: str, draft: str, status: int = 200, **extra: Any
+) -> HTMLResponse:
     app = _app(request)
     view = disclose.room(app.db, caller)
-    try:
-        d = disclose.draft(app.db, caller, draft)
-    except RoomError as exc:
-        raise HTTPException(404, str(exc)) from None
-    return _render(request, "draft.html", caller, csrf, room=view, draft=d, error=error)
+    d = disclose.draft(app.db, caller, draft)
+    sc = public_scenario(request, caller.room_id)
+    return _render(
+        request,
+        "draft.html",
+        caller,
+        csrf,
+        status,
+        room=view,
+        draft=d,
+        sc=sc,
+        names=_drafts_by_id(view),
+        error=extra.pop("error", None),
+        **extra,
+    )
 
 
 @router.get("/rooms/{room}/drafts/{draft}/feedback", response_class=HTMLResponse)
@@ -186,22 +268,19 @@ def feedback_fragment(
 ) -> Response:
     caller, csrf = _session(request, room)
     app = _app(request)
-    try:
-        fb = disclose.feedback(app.db, app.key, caller, draft, version)
-        return _render(request, "_feedback.html", caller, csrf, fb=fb, error=None)
-    except RoomError as exc:
-        return _render(request, "_feedback.html", caller, csrf, fb=None, error=str(exc))
+    fb = disclose.feedback(app.db, app.key, caller, draft, version)
+    sc = public_scenario(request, room)
+    view = disclose.room(app.db, caller)
+    return _render(request, "_feedback.html", caller, csrf, fb=fb, sc=sc, names=_drafts_by_id(view))
 
 
 @router.get("/rooms/{room}/drafts/{draft}/acceptability", response_class=HTMLResponse)
 def acceptability_fragment(room: str, draft: str, request: Request) -> Response:
     caller, csrf = _session(request, room)
     app = _app(request)
-    try:
-        acc = disclose.acceptability(app.db, app.key, caller, draft)
-        return _render(request, "_acceptability.html", caller, csrf, acc=acc, error=None)
-    except RoomError as exc:
-        return _render(request, "_acceptability.html", caller, csrf, acc=None, error=str(exc))
+    acc = disclose.acceptability(app.db, app.key, caller, draft)
+    sc = public_scenario(request, room)
+    return _render(request, "_acceptability.html", caller, csrf, acc=acc, sc=sc)
 
 
 @router.post("/rooms/{room}/drafts/{draft}/amend", response_class=HTMLResponse)
@@ -216,21 +295,30 @@ async def amend(room: str, draft: str, request: Request) -> Response:
         for i in d.package
         if form.get(f"issue.{i}") and str(form.get(f"issue.{i}")) != d.package[i]
     }
+    if not changes:
+        return _draft_page(
+            request,
+            caller,
+            csrf,
+            draft,
+            422,
+            error="Change at least one issue before proposing an amendment.",
+        )
     try:
         base = int(str(form.get("base_version", "0")))
         rooms.propose_amendment(app.db, caller, draft, changes, base)
-    except (ScenarioError, RoomError, ValueError) as exc:
-        view = disclose.room(app.db, caller)
-        return _render(
+    except rooms.Conflict as exc:
+        return _draft_page(
             request,
-            "draft.html",
             caller,
             csrf,
-            409 if isinstance(exc, rooms.Conflict) else 422,
-            room=view,
-            draft=d,
-            error=str(exc),
+            draft,
+            409,
+            error=f"The text moved on while you were editing ({exc}); here is the current "
+            "version: make your changes again.",
         )
+    except (ScenarioError, ValueError) as exc:
+        return _draft_page(request, caller, csrf, draft, 422, error=str(exc))
     return RedirectResponse(f"/rooms/{room}/drafts/{draft}", 303)
 
 
@@ -242,89 +330,16 @@ async def decide(
     form = await request.form()
     _check_csrf(csrf, str(form.get("csrf", "")))
     if decision not in ("merge", "reject"):
-        raise HTTPException(404)
+        raise HTTPException(404, f"an amendment is merged or rejected, not “{decision}”")
     app = _app(request)
     try:
         base = int(str(form.get("base_version", "0")))
         rooms.decide_amendment(app.db, caller, draft, amendment, decision == "merge", base)
-    except (ScenarioError, RoomError, ValueError) as exc:
-        view = disclose.room(app.db, caller)
-        d = disclose.draft(app.db, caller, draft)
-        return _render(request, "draft.html", caller, csrf, 409, room=view, draft=d, error=str(exc))
+    except rooms.Conflict as exc:
+        return _draft_page(request, caller, csrf, draft, 409, error=str(exc))
+    except (ScenarioError, ValueError) as exc:
+        return _draft_page(request, caller, csrf, draft, 422, error=str(exc))
     return RedirectResponse(f"/rooms/{room}/drafts/{draft}", 303)
-
-
-def _template(view: disclose.RoomOut) -> str:
-    """A starting preferences block: every issue weighted 1, every option valued 0.5."""
-    block = {
-        "weights": {i.id: 1 for i in view.issues},
-        "values": {i.id: {o.id: 0.5 for o in i.options} for i in view.issues if not i.numeric},
-        "reservation": 0.5,
-        "red_lines": [],
-    }
-    for i in view.issues:
-        if i.numeric:
-            block["values"][i.id] = {i.options[0].id: 0, i.options[-1].id: 1}  # type: ignore[index]
-    return yaml.safe_dump(block, sort_keys=False, allow_unicode=True)
-
-
-@router.get("/rooms/{room}/preferences", response_class=HTMLResponse)
-def preferences_page(room: str, request: Request) -> Response:
-    caller, csrf = _session(request, room)
-    if caller.role != "delegation":
-        raise HTTPException(403, "only a delegation enters preferences")
-    app = _app(request)
-    view = disclose.room(app.db, caller)
-    own = disclose.own_preferences(app.db, app.key, caller)
-    text = (
-        yaml.safe_dump(own.preferences, sort_keys=False, allow_unicode=True)
-        if own.preferences is not None
-        else _template(view)
-    )
-    return _render(
-        request,
-        "preferences.html",
-        caller,
-        csrf,
-        room=view,
-        text=text,
-        own=own,
-        problems=None,
-        saved=request.query_params.get("saved"),
-    )
-
-
-@router.post("/rooms/{room}/preferences", response_class=HTMLResponse)
-def save_preferences(
-    room: str,
-    request: Request,
-    text: Annotated[str, Form(max_length=200_000)] = "",
-    csrf: Annotated[str, Form(max_length=100)] = "",
-) -> Response:
-    caller, session_csrf = _session(request, room)
-    _check_csrf(session_csrf, csrf)
-    app = _app(request)
-    try:
-        doc = parse_document(text.encode("utf-8"), "preferences.yaml")
-        rooms.set_preferences(
-            app.db, app.key, caller, doc.data, file="preferences.yaml", locate=doc.locate
-        )
-    except ScenarioError as exc:
-        view = disclose.room(app.db, caller)
-        own = disclose.own_preferences(app.db, app.key, caller)
-        return _render(
-            request,
-            "preferences.html",
-            caller,
-            session_csrf,
-            422,
-            room=view,
-            text=text,
-            own=own,
-            problems=exc.problems,
-            saved=None,
-        )
-    return RedirectResponse(f"/rooms/{room}/preferences?saved=1", 303)
 
 
 @router.post("/rooms/{room}/consent")
@@ -344,11 +359,10 @@ def consent(
 def audit_page(room: str, request: Request) -> Response:
     caller, csrf = _session(request, room)
     app = _app(request)
-    try:
-        events = disclose.audit_log(app.db, caller)
-    except RoomError as exc:
-        raise HTTPException(403, str(exc)) from None
+    events = disclose.audit_log(app.db, caller)  # a delegation: 403, as a page
     report = verify(app.db, room)
+    view = disclose.room(app.db, caller)
+    sc = public_scenario(request, room)
     return _render(
         request,
         "audit.html",
@@ -356,19 +370,28 @@ def audit_page(room: str, request: Request) -> Response:
         csrf,
         events=events,
         report=report,
-        dumps=lambda d: json.dumps(d, ensure_ascii=False),
+        sc=sc,
+        names=_drafts_by_id(view),
     )
 
 
 @router.get("/rooms/{room}/disclosures", response_class=HTMLResponse)
 def disclosures_page(room: str, request: Request) -> Response:
     caller, csrf = _session(request, room)
-    items = disclose.disclosures(_app(request).db, caller)
+    app = _app(request)
+    items = disclose.disclosures(app.db, caller)
+    view = disclose.room(app.db, caller)
+    sc = public_scenario(request, room)
     return _render(
         request,
         "disclosures.html",
         caller,
         csrf,
         items=items,
-        dumps=lambda d: json.dumps(d, ensure_ascii=False),
+        sc=sc,
+        names=_drafts_by_id(view),
+        budget=view.budget,
     )
+
+
+router.include_router(preference_pages.router)

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from zopa.report.briefing.build import SOLUTION_MEANINGS, build_briefing
+from zopa.report.briefing.build import build_briefing
 from zopa.report.briefing.model import (
     Briefing,
     Chart,
@@ -28,7 +28,6 @@ from zopa.report.briefing.model import (
 from zopa.report.briefing.render import html_to_pdf, render_html, write_html, write_pdf
 
 __all__ = [
-    "SOLUTION_MEANINGS",
     "Briefing",
     "Chart",
     "ConcessionRow",

@@ -3,10 +3,9 @@ their revision chain, the concessions, and (when asked for) the robustness under
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from zopa.analysis import Analysis, Comparison, DraftEvaluation, analyze, compare, evaluate
-from zopa.analysis.drafts import Criterion
 from zopa.analysis.result import Concession, Point
 from zopa.model.scenario import Draft, Party, Scenario
 from zopa.report.briefing.charts import frontier_charts, tornado_chart
@@ -22,45 +21,22 @@ from zopa.report.briefing.model import (
     SolutionRow,
     ZoneSummary,
 )
-from zopa.report.briefing.words import cells, option_label, party_label, rule_in_words
-from zopa.robust import Parameter, RobustAnalysis
+from zopa.robust import RobustAnalysis
+from zopa.vocab import (
+    CONCESSION_KINDS,
+    concession_takes,
+    draft_label,
+    join,
+    package_cells,
+    parameter_in_words,
+    party_label,
+    red_line_words,
+    rule_in_words,
+    solution,
+    value_label,
+)
 
-__all__ = ["SOLUTION_MEANINGS", "build_briefing", "parameter_in_words"]
-
-
-SOLUTION_MEANINGS: Mapping[str, tuple[str, str]] = {
-    "nash": (
-        "Nash bargaining solution",
-        "the package in the zone with the largest product of every party's gain over its "
-        "reservation: no party can be made better off in proportion without a larger "
-        "proportional loss to another (Nash 1950).",
-    ),
-    "nash_weighted": (
-        "Power-weighted Nash",
-        "the same product with each party's gain raised to its power: where the stronger "
-        "side would pull the Nash package.",
-    ),
-    "kalai_smorodinsky": (
-        "Kalai–Smorodinsky",
-        "every party gets the same share of the most it could get inside the zone "
-        "(Kalai and Smorodinsky 1975).",
-    ),
-    "egalitarian": (
-        "Egalitarian (leximin)",
-        "makes the worst-off party's gain as large as possible, then the next worst-off's.",
-    ),
-    "utilitarian": (
-        "Utilitarian",
-        "the largest sum of utilities: the most total value, however it is shared.",
-    ),
-}
-
-_CONCESSIONS = {
-    "uniform": ("Smallest equal drop", "every party lowers its reservation by the same amount"),
-    "min_sum": ("Least total drop", "the reservation drops that add up to the least"),
-    "min_max": ("Smallest largest drop", "no party has to drop its reservation by more"),
-    "red_lines": ("Fewest red lines relaxed", "keeps every reservation, relaxes red lines"),
-}
+__all__ = ["build_briefing"]
 
 
 def build_briefing(
@@ -139,7 +115,7 @@ def _zone(scenario: Scenario, a: Analysis) -> ZoneSummary:
     if not z.exact and z.interval is not None:
         size = f"about {size} (95% interval {z.interval[0]:,}–{z.interval[1]:,}, estimated)"
     labels = tuple(party_label(scenario, p) for p in a.parties)
-    who = _join(list(labels))
+    who = join(labels)
     if z.exists:
         head = (
             f"An agreement zone exists: {size} of {a.outcomes:,} packages are acceptable to {who}."
@@ -172,9 +148,16 @@ def _solutions(scenario: Scenario, a: Analysis) -> tuple[SolutionRow, ...]:
     for key, pt in a.solutions.items():
         if pt is None:
             continue
-        name, meaning = SOLUTION_MEANINGS.get(key, (key, ""))
+        sol = solution(key)
+        meaning = f"{sol.meaning} ({sol.citation})" if sol.citation else sol.meaning
         rows.append(
-            SolutionRow(key, name, meaning, cells(scenario, pt.package), _utilities(scenario, pt))
+            SolutionRow(
+                key,
+                sol.name[:1].upper() + sol.name[1:],
+                meaning,
+                package_cells(scenario, pt.package),
+                _utilities(scenario, pt),
+            )
         )
     return tuple(rows)
 
@@ -203,7 +186,7 @@ def _step(scenario: Scenario, d: Draft, e: DraftEvaluation, c: Comparison | None
             float(u),
             None if c is None else float(c.gains[p]),
             bool(e.acceptable[p]),
-            tuple(_red_line(scenario, p, t) for t in e.broken.get(p, ())),
+            tuple(red_line_words(scenario, p, t) for t in e.broken.get(p, ())),
         )
         for p, u in e.point.utilities.items()
     )
@@ -212,19 +195,19 @@ def _step(scenario: Scenario, d: Draft, e: DraftEvaluation, c: Comparison | None
         changes = tuple(
             (
                 scenario.issue(i).label,
-                cells(scenario, {i: x})[0][1],
-                cells(scenario, {i: y})[0][1],
+                value_label(scenario.issue(i), x),
+                value_label(scenario.issue(i), y),
             )
             for i, x, y in c.changed
         )
     if c is not None:
-        verdict = _verdict(scenario, c)
+        verdict = c.verdict
     elif e.in_zone:
         verdict = "acceptable to every party that must accept"
     else:
         gating = {p.id for p in scenario.gating}
         out = [party_label(scenario, p) for p, ok in e.acceptable.items() if not ok and p in gating]
-        verdict = "not acceptable to " + _join(out) if out else "breaks the scenario's rules"
+        verdict = "not acceptable to " + join(out) if out else "breaks the scenario's rules"
     if c is None and e.zone_distance and not e.in_zone:
         verdict += f" (the nearest package in the zone differs on {e.zone_distance} issue(s))"
     return DraftStep(
@@ -234,68 +217,12 @@ def _step(scenario: Scenario, d: Draft, e: DraftEvaluation, c: Comparison | None
         date=d.date,
         note=d.note,
         revises=scenario.draft(d.revises).label if d.revises else None,
-        package=cells(scenario, d.package),
+        package=package_cells(scenario, d.package),
         changes=changes,
         parties=parties,
         in_zone=e.in_zone,
         verdict=verdict,
     )
-
-
-_MOVES = {
-    "same_package": "the same package",
-    "into_zone": "moves the text into the agreement zone",
-    "out_of_zone": "moves the text out of the agreement zone",
-    "inside_zone": "keeps the text inside the agreement zone",
-    "closer": "moves the text closer to an agreement",
-    "further": "moves the text further from an agreement",
-    "mixed": "moves the text neither closer to nor further from an agreement",
-    "as_far": "leaves the text as far from an agreement",
-}
-
-
-def _verdict(scenario: Scenario, c: Comparison) -> str:
-    """The verdict of :func:`zopa.analysis.compare` in words with labels: who gains, who
-    loses, where the revision moves the text, and the criteria that moved it."""
-    if not c.changed:
-        return "the same package as the text it revises"
-    up = [party_label(scenario, p) for p, g in c.gains.items() if g > 0]
-    down = [party_label(scenario, p) for p, g in c.gains.items() if g < 0]
-    parts = []
-    if up:
-        parts.append("better for " + _join(up))
-    if down:
-        parts.append("worse for " + _join(down))
-    if not parts:
-        parts.append("changes no party's utility")
-    move = _MOVES.get(c.movement, c.movement)
-    if c.movement in ("closer", "further", "mixed"):
-        why = [
-            f"{word} on {'; '.join(_criterion(scenario, k) for k in c.criteria if k.change == ch)}"
-            for word, ch in (("closer", "closer"), ("further", "further"))
-            if any(k.change == ch for k in c.criteria)
-        ]
-        move += f" ({'; but '.join(why)})"
-    return "; ".join([*parts, move])
-
-
-def _criterion(scenario: Scenario, k: Criterion) -> str:
-    if k.name == "shortfall" and k.party:
-        return f"shortfall of {party_label(scenario, k.party)} {k.before:.3f} → {k.after:.3f}"
-    name = {
-        "red_lines_broken": "red lines crossed",
-        "constraints_violated": "rules broken",
-        "zone_distance": "issues to change to reach the zone",
-    }.get(k.name, k.name.replace("_", " "))
-    return f"{name} {k.before:g} → {k.after:g}"
-
-
-def _red_line(scenario: Scenario, party: str, text: str) -> str:
-    prefs = scenario.party(party).preferences
-    for r in prefs.red_lines if prefs else ():
-        if r.text == text:
-            return rule_in_words(scenario, r.formula)
-    return text
 
 
 def _concessions(scenario: Scenario, a: Analysis) -> tuple[tuple[ConcessionRow, ...], str]:
@@ -306,7 +233,8 @@ def _concessions(scenario: Scenario, a: Analysis) -> tuple[tuple[ConcessionRow, 
         return (), "The analysis could not compute the concessions for this scenario."
     rows = []
     for kind in ("uniform", "min_sum", "min_max", "red_lines"):
-        name, meaning = _CONCESSIONS[kind]
+        k = CONCESSION_KINDS[kind]
+        name, meaning = k.name[:1].upper() + k.name[1:], k.meaning
         item: Concession | None = getattr(c, kind)
         if item is None:
             takes = (
@@ -318,22 +246,13 @@ def _concessions(scenario: Scenario, a: Analysis) -> tuple[tuple[ConcessionRow, 
             continue
         rows.append(
             ConcessionRow(
-                name, meaning, _takes(scenario, item), cells(scenario, item.point.package)
+                name,
+                meaning,
+                concession_takes(scenario, item),
+                package_cells(scenario, item.point.package),
             )
         )
     return tuple(rows), "No package is acceptable to all; each line opens a zone in its own way."
-
-
-def _takes(scenario: Scenario, c: Concession) -> str:
-    if c.kind == "red_lines":
-        return "; ".join(
-            f"{party_label(scenario, p)} relaxes: {_red_line(scenario, p, t)}" for p, t in c.relaxed
-        )
-    if c.kind == "uniform":
-        return f"every reservation down by {c.total:.3f}"
-    drops = ", ".join(f"{party_label(scenario, p)} −{x:.3f}" for p, x in c.drops.items() if x > 0)
-    total = "sum" if c.kind == "min_sum" else "largest"
-    return f"{drops or 'no drop'} ({total} {c.total:.3f})"
 
 
 def _robustness_note(scenario: Scenario, r: RobustAnalysis | None) -> str:
@@ -364,7 +283,7 @@ def _robustness(scenario: Scenario, r: RobustAnalysis) -> Robustness:
         zone_probability=r.zone.probability,
         ci95=r.zone.ci95,
         drafts=tuple(drafts),
-        package=cells(scenario, rp.package) if rp else (),
+        package=package_cells(scenario, rp.package) if rp else (),
         package_probability=rp.odds.probability if rp else None,
         package_ci95=rp.odds.ci95 if rp else None,
         exclusions=tuple(
@@ -382,28 +301,15 @@ def _robustness(scenario: Scenario, r: RobustAnalysis) -> Robustness:
     )
 
 
-def parameter_in_words(scenario: Scenario, p: Parameter) -> str:
-    """``Russia: reservation`` / ``Ukraine: weight of NATO membership`` / ..."""
-    who = party_label(scenario, p.party)
-    issue = scenario.issue(p.issue) if p.issue else None
-    if p.kind == "weight" and issue is not None:
-        return f"{who}: weight of {issue.label}"
-    if p.kind == "value" and issue is not None:
-        return f"{who}: value of “{option_label(issue, p.key)}” ({issue.label})"
-    if p.kind == "red_line" and p.key:
-        return f"{who}: red line “{_red_line(scenario, p.party, p.key)}” is real"
-    return f"{who}: {p.kind.replace('_', ' ')}"
-
-
 def _evidence(scenario: Scenario, r: RobustAnalysis | None) -> tuple[EvidenceRow, ...]:
     """Each evidence item in words; with a robustness run, the share of the drawn models it
     rules out (robust lists the items in the scenario's order)."""
     holds = [h for _, _, h in r.evidence] if r is not None else []
     rows = []
     for k, e in enumerate(scenario.evidence):
-        d = f"“{_draft_label(scenario, e.draft)}”"
+        d = f"“{draft_label(scenario, e.draft)}”"
         if e.kind == "prefers":
-            statement = f"prefers {d} over “{_draft_label(scenario, e.over or '')}”"
+            statement = f"prefers {d} over “{draft_label(scenario, e.over or '')}”"
         elif e.kind == "rejects":
             statement = f"rejects {d}: it is not acceptable"
         else:
@@ -419,16 +325,3 @@ def _evidence(scenario: Scenario, r: RobustAnalysis | None) -> tuple[EvidenceRow
             )
         )
     return tuple(rows)
-
-
-def _draft_label(scenario: Scenario, draft_id: str) -> str:
-    try:
-        return scenario.draft(draft_id).label
-    except KeyError:
-        return draft_id
-
-
-def _join(xs: Sequence[str]) -> str:
-    if not xs:
-        return "nobody"
-    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]

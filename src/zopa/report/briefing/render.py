@@ -19,30 +19,21 @@ from markupsafe import Markup
 
 from zopa.errors import ZopaError
 from zopa.report.briefing.model import Briefing
+from zopa.vocab import count, percent, signed, utility
 
 __all__ = ["html_to_pdf", "render_html", "write_bytes", "write_html", "write_pdf"]
 
 _HERE = resources.files("zopa.report.briefing") / "templates"
 
 
-def _pct(x: float | None) -> str:
-    if x is None:
-        return "–"
-    if 0 < x < 0.005:
-        return "<1%"
-    if 0.995 < x < 1:
-        return ">99%"
-    return f"{100 * x:.0f}%"
-
-
 def _env() -> Environment:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True)
     env.filters.update(
-        pct=_pct,
-        num=lambda x: f"{int(x):,}",
+        pct=percent,
+        num=count,
         num2=lambda x: f"{float(x):.2g}",
-        u=lambda x: f"{float(x):.3f}",
-        signed=lambda x: "–" if x is None else f"{float(x):+.3f}".replace("-", "−"),
+        u=utility,
+        signed=lambda x: "–" if x is None else signed(x),
         safe_svg=Markup,  # only ever applied to Chart.svg, which zopa drew itself
     )
     return env

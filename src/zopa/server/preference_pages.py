@@ -1,0 +1,609 @@
+"""A delegation's preferences pages: the guided form (with live feedback on the drafts), the
+walk-away by comparison, preferences fitted to a ranking of whole packages, and the YAML block
+as an "advanced" tab. The words and the mathematics are :mod:`zopa.elicit`'s; saving goes
+through :func:`zopa.server.rooms.set_preferences`, the same checks as the API and a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from zopa import elicit
+from zopa.elicit import FieldProblem, IssueForm, PreferenceForm
+from zopa.errors import ScenarioError
+from zopa.io.files import parse_document
+from zopa.model.compiled import compile_scenario
+from zopa.model.scenario import Scenario, format_number
+from zopa.server import disclose, rooms
+from zopa.server.page_base import app_of, check_csrf, public_room, render, session
+from zopa.server.page_words import red_line_words
+from zopa.server.rooms import Caller, RoomInfo
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+COMPARE_PACKAGES = 8
+
+
+# ------------------------------------------------------------------------ form <-> fields
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return format_number(round(x, 6))
+
+
+def form_fields(form: PreferenceForm) -> dict[str, str]:
+    """The form as the strings its inputs show."""
+    v: dict[str, str] = {"walk_away": _fmt(form.walk_away)}
+    for f in form.issues:
+        v[f"points.{f.issue}"] = _fmt(f.points)
+        for o, r in f.ratings:
+            v[f"rate.{f.issue}.{o}"] = _fmt(r)
+        if f.shape:
+            v[f"shape.{f.issue}"] = f.shape
+        if f.at is not None:
+            v[f"at.{f.issue}"] = format_number(f.at)
+        for o in f.never:
+            v[f"never.{f.issue}.{o}"] = "on"
+        if f.at_least is not None:
+            v[f"least.{f.issue}"] = format_number(f.at_least)
+        if f.at_most is not None:
+            v[f"most.{f.issue}"] = format_number(f.at_most)
+    for k, line in enumerate(form.other_red_lines):
+        v[f"other.{k}"] = line
+    return v
+
+
+def _number(text: object) -> float | None:
+    s = str(text or "").strip().replace(",", "").replace(" ", "")
+    if not s:
+        return None
+    try:
+        x = float(s)
+    except ValueError:
+        return math.nan
+    return x if math.isfinite(x) else math.nan
+
+
+def read_form(sc: Scenario, data: Mapping[str, Any], extra: Mapping[str, Any]) -> PreferenceForm:
+    """The form posted by the browser (strings) as a :class:`PreferenceForm`."""
+    issues = []
+    for issue in sc.issues:
+        shape = str(data.get(f"shape.{issue.id}", "")) or None if issue.numeric else None
+        if shape not in (None, *elicit.SHAPES):
+            shape = None
+        at = _number(data.get(f"at.{issue.id}"))
+        ratings: tuple[tuple[str, float | None], ...]
+        if issue.numeric and shape in ("more", "less", "peak", "threshold"):
+            curve = elicit.curve(issue, shape, at)  # type: ignore[arg-type]
+            ratings = tuple((o, round(r, 1)) for o, r in zip(issue.option_ids, curve, strict=True))
+        else:
+            ratings = tuple(
+                (o.id, _number(data.get(f"rate.{issue.id}.{o.id}"))) for o in issue.options
+            )
+        never = frozenset(o.id for o in issue.options if data.get(f"never.{issue.id}.{o.id}"))
+        issues.append(
+            IssueForm(
+                issue.id,
+                _number(data.get(f"points.{issue.id}")),
+                ratings,
+                shape,  # type: ignore[arg-type]
+                at if shape in ("peak", "threshold") else None,
+                never,
+                _number(data.get(f"least.{issue.id}")) if issue.numeric else None,
+                _number(data.get(f"most.{issue.id}")) if issue.numeric else None,
+            )
+        )
+    other = tuple(
+        str(data[k]) for k in sorted(data) if k.startswith("other.") and str(data[k]).strip()
+    )
+    walk = _number(data.get("walk_away"))
+    return PreferenceForm(tuple(issues), walk, other, dict(extra))
+
+
+def _blank(sc: Scenario) -> PreferenceForm:
+    points = elicit.share_points([1.0] * len(sc.issues))
+    return PreferenceForm(
+        tuple(
+            IssueForm(i.id, p, tuple((o, None) for o in i.option_ids))
+            for i, p in zip(sc.issues, points, strict=True)
+        ),
+        None,
+    )
+
+
+def _nan_problems(sc: Scenario, form: PreferenceForm) -> list[FieldProblem]:
+    out = []
+    for issue in sc.issues:
+        f = form.issue(issue.id)
+        if any(r is not None and math.isnan(r) for _, r in f.ratings):
+            out.append(FieldProblem(f"ratings.{issue.id}", f"{issue.label}: type plain numbers"))
+    if form.walk_away is not None and math.isnan(form.walk_away):
+        out.append(FieldProblem("walk_away", "Walk-away: type a plain number"))
+    return out
+
+
+def problems_of(sc: Scenario, form: PreferenceForm) -> list[FieldProblem]:
+    return _nan_problems(sc, form) or elicit.check_form(sc, form)
+
+
+# ------------------------------------------------------------------------ own data
+
+
+def _own(request: Request, caller: Caller) -> dict[str, Any] | None:
+    own = disclose.own_preferences(app_of(request).db, app_of(request).key, caller)
+    return own.preferences
+
+
+def _own_scenario(info: RoomInfo, party: str, block: Mapping[str, Any]) -> Scenario:
+    return rooms.validate_preferences(info.public, party, dict(block))
+
+
+def _delegation(request: Request, room: str) -> tuple[Caller, str]:
+    caller, csrf = session(request, room)
+    if caller.role != "delegation" or caller.party_id is None:
+        raise HTTPException(403, "only a delegation enters preferences; this page is theirs")
+    return caller, csrf
+
+
+def standings(
+    sc: Scenario, party: str, drafts: list[disclose.DraftSummary]
+) -> list[dict[str, Any]]:
+    """The party's own utility of each draft's current text and the red lines it breaks, under
+    the preferences in ``sc`` (the form being edited): nothing of anyone else."""
+    cs = compile_scenario(sc)
+    p = cs.party_ids.index(party)
+    out = []
+    for d in drafts:
+        try:
+            idx = sc.indices(d.package)
+        except (KeyError, ValueError):
+            continue
+        u = float(cs.utility(idx)[p])
+        broken = cs.broken(idx)[p]
+        r = float(cs.reservation[p])
+        out.append(
+            {
+                "id": d.id,
+                "label": d.label,
+                "version": d.version,
+                "utility": u,
+                "reservation": r,
+                "acceptable": not broken and u >= r,
+                "broken": [red_line_words(sc, t) for t in broken],
+            }
+        )
+    return out
+
+
+def _preview(
+    request: Request, caller: Caller, info: RoomInfo, form: PreferenceForm
+) -> dict[str, Any]:
+    sc = info.scenario
+    total = sum(f.points or 0 for f in form.issues if f.points and not math.isnan(f.points))
+    problems = problems_of(sc, form)
+    rows: list[dict[str, Any]] = []
+    error = None
+    if not problems:
+        try:
+            mine = _own_scenario(info, str(caller.party_id), elicit.to_block(sc, form))
+            view = disclose.drafts(app_of(request).db, caller)
+            rows = standings(mine, str(caller.party_id), view)
+        except ScenarioError as exc:
+            error = "; ".join(p.message for p in exc.problems)
+    return {"total": total, "rows": rows, "problems": problems, "error": error}
+
+
+# ------------------------------------------------------------------------ the form tab
+
+
+def _form_page(
+    request: Request,
+    caller: Caller,
+    csrf: str,
+    info: RoomInfo,
+    form: PreferenceForm,
+    fields: dict[str, str],
+    problems: list[FieldProblem],
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    return render(
+        request,
+        "preferences.html",
+        caller,
+        csrf,
+        status,
+        tab="form",
+        room=info.id,
+        sc=info.scenario,
+        party=info.scenario.party(str(caller.party_id)),
+        v=fields,
+        errors={p.field: p.message for p in problems},
+        problems=problems,
+        preview=_preview(request, caller, info, form),
+        shapes=elicit.SHAPES,
+        others=[(k, x) for k, x in fields.items() if k.startswith("other.")],
+        **extra,
+    )
+
+
+@router.get("/rooms/{room}/preferences", response_class=HTMLResponse)
+def preferences_page(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    info = public_room(request, room)
+    block = _own(request, caller)
+    if block is None:
+        form = _blank(info.scenario)
+    else:
+        form = elicit.from_block(
+            _own_scenario(info, str(caller.party_id), block), str(caller.party_id), block
+        )
+    return _form_page(
+        request,
+        caller,
+        csrf,
+        info,
+        form,
+        form_fields(form),
+        [],
+        entered=block is not None,
+        saved=request.query_params.get("saved"),
+    )
+
+
+@router.post("/rooms/{room}/preferences/preview", response_class=HTMLResponse)
+async def preview(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    data = await request.form()
+    check_csrf(csrf, str(data.get("csrf", "")))
+    info = public_room(request, room)
+    block = _own(request, caller) or {}
+    form = read_form(info.scenario, data, _extra(block))
+    return render(
+        request, "_preview.html", caller, csrf, preview=_preview(request, caller, info, form)
+    )
+
+
+def _extra(block: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: block[k] for k in ("hyperrectangles", "discount", "uncertainty") if k in block}
+
+
+@router.post("/rooms/{room}/preferences/form", response_class=HTMLResponse)
+async def save_form(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    data = await request.form()
+    check_csrf(csrf, str(data.get("csrf", "")))
+    info = public_room(request, room)
+    old = _own(request, caller) or {}
+    form = read_form(info.scenario, data, _extra(old))
+    fields = _typed(data)
+    problems = problems_of(info.scenario, form)
+    if not problems:
+        try:
+            _save(request, caller, elicit.to_block(info.scenario, form))
+        except ScenarioError as exc:
+            problems = [FieldProblem("form", p.message) for p in exc.problems]
+    if problems:
+        return _form_page(
+            request, caller, csrf, info, form, fields, problems, 422, entered=bool(old), saved=None
+        )
+    nxt = "walkaway" if form.walk_away is None else "preferences?saved=form"
+    return RedirectResponse(
+        f"/rooms/{room}/{'preferences/' + nxt if nxt == 'walkaway' else nxt}", 303
+    )
+
+
+def _typed(data: FormData) -> dict[str, str]:
+    return {k: str(v) for k, v in data.items() if k != "csrf"}
+
+
+def _save(request: Request, caller: Caller, block: dict[str, Any]) -> None:
+    app = app_of(request)
+    rooms.set_preferences(app.db, app.key, caller, block, file="the form")
+
+
+# ------------------------------------------------------------------------ walk-away
+
+
+def _walkaway_state(
+    request: Request, caller: Caller, info: RoomInfo, data: Mapping[str, Any]
+) -> dict[str, Any]:
+    block = _own(request, caller)
+    if block is None:
+        raise rooms.RoomError("fill in and save the guided form first: the texts come from it")
+    sc = _own_scenario(info, str(caller.party_id), block)
+    rungs = elicit.ladder(sc, str(caller.party_id))
+    answers: dict[int, bool] = {}
+    for k, v in data.items():
+        if k.startswith("a.") and k[2:].isdigit() and str(v) in ("yes", "no"):
+            answers[int(k[2:])] = str(v) == "yes"
+    if "ask" in data and str(data.get("answer")) in ("yes", "no"):
+        ask = str(data["ask"])
+        if ask.isdigit():
+            answers[int(ask)] = str(data["answer"]) == "yes"
+    bracket = elicit.bisect([r.utility for r in rungs], answers)
+    return {
+        "sc": sc,
+        "rungs": rungs,
+        "answers": answers,
+        "bracket": bracket,
+        "current": block.get("reservation"),
+    }
+
+
+@router.get("/rooms/{room}/preferences/walkaway", response_class=HTMLResponse)
+def walkaway_page(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    info = public_room(request, room)
+    state = _walkaway_state(request, caller, info, {})
+    return render(
+        request,
+        "walkaway.html",
+        caller,
+        csrf,
+        tab="walkaway",
+        room=info.id,
+        party=info.scenario.party(str(caller.party_id)),
+        **state,
+    )
+
+
+@router.post("/rooms/{room}/preferences/walkaway", response_class=HTMLResponse)
+async def walkaway_answer(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    data = await request.form()
+    check_csrf(csrf, str(data.get("csrf", "")))
+    info = public_room(request, room)
+    state = _walkaway_state(request, caller, info, data)
+    b = state["bracket"]
+    if data.get("save") and b.done and b.reservation is not None:
+        block = dict(_own(request, caller) or {})
+        block["reservation"] = b.reservation
+        _save(request, caller, block)
+        return RedirectResponse(f"/rooms/{room}/preferences?saved=walkaway", 303)
+    return render(
+        request,
+        "walkaway.html",
+        caller,
+        csrf,
+        tab="walkaway",
+        room=info.id,
+        party=info.scenario.party(str(caller.party_id)),
+        **state,
+    )
+
+
+# ------------------------------------------------------------------------ compare
+
+
+def _seed(room: str, party: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{room}:{party}".encode()).digest()[:4], "big")
+
+
+def _letters(n: int) -> list[str]:
+    return [chr(ord("A") + k) for k in range(n)]
+
+
+def _compare_page(
+    request: Request, caller: Caller, csrf: str, info: RoomInfo, **ctx: Any
+) -> HTMLResponse:
+    packages = elicit.propose(info.scenario, COMPARE_PACKAGES, _seed(info.id, str(caller.party_id)))
+    return render(
+        request,
+        "compare.html",
+        caller,
+        csrf,
+        ctx.pop("status", 200),
+        tab="compare",
+        room=info.id,
+        sc=info.scenario,
+        party=info.scenario.party(str(caller.party_id)),
+        packages=packages,
+        letters=_letters(len(packages)),
+        **ctx,
+    )
+
+
+@router.get("/rooms/{room}/preferences/compare", response_class=HTMLResponse)
+def compare_page(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    info = public_room(request, room)
+    return _compare_page(request, caller, csrf, info, ranks={}, error=None, revisit=[])
+
+
+def answers_from_ranks(ranks: Mapping[int, int]) -> list[tuple[int, int]]:
+    """Ranks (1 = best; equal ranks are ties) as answers "a over b" between neighbouring
+    groups: every text of one rank over every text of the next."""
+    groups: dict[int, list[int]] = {}
+    for k, r in ranks.items():
+        groups.setdefault(r, []).append(k)
+    order = sorted(groups)
+    return [(a, b) for hi, lo in itertools.pairwise(order) for a in groups[hi] for b in groups[lo]]
+
+
+@router.post("/rooms/{room}/preferences/compare", response_class=HTMLResponse)
+async def compare_answer(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    data = await request.form()
+    check_csrf(csrf, str(data.get("csrf", "")))
+    info = public_room(request, room)
+    sc = info.scenario
+    packages = elicit.propose(sc, COMPARE_PACKAGES, _seed(info.id, str(caller.party_id)))
+    ranks: dict[int, int] = {}
+    for k in range(len(packages)):
+        r = str(data.get(f"rank.{k}", ""))
+        if r.isdigit() and 1 <= int(r) <= len(packages):
+            ranks[k] = int(r)
+    if len(set(ranks.values())) < 2:
+        return _compare_page(
+            request,
+            caller,
+            csrf,
+            info,
+            status=422,
+            ranks=ranks,
+            revisit=[],
+            error="Rank the texts: give at least two of them different places (1 is the best).",
+        )
+    answers = answers_from_ranks(ranks)
+    block = _own(request, caller)
+    prior = None
+    base = None
+    if block is not None:
+        own_sc = _own_scenario(info, str(caller.party_id), block)
+        base = elicit.from_block(own_sc, str(caller.party_id), block)
+        prefs = own_sc.party(str(caller.party_id)).preferences
+        assert prefs is not None
+        prior = elicit.Fit(
+            True,
+            0.0,
+            dict(prefs.weights),
+            {i.id: dict(zip(i.option_ids, prefs.values[i.id], strict=True)) for i in sc.issues},
+        )
+    got = elicit.fit(sc, packages, answers, prior)
+    letters = _letters(len(packages))
+    if not got.consistent:
+        pairs = [got.answers[j] for j in got.revisit]
+        text = "; ".join(f"Text {letters[a]} above Text {letters[b]}" for a, b in pairs)
+        return _compare_page(
+            request,
+            caller,
+            csrf,
+            info,
+            status=422,
+            ranks=ranks,
+            revisit=[k for pair in pairs for k in pair],
+            error=(
+                "No issue-by-issue valuation gives this ranking: an option cannot be worth more "
+                f"in one text and less in another. Look again at {text}."
+            ),
+        )
+    form = elicit.form_from_fit(sc, got.weights, got.values, base)
+    return _form_page(
+        request,
+        caller,
+        csrf,
+        info,
+        form,
+        form_fields(form),
+        [],
+        entered=block is not None,
+        saved=None,
+        fitted=True,
+    )
+
+
+# ------------------------------------------------------------------------ advanced (YAML)
+
+
+def commented_yaml(sc: Scenario, block: Mapping[str, Any]) -> str:
+    """The preferences block as YAML in the scenario's order, each issue and option labelled in
+    a comment, the analyst-only keys last."""
+
+    def scalar(x: Any) -> str:
+        return (
+            yaml.safe_dump(x, default_flow_style=True, allow_unicode=True)
+            .strip()
+            .removesuffix("...")
+            .strip()
+        )
+
+    lines = [
+        "# Your preferences: weights (importance), values (0 worst .. 1 best),",
+        "# reservation (your walk-away, 0 .. 1) and red lines (never signed).",
+        "weights:",
+    ]
+    weights = block.get("weights", {})
+    for i in sc.issues:
+        if i.id in weights:
+            lines.append(f"  {i.id}: {scalar(weights[i.id])}  # {i.label}")
+    lines.append("values:")
+    values = block.get("values", {})
+    for i in sc.issues:
+        if i.id not in values:
+            continue
+        lines.append(f"  {i.id}:  # {i.label}")
+        labels = {o.id: o.label for o in i.options}
+        for key, val in values[i.id].items():
+            note = labels.get(str(key), "")
+            tail = f"  # {note}" if note and not i.numeric else ""
+            lines.append(f"    {scalar(key)}: {scalar(val)}{tail}")
+    lines.append(f"reservation: {scalar(block.get('reservation', 0.0))}")
+    red = block.get("red_lines", [])
+    lines.append("red_lines:" + ("" if red else " []"))
+    for r in red:
+        lines.append(f"  - {scalar(str(r))}  # {red_line_words(sc, str(r))}")
+    rest = {
+        k: v for k, v in block.items() if k not in ("weights", "values", "reservation", "red_lines")
+    }
+    if rest:
+        lines.append(yaml.safe_dump(rest, sort_keys=False, allow_unicode=True).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+@router.get("/rooms/{room}/preferences/advanced", response_class=HTMLResponse)
+def advanced_page(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    info = public_room(request, room)
+    block = _own(request, caller)
+    if block is None:
+        block = elicit.to_block(info.scenario, _blank(info.scenario))
+    return render(
+        request,
+        "advanced.html",
+        caller,
+        csrf,
+        tab="advanced",
+        room=info.id,
+        party=info.scenario.party(str(caller.party_id)),
+        sc=info.scenario,
+        text=commented_yaml(info.scenario, block),
+        problems=None,
+        saved=request.query_params.get("saved"),
+    )
+
+
+@router.post("/rooms/{room}/preferences", response_class=HTMLResponse)
+def save_yaml(
+    room: str,
+    request: Request,
+    text: str = Form("", max_length=200_000),
+    csrf: str = Form("", max_length=100),
+) -> Response:
+    caller, session_csrf = _delegation(request, room)
+    check_csrf(session_csrf, csrf)
+    app = app_of(request)
+    try:
+        doc = parse_document(text.encode("utf-8"), "preferences.yaml")
+        rooms.set_preferences(
+            app.db, app.key, caller, doc.data, file="preferences.yaml", locate=doc.locate
+        )
+    except ScenarioError as exc:
+        info = public_room(request, room)
+        return render(
+            request,
+            "advanced.html",
+            caller,
+            session_csrf,
+            422,
+            tab="advanced",
+            room=info.id,
+            party=info.scenario.party(str(caller.party_id)),
+            sc=info.scenario,
+            text=text,
+            problems=exc.problems,
+            saved=None,
+        )
+    return RedirectResponse(f"/rooms/{room}/preferences/advanced?saved=1", 303)

@@ -1,0 +1,231 @@
+"""The room's pages over HTTP (no browser): the guided form saves what the API would store,
+errors are pages with the API's status, answers read in words, charts carry no inline style."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.server.conftest import ukraine_data
+from tests.server.pageclient import csrf_of, sign_in
+
+
+@pytest.fixture
+def room(tmp_path: Path, key: Any) -> Iterator[tuple[Any, Any]]:
+    from zopa.server import Policy, create_app, create_room, open_db
+    from zopa.server.auth import LoginLimiter
+
+    db = open_db(f"sqlite:///{tmp_path / 'room.db'}")
+    policy = Policy.model_validate({"mediator": {"zone_size": True, "suggestion": "nash"}})
+    made = create_room(db, key, ukraine_data(), policy=policy)
+    yield create_app(db, key, limiter=LoginLimiter(limit=10_000)), made
+    db.dispose()
+
+
+def _fields(party: str) -> dict[str, str]:
+    """The example's preferences of ``party`` as the form's inputs would send them."""
+    from zopa.elicit import from_block
+    from zopa.model import build_scenario
+    from zopa.server.preference_pages import form_fields
+
+    full = build_scenario(copy.deepcopy(ukraine_data()))
+    fields = form_fields(from_block(full, party))
+    fields["walk_away"] = ""  # found by comparison, not typed
+    return fields
+
+
+def _stored(app: Any, made: Any, party: str) -> dict[str, Any]:
+    from zopa.server import disclose
+    from zopa.server.rooms import Caller
+
+    ra = app.state.room_app
+    with ra.db.read() as s:
+        from sqlalchemy import select
+
+        from zopa.server.db import Member
+
+        mid = s.scalar(
+            select(Member.id).where(Member.room_id == made.room, Member.party_id == party)
+        )
+    own = disclose.own_preferences(ra.db, ra.key, Caller(mid, made.room, "delegation", party))
+    assert own.preferences is not None
+    return own.preferences
+
+
+def test_the_form_saves_the_block_a_file_would_hold_and_reads_it_back(room: Any) -> None:
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["ukraine"], made.room)
+    got = c.post(f"/rooms/{made.room}/preferences/form", data={**_fields("ukraine"), "csrf": csrf})
+    assert got.status_code == 303 and got.headers["location"].endswith("/preferences/walkaway")
+    block = _stored(app, made, "ukraine")
+    assert "territory != recognise" in block["red_lines"]
+    assert "army_cap >= 600000" in block["red_lines"]
+    assert block["values"]["army_cap"] == {"500000": 0.0, "900000": 1.0}
+    page = c.get(f"/rooms/{made.room}/preferences").text
+    assert 'name="points.territory" value="20.8"' in page
+    assert re.search(r'name="never.territory.recognise"\s+checked', page)
+    # the advanced tab shows the same block, labelled; saving it there shows in the form
+    yml = c.get(f"/rooms/{made.room}/preferences/advanced").text
+    assert "territory: 20.8  # Donetsk, Luhansk and Crimea" in yml
+    text = re.search(r"<textarea[^>]*>(.*?)</textarea>", yml, re.S).group(1)  # type: ignore[union-attr]
+    import html
+
+    text = html.unescape(text).replace("amnesty: 4.2", "amnesty: 10.4")
+    saved = c.post(f"/rooms/{made.room}/preferences", data={"text": text, "csrf": csrf})
+    assert saved.status_code == 303
+    assert 'name="points.amnesty" value="9.8"' in c.get(f"/rooms/{made.room}/preferences").text
+
+
+def test_form_mistakes_come_back_in_words_next_to_their_fields_with_what_was_typed(
+    room: Any,
+) -> None:
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["russia"], made.room)
+    fields = _fields("russia")
+    fields["rate.nato.consensus"] = ""
+    fields["points.territory"] = "50"
+    fields["shape.army_cap"] = ""
+    got = c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf})
+    assert got.status_code == 422
+    assert 'id="f-err-ratings-nato"' in got.text
+    assert "NATO membership: rate every option (2 of 3 rated)" in got.text
+    assert "Cap on Ukraine&#39;s armed forces in peacetime: choose the shape" in got.text
+    assert 'name="points.territory" value="50"' in got.text  # kept as typed
+    assert c.get(f"/rooms/{made.room}/preferences/advanced").text.count("weights:") == 1
+
+
+def test_the_preview_shows_own_standing_on_each_draft_and_nothing_of_others(room: Any) -> None:
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["ukraine"], made.room)
+    got = c.post(
+        f"/rooms/{made.room}/preferences/preview", data={**_fields("ukraine"), "csrf": csrf}
+    )
+    assert got.status_code == 200
+    assert "US 28-point draft" in got.text and "of 100" in got.text
+    assert "Donetsk, Luhansk and Crimea: never" in got.text
+    assert "Russia" not in got.text.replace("Russian", "")
+    # nothing was stored or disclosed by previewing
+    assert "None yet" in c.get(f"/rooms/{made.room}/disclosures").text
+
+
+def test_the_walk_away_is_bracketed_by_yes_no_answers_and_saved(room: Any) -> None:
+    from zopa.elicit import ladder
+    from zopa.server import rooms as room_ops
+
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["europe"], made.room)
+    c.post(f"/rooms/{made.room}/preferences/form", data={**_fields("europe"), "csrf": csrf})
+    block = _stored(app, made, "europe")
+    with app.state.room_app.db.read() as s:
+        info = room_ops.load_room(s, made.room)
+    rungs = ladder(room_ops.validate_preferences(info.public, "europe", block), "europe")
+    truth = 0.5
+    answers: dict[str, str] = {}
+    page = c.get(f"/rooms/{made.room}/preferences/walkaway").text
+    for _ in range(10):
+        m = re.search(r'name="ask" value="(\d+)"', page)
+        if m is None:
+            break
+        k = int(m.group(1))
+        yes = rungs[k].utility >= truth
+        page = c.post(
+            f"/rooms/{made.room}/preferences/walkaway",
+            data={**answers, "ask": str(k), "answer": "yes" if yes else "no", "csrf": csrf},
+        ).text
+        answers[f"a.{k}"] = "yes" if yes else "no"
+    assert "lies between" in page
+    done = c.post(
+        f"/rooms/{made.room}/preferences/walkaway", data={**answers, "save": "1", "csrf": csrf}
+    )
+    assert done.status_code == 303
+    r = _stored(app, made, "europe")["reservation"]
+    assert all((x.utility >= r) == (x.utility >= truth) for x in rungs)
+
+
+def test_a_ranking_no_additive_model_explains_names_the_texts_to_revisit(room: Any) -> None:
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["ukraine"], made.room)
+    page = c.get(f"/rooms/{made.room}/preferences/compare")
+    assert page.status_code == 200 and "Text H" in page.text
+    one = c.post(f"/rooms/{made.room}/preferences/compare", data={"rank.0": "1", "csrf": csrf})
+    assert one.status_code == 422 and "at least two of them different places" in one.text
+    ranks = {f"rank.{k}": str(k + 1) for k in range(8)}
+    got = c.post(f"/rooms/{made.room}/preferences/compare", data={**ranks, "csrf": csrf})
+    assert got.status_code in (200, 422)
+    if got.status_code == 200:
+        assert "fits your ranking" in got.text
+    else:
+        assert "Look again at Text" in got.text
+
+
+def test_pages_refuse_with_the_apis_status_as_pages(room: Any) -> None:
+    app, made = room
+    c, _ = sign_in(app, made.delegations["ukraine"], made.room)
+    audit = c.get(f"/rooms/{made.room}/audit")
+    assert audit.status_code == 403 and "text/html" in audit.headers["content-type"]
+    assert "This page is for the mediator" in audit.text and '"detail"' not in audit.text
+    missing = c.get(f"/rooms/{made.room}/drafts/nosuch")
+    assert missing.status_code == 404 and "Not found" in missing.text
+    early = c.get(f"/rooms/{made.room}/drafts/geneva/feedback", headers={"HX-Request": "true"})
+    assert early.status_code == 409 and "enter your preferences first" in early.text
+    assert "<html" not in early.text  # an htmx request gets the fragment
+    overlap = c.get(f"/rooms/{made.room}/overlap")
+    assert overlap.status_code == 403  # the policy does not let delegations ask
+    m, _ = sign_in(app, made.mediator, made.room)
+    assert m.get(f"/rooms/{made.room}/preferences").status_code == 403
+    api = m.get(f"/api/rooms/{made.room}/drafts/nosuch")
+    assert api.status_code == 401 or api.headers["content-type"].startswith("application/json")
+
+
+def test_the_circulate_form_starts_from_the_revised_text_and_keeps_what_was_typed(
+    room: Any,
+) -> None:
+    app, made = room
+    m, csrf = sign_in(app, made.mediator, made.room)
+    page = m.get(f"/rooms/{made.room}?revises=geneva").text
+    geneva = next(d for d in ukraine_data()["drafts"] if d["id"] == "geneva")["package"]
+    assert re.search(rf'<option value="{geneva["territory"]}" selected>', page), (
+        "the territory option of Geneva is pre-selected"
+    )
+    data = {"csrf": csrf, "label": "", "revises": "", "issue.nato": "consensus"}
+    bad = m.post(f"/rooms/{made.room}/drafts", data=data)
+    assert bad.status_code == 422 and "Give the new text a title" in bad.text
+    assert '<option value="consensus" selected>' in bad.text
+    data["label"] = "Fresh text"
+    bad = m.post(f"/rooms/{made.room}/drafts", data=data)
+    assert bad.status_code == 422
+    assert "Donetsk, Luhansk and Crimea: choose an option" in bad.text
+    assert 'value="Fresh text"' in bad.text
+
+
+def test_answers_read_in_words_and_charts_need_no_inline_style(room: Any) -> None:
+    app, made = room
+    for party in ("ukraine", "russia", "europe"):
+        c, csrf = sign_in(app, made.delegations[party], made.room)
+        fields = {**_fields(party), "walk_away": "0.45", "csrf": csrf}
+        assert c.post(f"/rooms/{made.room}/preferences/form", data=fields).status_code == 303
+    m, _ = sign_in(app, made.mediator, made.room)
+    ans = m.get(f"/rooms/{made.room}/overlap")
+    assert ans.status_code == 200 and "agreement zone" in ans.text
+    assert 'id="budget" hx-swap-oob="true">Disclosure budget: 1 of 50' in ans.text
+    home = m.get(f"/rooms/{made.room}").text
+    assert "Disclosure budget: 1 of 50 answers used." in home
+    assert "<svg" in home and ' style="' not in home.split('id="drafts-timeline"')[1]
+    audit = m.get(f"/rooms/{made.room}/audit").text
+    assert "Chain intact" in audit and "the delegation of Ukraine" in audit
+    assert "entered its preferences (version 1, sealed)" in audit
+    ua, _ = sign_in(app, made.delegations["ukraine"], made.room)
+    own = ua.get(f"/rooms/{made.room}").text
+    assert 'id="own-utility"' in own and ' style="' not in own.split('id="own-utility"')[1]
+    assert "Breaks your red line: Donetsk, Luhansk and Crimea: never" in own
+    disc = ua.get(f"/rooms/{made.room}/disclosures").text
+    assert (
+        "the mediator asked whether an agreement zone exists; your preferences were used "
+        "(with those of 2 other delegations); the answer: yes, an agreement zone exists"
+    ) in disc
+    assert csrf_of(disc)
