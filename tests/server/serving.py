@@ -22,12 +22,18 @@ def free_port() -> int:
 class Server:
     """``zopa serve --db URL`` on a free port; ``stop()`` ends it (``kill()`` with SIGKILL)."""
 
-    def __init__(self, db_url: str, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, db_url: str, env: dict[str, str], log: Path, args: tuple[str, ...] = ()
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "zopa", "serve", "--db", db_url, "--port", str(self.port)],
+            [
+                sys.executable,
+                *("-m", "zopa", "serve", "--db", db_url, "--port", str(self.port)),
+                *args,
+            ],
             env={**os.environ, **env},
             stdout=self._log,
             stderr=subprocess.STDOUT,

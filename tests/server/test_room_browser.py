@@ -270,7 +270,7 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
             checks.page(med, "mediator-after")
             med.click("text=audit")
             expect(med.locator("#chain")).to_contain_text("Chain intact")
-            expect(med.locator("#audit")).to_contain_text("merged amendment 1")
+            expect(med.locator("#audit")).to_contain_text("merged amendment")  # ids are random
             checks.page(med, "mediator-audit")
             med.goto(f"{server.url}/rooms/{room}/disclosures")
             checks.page(med, "mediator-disclosures")

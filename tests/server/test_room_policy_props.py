@@ -195,6 +195,8 @@ def test_no_response_leaks(
 
     # non-interference: p1's own answers do not move when p0's preferences do
     h0 = bearer(made.delegations["p0"])
+    v0 = c.get(f"/api/rooms/{r}/preferences", headers=h0).json()["version"]
+    h0 = {**h0, "If-Match": f'"{v0}"'}
     assert c.put(f"/api/rooms/{r}/preferences", headers=h0, json=other).status_code == 200
     again = _all(c, r, made.delegations["p1"])
     for route in ("/preferences", "/drafts/d2/feedback", "/drafts/d2/feedback?version=1"):

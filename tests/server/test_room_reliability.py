@@ -102,18 +102,24 @@ def test_sigkill_mid_writes_loses_nothing_acknowledged(
     def prefs(party: str) -> None:
         h = bearer(made.delegations[party])
         with httpx.Client(timeout=10) as c:
-            block = c.get(f"{base}/preferences", headers=h).json()["preferences"]
+            own = c.get(f"{base}/preferences", headers=h).json()
+            block, version = own["preferences"], own["version"]
             n = 0
             while not stop.is_set():
                 n += 1
                 block["reservation"] = round(0.3 + (n % 10) / 100, 2)
                 try:
-                    r = c.put(f"{base}/preferences", headers=h, json=block)
+                    r = c.put(
+                        f"{base}/preferences",
+                        headers={**h, "If-Match": f'"{version}"'},
+                        json=block,
+                    )
                 except httpx.TransportError:
                     return
                 assert r.status_code == 200, r.text
+                version = r.json()["version"]
                 with lock:
-                    pref_acked[party] = r.json()["version"]
+                    pref_acked[party] = version
 
     threads = [
         threading.Thread(target=amend, args=("ukraine", "amnesty", "none")),

@@ -15,8 +15,8 @@ import os
 import sys
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -24,10 +24,15 @@ from zopa.errors import AnalysisError
 from zopa.model.compiled import PRECISION, SLACK, CompiledScenario, round_utility
 from zopa.model.expr import ExprError, Formula, Not, cnf
 
+if TYPE_CHECKING:
+    import highspy
+
 __all__ = ["PackageModel"]
 
 FloatArray = NDArray[np.float64]
-INF = highspy.kHighsInf
+INF = math.inf
+"""HiGHS's infinity (``highspy.kHighsInf``); highspy is imported on first solve, so an
+analysis that enumerates never loads it."""
 _EPS = SLACK
 
 
@@ -51,6 +56,8 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def _highs() -> highspy.Highs:
+    import highspy
+
     with _quiet_stdout():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
@@ -202,6 +209,8 @@ class PackageModel:
     def _solve(
         self, objective: dict[int, float], *, maximize: bool, presolve: bool
     ) -> tuple[list[int], FloatArray] | None:
+        import highspy
+
         h = _highs()
         if not presolve:
             h.setOptionValue("presolve", "off")

@@ -69,16 +69,16 @@ def room_create_cmd(
     """Make a room from a scenario's public part; print the room id, the tokens and links."""
     from zopa.io.files import read_document
     from zopa.model.build import build_scenario
-    from zopa.server import create_room, load_or_create_key, load_policy, open_db
+    from zopa.server import create_room, load_policy, open_db
     from zopa.server.policy import Policy
 
     doc = read_document(scenario)
     build_scenario(doc.data, file=doc.file, locate=doc.locate)
     pol = load_policy(policy) if policy is not None else Policy()
     kf = key_file or default_key_file(db)
-    key = load_or_create_key(kf, create=True)
     database = open_db(db)
     try:
+        key = _room_key(database, kf)
         made = create_room(
             database, key, doc.data, policy=pol, with_preferences=with_preferences, file=doc.file
         )
@@ -111,6 +111,34 @@ def room_create_cmd(
         )
 
 
+def _room_key(database: Any, kf: Path) -> Any:
+    """The database's room key: made only for a database that holds no room yet, and checked
+    against the rooms already there (a lost key file is named, never silently replaced)."""
+    import os
+
+    from sqlalchemy import select
+
+    from zopa.server import load_or_create_key
+    from zopa.server.crypto import KEY_ENV, KeyError_
+    from zopa.server.db import Room
+
+    with database.read() as s:
+        prints = set(s.scalars(select(Room.key_fingerprint)))
+    if prints and not os.environ.get(KEY_ENV) and not kf.exists():
+        raise KeyError_(
+            f"the database already holds rooms sealed with a room key, and "
+            f"the key file {kf} is gone: without it their data can never be opened. Restore "
+            f"{kf} (or set {KEY_ENV}), or make the new room in another database"
+        )
+    key = load_or_create_key(kf, create=not prints)
+    if prints and key.fingerprint not in prints:
+        raise KeyError_(
+            f"the room key from {KEY_ENV if os.environ.get(KEY_ENV) else kf} is not the key "
+            "of the rooms already in this database; give their key, or use another database"
+        )
+    return key
+
+
 @app.command("serve")
 def serve_cmd(
     db: DbOpt = DEFAULT_DB,
@@ -119,56 +147,59 @@ def serve_cmd(
         int, typer.Option("--port", parser=Bounded(int, 1, 65535), help="port (1 to 65535)")
     ] = 8000,
     key_file: KeyOpt = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="addresses of the reverse proxies whose X-Forwarded-For is trusted "
+            "(comma-separated); without it the socket's peer is the client address",
+        ),
+    ] = None,
 ) -> None:
     """Serve the mediation rooms of a database (API under /api, pages at /)."""
     import uvicorn
 
     from zopa.server import create_app, load_or_create_key, open_db
+    from zopa.server.app import refused_rooms
 
     key = load_or_create_key(key_file or default_key_file(db), create=False)
     database = open_db(db)
+    app_ = create_app(database, key)
+    for room, why in refused_rooms(database, key).items():
+        typer.echo(f"refusing room {room}: {why}", err=True)
     typer.echo(f"serving {db.split('@')[-1]} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(create_app(database, key), host=host, port=port, log_level="warning")
+    proxies: dict[str, Any] = {"proxy_headers": False}
+    if forwarded_allow_ips:
+        proxies = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+    uvicorn.run(app_, host=host, port=port, log_level="warning", **proxies)
 
 
 @audit_app.command("verify")
 def audit_verify_cmd(
     db: DbOpt = DEFAULT_DB, key_file: KeyOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Recompute every room's audit chain and, when the room key is at hand, check each
-    delegation's stored preferences against its commitment: exit 0 when intact, 1 naming the
-    first bad event."""
-    import os
-
+    """Check every room's keyed event chain and replay it against every state table (members,
+    policy, drafts, versions, amendments, consent, disclosures, budgets, sealed preferences):
+    exit 0 when everything matches, 1 naming the first bad event or table and row."""
     from zopa.server import load_or_create_key, open_db, verify
-    from zopa.server.audit import verify_commitments
-    from zopa.server.crypto import KEY_ENV
 
-    kf = key_file or default_key_file(db)
+    key = load_or_create_key(key_file or default_key_file(db), create=False)
     database = open_db(db)
     try:
-        report = verify(database)
-        commits = None
-        if report.ok and (os.environ.get(KEY_ENV) or kf.exists()):
-            commits = verify_commitments(database, load_or_create_key(kf, create=False))
+        report = verify(database, key)
     finally:
         database.dispose()
-    bad = report if not report.ok else commits if commits and not commits.ok else None
     if as_json:
-        out = report.to_dict()
-        out["commitments"] = None if commits is None else commits.to_dict()
-        out["ok"] = bad is None
-        _print_json(out)
-    elif bad is None:
-        typer.echo(f"audit chain intact: {report.events} events in {len(report.heads)} room(s)")
+        _print_json(report.to_dict())
+    elif report.ok:
+        typer.echo(
+            f"audit chain intact and state matches: {report.events} events, "
+            f"{report.rows} rows in {len(report.heads)} room(s)"
+        )
         for room, head in report.heads.items():
             typer.echo(f"  room {room}: head {head}")
-        if commits is None:
-            typer.echo("preferences not checked against their commitments (no room key)")
-        else:
-            typer.echo(f"preferences match their commitments: {commits.events} checked")
     else:
-        at = f" event {bad.bad_seq}" if bad.bad_seq is not None else ""
-        typer.echo(f"audit BROKEN at room {bad.bad_room}{at}: {bad.reason}")
-    if bad is not None:
+        at = f" event {report.bad_seq}" if report.bad_seq is not None else ""
+        typer.echo(f"audit BROKEN at room {report.bad_room}{at}: {report.reason}")
+    if not report.ok:
         raise SystemExit(1)

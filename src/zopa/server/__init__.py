@@ -5,8 +5,10 @@ single negotiating text, and the engine tells each side only what the room's dis
 allows (:mod:`zopa.server.disclose` builds every such answer). Parts:
 
 - :mod:`~zopa.server.db` (SQLAlchemy 2 + Alembic), :mod:`~zopa.server.crypto` (AES-GCM, tokens),
-  :mod:`~zopa.server.audit` (hash chain), :mod:`~zopa.server.policy` (the disclosure policy),
-- :mod:`~zopa.server.rooms` (changes), :mod:`~zopa.server.disclose` (answers),
+  :mod:`~zopa.server.audit` (keyed event log), :mod:`~zopa.server.projection` (the state
+  tables replayed from the log), :mod:`~zopa.server.policy` (the disclosure policy),
+- :mod:`~zopa.server.rooms` (changes), :mod:`~zopa.server.questions` (the registry of
+  disclosure questions), :mod:`~zopa.server.disclose` (views), :mod:`~zopa.server.schemas`,
 - :mod:`~zopa.server.api` (JSON under /api), :mod:`~zopa.server.pages` (HTML), and
   :func:`~zopa.server.app.create_app`.
 

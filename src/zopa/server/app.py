@@ -1,25 +1,64 @@
 """The ASGI application: :func:`create_app` wires the database, the room key, the API and the
-pages; errors become JSON with the right status, never a 500 with a traceback."""
+pages; errors become JSON with the right status, never a 500 with a traceback.
+
+Before any route runs, :class:`Gate` (a plain ASGI middleware):
+
+- authenticates a write before reading its body (a bearer token on ``/api``, a session cookie
+  on a page form): a request without one is answered 401 (or 303 to ``/login``) unread;
+- reads at most :data:`MAX_BODY` bytes of a body from the stream, whatever ``Content-Length``
+  or chunked encoding says, and answers 413 past it;
+- marks every response ``Cache-Control: no-store`` (with the other security headers).
+
+At start-up every room's event log is replayed against its tables (:func:`zopa.server.audit
+.verify`); a room whose state does not match is refused (503 naming the table and row) until
+the operator restores it.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zopa.errors import ScenarioError
-from zopa.server.auth import LoginLimiter
+from zopa.server.auth import COOKIE, LoginLimiter, member_by_token, session_member
 from zopa.server.crypto import KeyError_, RoomKey
 from zopa.server.db import Database
 from zopa.server.rooms import Conflict, RoomError
 
-__all__ = ["MAX_BODY", "RoomApp", "create_app"]
+__all__ = ["MAX_BODY", "RoomApp", "SafeJSON", "create_app", "refused_rooms"]
 
 MAX_BODY = 1024 * 1024
+_SECURITY_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"pragma", b"no-cache"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+    ),
+]
+
+
+class SafeJSON(JSONResponse):
+    """JSON in ASCII: text that is not valid Unicode (a lone surrogate echoed from input) is
+    escaped instead of failing to encode."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(
+            content, ensure_ascii=True, allow_nan=False, separators=(",", ":")
+        ).encode()
 
 
 @dataclass
@@ -29,46 +68,194 @@ class RoomApp:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
 
 
+def refused_rooms(db: Database, key: RoomKey) -> dict[str, str]:
+    """Rooms whose tables do not match their event log (or whose log does not verify)."""
+    from sqlalchemy import select
+
+    from zopa.server.audit import verify
+    from zopa.server.db import ROOM_FORMAT, Room
+
+    out: dict[str, str] = {}
+    with db.read() as s:
+        rows = list(
+            s.execute(select(Room.id, Room.key_fingerprint).where(Room.format == ROOM_FORMAT))
+        )
+    rooms = []
+    for rid, fingerprint in rows:
+        if fingerprint != key.fingerprint:
+            out[rid] = (
+                "the room key this server was given is not the room's key (the room was made "
+                "with another); give the key file `zopa room create` made, or its ZOPA_ROOM_KEY"
+            )
+        else:
+            rooms.append(rid)
+    for rid in rooms:
+        report = verify(db, key, rid)
+        if not report.ok:
+            where = f" (event {report.bad_seq})" if report.bad_seq is not None else ""
+            out[rid] = (
+                f"its state does not match its event log{where}: {report.reason}; "
+                "restore the database from a backup, then run `zopa audit verify`"
+            )
+    return out
+
+
+class Gate:
+    """Authenticate writes before their body is read; bound the body on the stream."""
+
+    def __init__(self, app: ASGIApp, room_app: RoomApp) -> None:
+        self.app = app
+        self.room = room_app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in _SECURITY_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        method, path = scope["method"], scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        size = headers.get("content-length")
+        if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
+            await _reply(send_with_headers, 413, f"the body is over {MAX_BODY:,} bytes")
+            return
+        if method in ("POST", "PUT", "PATCH", "DELETE"):
+            peer = scope.get("client")
+            client = peer[0] if peer else "?"
+            refusal = await run_in_threadpool(self._refusal, path, headers, client, scope)
+            if refusal is not None:
+                status, detail, extra = refusal
+                await _reply(send_with_headers, status, detail, extra)
+                return
+        body, over = await _read_body(receive)
+        if over:
+            await _reply(send_with_headers, 413, f"the body is over {MAX_BODY:,} bytes")
+            return
+        await self.app(scope, _replay(body, receive), send_with_headers)
+
+    def _refusal(
+        self, path: str, headers: dict[str, str], client: str, scope: Scope
+    ) -> tuple[int, str, dict[str, str]] | None:
+        if path.startswith("/api/"):
+            scheme, _, token = headers.get("authorization", "").partition(" ")
+            ok = scheme.lower() == "bearer" and token.strip()
+            try:
+                caller = member_by_token(self.room.db, token.strip()) if ok else None
+                if caller is not None:
+                    scope["zopa.caller"] = caller  # the route's dependency reuses it
+                    return None
+            except RoomError as exc:
+                return exc.status, str(exc), {}
+            if ok and self.room.limiter.failed(self.room.db, client):
+                return 429, self.room.limiter.refuse().detail, {}
+            return 401, "send a valid `Authorization: Bearer TOKEN`", {"www-authenticate": "Bearer"}
+        if path.startswith("/rooms/"):
+            sid = _cookie(headers.get("cookie", ""), COOKIE)
+            try:
+                if session_member(self.room.db, sid) is not None:
+                    return None
+            except RoomError as exc:
+                return exc.status, str(exc), {}
+            return 303, "sign in first", {"location": "/login"}
+        return None
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        k, _, v = part.strip().partition("=")
+        if k == name:
+            return v
+    return None
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        total += len(chunk)
+        if total > MAX_BODY:
+            return b"", True
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def again() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return again
+
+
+async def _reply(send: Send, status: int, detail: str, extra: dict[str, str] | None = None) -> None:
+    payload = SafeJSON({"detail": detail}).body
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
 def create_app(db: Database, key: RoomKey, *, limiter: LoginLimiter | None = None) -> FastAPI:
     from zopa.server import api, pages
 
     app = FastAPI(
         title="zopa mediation room",
-        version="1",
+        version="2",
         description="Confidential multi-party talks: private preferences, one negotiating text, "
         "answers limited by the room's disclosure policy. See docs/server.md.",
+        default_response_class=SafeJSON,
     )
-    app.state.room_app = RoomApp(db, key, limiter or LoginLimiter())
+    db.guard.key = key
+    db.guard.refused = refused_rooms(db, key)
+    room_app = RoomApp(db, key, limiter or LoginLimiter())
+    app.state.room_app = room_app
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.add_middleware(Gate, room_app=room_app)
 
-    @app.middleware("http")
-    async def limits(request: Request, call_next: Any) -> Response:
-        size = request.headers.get("content-length")
-        if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
-            return JSONResponse({"detail": f"the body is over {MAX_BODY:,} bytes"}, 413)
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
-        )
-        return response
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> SafeJSON:
+        return SafeJSON({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> SafeJSON:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return SafeJSON({"detail": errors}, 422)
 
     @app.exception_handler(Conflict)
-    async def conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return JSONResponse({"detail": str(exc), "current_version": exc.current_version}, 409)
+    async def conflict(_: Request, exc: Conflict) -> SafeJSON:
+        return SafeJSON({"detail": str(exc), "current_version": exc.current_version}, 409)
 
     @app.exception_handler(RoomError)
-    async def refused(_: Request, exc: RoomError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, exc.status)
+    async def refused(_: Request, exc: RoomError) -> SafeJSON:
+        return SafeJSON({"detail": str(exc)}, exc.status)
 
     @app.exception_handler(ScenarioError)
-    async def invalid(_: Request, exc: ScenarioError) -> JSONResponse:
-        return JSONResponse(
+    async def invalid(_: Request, exc: ScenarioError) -> SafeJSON:
+        return SafeJSON(
             {
                 "detail": str(exc),
                 "problems": [
@@ -86,8 +273,8 @@ def create_app(db: Database, key: RoomKey, *, limiter: LoginLimiter | None = Non
         )
 
     @app.exception_handler(KeyError_)
-    async def bad_key(_: Request, exc: KeyError_) -> JSONResponse:
-        return JSONResponse({"detail": f"the server cannot open this room's data: {exc}"}, 503)
+    async def bad_key(_: Request, exc: KeyError_) -> SafeJSON:
+        return SafeJSON({"detail": f"the server cannot open this room's data: {exc}"}, 503)
 
     pages.html_errors(app)  # pages answer errors as pages, with the same status
     return app

@@ -1,16 +1,18 @@
-"""The audit trail: an append-only, hash-chained log of every change, per room.
+"""The event log: the source of truth of every room, keyed and chained.
 
-Event ``n`` stores ``hash = SHA-256(prev_hash || canonical JSON of (room, seq, at, actor,
-action, data))`` with ``prev_hash`` the hash of event ``n - 1`` (64 zeros for the first), so
-editing, deleting or reordering any stored event breaks every later link. :func:`verify`
-recomputes the chain and names the first event that does not match. Truncating the tail is
-only visible against a head hash kept elsewhere: :func:`verify` reports each room's head.
+Every change to a room is an event appended in the same transaction as the rows it changes.
+Event ``n`` stores ``hash = HMAC-SHA-256(log key, prev_hash | room, seq, at, actor, action |
+data)`` with ``prev_hash`` the hash of event ``n - 1`` (64 zeros for the first); the log key is
+derived from the room key (:meth:`RoomKey.mac`), so without the key no one can rebuild, extend or
+forge the chain. The state tables (rooms, members, preferences, drafts, versions, amendments,
+disclosures; budgets and consent are columns or counts of these) are a *projection* of the
+events: :func:`verify` checks the chain, replays the events (:mod:`zopa.server.projection`) and
+compares every table row by row, naming the first table and row that differ. Truncating the tail
+is visible only against a head hash kept elsewhere: :func:`verify` reports each room's head.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,21 +20,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zopa.server.crypto import RoomKey
-from zopa.server.db import AuditEvent, Database, dumps, now
+from zopa.server.db import AuditEvent, Database, Room, dumps, now
 
-__all__ = ["GENESIS", "AuditReport", "append", "event_hash", "verify", "verify_commitments"]
+__all__ = ["GENESIS", "AuditReport", "append", "commitment", "event_hash", "verify"]
 
 GENESIS = "0" * 64
 
 
 def event_hash(
-    prev_hash: str, room_id: str, seq: int, at: str, actor: str, action: str, data: str
+    key: RoomKey,
+    prev_hash: str,
+    room_id: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    data: str,
 ) -> str:
     body = dumps({"room": room_id, "seq": seq, "at": at, "actor": actor, "action": action})
-    return hashlib.sha256(f"{prev_hash}|{body}|{data}".encode()).hexdigest()
+    return key.mac("event", prev_hash, body, data)
 
 
-def append(s: Session, room_id: str, actor: str, action: str, data: dict[str, Any]) -> AuditEvent:
+def append(
+    s: Session, key: RoomKey, room_id: str, actor: str, action: str, data: dict[str, Any]
+) -> AuditEvent:
     """Add the next event of ``room_id``'s chain (inside the caller's write transaction)."""
     last = s.scalars(
         select(AuditEvent)
@@ -52,16 +63,24 @@ def append(s: Session, room_id: str, actor: str, action: str, data: dict[str, An
         action=action,
         data=text,
         prev_hash=prev,
-        hash=event_hash(prev, room_id, seq, at, actor, action, text),
+        hash=event_hash(key, prev, room_id, seq, at, actor, action, text),
     )
     s.add(ev)
     s.flush()
     return ev
 
 
+def commitment(salt: str, obj: Any) -> str:
+    """The salted hash a preferences event commits to (red lines, or the whole block)."""
+    import hashlib
+
+    return hashlib.sha256(f"{salt}|{dumps(obj)}".encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class AuditReport:
-    """The outcome of :func:`verify`: ``ok``, events checked, heads, and the first fault."""
+    """The outcome of :func:`verify`: ``ok``, events checked, heads, and the first fault
+    (room, event or table and row, reason)."""
 
     ok: bool
     events: int
@@ -69,34 +88,76 @@ class AuditReport:
     bad_room: str | None = None
     bad_seq: int | None = None
     reason: str = ""
+    table: str | None = None
+    row: str | None = None
+    rows: int = 0  # state rows compared with the replay
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"ok": self.ok, "events": self.events, "heads": dict(self.heads)}
+        out: dict[str, Any] = {
+            "ok": self.ok,
+            "events": self.events,
+            "rows": self.rows,
+            "heads": dict(self.heads),
+        }
         if not self.ok:
-            out["first_bad"] = {"room": self.bad_room, "seq": self.bad_seq, "reason": self.reason}
+            out["first_bad"] = {
+                "room": self.bad_room,
+                "seq": self.bad_seq,
+                "table": self.table,
+                "row": self.row,
+                "reason": self.reason,
+            }
         return out
 
 
-def verify(db: Database, room_id: str | None = None) -> AuditReport:
-    """Recompute every room's chain (or one room's) from the first event."""
-    q = select(AuditEvent).order_by(AuditEvent.room_id, AuditEvent.seq, AuditEvent.id)
-    if room_id is not None:
-        q = q.where(AuditEvent.room_id == room_id)
-    heads: dict[str, str] = {}
-    seqs: dict[str, int] = {}
-    count = 0
+def verify(db: Database, key: RoomKey, room_id: str | None = None) -> AuditReport:
+    """Check each room's keyed chain from the first event, then replay its events and compare
+    every state table with what they produce."""
+    from zopa.server.projection import actual_state, compare, replay
+
     with db.read() as s:
-        for ev in s.scalars(q).yield_per(1000):
-            count += 1
-            fault = _check(ev, heads.get(ev.room_id, GENESIS), seqs.get(ev.room_id, 0) + 1)
-            if fault:
-                return AuditReport(False, count, heads, ev.room_id, ev.seq, fault)
-            heads[ev.room_id] = ev.hash
-            seqs[ev.room_id] = ev.seq
-    return AuditReport(True, count, heads)
+        q = select(Room.id).order_by(Room.id)
+        if room_id is not None:
+            q = q.where(Room.id == room_id)
+        rooms = list(s.scalars(q))
+        if room_id is not None and not rooms:
+            rooms = [room_id]
+        loose = select(AuditEvent.room_id).where(AuditEvent.room_id.not_in(rooms)).limit(1)
+        orphan = None if room_id is not None else s.scalar(loose)
+    if orphan is not None:
+        return AuditReport(False, 0, {}, orphan, None, "events of a room that has no row")
+    heads: dict[str, str] = {}
+    count = rows = 0
+    for rid in rooms:
+        with db.read() as s:
+            events = list(
+                s.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.room_id == rid)
+                    .order_by(AuditEvent.seq, AuditEvent.id)
+                )
+            )
+            prev, want_seq = GENESIS, 1
+            for ev in events:
+                count += 1
+                fault = _check(key, ev, prev, want_seq)
+                if fault:
+                    return AuditReport(False, count, heads, rid, ev.seq, fault)
+                prev, want_seq = ev.hash, ev.seq + 1
+            if not events:
+                return AuditReport(False, count, heads, rid, None, "the room has no events")
+            heads[rid] = prev
+            expected = replay(rid, events)
+            actual = actual_state(s, rid)
+        diff = compare(expected, actual)
+        rows += sum(len(t) for t in actual.values())
+        if diff is not None:
+            table, row, why = diff
+            return AuditReport(False, count, heads, rid, None, why, table=table, row=row, rows=rows)
+    return AuditReport(True, count, heads, rows=rows)
 
 
-def _check(ev: AuditEvent, prev: str, seq: int) -> str:
+def _check(key: RoomKey, ev: AuditEvent, prev: str, seq: int) -> str:
     if ev.seq != seq:
         return f"event {seq} is missing (the next stored event is {ev.seq}): events were deleted"
     if ev.prev_hash != prev:
@@ -104,55 +165,10 @@ def _check(ev: AuditEvent, prev: str, seq: int) -> str:
             "its previous hash does not match the event before it "
             "(an event was removed, inserted or altered)"
         )
-    want = event_hash(prev, ev.room_id, ev.seq, ev.at, ev.actor, ev.action, ev.data)
+    want = event_hash(key, prev, ev.room_id, ev.seq, ev.at, ev.actor, ev.action, ev.data)
     if want != ev.hash:
-        return "its content does not match its hash (the event was altered)"
+        return (
+            "its content does not match its keyed hash (the event was altered, or the chain "
+            "was rebuilt without the room key)"
+        )
     return ""
-
-
-def commitment(salt: str, obj: Any) -> str:
-    """The salted hash a preferences event commits to (red lines, or the whole block)."""
-    return hashlib.sha256(f"{salt}|{dumps(obj)}".encode()).hexdigest()
-
-
-def verify_commitments(db: Database, key: RoomKey, room_id: str | None = None) -> AuditReport:
-    """Check that each delegation's stored (sealed) preferences are the ones its last
-    ``preferences.entered`` event committed to: a later change to the stored data shows."""
-    from zopa.server.db import Room
-    from zopa.server.rooms import read_preferences
-
-    checked = 0
-    with db.read() as s:
-        q = select(Room.id) if room_id is None else select(Room.id).where(Room.id == room_id)
-        for rid in list(s.scalars(q)):
-            last: dict[str, AuditEvent] = {}
-            for ev in s.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.room_id == rid, AuditEvent.action == "preferences.entered")
-                .order_by(AuditEvent.seq)
-            ):
-                last[json.loads(ev.data)["party"]] = ev
-            for party, (version, payload) in read_preferences(s, key, rid).items():
-                checked += 1
-                got = last.get(party)
-                if got is None:
-                    return AuditReport(
-                        False, checked, {}, rid, None, f"{party}'s preferences have no audit event"
-                    )
-                data = json.loads(got.data)
-                salt, block = payload["salt"], payload["preferences"]
-                red = block.get("red_lines", []) if isinstance(block, dict) else []
-                if (
-                    data.get("version") != version
-                    or data.get("red_lines_commitment") != commitment(salt, red)
-                    or data.get("preferences_commitment") != commitment(salt, block)
-                ):
-                    return AuditReport(
-                        False,
-                        checked,
-                        {},
-                        rid,
-                        got.seq,
-                        f"{party}'s stored preferences do not match what this event committed to",
-                    )
-    return AuditReport(True, checked)

@@ -1,27 +1,33 @@
-"""Who is calling: bearer tokens for the API, session cookies for pages, failed-login limits.
+"""Who is calling: bearer tokens for the API, session cookies for pages, failed sign-ins.
 
-A token is looked up by its SHA-256 only. A browser signs in once with its token and gets a
-fresh session id in an ``HttpOnly; SameSite=Strict`` cookie (``Secure`` when served over
-HTTPS); the session row keeps the id's hash and a CSRF token that every form must echo.
-Failed sign-ins (a bad token on the API or the login form) are counted per client address:
-past :attr:`LoginLimiter.limit` failures in :attr:`LoginLimiter.window` seconds the address
-gets 429 until the window has passed.
+A token is looked up by its SHA-256 only, and the member row it finds must carry a valid HMAC
+tag (:func:`zopa.server.rooms.member_mac`): a row inserted or edited in the database without
+the room key never authenticates anyone. A revoked token, or a room the server refuses, gets
+401 / 503. A browser signs in once with its token and gets a fresh session id in an
+``HttpOnly; SameSite=Strict`` cookie (``Secure`` over HTTPS); the session row keeps the id's
+hash and a CSRF token that every form must echo.
+
+Failed sign-ins are counted per client address in the database (table ``sign_in_failures``),
+so every server process shares them. A valid token is *never* refused because of failures
+(others' or its own address's): the limiter only turns a bad token's 401 into 429 past
+:attr:`LoginLimiter.limit` failures in the current window, and stops counting (writing) there.
+The client address is the socket's peer, or the ``X-Forwarded-For`` of a proxy only when
+``zopa serve --forwarded-allow-ips`` names that proxy.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 import time
-from collections import deque
 from datetime import UTC, datetime, timedelta
 
 from fastapi import HTTPException, Request
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from zopa.server.crypto import hash_token
-from zopa.server.db import Database, Member, SessionRow
-from zopa.server.rooms import Caller
+from zopa.server.db import Database, Member, SessionRow, SignInFailure, guard_of
+from zopa.server.rooms import Caller, Refused, member_ok
 
 __all__ = [
     "COOKIE",
@@ -37,65 +43,101 @@ SESSION_HOURS = 12
 
 
 class LoginLimiter:
-    """Failed sign-ins per client address in a sliding window (in memory, per process)."""
+    """Failed sign-ins per client address in fixed windows, kept in the database."""
 
     def __init__(self, limit: int = 20, window: float = 300.0) -> None:
         self.limit = limit
         self.window = window
-        self._fails: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, who: str, t: float) -> deque[float]:
-        q = self._fails.setdefault(who, deque())
-        while q and q[0] < t - self.window:
-            q.popleft()
-        return q
+    def _slot(self) -> int:
+        return int(time.time() // self.window)
 
-    def check(self, who: str) -> None:
-        with self._lock:
-            if len(self._recent(who, time.monotonic())) >= self.limit:
-                raise HTTPException(
-                    429, f"too many failed sign-ins from your address; wait {self.window:.0f} s"
+    def failed(self, db: Database, who: str) -> bool:
+        """Count one failure from ``who``; True when the address is now over the limit."""
+        slot, who = self._slot(), who[:64]
+        with db.read() as s:
+            n = s.scalar(
+                select(SignInFailure.count).where(
+                    SignInFailure.address == who, SignInFailure.window == slot
                 )
+            )
+        if n is not None and n >= self.limit:
+            return True  # over the limit: no more writes for this address in this window
+        try:
+            with db.write() as s:
+                got = s.execute(
+                    update(SignInFailure)
+                    .where(SignInFailure.address == who, SignInFailure.window == slot)
+                    .values(count=SignInFailure.count + 1)
+                )
+                if not got.rowcount:  # type: ignore[attr-defined]
+                    s.add(SignInFailure(address=who, window=slot, count=1))
+                s.execute(delete(SignInFailure).where(SignInFailure.window < slot - 1))
+        except IntegrityError:  # another process added the row first
+            return self.failed(db, who)
+        return (n or 0) + 1 > self.limit
 
-    def fail(self, who: str) -> None:
-        with self._lock:
-            self._recent(who, time.monotonic()).append(time.monotonic())
-            if len(self._fails) > 100_000:
-                self._fails.clear()
+    def refuse(self) -> HTTPException:
+        return HTTPException(
+            429, f"too many failed sign-ins from your address; wait {self.window:.0f} s"
+        )
 
 
-def _client(request: Request) -> str:
+def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
 def member_by_token(db: Database, token: str) -> Caller | None:
+    """The active member whose token this is, with a valid row tag; None otherwise."""
     if not token or len(token) > 200:
         return None
     with db.read() as s:
         m = s.scalars(select(Member).where(Member.token_hash == hash_token(token))).first()
-        return None if m is None else Caller(m.id, m.room_id, m.role, m.party_id)
+        return _caller(s, m)
+
+
+def _caller(s: object, m: Member | None) -> Caller | None:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(s, Session)
+    if m is None or not m.active:
+        return None
+    g = guard_of(s)
+    if m.room_id in g.refused:
+        raise Refused(f"the server refuses room `{m.room_id}`: {g.refused[m.room_id]}")
+    if g.key is None or not member_ok(g.key, m):
+        return None
+    return Caller(m.id, m.room_id, m.role, m.party_id)
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
 
 
 def current_member(request: Request) -> Caller:
     """FastAPI dependency: the member whose bearer token the request carries."""
+    cached = request.scope.get("zopa.caller")
+    if isinstance(cached, Caller):
+        return cached
     app = request.app.state.room_app
-    who = _client(request)
-    app.limiter.check(who)
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(request)
+    if token is None:
         raise HTTPException(
             401,
             "send `Authorization: Bearer TOKEN` (the token `zopa room create` printed)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    caller = member_by_token(app.db, token.strip())
+    caller = member_by_token(app.db, token)
     if caller is None:
-        app.limiter.fail(who)
+        if app.limiter.failed(app.db, client_address(request)):
+            raise app.limiter.refuse()
         raise HTTPException(
             401, "this token is not valid for any room", headers={"WWW-Authenticate": "Bearer"}
         )
+    request.scope["zopa.caller"] = caller
     return caller
 
 
@@ -124,10 +166,10 @@ def session_member(db: Database, sid: str | None) -> tuple[Caller, str] | None:
         row = s.scalars(select(SessionRow).where(SessionRow.token_hash == hash_token(sid))).first()
         if row is None or row.expires_at < datetime.now(UTC).isoformat():
             return None
-        m = s.get(Member, row.member_id)
-        if m is None:
+        caller = _caller(s, s.get(Member, row.member_id))
+        if caller is None:
             return None
-        return Caller(m.id, m.room_id, m.role, m.party_id), row.csrf
+        return caller, row.csrf
 
 
 def end_session(db: Database, sid: str | None) -> None:

@@ -9,8 +9,11 @@ writers queue instead of failing; PostgreSQL writers lock the room row they chan
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from zopa.errors import ZopaError
 
 __all__ = [
+    "ROOM_FORMAT",
     "Amendment",
     "AuditEvent",
     "Base",
@@ -46,6 +50,7 @@ __all__ = [
     "PreferenceRow",
     "Room",
     "SessionRow",
+    "SignInFailure",
     "dumps",
     "now",
     "open_db",
@@ -70,6 +75,9 @@ class Base(DeclarativeBase):
     pass
 
 
+ROOM_FORMAT = 2  # rooms of an older format (clear-text answers, SHA-256 chain) are refused
+
+
 class Room(Base):
     __tablename__ = "rooms"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -77,8 +85,8 @@ class Room(Base):
     public: Mapped[str] = mapped_column(Text)  # the scenario's public part, canonical JSON
     policy: Mapped[str] = mapped_column(Text)  # the disclosure policy, canonical JSON
     created_at: Mapped[str] = mapped_column(String(32))
-    budget_used: Mapped[int] = mapped_column(Integer, default=0)
     key_fingerprint: Mapped[str] = mapped_column(String(32))
+    format: Mapped[int] = mapped_column(Integer)
 
 
 class Member(Base):
@@ -89,6 +97,8 @@ class Member(Base):
     party_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     consent_acceptability: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    mac: Mapped[str] = mapped_column(String(64))  # HMAC over room, role, party, token, active
 
 
 class PreferenceRow(Base):
@@ -101,6 +111,8 @@ class PreferenceRow(Base):
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[str] = mapped_column(String(32))
+    round: Mapped[int] = mapped_column(Integer)  # preference rounds opened (1: first entry)
+    locked: Mapped[bool] = mapped_column(Boolean)  # an answer to someone else used this version
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
@@ -133,7 +145,9 @@ class DraftVersion(Base):
 
 class Amendment(Base):
     __tablename__ = "amendments"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    __table_args__ = (UniqueConstraint("room_id", "ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # internal
+    ref: Mapped[str] = mapped_column(String(24))  # the id members see: random, per room
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
     draft_id: Mapped[str] = mapped_column(String(100))
     party_id: Mapped[str] = mapped_column(String(100))
@@ -145,17 +159,21 @@ class Amendment(Base):
 
 
 class Disclosure(Base):
+    """An answer derived from private data: who asked, what kind, whose data, and the question
+    and answer sealed (AES-GCM, associated data naming room, asker, parties and record)."""
+
     __tablename__ = "disclosures"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    __table_args__ = (UniqueConstraint("room_id", "ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # internal
+    ref: Mapped[str] = mapped_column(String(24))  # the id members see: random, per room
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
     at: Mapped[str] = mapped_column(String(32))
     asker: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(40))
-    question: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str] = mapped_column(Text)
     parties: Mapped[str] = mapped_column(Text)  # JSON list of party ids whose data was used
     counted: Mapped[bool] = mapped_column(Boolean)
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)  # {"question", "answer"}, sealed
 
 
 class AuditEvent(Base):
@@ -169,7 +187,16 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     data: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA-256 under the room's log key
+
+
+class SignInFailure(Base):
+    """Failed sign-ins per client address and time window, shared by every server process."""
+
+    __tablename__ = "sign_in_failures"
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class SessionRow(Base):
@@ -181,15 +208,31 @@ class SessionRow(Base):
     expires_at: Mapped[str] = mapped_column(String(32))
 
 
+@dataclass
+class Guard:
+    """What a serving process knows about its rooms: the room key (to check member tags) and
+    the rooms it refuses (state that does not match the event log), with the reason."""
+
+    key: Any = None
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def guard_of(s: Session) -> Guard:
+    g = s.info.get("guard")
+    return g if isinstance(g, Guard) else Guard()
+
+
 class Database:
     """An engine and its session factory; :meth:`write` and :meth:`read` are units of work."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
-        self._factory = sessionmaker(engine, expire_on_commit=False)
+        self.guard = Guard()
+        info = {"guard": self.guard}
+        self._factory = sessionmaker(engine, expire_on_commit=False, info=info)
         self._reader = sessionmaker(
-            engine.execution_options(zopa_read=True), expire_on_commit=False
+            engine.execution_options(zopa_read=True), expire_on_commit=False, info=info
         )
 
     @contextmanager
@@ -211,18 +254,23 @@ class Database:
         self.engine.dispose()
 
 
+_URL_HINT = "use sqlite:///room.db or postgresql+psycopg://user:password@host/dbname"
+
+
 def _engine(url: str) -> Engine:
     try:
         u = make_url(url)
     except ArgumentError:
-        raise DatabaseError(
-            f"`{url}` is not a database URL; use sqlite:///room.db or "
-            "postgresql+psycopg://user:password@host/dbname"
-        ) from None
-    if u.get_backend_name() == "sqlite":
-        if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(u, connect_args={"check_same_thread": False, "timeout": 60})
+        raise DatabaseError(f"`{url}` is not a database URL; {_URL_HINT}") from None
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        _prepare_sqlite_file(u.database, uri=bool(u.query.get("uri")))
+        try:
+            engine = create_engine(u, connect_args={"check_same_thread": False, "timeout": 60})
+        except ArgumentError as exc:  # NoSuchModuleError: an unknown driver
+            raise DatabaseError(
+                f"unknown SQLite driver `{u.drivername}` in {url}: {exc}; {_URL_HINT}"
+            ) from None
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn: Any, _rec: Any) -> None:
@@ -240,29 +288,78 @@ def _engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
         return engine
-    if u.get_backend_name() == "postgresql":
+    if backend == "postgresql":
         if u.drivername != "postgresql+psycopg":
             u = u.set(drivername="postgresql+psycopg")
         return create_engine(u, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    raise DatabaseError(
-        f"unsupported database `{u.get_backend_name()}`; "
-        "use sqlite:///room.db or postgresql+psycopg://user:password@host/dbname"
-    )
+    raise DatabaseError(f"unsupported database `{backend}` in {url.split('@')[-1]}; {_URL_HINT}")
+
+
+def _prepare_sqlite_file(database: str | None, *, uri: bool) -> None:
+    """Create a new SQLite file with mode 0600 (SQLite gives its WAL and SHM files the same
+    mode), refuse one that others can read, and name the file in every fault."""
+    if not database or database == ":memory:" or uri:
+        return
+    path = Path(database)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the database file {path}: {exc.strerror or exc}; "
+            "choose a writable path whose folders are folders (sqlite:///path/room.db)"
+        ) from None
+    for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            raise DatabaseError(f"the database path {f} is not a regular file")
+        mode = stat.S_IMODE(st.st_mode)
+        if mode & 0o077:
+            raise DatabaseError(
+                f"the database file {f} is readable by others (mode {mode:o}); run `chmod 600 {f}`"
+            )
 
 
 def open_db(url: str, *, migrate: bool = True) -> Database:
     """Open ``url`` and bring its schema to the newest migration."""
-    from sqlalchemy.exc import OperationalError
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import DBAPIError
 
     engine = _engine(url)
+    shown = engine.url.render_as_string(hide_password=True)
     if migrate:
         try:
             upgrade(engine)
-        except OperationalError as exc:
+        except DBAPIError as exc:
             engine.dispose()
-            shown = engine.url.render_as_string(hide_password=True)
-            raise DatabaseError(f"cannot open the database {shown}: {exc.orig}") from None
+            raise DatabaseError(_db_fault(shown, engine, exc)) from None
+        except CommandError as exc:
+            engine.dispose()
+            raise DatabaseError(
+                f"the database {shown} has a schema revision this zopa does not know ({exc}); "
+                "it was made by a newer zopa: upgrade zopa, or use another database"
+            ) from None
     return Database(engine)
+
+
+def _db_fault(shown: str, engine: Engine, exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc)).strip()
+    if engine.dialect.name == "sqlite":
+        if "not a database" in text:
+            return (
+                f"{shown} is not a SQLite database (the file holds something else); "
+                "give a new file name or a room database"
+            )
+        if "unable to open" in text:
+            return (
+                f"cannot open the database {shown}: the file is missing or not readable "
+                "(a read-only URI needs an existing file: run `zopa room create` first)"
+            )
+    return f"cannot open the database {shown}: {text}"
 
 
 def upgrade(engine: Engine) -> None:

@@ -62,13 +62,13 @@ def login(
     app = _app(request)
     _check_csrf(request.cookies.get(LOGIN_CSRF, ""), csrf or "-")
     who = request.client.host if request.client else "?"
-    app.limiter.check(who)
     code = token.strip()
     if ":" in code:  # an invite link's fragment: ROOM:TOKEN
         code = code.split(":", 1)[1]
     caller = member_by_token(app.db, code)
     if caller is None:
-        app.limiter.fail(who)
+        if app.limiter.failed(app.db, who):
+            raise app.limiter.refuse()
         return _render(request, "login.html", None, csrf, 401, error="That token is not valid.")
     sid, _ = new_session(app.db, caller)
     resp = RedirectResponse(f"/rooms/{caller.room_id}", 303)
@@ -203,7 +203,7 @@ async def new_draft(room: str, request: Request) -> Response:
             draft_error=" ".join(problems),
         )
     try:
-        got = rooms.add_draft(app.db, caller, label, package, revises)
+        got = rooms.add_draft(app.db, app.key, caller, label, package, revises)
     except ScenarioError as exc:
         return _room_page(
             request,
@@ -306,7 +306,7 @@ async def amend(room: str, draft: str, request: Request) -> Response:
         )
     try:
         base = int(str(form.get("base_version", "0")))
-        rooms.propose_amendment(app.db, caller, draft, changes, base)
+        rooms.propose_amendment(app.db, app.key, caller, draft, changes, base)
     except rooms.Conflict as exc:
         return _draft_page(
             request,
@@ -324,7 +324,7 @@ async def amend(room: str, draft: str, request: Request) -> Response:
 
 @router.post("/rooms/{room}/drafts/{draft}/amendments/{amendment}/{decision}")
 async def decide(
-    room: str, draft: str, amendment: int, decision: str, request: Request
+    room: str, draft: str, amendment: str, decision: str, request: Request
 ) -> Response:
     caller, csrf = _session(request, room)
     form = await request.form()
@@ -334,7 +334,7 @@ async def decide(
     app = _app(request)
     try:
         base = int(str(form.get("base_version", "0")))
-        rooms.decide_amendment(app.db, caller, draft, amendment, decision == "merge", base)
+        rooms.decide_amendment(app.db, app.key, caller, draft, amendment, decision == "merge", base)
     except rooms.Conflict as exc:
         return _draft_page(request, caller, csrf, draft, 409, error=str(exc))
     except (ScenarioError, ValueError) as exc:
@@ -351,7 +351,7 @@ def consent(
 ) -> Response:
     caller, session_csrf = _session(request, room)
     _check_csrf(session_csrf, csrf)
-    rooms.set_consent(_app(request).db, caller, acceptability == "yes")
+    rooms.set_consent(_app(request).db, _app(request).key, caller, acceptability == "yes")
     return RedirectResponse(f"/rooms/{room}", 303)
 
 
@@ -360,7 +360,7 @@ def audit_page(room: str, request: Request) -> Response:
     caller, csrf = _session(request, room)
     app = _app(request)
     events = disclose.audit_log(app.db, caller)  # a delegation: 403, as a page
-    report = verify(app.db, room)
+    report = verify(app.db, app.key, room)
     view = disclose.room(app.db, caller)
     sc = public_scenario(request, room)
     return _render(
@@ -379,7 +379,7 @@ def audit_page(room: str, request: Request) -> Response:
 def disclosures_page(room: str, request: Request) -> Response:
     caller, csrf = _session(request, room)
     app = _app(request)
-    items = disclose.disclosures(app.db, caller)
+    items = disclose.disclosures(app.db, caller, app.key)
     view = disclose.room(app.db, caller)
     sc = public_scenario(request, room)
     return _render(

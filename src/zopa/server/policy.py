@@ -3,7 +3,8 @@
 A policy file is YAML or JSON, read by :func:`zopa.io.files.parse_document` and validated by
 :class:`Policy` (unknown keys are errors). Every key has a cautious default::
 
-    budget: 50                 # answers derived from private data the room may give others
+    budget: 50                 # answers derived from others' private data, per asker
+    rounds: 3                  # preference rounds per delegation once answers used them
     mediator:
       readiness: true          # who has entered preferences (no content)
       overlap: true            # does an agreement zone exist (yes / no)
@@ -55,6 +56,7 @@ class Policy(_Strict):
     """A room's disclosure policy (see the module docstring for the file format)."""
 
     budget: int = Field(default=50, ge=0, le=1_000_000)
+    rounds: int = Field(default=3, ge=1, le=100)
     mediator: MediatorPolicy = MediatorPolicy()
     delegations: DelegationPolicy = DelegationPolicy()
 

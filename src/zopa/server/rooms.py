@@ -29,6 +29,7 @@ from zopa.model.scenario import Scenario
 from zopa.server import audit
 from zopa.server.crypto import RoomKey, hash_token, new_token
 from zopa.server.db import (
+    ROOM_FORMAT,
     Amendment,
     Database,
     DraftRow,
@@ -37,25 +38,33 @@ from zopa.server.db import (
     PreferenceRow,
     Room,
     dumps,
+    guard_of,
     now,
 )
 from zopa.server.policy import Policy
+from zopa.server.projection import digest, member_key
 
 __all__ = [
     "Caller",
     "Conflict",
     "Forbidden",
+    "Locked",
     "NotFound",
+    "Refused",
     "RoomCreated",
     "RoomError",
     "add_draft",
     "create_room",
     "decide_amendment",
     "load_room",
+    "member_mac",
+    "new_ref",
     "private_scenario",
     "propose_amendment",
     "public_part",
     "read_preferences",
+    "revoke_token",
+    "rotate_token",
     "set_consent",
     "set_preferences",
 ]
@@ -88,6 +97,53 @@ class Conflict(RoomError):
         self.current_version = current_version
 
 
+class Locked(RoomError):
+    """Preferences an answer has used, past the policy's round cap."""
+
+    status = 409
+
+
+class Refused(RoomError):
+    """A room the server will not serve: an older format, or state its event log contradicts."""
+
+    status = 503
+
+
+class PreconditionRequired(RoomError):
+    status = 428
+
+
+def new_ref() -> str:
+    """A random id members see (amendments, disclosures): no global counter to read gaps in."""
+    return secrets.token_urlsafe(9)
+
+
+def member_mac(
+    key: RoomKey,
+    room_id: str,
+    role: str,
+    party: str | None,
+    token: str,
+    active: bool,
+    consent: bool,
+) -> str:
+    """The HMAC tag of a member row: a row inserted or edited without the key never serves."""
+    flags = f"{int(active)}{int(consent)}"
+    return key.mac("member", room_id, role, party or "", token, flags)
+
+
+def member_ok(key: RoomKey, m: Member) -> bool:
+    return key.mac_ok(
+        m.mac,
+        "member",
+        m.room_id,
+        m.role,
+        m.party_id or "",
+        m.token_hash,
+        f"{int(bool(m.active))}{int(bool(m.consent_acceptability))}",
+    )
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who is asking: a room member and its role (``mediator`` or ``delegation``)."""
@@ -110,7 +166,6 @@ class RoomInfo:
     public: dict[str, Any]
     scenario: Scenario  # the public skeleton: no preferences
     policy: Policy
-    budget_used: int
 
 
 @dataclass(frozen=True)
@@ -213,11 +268,18 @@ def load_room(s: Session, room_id: str) -> RoomInfo:
     room = s.get(Room, room_id)
     if room is None:
         raise NotFound(f"no room `{room_id}`")
+    if room.format != ROOM_FORMAT:
+        raise Refused(
+            f"room `{room_id}` was created by an older zopa (room format {room.format}; this "
+            f"zopa serves format {ROOM_FORMAT}, with sealed answers and a keyed event log); "
+            "recreate it with `zopa room create`"
+        )
+    refused = guard_of(s).refused.get(room_id)
+    if refused:
+        raise Refused(f"the server refuses room `{room_id}`: {refused}")
     public = json.loads(room.public)
     scenario = _public_scenario(room_id, room.public, public)
-    return RoomInfo(
-        room.id, public, scenario, Policy.model_validate(json.loads(room.policy)), room.budget_used
-    )
+    return RoomInfo(room.id, public, scenario, Policy.model_validate(json.loads(room.policy)))
 
 
 def _public_scenario(room_id: str, text: str, public: Mapping[str, Any]) -> Scenario:
@@ -270,6 +332,23 @@ def _context(room_id: str, party: str) -> str:
     return f"zopa-room:{room_id}:preferences:{party}"
 
 
+def check_room_size(scenario: Scenario) -> None:
+    """Refuse a room whose outcome space the room's questions could not answer in a request."""
+    from zopa.analysis import ENUMERATION_LIMIT
+
+    n = 1
+    for issue in scenario.issues:
+        n *= max(1, len(issue.options))
+    if n > ENUMERATION_LIMIT:
+        raise ScenarioError(
+            f"the room's outcome space has {n:,} packages, over the room's limit of "
+            f"{ENUMERATION_LIMIT:,} (every private answer is computed inside a request)",
+            where="issues",
+            hint="use fewer options (a coarser `step` on numeric issues) or fewer issues; "
+            "`zopa analyze` handles bigger spaces offline",
+        )
+
+
 # ------------------------------------------------------------------------ creating
 
 
@@ -286,6 +365,7 @@ def create_room(
     build_scenario(data, file=file, require_preferences=False)  # the whole file must be valid
     public = public_part(data)
     scenario = build_scenario(copy.deepcopy(public), require_preferences=False)
+    check_room_size(scenario)
     room_id = secrets.token_urlsafe(9)
     mediator = new_token()
     tokens = {p.id: new_token() for p in scenario.parties}
@@ -297,34 +377,14 @@ def create_room(
                 public=dumps(public),
                 policy=dumps(policy.to_dict()),
                 created_at=now(),
-                budget_used=0,
                 key_fingerprint=key.fingerprint,
+                format=ROOM_FORMAT,
             )
         )
         s.flush()
-        s.add(
-            Member(
-                room_id=room_id,
-                role="mediator",
-                party_id=None,
-                token_hash=hash_token(mediator),
-                consent_acceptability=False,
-            )
-        )
-        for p, t in tokens.items():
-            s.add(
-                Member(
-                    room_id=room_id,
-                    role="delegation",
-                    party_id=p,
-                    token_hash=hash_token(t),
-                    consent_acceptability=False,
-                )
-            )
-        for d in scenario.drafts:
-            _insert_draft(s, room_id, d.id, d.label, d.author, d.revises, dict(d.package))
         audit.append(
             s,
+            key,
             room_id,
             "mediator",
             "room.created",
@@ -334,9 +394,17 @@ def create_room(
                 "public_sha256": hashlib.sha256(dumps(public).encode()).hexdigest(),
                 "policy": policy.to_dict(),
                 "parties": [p.id for p in scenario.parties],
-                "drafts": [d.id for d in scenario.drafts],
+                "key_fingerprint": key.fingerprint,
+                "format": ROOM_FORMAT,
             },
         )
+        _add_member(s, key, room_id, "mediator", None, mediator)
+        for p, t in tokens.items():
+            _add_member(s, key, room_id, "delegation", p, t)
+        for d in scenario.drafts:
+            _insert_draft(
+                s, key, room_id, "mediator", d.id, d.label, d.author, d.revises, dict(d.package)
+            )
     if with_preferences:
         raw_parties = {p["id"]: p for p in data.get("parties", []) if isinstance(p, Mapping)}
         for party in scenario.parties:
@@ -348,9 +416,37 @@ def create_room(
     return RoomCreated(room_id, mediator, tokens)
 
 
+def _add_member(
+    s: Session, key: RoomKey, room_id: str, role: str, party: str | None, token: str
+) -> None:
+    th = hash_token(token)
+    mac = member_mac(key, room_id, role, party, th, True, False)
+    s.add(
+        Member(
+            room_id=room_id,
+            role=role,
+            party_id=party,
+            token_hash=th,
+            consent_acceptability=False,
+            active=True,
+            mac=mac,
+        )
+    )
+    audit.append(
+        s,
+        key,
+        room_id,
+        "mediator",
+        "member.added",
+        {"role": role, "party": party, "token_hash": th, "mac": mac},
+    )
+
+
 def _insert_draft(
     s: Session,
+    key: RoomKey,
     room_id: str,
+    actor: str,
     draft_id: str,
     label: str,
     author: str | None,
@@ -378,16 +474,146 @@ def _insert_draft(
             at=row.created_at,
         )
     )
+    audit.append(
+        s,
+        key,
+        room_id,
+        actor,
+        "draft.created",
+        {
+            "draft": draft_id,
+            "label": label,
+            "author": author,
+            "revises": revises,
+            "package": package,
+        },
+    )
     return row
 
 
+# ------------------------------------------------------------------------ members
+
+
+def _member_row(s: Session, room_id: str, role: str, party: str | None) -> Member:
+    q = select(Member).where(Member.room_id == room_id, Member.role == role)
+    q = q.where(Member.party_id == party) if party is not None else q
+    m = s.scalars(q).first()
+    if m is None:
+        raise NotFound(f"no member {member_key(role, party)} in this room")
+    return m
+
+
+def rotate_token(db: Database, key: RoomKey, caller: Caller, party: str | None = None) -> str:
+    """A new token for a member (the mediator for anyone, a delegation for itself); the old
+    one stops working at once and its sessions end. Audited; returns the new token."""
+    role, who = _target(caller, party)
+    token = new_token()
+    with db.write(caller.room_id) as s:
+        m = _member_row(s, caller.room_id, role, who)
+        m.token_hash, m.active = hash_token(token), True
+        m.mac = member_mac(
+            key, m.room_id, role, who, m.token_hash, True, bool(m.consent_acceptability)
+        )
+        _end_sessions(s, m.id)
+        audit.append(
+            s,
+            key,
+            caller.room_id,
+            caller.name,
+            "token.rotated",
+            {"role": role, "party": who, "token_hash": m.token_hash, "mac": m.mac},
+        )
+    return token
+
+
+def revoke_token(db: Database, key: RoomKey, caller: Caller, party: str | None = None) -> None:
+    """Stop a member's token (and its sessions) until the mediator rotates it. Audited."""
+    role, who = _target(caller, party)
+    with db.write(caller.room_id) as s:
+        m = _member_row(s, caller.room_id, role, who)
+        m.active = False
+        m.mac = member_mac(
+            key, m.room_id, role, who, m.token_hash, False, bool(m.consent_acceptability)
+        )
+        _end_sessions(s, m.id)
+        audit.append(
+            s,
+            key,
+            caller.room_id,
+            caller.name,
+            "token.revoked",
+            {"role": role, "party": who, "mac": m.mac},
+        )
+
+
+def _target(caller: Caller, party: str | None) -> tuple[str, str | None]:
+    if caller.role == "mediator":
+        return ("mediator", None) if party is None else ("delegation", party)
+    if party is not None and party != caller.party_id:
+        raise Forbidden("a delegation rotates or revokes its own token only")
+    return "delegation", caller.party_id
+
+
+def _end_sessions(s: Session, member_id: int) -> None:
+    from sqlalchemy import delete
+
+    from zopa.server.db import SessionRow
+
+    s.execute(delete(SessionRow).where(SessionRow.member_id == member_id))
+
+
 # ------------------------------------------------------------------------ preferences
+
+MAX_PREFERENCES_BYTES = 128 * 1024
+MAX_RED_LINES = 64
+MAX_EXPRESSION_CHARS = 16_000
 
 
 @dataclass(frozen=True)
 class Entered:
     version: int
     red_lines_commitment: str
+    round: int = 1
+
+
+def check_preferences_size(block: Any, file: str = "<preferences>") -> None:
+    """Bound what one delegation's preferences may cost the server (422 with the limit)."""
+    size = len(dumps(block).encode("utf-8", "surrogatepass"))
+    problems = []
+    if size > MAX_PREFERENCES_BYTES:
+        problems.append(
+            Problem(
+                f"the preferences are {size:,} bytes, over the limit of {MAX_PREFERENCES_BYTES:,}",
+                where="preferences",
+                hint="keep values per option and a few red lines",
+            )
+        )
+    if isinstance(block, Mapping):
+        exprs = [x for k in ("red_lines",) for x in (block.get(k) or []) if isinstance(x, str)]
+        for inter in block.get("interactions") or []:
+            if isinstance(inter, Mapping) and isinstance(inter.get("when"), str):
+                exprs.append(inter["when"])
+        red = block.get("red_lines") or []
+        if isinstance(red, list) and len(red) > MAX_RED_LINES:
+            problems.append(
+                Problem(
+                    f"{len(red)} red lines, over the limit of {MAX_RED_LINES}",
+                    where="preferences.red_lines",
+                    hint="join red lines on one issue with `in {...}`",
+                )
+            )
+        total = sum(len(x) for x in exprs)
+        if total > MAX_EXPRESSION_CHARS:
+            problems.append(
+                Problem(
+                    f"the red lines and interactions total {total:,} characters, over the "
+                    f"limit of {MAX_EXPRESSION_CHARS:,} (each one is compiled for every package)",
+                    where="preferences.red_lines",
+                    hint="write shorter expressions",
+                )
+            )
+    if problems:
+        raise ScenarioError(problems, file=file)
 
 
 def set_preferences(
@@ -399,11 +625,17 @@ def set_preferences(
     file: str = "<preferences>",
     locate: Locator | None = None,
     note: str | None = None,
+    replaces: int | None = None,
 ) -> Entered:
-    """Validate and store (sealed) a delegation's preferences; audit a salted commitment."""
+    """Validate and store (sealed) a delegation's preferences; audit a salted commitment.
+
+    ``replaces`` names the version the caller read (409 when another version is current).
+    Preferences an answer to someone else has used are *locked*: replacing them opens a new
+    round, which every member sees, up to the policy's ``rounds`` cap."""
     if caller.role != "delegation" or caller.party_id is None:
         raise Forbidden("only a delegation enters preferences")
     room_id = caller.room_id
+    check_preferences_size(block, file)
     with db.read() as s:
         info = load_room(s, room_id)
     validate_preferences(info.public, caller.party_id, block, file=file, locate=locate)
@@ -414,11 +646,18 @@ def set_preferences(
     plain = dumps({"preferences": block, "salt": salt}).encode("utf-8")
     wrapped, ct = key.seal(plain, _context(room_id, caller.party_id))
     with db.write(room_id) as s:
+        info = load_room(s, room_id)
         row = s.scalars(
             select(PreferenceRow).where(
                 PreferenceRow.room_id == room_id, PreferenceRow.party_id == caller.party_id
             )
         ).first()
+        if replaces is not None and (row.version if row else 0) != replaces:
+            raise Conflict(
+                f"your preferences are at version {row.version if row else 0}, "
+                f"not {replaces}: reload them and apply your change again",
+                row.version if row else 0,
+            )
         if row is None:
             row = PreferenceRow(
                 room_id=room_id,
@@ -426,37 +665,60 @@ def set_preferences(
                 wrapped_key=wrapped,
                 ciphertext=ct,
                 updated_at=now(),
+                round=1,
+                locked=False,
             )
             s.add(row)
         else:
+            if row.locked:
+                cap = info.policy.rounds
+                if row.round >= cap:
+                    raise Locked(
+                        f"your preferences are locked: answers to others have used them, and "
+                        f"this room allows {cap} rounds of preferences per delegation "
+                        "(the policy's `rounds`); ask the mediator"
+                    )
+                row.round += 1
+                row.locked = False
             row.wrapped_key, row.ciphertext, row.updated_at = wrapped, ct, now()
         s.flush()
         data: dict[str, Any] = {
             "party": caller.party_id,
             "version": row.version,
+            "round": row.round,
             "red_lines_commitment": red_commit,
             "preferences_commitment": all_commit,
+            "sealed_sha256": digest(wrapped, ct),
         }
         if note:
             data["note"] = note
-        audit.append(s, room_id, caller.name, "preferences.entered", data)
-        return Entered(row.version, red_commit)
+        audit.append(s, key, room_id, caller.name, "preferences.entered", data)
+        return Entered(row.version, red_commit, row.round)
 
 
-def set_consent(db: Database, caller: Caller, acceptability: bool) -> None:
-    """A delegation allows (or withdraws) telling the mediator whether it accepts each draft."""
+def set_consent(db: Database, key: RoomKey, caller: Caller, acceptability: bool) -> None:
+    """A delegation allows (or withdraws) telling the mediator whether it accepts each draft.
+
+    Takes the room's write lock: an answer is recorded (and released) only if the consent it
+    used is still the one in force when it commits, so no answer that used a party's data ever
+    follows that party's committed withdrawal."""
     if caller.role != "delegation":
         raise Forbidden("only a delegation gives consent")
     with db.write(caller.room_id) as s:
         m = s.get(Member, caller.member_id)
-        assert m is not None
+        if m is None:
+            raise NotFound("no such member")
         m.consent_acceptability = acceptability
+        m.mac = member_mac(
+            key, m.room_id, m.role, m.party_id, m.token_hash, bool(m.active), acceptability
+        )
         audit.append(
             s,
+            key,
             caller.room_id,
             caller.name,
             "consent.changed",
-            {"party": caller.party_id, "acceptability": acceptability},
+            {"party": caller.party_id, "acceptability": acceptability, "mac": m.mac},
         )
 
 
@@ -518,6 +780,7 @@ class DraftCreated:
 
 def add_draft(
     db: Database,
+    key: RoomKey,
     caller: Caller,
     label: str,
     package: Mapping[str, Any],
@@ -543,14 +806,7 @@ def add_draft(
         if revises is not None:
             spec["revises"] = revises
         full = _check_package(info, spec, taken)
-        row = _insert_draft(s, caller.room_id, new_id, label, None, revises, full)
-        audit.append(
-            s,
-            caller.room_id,
-            caller.name,
-            "draft.created",
-            {"draft": new_id, "label": label, "revises": revises, "package": full},
-        )
+        row = _insert_draft(s, key, caller.room_id, caller.name, new_id, label, None, revises, full)
         return DraftCreated(new_id, row.version)
 
 
@@ -563,11 +819,11 @@ def _draft(s: Session, room_id: str, draft_id: str) -> DraftRow:
     return row
 
 
-def _bump(s: Session, row: DraftRow, package: dict[str, str] | None, cause: str) -> int:
-    """A new version of ``row`` (the version column is SQLAlchemy's optimistic counter)."""
-    if package is not None:
-        row.package = dumps(package)
-    flag_modified(row, "package")  # the version moves even when the text does not
+def _bump(s: Session, row: DraftRow, package: dict[str, str], cause: str) -> int:
+    """A new text version of ``row`` (the version column is SQLAlchemy's optimistic counter);
+    only a merged amendment makes one."""
+    row.package = dumps(package)
+    flag_modified(row, "package")
     s.flush()
     s.add(
         DraftVersion(
@@ -584,7 +840,7 @@ def _bump(s: Session, row: DraftRow, package: dict[str, str] | None, cause: str)
 
 @dataclass(frozen=True)
 class AmendmentResult:
-    id: int
+    id: str
     draft: str
     status: str
     version: int
@@ -602,10 +858,16 @@ def _changes(info: RoomInfo, current: dict[str, str], changes: Mapping[str, Any]
 
 
 def propose_amendment(
-    db: Database, caller: Caller, draft_id: str, changes: Mapping[str, Any], base_version: int
+    db: Database,
+    key: RoomKey,
+    caller: Caller,
+    draft_id: str,
+    changes: Mapping[str, Any],
+    base_version: int,
 ) -> AmendmentResult:
-    """A delegation proposes changes against version ``base_version`` of a draft; a stale base
-    (someone changed the draft since) raises :class:`Conflict` with the current version."""
+    """A delegation proposes changes against text version ``base_version`` of a draft; a
+    stale base (the text changed since) raises :class:`Conflict` with the current version.
+    A proposal makes no new version: others cannot tell that one was made."""
     if caller.role != "delegation" or caller.party_id is None:
         raise Forbidden("only a delegation proposes amendments")
     with db.write(caller.room_id) as s:
@@ -618,39 +880,61 @@ def propose_amendment(
             )
         _changes(info, json.loads(row.package), changes)
         clean = {str(k): v for k, v in changes.items()}
-        am = Amendment(
-            room_id=caller.room_id,
-            draft_id=draft_id,
-            party_id=caller.party_id,
-            base_version=base_version,
-            changes=dumps(clean),
-            status="proposed",
-            created_at=now(),
+        ref = new_ref()
+        s.add(
+            Amendment(
+                ref=ref,
+                room_id=caller.room_id,
+                draft_id=draft_id,
+                party_id=caller.party_id,
+                base_version=base_version,
+                changes=dumps(clean),
+                status="proposed",
+                created_at=now(),
+            )
         )
-        s.add(am)
         s.flush()
-        version = _bump(s, row, None, f"amendment {am.id} proposed by {caller.party_id}")
         audit.append(
             s,
+            key,
             caller.room_id,
             caller.name,
             "amendment.proposed",
-            {"amendment": am.id, "draft": draft_id, "base_version": base_version, "changes": clean},
+            {
+                "amendment": ref,
+                "draft": draft_id,
+                "party": caller.party_id,
+                "base_version": base_version,
+                "changes": clean,
+            },
         )
-        return AmendmentResult(am.id, draft_id, "proposed", version)
+        return AmendmentResult(ref, draft_id, "proposed", row.version)
 
 
 def decide_amendment(
-    db: Database, caller: Caller, draft_id: str, amendment_id: int, merge: bool, base_version: int
+    db: Database,
+    key: RoomKey,
+    caller: Caller,
+    draft_id: str,
+    amendment_id: str,
+    merge: bool,
+    base_version: int,
 ) -> AmendmentResult:
-    """The mediator merges an amendment into the draft (a new version) or rejects it."""
+    """The mediator merges an amendment into the draft (a new version) or rejects it (the text
+    and its version stay as they are)."""
     if caller.role != "mediator":
         raise Forbidden("only the mediator merges or rejects amendments")
     with db.write(caller.room_id) as s:
         info = load_room(s, caller.room_id)
         row = _draft(s, caller.room_id, draft_id)
-        am = s.get(Amendment, amendment_id)
-        if am is None or am.room_id != caller.room_id or am.draft_id != draft_id:
+        am = s.scalars(
+            select(Amendment).where(
+                Amendment.room_id == caller.room_id,
+                Amendment.ref == str(amendment_id),
+                Amendment.draft_id == draft_id,
+            )
+        ).first()
+        if am is None:
             raise NotFound(f"no amendment {amendment_id} on draft `{draft_id}`")
         if am.status != "proposed":
             raise Conflict(f"amendment {amendment_id} is already {am.status}", row.version)
@@ -659,15 +943,19 @@ def decide_amendment(
                 f"draft `{draft_id}` is at version {row.version}, not {base_version}",
                 row.version,
             )
-        status = "merged" if merge else "rejected"
-        package = _changes(info, json.loads(row.package), json.loads(am.changes)) if merge else None
-        version = _bump(s, row, package, f"amendment {am.id} {status}")
-        am.status, am.decided_version = status, version
-        audit.append(
-            s,
-            caller.room_id,
-            caller.name,
-            f"amendment.{status}",
-            {"amendment": am.id, "draft": draft_id, "version": version},
-        )
-        return AmendmentResult(am.id, draft_id, status, version)
+        if merge:
+            package = _changes(info, json.loads(row.package), json.loads(am.changes))
+            version = _bump(s, row, package, "amendment merged")
+            am.status, am.decided_version = "merged", version
+            data: dict[str, Any] = {
+                "amendment": am.ref,
+                "draft": draft_id,
+                "version": version,
+                "package": package,
+            }
+        else:
+            version = row.version
+            am.status, am.decided_version = "rejected", None
+            data = {"amendment": am.ref, "draft": draft_id}
+        audit.append(s, key, caller.room_id, caller.name, f"amendment.{am.status}", data)
+        return AmendmentResult(am.ref, draft_id, am.status, version)
