@@ -314,8 +314,10 @@ _SOURCE = re.compile(r"(?i)\s*source\s*[:\-–—]")
 def labelled_quote(r: Reading, c: Context) -> Attr | None:
     """A web portal's layout: a paragraph ``Source: Zelensky in his evening address``, then
     ``Quote: “…”``: the quote is the source's."""
-    head = r.text[r.para_start.get(c.s.para, c.s.start) : c.q.open]
-    if not _LABEL.search(head):
+    start = r.para_start.get(c.s.para, c.s.start)
+    if c.q.open - start > 20:  # the label opens the paragraph (a bounded look: linear)
+        return None
+    if not _LABEL.search(r.text[start : c.q.open]):
         return None
     for back in range(c.k - 1, max(-1, c.k - 12), -1):
         s = r.sents[back]
