@@ -9,25 +9,42 @@ from typing import Annotated, Any
 import typer
 
 from zopa.cli.analysis import FileArg, JsonOpt, _console, print_json
-from zopa.cli.app import ForceOpt, app, vet_output
+from zopa.cli.app import Bounded, ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
 
 
 @app.command("robust")
 def robust_cmd(
     file: FileArg,
-    samples: Annotated[int, typer.Option(help="samples to draw (1 to 10,000,000)")] = 10_000,
-    seed: Annotated[int, typer.Option(help="random seed >= 0 (same seed, same answer)")] = 0,
-    workers: Annotated[int, typer.Option(help="local worker processes (1 to 256)")] = 1,
+    samples: Annotated[
+        int, typer.Option(help="samples to draw (1 to 10,000,000)", parser=Bounded(int, 1, 10**7))
+    ] = 10_000,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="random seed >= 0 (same seed, same answer)", parser=Bounded(int, 0, 2**63 - 1)
+        ),
+    ] = 0,
+    workers: Annotated[
+        int, typer.Option(help="local worker processes (1 to 256)", parser=Bounded(int, 1, 256))
+    ] = 1,
     dask: Annotated[
         str | None,
         typer.Option(help="Dask scheduler address (tcp://host:8786) or local:N"),
     ] = None,
     sensitivity_samples: Annotated[
         int | None,
-        typer.Option(help="samples per end of each range for the tornado (default min(N, 2000))"),
+        typer.Option(
+            help="samples per end of each range for the tornado (default min(N, 2000))",
+            parser=Bounded(int, 0, 10**7),
+        ),
     ] = None,
-    top: Annotated[int, typer.Option(help="next-most-robust packages to list (0 to 100)")] = 5,
+    top: Annotated[
+        int,
+        typer.Option(
+            help="next-most-robust packages to list (0 to 100)", parser=Bounded(int, 0, 100)
+        ),
+    ] = 5,
     as_json: JsonOpt = False,
     plot: Annotated[Path | None, typer.Option(help="write the tornado chart (PNG/SVG/PDF)")] = None,
     force: ForceOpt = False,
