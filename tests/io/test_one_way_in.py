@@ -160,11 +160,15 @@ def test_errors_never_say_input() -> None:
 
 def test_csv_cells_of_any_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "big.csv"
-    name = "A" * 300_000
-    p.write_text(f"actor,position,salience,capability\n{name},1,0.5,1\nB,3,0.5,1\n")
+    cell = "A" * 300_000  # over the csv module's default 128 KiB field limit
+    p.write_text(f"actor,position,salience,capability,comment\nA,1,0.5,1,{cell}\nB,3,0.5,1,\n")
     code, out = _run(capsys, "forecast", str(p), "--json")
     assert code == 0, out
     assert json.loads(out)["issues"]["issue"]["compromise"] == pytest.approx(2.0)
+    # a name that long is read, then refused where names are checked (file, line, limit)
+    p.write_text(f"actor,position,salience,capability\n{cell},1,0.5,1\nB,3,0.5,1\n")
+    code, out = _run(capsys, "forecast", str(p), "--json")
+    assert code == 2 and "big.csv:2:1" in out and "over the limit of 200" in out
 
 
 # ---------------------------------------------------------------- pydantic models everywhere
@@ -301,16 +305,18 @@ def test_bad_dask_address_is_refused_the_same_way_everywhere(address: str) -> No
 # ---------------------------------------------------------------- bounded work
 
 
-def test_a_262144_state_conflict_is_refused_up_front(
+def test_a_conflict_that_would_not_finish_is_refused_up_front(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """22 options (4.2 million states) are over the cube engine's 2^21 codes, and the move
+    tables would need about 7e11 steps a round: refused before any work, naming the file."""
     dms = []
-    for d in range(3):
-        opts = [f"o{d}_{j}" for j in range(6)]
+    for d, k in enumerate((8, 7, 7)):
+        opts = [f"o{d}_{j}" for j in range(k)]
         dms.append({"id": f"dm{d}", "options": opts, "preferences": {"prioritisation": opts[:2]}})
     p = _write(tmp_path, {"title": "big", "decision_makers": dms}, "c.yaml")
     code, out = _run(capsys, "stability", str(p))
-    assert code == 2 and "262,144 states" in out and "over the limit" in out and "c.yaml" in out
+    assert code == 2 and "4,194,304 states" in out and "over the limit" in out and "c.yaml" in out
 
 
 def test_two_100000_point_numeric_issues_are_refused_up_front(

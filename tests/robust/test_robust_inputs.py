@@ -289,7 +289,7 @@ def test_evidence_that_no_sample_satisfies_is_contradictory(tmp_path):
         (["--workers", "0"], "workers"),
         (["--plot", "out.txt"], "cannot write a plot as `.txt`"),
         (["--plot", "s.yaml"], "cannot write a plot"),
-        (["--plot", "."], "not a file name"),
+        (["--plot", "."], "no plot name was given"),
         (["--dask", "local:x"], "local:N"),
         (["--sensitivity-samples", "50", "--samples", "10"], "sensitivity-samples"),
     ],

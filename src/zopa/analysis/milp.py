@@ -15,8 +15,8 @@ import os
 import sys
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -24,10 +24,15 @@ from zopa.errors import AnalysisError
 from zopa.model.compiled import PRECISION, SLACK, CompiledScenario, round_utility
 from zopa.model.expr import ExprError, Formula, Not, cnf
 
+if TYPE_CHECKING:
+    import highspy
+
 __all__ = ["PackageModel"]
 
 FloatArray = NDArray[np.float64]
-INF = highspy.kHighsInf
+INF = math.inf
+"""HiGHS's infinity (``highspy.kHighsInf``); highspy is imported on first solve, so an
+analysis that enumerates never loads it."""
 _EPS = SLACK
 
 
@@ -51,6 +56,8 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def _highs() -> highspy.Highs:
+    import highspy
+
     with _quiet_stdout():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
@@ -63,6 +70,10 @@ def _highs() -> highspy.Highs:
     ):
         h.setOptionValue(name, value)
     return h
+
+
+class _SolveError(Exception):
+    """HiGHS ended without an optimum or a proof of infeasibility (retried once)."""
 
 
 @dataclass
@@ -184,8 +195,25 @@ class PackageModel:
     def solve(
         self, objective: dict[int, float], *, maximize: bool
     ) -> tuple[list[int], FloatArray] | None:
-        """Optimal package (option indices) and column values, or None if infeasible."""
+        """Optimal package (option indices) and column values, or None if infeasible.
+
+        HiGHS's presolve occasionally ends in "Solve error" on these 0/1 models (a leximin step
+        over hyper-rectangle indicators, found by the property tests); the model is then solved
+        again without presolve before anything is reported.
+        """
+        try:
+            return self._solve(objective, maximize=maximize, presolve=True)
+        except _SolveError:
+            return self._solve(objective, maximize=maximize, presolve=False)
+
+    def _solve(
+        self, objective: dict[int, float], *, maximize: bool, presolve: bool
+    ) -> tuple[list[int], FloatArray] | None:
+        import highspy
+
         h = _highs()
+        if not presolve:
+            h.setOptionValue("presolve", "off")
         n = len(self.cols_lo)
         cost = np.zeros(n)
         for c, v in objective.items():
@@ -215,6 +243,8 @@ class PackageModel:
         if status == highspy.HighsModelStatus.kInfeasible:
             return None
         if status != highspy.HighsModelStatus.kOptimal:
+            if presolve:
+                raise _SolveError(h.modelStatusToString(status))
             raise AnalysisError(f"HiGHS stopped with status {h.modelStatusToString(status)}")
         x = np.asarray(h.getSolution().col_value, dtype=np.float64)
         package = []

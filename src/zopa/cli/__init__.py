@@ -10,8 +10,12 @@ argument; Typer's own message) and every :class:`zopa.errors.ZopaError` (one cle
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import os
 import sys
+
+import typer
 
 from zopa.cli import analysis as _analysis  # noqa: F401  (registers commands)
 from zopa.cli import conflict as _conflict  # noqa: F401
@@ -28,14 +32,40 @@ from zopa.errors import ZopaError
 __all__ = ["app", "main"]
 
 
+def _lean_app(argv: list[str]) -> typer.Typer:
+    """The app with only the command ``argv`` runs (or all of them for ``zopa --help``).
+
+    Typer turns every registered command into a click command on each run, reading each
+    function's signature (37 string annotations evaluated); a run needs only its own."""
+    name = next((a for a in argv if not a.startswith("-")), None)
+    if name is None:
+        return app
+    commands = [c for c in app.registered_commands if _command_name(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app  # an unknown command: the full app says so and lists the commands
+    lean = copy.copy(app)
+    lean.registered_commands, lean.registered_groups = commands, groups
+    return lean
+
+
+def _command_name(info: typer.models.CommandInfo) -> str:
+    if info.name:
+        return info.name
+    callback = info.callback
+    return getattr(callback, "__name__", "").lower().replace("_", "-")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 unexpected fault)."""
     from zopa.errors import set_warning_sink
 
+    _robust_streams()
     set_warning_sink(lambda w: _stderr(f"[yellow]warning:[/] {_escape(w)}"))
     try:
         # standalone mode: Typer (its vendored click) prints usage errors itself and exits 2.
-        app(args=argv, prog_name="zopa", standalone_mode=True)
+        args = sys.argv[1:] if argv is None else list(argv)
+        _lean_app(args)(args=args, prog_name="zopa", standalone_mode=True)
     except ZopaError as exc:
         _stderr(f"[bold red]error:[/] {_escape(str(exc))}")
         return _exit(2)
@@ -54,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         return _exit(1)
     return _exit(0)
+
+
+def _robust_streams() -> None:
+    """Text that cannot be encoded (a lone surrogate from an undecodable file name in the
+    arguments, a terminal that is not UTF-8) is written escaped (``\\udc80``), never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
+                reconfigure(errors="backslashreplace")
 
 
 def _escape(text: str) -> str:

@@ -9,25 +9,42 @@ from typing import Annotated, Any
 import typer
 
 from zopa.cli.analysis import FileArg, JsonOpt, _console, print_json
-from zopa.cli.app import ForceOpt, app, vet_output
+from zopa.cli.app import Bounded, ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
 
 
 @app.command("robust")
 def robust_cmd(
     file: FileArg,
-    samples: Annotated[int, typer.Option(help="samples to draw (1 to 10,000,000)")] = 10_000,
-    seed: Annotated[int, typer.Option(help="random seed >= 0 (same seed, same answer)")] = 0,
-    workers: Annotated[int, typer.Option(help="local worker processes (1 to 256)")] = 1,
+    samples: Annotated[
+        int, typer.Option(help="samples to draw (1 to 10,000,000)", parser=Bounded(int, 1, 10**7))
+    ] = 10_000,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="random seed >= 0 (same seed, same answer)", parser=Bounded(int, 0, 2**63 - 1)
+        ),
+    ] = 0,
+    workers: Annotated[
+        int, typer.Option(help="local worker processes (1 to 256)", parser=Bounded(int, 1, 256))
+    ] = 1,
     dask: Annotated[
         str | None,
         typer.Option(help="Dask scheduler address (tcp://host:8786) or local:N"),
     ] = None,
     sensitivity_samples: Annotated[
         int | None,
-        typer.Option(help="samples per end of each range for the tornado (default min(N, 2000))"),
+        typer.Option(
+            help="samples per end of each range for the tornado (default min(N, 2000))",
+            parser=Bounded(int, 0, 10**7),
+        ),
     ] = None,
-    top: Annotated[int, typer.Option(help="next-most-robust packages to list (0 to 100)")] = 5,
+    top: Annotated[
+        int,
+        typer.Option(
+            help="next-most-robust packages to list (0 to 100)", parser=Bounded(int, 0, 100)
+        ),
+    ] = 5,
     sensitivity: Annotated[
         str | None,
         typer.Option(
@@ -271,7 +288,7 @@ def _report_dates(reports: list[Path], dates: list[str], year: int | None) -> li
     for r in reports:
         reading = read_article_file(r)
         when: str | None = given.get(str(r))
-        if when is None and reading.dateline is not None:
+        if when is None and reading.dateline is not None and reading.dateline.date:
             when = parse_dateline_date(reading.dateline.date, year)
         if when is None:
             found = (

@@ -167,6 +167,15 @@ def _read_dms(
 
 
 def _check_id(value: object, where: str, seen: set[str], out: _Problems) -> str:
+    if isinstance(value, bool):
+        out.add(
+            f"the id is the boolean {str(value).lower()}: YAML reads a bare true/false, "
+            "yes/no or on/off as a boolean, not as a name",
+            where,
+            "quote the word you wrote (e.g. 'yes', 'on') so it is read as a name, or choose "
+            "another id",
+        )
+        return str(value)
     if not isinstance(value, str) or not _ID.match(value) or value in KEYWORDS:
         out.add(
             f"invalid id {value!r}",
@@ -187,7 +196,7 @@ def _read_options(raw: object, where: str, seen: set[str], out: _Problems) -> li
     result = []
     for j, item in enumerate(raw):
         here = f"{where}[{j}]"
-        if isinstance(item, str):
+        if isinstance(item, str | bool):
             item = {"id": item}
         if not isinstance(item, Mapping):
             out.add("expected an option id or a mapping with id, label, direction", here)

@@ -232,14 +232,21 @@ def _dm_payoffs(
 
 
 def _ranking_payoffs(rd: _Reader, ranking: list[Any], n: int, where: str) -> IntArray:
-    payoffs = np.zeros(n, dtype=np.int64)
+    states: list[Any] = []
+    tiers: list[int] = []
     for t, tier in enumerate(ranking):
-        for state in tier if isinstance(tier, list) else [tier]:
-            if isinstance(state, bool) or not isinstance(state, int) or not 1 <= state <= n:
-                raise rd.fail(f"state {state!r} is not a feasible state (1..{n})", where)
-            if payoffs[state - 1]:
-                raise rd.fail(f"state {state} appears twice", where)
-            payoffs[state - 1] = len(ranking) - t
+        entries = tier if isinstance(tier, list) else [tier]
+        states.extend(entries)
+        tiers.extend([len(ranking) - t] * len(entries))
+    for state in states:  # a plain loop over Python ints; the rest is vectorised
+        if isinstance(state, bool) or not isinstance(state, int) or not 1 <= state <= n:
+            raise rd.fail(f"state {state!r} is not a feasible state (1..{n})", where)
+    index = np.array(states, dtype=np.int64) - 1
+    twice = np.flatnonzero(np.bincount(index, minlength=n) > 1)
+    if twice.size:
+        raise rd.fail(f"state {int(twice[0]) + 1} appears twice", where)
+    payoffs = np.zeros(n, dtype=np.int64)
+    payoffs[index] = np.array(tiers, dtype=np.int64)
     missing = np.flatnonzero(payoffs == 0) + 1
     if missing.size:
         raise rd.fail(

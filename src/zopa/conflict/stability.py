@@ -92,57 +92,202 @@ class StabilityResult:
 
 
 MAX_WORK = 2_000_000_000
-"""Refuse up front a conflict whose stability analysis needs more than about 2e9 steps
-(states x one DM's moves x the others' responses; about a minute on one core)."""
+"""Refuse up front a conflict whose stability analysis needs more than about 2e9 elementary
+steps per round of relaxation (:func:`analysis_work`; about half a minute to a minute on one
+core, times the rounds the longest sanctioning sequences need). 2^20 states held 7/7/6 by
+three DMs take 3.1e8 on the cube engine."""
+ENGINES = ("auto", "cube", "table")
+CUBE_STATES = 1 << 21
+"""Largest option cube (2^K codes) the cube engine sweeps: 2^20 codes peak at about 400 MB
+(a dozen arrays of 2^K x 3 keys x 8 bytes), so 2^21 stays under 1 GB."""
 
 
-def analysis_work(conflict: Conflict) -> int:
-    """The size of the stability analysis: states x sum over DMs of (own moves x others')."""
+def _cube_cost(conflict: Conflict) -> int:
+    """Elementary steps of one pass of the cube engine: per DM analysed, its sanctioners'
+    bit sweeps (two key columns) and the fallback gathers of irreversible DMs."""
+    k = len(conflict.options)
+    dms = conflict.decision_makers
+    sweep = [len(dm.options) for dm in dms]
+    gather = [
+        0
+        if all(conflict.options[conflict.option_index(o)].direction == "both" for o in dm.options)
+        else conflict.n_states * ((1 << len(dm.options)) - 1)
+        for dm in dms
+    ]
+    per = [(1 << k) * (4 * sweep[j] + 6) + 3 * gather[j] for j in range(len(dms))]
+    return len(dms) * sum(per)
+
+
+def _table_cost(conflict: Conflict) -> int:
+    """Elementary steps of one pass of the move-table engine: states x a DM's moves x the
+    others' responses, summed over the DMs analysed."""
     widths = [(1 << len(dm.options)) - 1 for dm in conflict.decision_makers]
     total = sum(widths)
     return conflict.n_states * sum(w * (total - w) for w in widths)
 
 
-def analyze(conflict: Conflict) -> StabilityResult:
+def analysis_work(conflict: Conflict) -> tuple[str, int]:
+    """The engine :func:`analyze` uses (``cube`` or ``table``) and its work per pass."""
+    table = _table_cost(conflict)
+    if (1 << len(conflict.options)) <= CUBE_STATES:
+        cube = _cube_cost(conflict)
+        if cube < table:
+            return "cube", cube
+    return "table", table
+
+
+def analyze(conflict: Conflict, *, engine: str = "auto") -> StabilityResult:
     """Nash, GMR, SMR and SEQ stability for every DM and state of ``conflict``.
 
-    Raises :class:`~zopa.errors.AnalysisError` up front when the analysis would exceed
-    :data:`MAX_WORK` (e.g. 18 options held 6 by each of 3 DMs), rather than run for minutes.
+    Two engines give the same answers: the cube engine (:mod:`zopa.conflict.cube`, sweeps
+    over all ``2^K`` option codes, chosen when that is cheaper) and the move-table engine
+    (:mod:`zopa.conflict._moves`, one row of targets per feasible state). Raises
+    :class:`~zopa.errors.AnalysisError` up front when the work per relaxation pass would
+    exceed :data:`MAX_WORK`, rather than run for many minutes. ``engine`` (``auto``,
+    ``cube`` or ``table``) forces one engine; the tests compare both with the definitions.
     """
-    work = analysis_work(conflict)
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    chosen, work = analysis_work(conflict)
+    if engine == "table":
+        chosen, work = "table", _table_cost(conflict)
+    elif engine == "cube":
+        chosen, work = "cube", _cube_cost(conflict)
     if work > MAX_WORK:
         from zopa.errors import AnalysisError
 
         raise AnalysisError(
             f"{conflict.source or 'the conflict'}: {conflict.n_states:,} states with "
             f"{', '.join(str(len(d.options)) for d in conflict.decision_makers)} options per "
-            f"decision maker need about {work:.1e} steps, over the limit of {MAX_WORK:.0e} "
-            "(states x a DM's moves x the others' responses; about a minute per 2e9). "
-            "Merge or drop options, add constraints that rule out states, or give fewer "
-            "options to one decision maker"
+            f"decision maker need about {work:.1e} steps per round, over the limit of "
+            f"{MAX_WORK:.0e} (about a minute per round; it would not finish in reasonable "
+            "time). Merge or drop options, add constraints that rule out states, or give "
+            "fewer options to one decision maker"
         )
-    tables = move_tables(conflict)
+    space: _Space = _CubeSpace(conflict) if chosen == "cube" else _TableSpace(conflict)
     n_dm = len(conflict.decision_makers)
     out = {name: np.zeros((n_dm, conflict.n_states), dtype=bool) for name in CONCEPTS}
     for i in range(n_dm):
-        for name, row in _stability_of(conflict, tables, i).items():
+        for name, row in _stability_of(space, i).items():
             out[name][i] = row
     return StabilityResult(conflict, out)
 
 
-def _stability_of(conflict: Conflict, tables: list[MoveTable], i: int) -> dict[str, BoolArray]:
-    pay = conflict.payoffs[i]
-    others = [j for j in range(len(tables)) if j != i]
-    best_reply = gather(tables[i], _ext(pay[:, None], NEG), None, np.max)[:, 0]
+class _Space:
+    """Where value arrays live and how a DM's moves reduce them. Arrays have shape (keys,
+    points) and hold ``INF`` (``NEG`` for maxima) at points that are no state."""
+
+    conflict: Conflict
+    pay: list[IntArray]  # per DM, payoff by point, NEG at non-states
+    real: BoolArray  # the points that are states
+
+    def min_moves(self, j: int, values: IntArray) -> IntArray:
+        raise NotImplementedError
+
+    def min_improving(self, j: int, values: IntArray) -> IntArray:
+        raise NotImplementedError
+
+    def states(self, values: BoolArray) -> BoolArray:
+        """The rows of the feasible states, in state order."""
+        raise NotImplementedError
+
+    def max_moves(self, j: int, values: IntArray) -> IntArray:
+        out: IntArray = -self.min_moves(j, -values)
+        return out
+
+    def max_improving(self, j: int, values: IntArray) -> IntArray:
+        out: IntArray = -self.min_improving(j, -values)
+        return out
+
+
+class _TableSpace(_Space):
+    """Points are the feasible states; moves are read from :class:`MoveTable` rows."""
+
+    def __init__(self, conflict: Conflict) -> None:
+        self.conflict = conflict
+        self.tables = move_tables(conflict)
+        self.pay = [conflict.payoffs[i] for i in range(len(conflict.decision_makers))]
+        self.real = np.ones(conflict.n_states, dtype=bool)
+
+    def min_moves(self, j: int, values: IntArray) -> IntArray:
+        return gather(self.tables[j], _ext(values.T, INF), None, np.min).T
+
+    def min_improving(self, j: int, values: IntArray) -> IntArray:
+        return gather(self.tables[j], _ext(values.T, INF), self.pay[j], np.min).T
+
+    def states(self, values: BoolArray) -> BoolArray:
+        return values
+
+
+class _CubeSpace(_Space):
+    """Points are all ``2^K`` option codes (:mod:`zopa.conflict.cube`)."""
+
+    def __init__(self, conflict: Conflict) -> None:
+        from zopa.conflict.cube import cube_moves
+
+        self.conflict = conflict
+        self.cubes = cube_moves(conflict)
+        self.real = self.cubes[0].feasible if self.cubes else np.zeros(1, dtype=bool)
+        self.pay = []
+        for i in range(len(conflict.decision_makers)):
+            pay = np.full(self.real.shape[0], NEG, dtype=np.int64)
+            pay[conflict.codes] = conflict.payoffs[i]
+            self.pay.append(pay)
+        self._tables: dict[int, MoveTable] = {}
+        self._prepared: set[int] = set()
+
+    def min_moves(self, j: int, values: IntArray) -> IntArray:
+        out = self.cubes[j].min_over_moves(values)
+        out[:, ~self.real] = INF
+        return out
+
+    def min_improving(self, j: int, values: IntArray) -> IntArray:
+        cube = self.cubes[j]
+        if cube.reversible:
+            if j not in self._prepared:
+                cube.prepare_improving(self.pay[j])
+                self._prepared.add(j)
+            out = cube.min_over_improving(values)
+        else:  # irreversible options: the move table of this DM alone
+            codes = self.conflict.codes
+            table = self._table(j)
+            compact = gather(table, _ext(values[:, codes].T, INF), self.pay[j][codes], np.min)
+            out = np.full_like(values, INF)
+            out[:, codes] = compact.T
+        out[:, ~self.real] = INF
+        return out
+
+    def _table(self, j: int) -> MoveTable:
+        if j not in self._tables:
+            from zopa.conflict._moves import CACHE_ENTRIES, _Lookup
+
+            c = self.conflict
+            width = (1 << len(c.decision_makers[j].options)) - 1
+            lookup = _Lookup(c.codes, len(c.options))
+            self._tables[j] = MoveTable(c, j, lookup, c.n_states * width <= CACHE_ENTRIES)
+        return self._tables[j]
+
+    def states(self, values: BoolArray) -> BoolArray:
+        out: BoolArray = values[self.conflict.codes]
+        return out
+
+
+def _stability_of(space: _Space, i: int) -> dict[str, BoolArray]:
+    pay = space.pay[i]
+    others = [j for j in range(len(space.pay)) if j != i]
+    best_reply = space.max_moves(i, pay[None, :])[0]
     smr_key = np.maximum(pay, best_reply)
-    m_all = coalition_min(tables, others, np.stack([pay, smr_key], axis=1), None)
-    m_seq = coalition_min(tables, others, pay[:, None], conflict.payoffs)
-    worst, has_improvement = worst_sanction(tables[i], pay, np.hstack([m_all, m_seq]))
+    keys = np.where(space.real, np.stack([pay, smr_key]), INF)
+    m_all = coalition_min(space, others, keys, improving=False)
+    own = np.where(space.real, pay, INF)[None, :]
+    m_seq = coalition_min(space, others, own, improving=True)
+    sanctions = np.where(space.real, np.vstack([m_all, m_seq]), NEG)
+    worst = space.max_improving(i, sanctions)
     return {
-        "nash": ~has_improvement,
-        "gmr": worst[:, 0] <= pay,
-        "smr": worst[:, 1] <= pay,
-        "seq": worst[:, 2] <= pay,
+        "nash": space.states(best_reply <= pay),
+        "gmr": space.states(worst[0] <= pay),
+        "smr": space.states(worst[1] <= pay),
+        "seq": space.states(worst[2] <= pay),
     }
 
 
@@ -178,51 +323,27 @@ def gather(
     return out
 
 
-def coalition_min(
-    tables: list[MoveTable],
-    members: list[int],
-    keys: IntArray,
-    improving: IntArray | None,
-) -> IntArray:
-    """Least key over ``R_H(s)`` (or ``R_H⁺(s)`` when ``improving`` holds all payoffs).
+def coalition_min(space: _Space, members: list[int], keys: IntArray, improving: bool) -> IntArray:
+    """Least key over ``R_H(s)`` (``R_H⁺(s)`` when ``improving``) for every point.
 
     Sequences of unilateral moves by ``members`` with no DM moving twice in a row; ``INF``
-    where nothing is reachable.
+    where nothing is reachable. ``keys`` holds ``INF`` at points that are no state.
     """
-    n = keys.shape[0]
+    if not members:
+        return np.full(keys.shape, INF, dtype=np.int64)
     reach = {j: np.full(keys.shape, INF, dtype=np.int64) for j in members}
+    step = space.min_improving if improving else space.min_moves
     changed = True
     while changed:
         changed = False
         for j in members:
-            rest = [reach[lj] for lj in members if lj != j]
-            via = np.minimum(keys, np.minimum.reduce(rest)) if rest else keys
-            pay = improving[j] if improving is not None else None
-            new = gather(tables[j], _ext(via, INF), pay, np.min)
-            if bool((new < reach[j]).any()):
+            via = keys
+            for lj in members:
+                if lj != j:
+                    via = np.minimum(via, reach[lj])
+            new = step(j, via)
+            if not np.array_equal(new, reach[j]):
                 changed = True
                 reach[j] = new
-    if not members:
-        return np.full((n, keys.shape[1]), INF, dtype=np.int64)
     least: IntArray = np.minimum.reduce([reach[j] for j in members])
     return least
-
-
-def worst_sanction(
-    table: MoveTable, pay: IntArray, sanctions: IntArray
-) -> tuple[IntArray, BoolArray]:
-    """Per state: max of ``sanctions[s1]`` over improvements ``s1`` (NEG if none), and
-    whether any improvement exists."""
-    n, width = sanctions.shape
-    worst = np.full((n, width), NEG, dtype=np.int64)
-    has = np.zeros(n, dtype=bool)
-    if table.width == 0:
-        return worst, has
-    pay_ext = np.append(pay, NEG)
-    sanctions_ext = _ext(sanctions, NEG)
-    for lo, hi, dst in table.chunks():
-        ok = pay_ext[dst] > pay[lo:hi, None]
-        has[lo:hi] = ok.any(axis=1)
-        vals = np.where(ok[:, :, None], sanctions_ext[dst], NEG)
-        worst[lo:hi] = vals.max(axis=1)
-    return worst, has

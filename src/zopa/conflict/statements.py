@@ -56,7 +56,15 @@ class Statement:
     _tree: Tree[Token]
 
     def options(self) -> frozenset[str]:
-        return frozenset(str(t) for t in self._tree.scan_values(lambda v: isinstance(v, Token)))
+        found: set[str] = set()
+        todo: list[Tree[Token] | Token] = [self._tree]
+        while todo:  # no recursion: a long '->' chain nests the tree thousands deep
+            node = todo.pop()
+            if isinstance(node, Token):
+                found.add(str(node))
+            else:
+                todo.extend(node.children)
+        return frozenset(found)
 
     def evaluate(self, codes: IntArray, bit_of: Mapping[str, int]) -> BoolArray:
         return _eval(self._tree, codes, bit_of)
@@ -123,13 +131,24 @@ def _syntax_error(
 
 
 def _eval(tree: Tree[Token] | Token, codes: IntArray, bit_of: Mapping[str, int]) -> BoolArray:
-    if isinstance(tree, Token):  # pragma: no cover - NAME is always wrapped in var
-        return ((codes >> bit_of[str(tree)]) & 1).astype(bool)
-    kids = tree.children
-    if tree.data == "var":
-        return ((codes >> bit_of[str(kids[0])]) & 1).astype(bool)
-    args = [_eval(k, codes, bit_of) for k in kids]
-    return _OPS[str(tree.data)](args)
+    """Evaluate bottom up with an explicit stack: a chain of thousands of ``->`` nests the
+    tree that deep, past Python's recursion limit."""
+    done: list[BoolArray] = []
+    todo: list[tuple[Tree[Token] | Token, bool]] = [(tree, False)]
+    while todo:
+        node, expanded = todo.pop()
+        if isinstance(node, Token):  # pragma: no cover - NAME is always wrapped in var
+            done.append(((codes >> bit_of[str(node)]) & 1).astype(bool))
+        elif node.data == "var":
+            done.append(((codes >> bit_of[str(node.children[0])]) & 1).astype(bool))
+        elif expanded:
+            k = len(node.children)
+            args, done[-k:] = done[-k:], []
+            done.append(_OPS[str(node.data)](args))
+        else:
+            todo.append((node, True))
+            todo.extend((child, False) for child in reversed(node.children))
+    return done[0]
 
 
 _OPS: Mapping[str, Callable[[list[BoolArray]], BoolArray]] = {

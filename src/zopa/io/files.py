@@ -21,7 +21,8 @@ import csv
 import io
 import json
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,7 @@ class Document:
     data: Any
     file: str
     positions: Mapping[Path_, tuple[int, int]] = field(default_factory=dict)
+    """Where each key path starts; for JSON computed only when an error needs it."""
 
     def locate(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column of the nearest enclosing node of ``path`` that has a position."""
@@ -241,7 +243,7 @@ def read_xml(path: str | Path) -> Element:
     from defusedxml import DefusedXmlException
 
     name = str(path)
-    raw = read_bytes(path, what="XML file")
+    raw = _late_declaration(read_bytes(path, what="XML file"))
     try:
         root: Element = SafeET.fromstring(raw)
     except ParseError as exc:
@@ -271,6 +273,26 @@ def read_xml(path: str | Path) -> Element:
     return root
 
 
+_LATE_DECLARATION = re.compile(rb"\A(?:\s|<!--(?:(?!-->).)*-->)+(<\?xml\s[^>]*\?>)", re.DOTALL)
+_UTF8_NAMES = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+
+
+def _late_declaration(raw: bytes) -> bytes:
+    """``raw`` with an ``<?xml ...?>`` declaration that follows comments or blank lines blanked
+    out (same length, so line and column numbers stay right): GENIUS writes such files (ANAC
+    2014 profiles start with ``<!-- profile 1 -->``) and reads them, the XML standard does not.
+    Only a UTF-8 (or ASCII, or undeclared) encoding is blanked: another one must stay first."""
+    m = _LATE_DECLARATION.match(raw)
+    if m is None:
+        return raw
+    decl = m.group(1)
+    enc = re.search(rb"encoding\s*=\s*[\"']([^\"']*)[\"']", decl)
+    if enc is not None and enc.group(1).lower() not in _UTF8_NAMES:
+        return raw
+    start, end = m.span(1)
+    return raw[:start] + b" " * (end - start) + raw[end:]
+
+
 def _xml_depth(root: Element) -> int:
     deepest, stack = 0, [(root, 1)]
     while stack:
@@ -298,8 +320,7 @@ def parse_document(raw: bytes, name: str, *, json_only: bool = False) -> Documen
     text = decode(raw, name)
     if json_only:
         data = _load_json(text, name)
-        positions = _positions_or_empty(text)
-        doc = Document(data, name, positions)
+        doc = Document(data, name, _LazyPositions(text))
         _check_json_numbers(doc)
         return doc
     node = _compose(text, name)
@@ -332,12 +353,18 @@ def _json_constant(text: str) -> _BadNumber:
     return _BadNumber(text, f"`{text}`, which is not a finite number")
 
 
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_INT_DIGITS + 1}}}")
+
+
 def _load_json(text: str, name: str) -> Any:
+    # an integer hook costs a Python call per number; only a text with a run of more than
+    # MAX_INT_DIGITS digits can hold a refused integer, and one C regex scan finds out
+    long_ints = _LONG_DIGITS.search(text) is not None
     try:
         return json.loads(
             text,
             object_pairs_hook=_no_duplicates(name),
-            parse_int=_json_int,
+            parse_int=_json_int if long_ints else None,
             parse_float=_json_float,
             parse_constant=_json_constant,
         )
@@ -356,13 +383,26 @@ def _load_json(text: str, name: str) -> Any:
 
 
 def _check_json_numbers(doc: Document) -> None:
+    """Count, depth and refused numbers; key paths are built only to name a problem."""
     count = 0
-    stack: list[tuple[Any, Path_, int]] = [(doc.data, (), 0)]
+    stack: list[tuple[Any, int]] = [(doc.data, 0)]
     while stack:
-        node, path, depth = stack.pop()
+        node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
             raise ScenarioError(f"the document holds more than {MAX_NODES:,} values", file=doc.file)
+        if depth > MAX_DEPTH or isinstance(node, _BadNumber):
+            _name_json_problem(doc)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
+def _name_json_problem(doc: Document) -> None:
+    stack: list[tuple[Any, Path_, int]] = [(doc.data, (), 0)]
+    while stack:
+        node, path, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise doc.error(path, f"the document nests deeper than {MAX_DEPTH} levels")
         if isinstance(node, _BadNumber):
@@ -390,9 +430,37 @@ def _no_duplicates(name: str) -> Any:
     return hook
 
 
+class _LazyPositions(Mapping[Path_, tuple[int, int]]):
+    """The key paths' positions in a JSON text, found on first use: reading a valid file
+    never pays for them (on a 16,384-state gmcr-py file they cost 10x the JSON parse)."""
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._found: dict[Path_, tuple[int, int]] = {}
+
+    def _positions(self) -> dict[Path_, tuple[int, int]]:
+        if self._text is not None:
+            self._found, self._text = _positions_or_empty(self._text), None
+        return self._found
+
+    def __getitem__(self, key: Path_) -> tuple[int, int]:
+        return self._positions()[key]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._positions())
+
+    def __len__(self) -> int:
+        return len(self._positions())
+
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's C parser where PyYAML was built with it (about 10x faster); the nodes and
+marks (line, column) it gives are the same, and every check below runs on them."""
+
+
 def _positions_or_empty(text: str) -> dict[Path_, tuple[int, int]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except (Exception, RecursionError):  # positions are best effort for JSON
         return {}
     if node is None:
@@ -405,7 +473,7 @@ def _positions_or_empty(text: str) -> dict[Path_, tuple[int, int]]:
 
 def _compose(text: str, name: str) -> yaml.Node:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ScenarioError(
