@@ -65,7 +65,27 @@ def main(argv: list[str]) -> int:
                 exact, ratio = f"> {limit:.0f} (stopped)", f"> {limit / zt:.0f}x"
             listed = f"{len(a.frontier.points)} (limited)" if a.frontier.limited else "exact"
             print(f"| {parties} | {a.zone.size:,} | {zt:.2f} | {listed} | {exact} | {ratio} |")
+        _genius_shaped(Path(tmp))
     return 0
+
+
+def _genius_shaped(tmp: Path) -> None:
+    """The shape of the field's 70-party folder (journal_learning/six_issues): 6 issues x 8
+    values, no reservation (the zone is all 262,144 packages), swapped names in 18 profiles."""
+    print("\n### 70 parties, GENIUS-shaped: 6 issues x 8 values, no reservation")
+    print("| parties | zone | load (s) | analyze (s) | listed frontier |")
+    print("|---|---|---|---|---|")
+    folder = write_many_party(
+        tmp / "shaped", parties=70, issues=6, options=8, reservation=None, genius_shaped=True
+    )
+    t = time.perf_counter()
+    s = load_any(folder)
+    lt = time.perf_counter() - t
+    t = time.perf_counter()
+    a = analyze(s)
+    zt = time.perf_counter() - t
+    listed = f"{len(a.frontier.points)} (limited)" if a.frontier.limited else "exact"
+    print(f"| 70 | {a.zone.size:,} | {lt:.2f} | {zt:.2f} | {listed} |")
 
 
 if __name__ == "__main__":

@@ -172,7 +172,8 @@ def format_path(path: KeyPath) -> str:
     """
     out = ""
     for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+        key = str(p) if len(str(p)) <= 60 else f"{str(p)[:40]}…({len(str(p)):,} characters)"
+        out += f"[{p}]" if isinstance(p, int) else (f".{key}" if out else key)
     return out
 
 

@@ -269,6 +269,12 @@ def test_evidence_in_words_with_what_it_rules_out(ukraine_robust):
     rejects = next(e for e in b.evidence if e.statement.startswith("rejects"))
     assert rejects.rules_out is not None and rejects.rules_out > 0
     assert "Kremlin adviser Yuri Ushakov" in visible_text(html)
+    noted = [e for e in s.evidence if e.note and not e.quote]
+    assert noted, "the example has an item with a note and no quote"
+    for e in noted:  # a note is the analyst's words: never in quotation marks
+        row = next(r for r in b.evidence if r.source == e.source and r.note == e.note)
+        assert row.quote is None
+        assert f"“{e.note}”" not in html and f"Note: {e.note}" in visible_text(html)
 
 
 def test_without_uncertainty_the_page_says_the_figures_are_certain():

@@ -78,11 +78,11 @@ def test_unwritable_targets(make, message, tmp_path, capsys):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
-def test_dev_full_is_a_clear_error():
+def test_a_device_is_refused_before_any_work():
     with pytest.raises(OutputError) as info:
         write_text("/dev/full", "x" * 100_000, force=True)
-    assert "/dev/full" in str(info.value) and "No space left" in str(info.value)
-    assert "nothing was written" in str(info.value)
+    assert "/dev/full" in str(info.value) and "character device" in str(info.value)
+    assert "regular file or a new path" in str(info.value)
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
@@ -90,6 +90,46 @@ def test_convert_to_dev_full_exits_2(capsys):
     assert main(["convert", F, "/dev/full", "--to", "zopa", "--force"]) == 2
     captured = capsys.readouterr()
     assert "/dev/full" in captured.err and "ok" not in captured.out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", F, "-o", "{fifo}.html"],
+        ["report", F, "-o", "{tmp}/ok.html", "--pdf", "{fifo}.pdf"],
+        ["analyze", F, "--plot", "{fifo}.png"],
+        ["convert", F, "{fifo}.yaml", "--to", "zopa"],
+    ],
+    ids=["report-o", "report-pdf", "plot", "convert"],
+)
+def test_a_named_pipe_is_refused_not_waited_on(argv, tmp_path, capsys):
+    """Opening a FIFO for writing blocks until a reader comes: it must be refused up front."""
+    fifo = tmp_path / "pipe"
+    for suffix in (".html", ".pdf", ".png", ".yaml"):
+        os.mkfifo(str(fifo) + suffix)
+    args = [a.format(fifo=fifo, tmp=tmp_path) for a in argv]
+    assert main([*args, "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "named pipe" in err and str(fifo) in err and "bug in zopa" not in err
+    assert not (tmp_path / "ok.html").exists()  # refused before any work
+
+
+def test_atomic_write_refuses_a_pipe_made_after_the_check(tmp_path):
+    fifo = tmp_path / "late.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="named pipe"):
+        atomic_write(fifo, lambda tmp: tmp.write_text("x"))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("", "no plot name was given"), (".", "no plot name was given"), ("..", "names a folder")],
+)
+def test_an_empty_plot_name_says_so(value, message, capsys):
+    assert main(["analyze", F, "--plot", value]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "e.g. out/plot.png" in err
 
 
 def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):

@@ -153,3 +153,33 @@ def test_deu3_table(shared_data: Path) -> None:
     assert np.nanmin(data.salience[present]) >= 0 and np.isnan(data.salience[~present]).all()
     gdp = load_forecast(shared_data / "deu3" / "deu3_blksv.csv", capability="gdp")
     assert np.nanmax(gdp.capability) == 1.0 and np.nanmin(gdp.capability) < 0.1
+
+
+def test_a_ragged_csv_row_is_refused_with_file_and_line(tmp_path: Path, capsys) -> None:
+    """`zopa backtest` cut a row with a seventh cell to six without a word."""
+    from zopa.cli import main
+
+    f = tmp_path / "ragged.csv"
+    f.write_text(
+        "actor,position,salience,capability,issue,outcome\n"
+        "DE,4,0.8,0.16,emissions,6\n"
+        "FR,10,0.6,0.16,emissions,6,99\n"  # one cell too many (a stray comma?)
+        "UK,10,0.9\n"  # three cells short
+        "IT,10,0.6,0.16,emissions,6,,\n"  # empty trailing cells are fine
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_forecast(f)
+    msg = str(info.value)
+    assert f"{f}:3:7" in msg and "7 cells but the header has 6" in msg and "`99`" in msg
+    assert f"{f}:4" in msg and "3 cell(s) but the header has 6" in msg
+    assert ":5" not in msg
+    assert main(["backtest", str(f)]) == 2
+    assert "ragged.csv:3:7" in capsys.readouterr().err
+
+
+def test_a_decide_data_row_with_an_extra_field_is_refused() -> None:
+    text = "#A\ta\tA\n#P\tp\tP\n#D\ta\tp\t40\t0.5\t1\t77\n"
+    with pytest.raises(ScenarioError) as info:
+        parse_decide(text, source="x.csv")
+    assert "x.csv:3" in str(info.value) and "`77` would be ignored" in str(info.value)
+    parse_decide(text.replace("\t77", "\t"), source="x.csv")  # a trailing tab is fine

@@ -263,3 +263,37 @@ def test_deu3_backtest_in_known_ballpark(shared_data: Path) -> None:
 def test_backtest_needs_outcomes(bdm: ForecastInput) -> None:
     with pytest.raises(AnalysisError, match="no issue has a known outcome"):
         backtest(bdm)
+
+
+EU_EMISSIONS = ROOT / "examples" / "forecast" / "eu-emissions.yaml"
+
+
+def test_the_default_forecast_shows_the_published_rounds_in_a_plain_clone(capsys) -> None:
+    """The project's own transcription of the published example (no ../shared needed): the
+    default preset reproduces Scholz et al.'s round medians (round 2 is the known gap), and
+    `zopa forecast --trace` shows them; the `paper` preset stays at 7.0 (pinned)."""
+    from zopa.cli import main
+
+    data = load_forecast(EU_EMISSIONS)
+    got = expected_utility(data).trace["emissions"].median
+    assert got[0] == 7.0
+    for k, (g, want) in enumerate(zip(got[1:], PUBLISHED_MEDIANS, strict=True), start=1):
+        assert g == pytest.approx(9.611 if k == 2 else want, abs=1e-3 if k == 2 else 0.1), k
+    assert expected_utility(data, preset="paper").trace["emissions"].median == (7.0,) * 9
+    assert main(["forecast", str(EU_EMISSIONS), "--model", "eum", "--trace", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    medians = out["trace"]["eum"]["emissions"]["median"]
+    assert [math.floor(m * 10 + 1e-9) / 10 for m in medians[1:]] == [
+        8.4,
+        9.6,
+        *PUBLISHED_MEDIANS[2:],
+    ]
+
+
+def test_the_example_is_the_published_table(bdm: ForecastInput) -> None:
+    """The transcription equals the shared copy of the published data (when present)."""
+    mine = load_forecast(EU_EMISSIONS)
+    order = [list(bdm.actors).index(a) for a in mine.actors]
+    assert np.array_equal(mine.position[:, 0], bdm.position[order, 0])
+    assert np.array_equal(mine.salience[:, 0], bdm.salience[order, 0])
+    assert np.array_equal(mine.capability[:, 0], bdm.capability[order, 0])

@@ -405,3 +405,50 @@ def test_analyze_cli_on_own_genius_folder(capsys: pytest.CaptureFixture[str]) ->
     assert main(["analyze", str(FIXTURES / "genius" / "trade"), "--json"]) == 0
     assert '"engine"' in capsys.readouterr().out
     assert main(["analyze", str(FIXTURES / "genius" / "trade" / "trade_domain.xml")]) == 0
+
+
+def test_files_that_are_neither_domain_nor_profile_are_skipped_and_named(tmp_path, capsys):
+    """GENIUS folders hold tournament set-ups beside the domain (root <Tournament>)."""
+    d = _folder(tmp_path)
+    (d / "tournament.xml").write_text(  # the shape of GENIUS's multilateral tournament file
+        '<?xml version="1.0"?>\n<Tournament><multilateralTournamentConfiguration>'
+        "<deadline><value>180</value><type>ROUND</type></deadline>"
+        '<partyRepItems><party classPath="agents.Boulware"/></partyRepItems>'
+        '<partyProfileItems><item url="file:trade_buyer.xml"/></partyProfileItems>'
+        "</multilateralTournamentConfiguration></Tournament>\n"
+    )
+    (d / "agents.xml").write_text("<repository><agent/></repository>\n")
+    s = load_any(d)
+    assert [p.id for p in s.parties] == [p.id for p in load_any(FIXTURES / "genius/trade").parties]
+    skipped = [w for w in s.warnings if "skipped" in w]
+    assert len(skipped) == 2
+    assert any("tournament.xml" in w and "<Tournament>" in w for w in skipped)
+    assert any("agents.xml" in w and "<repository>" in w for w in skipped)
+    assert main(["validate", str(d)]) == 0
+    err = capsys.readouterr().err
+    assert "tournament.xml: skipped" in err and "agents.xml: skipped" in err
+
+
+def test_a_folder_of_only_other_xml_names_what_it_skipped(tmp_path, capsys):
+    d = tmp_path / "t"
+    d.mkdir()
+    (d / "tournament.xml").write_text("<Tournament/>\n")
+    (d / "notes.xml").write_text("<notes/>\n")
+    msg = _error(d, capsys)
+    assert "no GENIUS domain file" in msg and "tournament.xml <Tournament>" in msg
+
+
+def test_a_declaration_after_a_comment_is_read_as_genius_does(tmp_path):
+    """ANAC 2014 profiles begin with `<!-- profile 1 -->` and then `<?xml ...?>`."""
+    d = _folder(tmp_path)
+    for f in d.glob("*.xml"):
+        text = f.read_text()
+        if text.startswith("<?xml"):
+            text = text.split("?>", 1)[1]
+        f.write_text(f'\n<!-- {f.stem} -->\n<?xml version="1.0" encoding="utf-8" ?>\n{text}')
+    assert load_any(d).parties == load_any(FIXTURES / "genius/trade").parties
+    bad = d / "trade_buyer.xml"
+    bad.write_text(bad.read_text() + "<oops>")
+    with pytest.raises(ScenarioError) as info:
+        load_any(d)
+    assert info.value.problems[0].line is not None and info.value.problems[0].line > 3

@@ -160,11 +160,15 @@ def test_errors_never_say_input() -> None:
 
 def test_csv_cells_of_any_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "big.csv"
-    name = "A" * 300_000
-    p.write_text(f"actor,position,salience,capability\n{name},1,0.5,1\nB,3,0.5,1\n")
+    cell = "A" * 300_000  # over the csv module's default 128 KiB field limit
+    p.write_text(f"actor,position,salience,capability,comment\nA,1,0.5,1,{cell}\nB,3,0.5,1,\n")
     code, out = _run(capsys, "forecast", str(p), "--json")
     assert code == 0, out
     assert json.loads(out)["issues"]["issue"]["compromise"] == pytest.approx(2.0)
+    # a name that long is read, then refused where names are checked (file, line, limit)
+    p.write_text(f"actor,position,salience,capability\n{cell},1,0.5,1\nB,3,0.5,1\n")
+    code, out = _run(capsys, "forecast", str(p), "--json")
+    assert code == 2 and "big.csv:2:1" in out and "over the limit of 200" in out
 
 
 # ---------------------------------------------------------------- pydantic models everywhere

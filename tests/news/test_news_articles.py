@@ -123,7 +123,7 @@ def test_html_article_drops_scripts_and_reads_entities(scenario):
     assert a.claims[0].text.startswith("KYIV, Dec 1 — Russian drones struck")
     assert [e.item()["rejects"] for e in n.evidence] == ["europe"]
     assert n.evidence[0].quote == "rejects"  # the first of two quotes saying so
-    assert n.evidence[0].confidence == 0.8  # a named speaker's direct quote
+    assert n.evidence[0].confidence == 0.7  # a spokesman's direct quote (a head of state: 0.9)
 
 
 @pytest.mark.parametrize(

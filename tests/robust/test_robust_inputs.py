@@ -73,7 +73,7 @@ def _unc(data: dict[str, Any]) -> dict[str, Any]:
 def test_the_base_file_is_valid(tmp_path):
     s = load_scenario(_write(tmp_path, BASE))
     u = s.parties[0].preferences.uncertainty
-    assert u is not None and u.reservation == (0.3, 0.5)
+    assert u is not None and (u.reservation.low, u.reservation.high) == (0.3, 0.5)
     assert u.raw_weights["territory"] == 3 and u.red_lines["army_cap >= 600000"] == 0.5
     assert [e.describe() for e in s.evidence] == ["russia prefers b over a", "ukraine accepts a"]
 
@@ -289,7 +289,7 @@ def test_evidence_that_no_sample_satisfies_is_contradictory(tmp_path):
         (["--workers", "0"], "workers"),
         (["--plot", "out.txt"], "cannot write a plot as `.txt`"),
         (["--plot", "s.yaml"], "cannot write a plot"),
-        (["--plot", "."], "not a file name"),
+        (["--plot", "."], "no plot name was given"),
         (["--dask", "local:x"], "local:N"),
         (["--sensitivity-samples", "50", "--samples", "10"], "sensitivity-samples"),
     ],

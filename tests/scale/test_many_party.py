@@ -118,3 +118,24 @@ def test_work_budget_stops_dominance_checks() -> None:
     with pytest.raises(BudgetExceeded), work_budget(1000):
         frontier_mask(pts)
     frontier_mask(pts)  # no budget outside the block
+
+
+def test_a_genius_shaped_seventy_party_folder(tmp_path: Path) -> None:
+    """The field's 70-party folder differs from the plain fixture: no reservations (the zone
+    is the whole space), swapped issue names in some profiles, extra elements. It reads as
+    the plain folder does and takes the limited path with exact zone and solutions."""
+    shaped = write_many_party(
+        tmp_path / "shaped", parties=70, issues=6, options=8, reservation=None, genius_shaped=True
+    )
+    plain = write_many_party(tmp_path / "plain", parties=70, issues=6, options=8, reservation=None)
+    s, p = load_any(shaped), load_any(plain)
+    cs, cp = compile_scenario(s), compile_scenario(p)
+    assert (cs.n_parties, cs.outcomes) == (70, 262_144)
+    assert all(np.array_equal(a, b) for a, b in zip(cs.tables, cp.tables, strict=True))
+    assert not cs.reservation.any()
+    bound = [w for w in s.warnings if "bound by index" in w]
+    assert len(bound) == 2 * 18 and not p.warnings  # 18 profiles name issues 1 and 2 swapped
+    a = analyze(s, frontier_limit=100)
+    assert a.zone.size == 262_144 and a.zone.exact
+    assert a.frontier.limited and 0 < len(a.frontier.points) <= 100
+    assert all(v is not None for v in a.solutions.values())

@@ -243,7 +243,9 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
             # the delegation sees where each draft leaves it, and only it
             ua.goto(f"{server.url}/rooms/{room}")
             expect(ua.locator("#fb-us-28")).to_contain_text("Breaks your red line")
-            expect(ua.locator("#fb-us-28")).to_contain_text("Donetsk, Luhansk and Crimea: never")
+            expect(ua.locator("#fb-us-28")).to_contain_text(
+                "Donetsk, Luhansk and Crimea is not “de facto Russian"
+            )
             expect(ua.locator("#fb-miami-text")).to_contain_text("for you")
             expect(ua.locator("#own-utility svg")).to_be_visible()
             seen_text = ua.locator("#drafts").inner_text()
@@ -264,13 +266,23 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
             med.goto(f"{server.url}/rooms/{room}/drafts/miami-text")
             med.click("button.merge")
             expect(med.locator("#amendments .status")).to_contain_text("merged")
+            # europe consents; the mediator asks who accepts the merged text
+            eu = pages["europe"][1]
+            eu.goto(f"{server.url}/rooms/{room}")
+            eu.click("#consent button")
+            med.reload()
+            med.click("#ask-acceptability")
+            expect(med.locator("#acceptability-answer")).to_contain_text("European governments")
+            expect(med.locator("#acceptability-answer")).to_contain_text("not told")
+            expect(med.locator("#budget")).to_contain_text("2 of 50 answers used")
             checks.page(med, "mediator-draft")
             med.goto(f"{server.url}/rooms/{room}")
+            expect(med.locator("#drafts .acc")).to_contain_text("European governments")
             expect(med.locator("#drafts-timeline svg")).to_be_visible()
             checks.page(med, "mediator-after")
             med.click("text=audit")
             expect(med.locator("#chain")).to_contain_text("Chain intact")
-            expect(med.locator("#audit")).to_contain_text("merged amendment")  # ids are random
+            expect(med.locator("#audit")).to_contain_text("merged an amendment of “Miami text”")
             checks.page(med, "mediator-audit")
             med.goto(f"{server.url}/rooms/{room}/disclosures")
             checks.page(med, "mediator-disclosures")

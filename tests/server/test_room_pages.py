@@ -107,7 +107,7 @@ def test_the_preview_shows_own_standing_on_each_draft_and_nothing_of_others(room
     )
     assert got.status_code == 200
     assert "US 28-point draft" in got.text and "of 100" in got.text
-    assert "Donetsk, Luhansk and Crimea: never" in got.text
+    assert "Donetsk, Luhansk and Crimea is not “de facto Russian" in got.text
     assert "Russia" not in got.text.replace("Russian", "")
     # nothing was stored or disclosed by previewing
     assert "None yet" in c.get(f"/rooms/{made.room}/disclosures").text
@@ -222,7 +222,7 @@ def test_answers_read_in_words_and_charts_need_no_inline_style(room: Any) -> Non
     ua, _ = sign_in(app, made.delegations["ukraine"], made.room)
     own = ua.get(f"/rooms/{made.room}").text
     assert 'id="own-utility"' in own and ' style="' not in own.split('id="own-utility"')[1]
-    assert "Breaks your red line: Donetsk, Luhansk and Crimea: never" in own
+    assert "Breaks your red line: Donetsk, Luhansk and Crimea is not “de facto Russian" in own
     disc = ua.get(f"/rooms/{made.room}/disclosures").text
     assert (
         "the mediator asked whether an agreement zone exists; your preferences were used "

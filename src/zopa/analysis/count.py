@@ -62,8 +62,12 @@ class ZoneCount:
     method: str  # meet-in-the-middle | stream | sampling
 
 
-def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval of a binomial proportion k/n (Wilson 1927)."""
+def wilson(k: float, n: float, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion k/n (Wilson 1927).
+
+    ``k`` and ``n`` may be fractional: an effective sample size and its share (weighted
+    samples).
+    """
     p = k / n
     den = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / den

@@ -128,9 +128,12 @@ def _nash(u: FloatArray, d: FloatArray, order: IntArray, w: FloatArray) -> int:
 
 
 def _winners(u: FloatArray, d: FloatArray, power: FloatArray, order: IntArray) -> dict[str, int]:
+    ones = np.ones(len(d))
+    plain = _nash(u, d, order, ones)
     return {
-        "nash": _nash(u, d, order, np.ones(len(d))),
-        "nash_weighted": _nash(u, d, order, power),
+        "nash": plain,
+        # every power 1 (GENIUS folders have none): the same computation, done once
+        "nash_weighted": plain if np.array_equal(power, ones) else _nash(u, d, order, power),
         "egalitarian": sol.egalitarian(u, d, order),
         "utilitarian": sol.utilitarian(u, d, order),
     }

@@ -72,6 +72,10 @@ def _highs() -> highspy.Highs:
     return h
 
 
+class _SolveError(Exception):
+    """HiGHS ended without an optimum or a proof of infeasibility (retried once)."""
+
+
 @dataclass
 class _Row:
     idx: list[int]
@@ -191,10 +195,25 @@ class PackageModel:
     def solve(
         self, objective: dict[int, float], *, maximize: bool
     ) -> tuple[list[int], FloatArray] | None:
-        """Optimal package (option indices) and column values, or None if infeasible."""
+        """Optimal package (option indices) and column values, or None if infeasible.
+
+        HiGHS's presolve occasionally ends in "Solve error" on these 0/1 models (a leximin step
+        over hyper-rectangle indicators, found by the property tests); the model is then solved
+        again without presolve before anything is reported.
+        """
+        try:
+            return self._solve(objective, maximize=maximize, presolve=True)
+        except _SolveError:
+            return self._solve(objective, maximize=maximize, presolve=False)
+
+    def _solve(
+        self, objective: dict[int, float], *, maximize: bool, presolve: bool
+    ) -> tuple[list[int], FloatArray] | None:
         import highspy
 
         h = _highs()
+        if not presolve:
+            h.setOptionValue("presolve", "off")
         n = len(self.cols_lo)
         cost = np.zeros(n)
         for c, v in objective.items():
@@ -224,6 +243,8 @@ class PackageModel:
         if status == highspy.HighsModelStatus.kInfeasible:
             return None
         if status != highspy.HighsModelStatus.kOptimal:
+            if presolve:
+                raise _SolveError(h.modelStatusToString(status))
             raise AnalysisError(f"HiGHS stopped with status {h.modelStatusToString(status)}")
         x = np.asarray(h.getSolution().col_value, dtype=np.float64)
         package = []

@@ -10,6 +10,7 @@ argument; Typer's own message) and every :class:`zopa.errors.ZopaError` (one cle
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import sys
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 unexpected fault)."""
     from zopa.errors import set_warning_sink
 
+    _robust_streams()
     set_warning_sink(lambda w: _stderr(f"[yellow]warning:[/] {_escape(w)}"))
     try:
         # standalone mode: Typer (its vendored click) prints usage errors itself and exits 2.
@@ -82,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         return _exit(1)
     return _exit(0)
+
+
+def _robust_streams() -> None:
+    """Text that cannot be encoded (a lone surrogate from an undecodable file name in the
+    arguments, a terminal that is not UTF-8) is written escaped (``\\udc80``), never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
+                reconfigure(errors="backslashreplace")
 
 
 def _escape(text: str) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from zopa.cli.app import ForceOpt, app, vet_output
+from zopa.cli.app import Bounded, ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
 
 if TYPE_CHECKING:
@@ -85,7 +85,12 @@ def analyze_cmd(
         Path | None, typer.Option(help="write the utility-space plot (PNG/SVG/PDF)")
     ] = None,
     parties: Annotated[str | None, typer.Option(help="two parties for the plot: a,b")] = None,
-    frontier_limit: Annotated[int, typer.Option(help="frontier packages to list")] = 1000,
+    frontier_limit: Annotated[
+        int,
+        typer.Option(
+            help="frontier packages to list (0 to 10,000,000)", parser=Bounded(int, 0, 10**7)
+        ),
+    ] = 1000,
     force: ForceOpt = False,
 ) -> None:
     """The agreement zone, Pareto frontier, bargaining solutions, and concessions if needed."""
@@ -144,7 +149,12 @@ def evaluate_cmd(
         typer.Argument(help="what-if edits to the draft, issue=option each (no file is written)"),
     ] = None,
     as_json: JsonOpt = False,
-    top: Annotated[int, typer.Option(help="Pareto improvements to list")] = 5,
+    top: Annotated[
+        int,
+        typer.Option(
+            help="Pareto improvements to list (0 to 10,000)", parser=Bounded(int, 0, 10**4)
+        ),
+    ] = 5,
 ) -> None:
     """Evaluate a draft: utilities, red lines, the issue changes into the zone, improvements.
 

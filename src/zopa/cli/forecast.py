@@ -8,13 +8,17 @@ from typing import TYPE_CHECKING, Literal
 
 import typer
 
-from zopa.cli.app import ForceOpt, app, vet_output
+from zopa.cli.app import Bounded, ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
+
+MAX_ROUNDS = 1000
+"""Rounds a dynamic model may run from the command line (each round is quick; a typo such as
+10000000000 would otherwise run for days)."""
 
 # Typer choices (a bad value is a usage error, exit 2); tests/cli/test_startup.py keeps them in
 # step with zopa.forecast.MODELS and PRESETS without importing the library here.
 ModelName = Literal["compromise", "median", "eum", "exchange", "all"]
-PresetName = Literal["paper", "scholz-code"]
+PresetName = Literal["scholz-code", "paper"]
 Capability = Literal["equal", "gdp"]
 
 if TYPE_CHECKING:
@@ -50,9 +54,17 @@ def forecast_cmd(
     file: Path = typer.Argument(..., help="decide file, CSV, forecast YAML or DEU III table"),
     model: ModelName = typer.Option("all", "--model", "-m", help="the model(s) to run"),
     rounds: int | None = typer.Option(
-        None, "--rounds", "-r", min=0, help="rounds of the dynamic models (eum 8, exchange 10)"
+        None,
+        "--rounds",
+        "-r",
+        parser=Bounded(int, 0, MAX_ROUNDS),
+        help=f"rounds of the dynamic models (eum 8, exchange 10; at most {MAX_ROUNDS:,})",
     ),
-    preset: PresetName = typer.Option("paper", "--preset", help="expected-utility preset"),
+    preset: PresetName = typer.Option(
+        "scholz-code",
+        "--preset",
+        help="expected-utility preset: scholz-code (reproduces the published rounds) or paper",
+    ),
     trace: bool = typer.Option(False, "--trace", help="show the rounds of the dynamic models"),
     plot: Path | None = typer.Option(
         None, "--plot", help="draw the dynamic models' trajectories (.png, .svg or .pdf)"
@@ -84,8 +96,18 @@ def forecast_cmd(
 def backtest_cmd(
     file: Path = typer.Argument(..., help="input with known outcomes (e.g. the DEU III table)"),
     model: ModelName = typer.Option("all", "--model", "-m", help="the model(s) to score"),
-    rounds: int | None = typer.Option(None, "--rounds", "-r", min=0),
-    preset: PresetName = typer.Option("paper", "--preset", help="expected-utility preset"),
+    rounds: int | None = typer.Option(
+        None,
+        "--rounds",
+        "-r",
+        parser=Bounded(int, 0, MAX_ROUNDS),
+        help=f"rounds of the dynamic models (at most {MAX_ROUNDS:,})",
+    ),
+    preset: PresetName = typer.Option(
+        "scholz-code",
+        "--preset",
+        help="expected-utility preset: scholz-code (reproduces the published rounds) or paper",
+    ),
     capability: Capability = typer.Option("equal", "--capability", help="DEU III only"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:

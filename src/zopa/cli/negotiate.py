@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from zopa.cli.app import ForceOpt, app, vet_output
+from zopa.cli.app import Bounded, ForceOpt, app, vet_output
 from zopa.errors import ProtocolError
 
 if TYPE_CHECKING:
@@ -89,11 +89,28 @@ def simulate_cmd(
             "(boulware, linear, conceder, hardliner, tit-for-tat, random, frequency)",
         ),
     ] = None,
-    deadline: Annotated[int, typer.Option(help="deadline in rounds")] = 100,
-    seconds: Annotated[float | None, typer.Option(help="deadline in seconds")] = None,
-    discount: Annotated[float, typer.Option(help="time discount factor in (0, 1]")] = 1.0,
+    deadline: Annotated[
+        int, typer.Option(help="deadline in rounds (1 to 1,000,000)", parser=Bounded(int, 1, 10**6))
+    ] = 100,
+    seconds: Annotated[
+        float | None,
+        typer.Option(
+            help="deadline in seconds (up to a day)",
+            parser=Bounded(float, 0, 86_400, open_low=True),
+        ),
+    ] = None,
+    discount: Annotated[
+        float,
+        typer.Option(
+            help="time discount factor in (0, 1]", parser=Bounded(float, 0, 1, open_low=True)
+        ),
+    ] = 1.0,
     timeout: Annotated[
-        float | None, typer.Option(help="seconds a strategy may take per call")
+        float | None,
+        typer.Option(
+            help="seconds a strategy may take per call (up to an hour)",
+            parser=Bounded(float, 0, 3600, open_low=True),
+        ),
     ] = None,
     mediator: Annotated[
         Literal["hill-climbing", "annealing"],
@@ -102,7 +119,12 @@ def simulate_cmd(
     no_events: Annotated[
         bool, typer.Option("--no-events", help="ignore the scenario's pressure events")
     ] = False,
-    seed: Annotated[int, typer.Option(help="random seed (same seed, same output)")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="random seed >= 0 (same seed, same output)", parser=Bounded(int, 0, 2**63 - 1)
+        ),
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     plot: Annotated[
         Path | None, typer.Option(help="write the concession paths over the frontier (PNG)")
@@ -160,7 +182,12 @@ def _new_folder(base: Path) -> Path:
 @app.command("tournament")
 def tournament_cmd(
     config: Annotated[Path, typer.Argument(help="tournament config (.yaml)")],
-    workers: Annotated[int, typer.Option(help="local worker processes (1: in process)")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="local worker processes (1: in process; at most 256)", parser=Bounded(int, 1, 256)
+        ),
+    ] = 1,
     dask: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786) or local:N")
     ] = None,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zopa.cli.app import app
+from zopa.cli.app import Bounded, app
 
 room_app = typer.Typer(help="Mediation rooms: create one from a scenario.", no_args_is_help=True)
 audit_app = typer.Typer(help="The room's audit chain.", no_args_is_help=True)
@@ -143,7 +143,9 @@ def _room_key(database: Any, kf: Path) -> Any:
 def serve_cmd(
     db: DbOpt = DEFAULT_DB,
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", parser=Bounded(int, 1, 65535), help="port (1 to 65535)")
+    ] = 8000,
     key_file: KeyOpt = None,
     forwarded_allow_ips: Annotated[
         str | None,

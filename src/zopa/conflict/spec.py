@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from zopa.model.spec import Label, Rule, Text
+
 __all__ = ["ConflictSpec", "GmcrSpec"]
 
 
@@ -16,26 +18,26 @@ class _Spec(BaseModel):
 
 
 class OptionSpec(_Spec):
-    id: str
-    label: str | None = None
+    id: Label
+    label: Label | None = None
     direction: Literal["both", "forward", "backward"] = "both"
 
 
 class DecisionMakerSpec(_Spec):
-    id: str
-    label: str | None = None
-    options: list[str | OptionSpec] = Field(min_length=1)
+    id: Label
+    label: Label | None = None
+    options: list[Label | OptionSpec] = Field(min_length=1)
     preferences: dict[str, Any]
 
 
 class ConflictSpec(_Spec):
     """A zopa conflict file (docs/conflict.md)."""
 
-    title: str | None = None
-    description: str | None = None
-    sources: list[Any] | str | None = None
+    title: Label | None = None
+    description: Text | None = None
+    sources: list[Any] | Text | None = None
     decision_makers: list[DecisionMakerSpec] = Field(min_length=1)
-    constraints: list[str] = Field(default_factory=list)
+    constraints: list[Rule] = Field(default_factory=list)
     status_quo: dict[str, Any] | None = None
 
 
@@ -46,7 +48,7 @@ class _Loose(BaseModel):
 
 
 class GmcrOptionSpec(_Loose):
-    name: str | int | None = None
+    name: Label | int | None = None
     permittedDirection: Literal["both", "fwd", "forward", "back", "backward"] = "both"
 
 
@@ -54,7 +56,7 @@ Condition = list[Any] | dict[str, Any]
 
 
 class GmcrDecisionMakerSpec(_Loose):
-    name: str | int | None = None
+    name: Label | int | None = None
     options: list[int]
     preferences: list[Condition] = Field(default_factory=list)
     preferenceRanking: list[int | list[int]] | None = None
@@ -64,7 +66,7 @@ class GmcrDecisionMakerSpec(_Loose):
 class GmcrSpec(_Loose):
     """A gmcr-py save file (``.gmcr``, JSON)."""
 
-    title: str | None = None
+    title: Label | None = None
     options: list[GmcrOptionSpec]
     decisionMakers: list[GmcrDecisionMakerSpec] = Field(min_length=1)
     infeasibles: list[Condition] = Field(default_factory=list)

@@ -26,7 +26,6 @@ from zopa.elicit.form import (
     to_block,
 )
 from zopa.elicit.walkaway import Bracket, Rung, bisect, ladder
-from zopa.elicit.words import number_in_unit, option_words, red_line_words
 
 __all__ = [
     "SHAPES",
@@ -44,10 +43,7 @@ __all__ = [
     "form_from_fit",
     "from_block",
     "ladder",
-    "number_in_unit",
-    "option_words",
     "propose",
-    "red_line_words",
     "share_points",
     "to_block",
 ]

@@ -268,9 +268,9 @@ def from_block(
 
 
 def _unit(issue: Issue, x: float) -> str:
-    from zopa.elicit.words import number_in_unit
+    from zopa.vocab import amount
 
-    return number_in_unit(x, issue.unit)
+    return amount(x, issue.unit)
 
 
 def check_form(scenario: Scenario, form: PreferenceForm) -> list[FieldProblem]:

@@ -24,6 +24,7 @@ from zopa.errors import Problem, ScenarioError
 from zopa.forecast._types import ForecastInput
 from zopa.io.files import cell_number as number
 from zopa.io.files import read_text
+from zopa.model.spec import MAX_LABEL
 
 __all__ = ["is_decide", "parse_decide", "read_decide"]
 
@@ -105,6 +106,28 @@ def _row(acc: _Acc, lineno: int, f: list[str]) -> None:
                 f"{kind} row has {len(f)} field(s), {need} needed",
                 line=lineno,
                 hint=_SHAPES[kind] + " (fields separated by tabs)",
+            )
+        )
+        return
+    names = f[1:3] if kind in ("#A", "#P", "#D") else f[1:2]
+    too_long = next((x for x in names if len(x) > MAX_LABEL), None)
+    if too_long is not None:
+        acc.problems.append(
+            Problem(
+                f"a name in this {kind} row is {len(too_long):,} characters long, over the "
+                f"limit of {MAX_LABEL:,}",
+                line=lineno,
+                hint=f"keep actor and issue names and labels to {MAX_LABEL} characters",
+            )
+        )
+        return
+    if kind == "#D" and any(x.strip() for x in f[need:]):
+        acc.problems.append(
+            Problem(
+                f"#D row has {len(f)} fields; a data row has {need}, and the extra field "
+                f"`{next(x for x in f[need:] if x.strip())[:40]}` would be ignored",
+                line=lineno,
+                hint=_SHAPES[kind] + " (fields separated by tabs; a tab inside a name splits it)",
             )
         )
         return

@@ -10,7 +10,7 @@ import numpy as np
 
 from zopa.errors import AnalysisError
 from zopa.forecast._types import Forecast, ForecastInput, ModelRun
-from zopa.forecast.eum import expected_utility
+from zopa.forecast.eum import DEFAULT_PRESET, expected_utility
 from zopa.forecast.exchange import exchange
 from zopa.forecast.static import compromise, weighted_median
 
@@ -66,7 +66,7 @@ def run_models(
     models: Sequence[str] = MODELS,
     *,
     rounds: int | None = None,
-    preset: str = "paper",
+    preset: str = DEFAULT_PRESET,
 ) -> Forecast:
     """Run the named models (``"all"`` for every one) on every issue, side by side.
 
@@ -124,7 +124,7 @@ def backtest(
     models: Sequence[str] = MODELS,
     *,
     rounds: int | None = None,
-    preset: str = "paper",
+    preset: str = DEFAULT_PRESET,
 ) -> BacktestResult:
     """Forecast every issue with a known outcome and score each model.
 

@@ -30,7 +30,7 @@ from zopa.forecast.decide import is_decide, parse_decide
 from zopa.io.files import Document, decode, parse_document, read_bytes, read_csv
 from zopa.io.files import cell_number as number
 from zopa.io.validate import validate_document
-from zopa.model.spec import Num
+from zopa.model.spec import MAX_LABEL, Label, Num, Text
 
 __all__ = ["is_deu", "load_forecast", "parse_csv", "parse_deu", "parse_yaml"]
 
@@ -94,6 +94,8 @@ def parse_csv(text: str, *, source: str = "") -> ForecastInput:
     for lineno, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
+        if _ragged(row, len(rows[0]), lineno, problems):
+            continue
         rec = _csv_record(row, col, lineno, problems)
         if rec is not None:
             recs.append(rec)
@@ -108,6 +110,41 @@ def parse_csv(text: str, *, source: str = "") -> ForecastInput:
     return _from_records(recs, source)
 
 
+def long_name(text: str, what: str) -> str | None:
+    """The refusal of a name (actor, issue, column) longer than a scenario label may be, else
+    None: names are drawn in tables and plots, and a 100 KB one made them take gigabytes."""
+    if len(text) <= MAX_LABEL:
+        return None
+    return f"{what} is {len(text):,} characters long, over the limit of {MAX_LABEL:,}"
+
+
+def _ragged(row: list[str], width: int, lineno: int, problems: list[Problem]) -> bool:
+    """A row with more cells than the header (beyond empty trailing ones) or fewer: its cells
+    cannot be matched to the columns, so it is refused rather than cut or padded silently."""
+    extra = [k for k in range(width, len(row)) if row[k].strip()]
+    if not extra and len(row) >= width:
+        return False
+    if extra:
+        msg = (
+            f"the row has {len(row)} cells but the header has {width}: cell "
+            f"{extra[0] + 1} (`{row[extra[0]].strip()[:40]}`) and any after it belong to no column"
+        )
+        column = extra[0] + 1
+    else:
+        msg = f"the row has {len(row)} cell(s) but the header has {width}"
+        column = None
+    problems.append(
+        Problem(
+            msg,
+            line=lineno,
+            column=column,
+            hint="give every row one cell per header column (an empty cell for a missing value); "
+            "a comma inside a name needs quotes",
+        )
+    )
+    return True
+
+
 def _csv_record(
     row: list[str], col: dict[str, int], lineno: int, problems: list[Problem]
 ) -> dict[str, Any] | None:
@@ -120,6 +157,13 @@ def _csv_record(
         "issue": cell("issue") or "issue",
         "line": lineno,
     }
+    for name in ("actor", "issue"):
+        too_long = long_name(rec[name], f"the {name} name")
+        if too_long is not None:
+            problems.append(
+                Problem(too_long, line=lineno, column=col[name] + 1 if name in col else None)
+            )
+            return None
     if not rec["actor"]:
         problems.append(
             Problem(
@@ -161,7 +205,7 @@ class _Spec(BaseModel):
 class ForecastIssueSpec(_Spec):
     """An issue's label, scale ends and known outcome (all optional)."""
 
-    label: str | None = None
+    label: Label | None = None
     low: Num | None = None
     high: Num | None = None
     outcome: Num | None = None
@@ -177,16 +221,16 @@ class ForecastCellSpec(_Spec):
 
 class ForecastActorSpec(_Spec):
     capability: Num | None = None
-    issues: dict[str, ForecastCellSpec] = Field(min_length=1)
+    issues: dict[Label, ForecastCellSpec] = Field(min_length=1)
 
 
 class ForecastSpec(_Spec):
     """A zopa forecast YAML/JSON file: ``issues`` (optional) and ``actors``."""
 
-    title: str | None = None
-    description: str | None = None
-    issues: dict[str, ForecastIssueSpec | None] = Field(default_factory=dict)
-    actors: dict[str, ForecastActorSpec] = Field(min_length=1)
+    title: Label | None = None
+    description: Text | None = None
+    issues: dict[Label, ForecastIssueSpec | None] = Field(default_factory=dict)
+    actors: dict[Label, ForecastActorSpec] = Field(min_length=1)
 
 
 _HINT = "actors: {Germany: {capability: 1, issues: {emissions: {position: 4, salience: 0.8}}}}"
@@ -352,6 +396,10 @@ def parse_deu(text: str, *, source: str = "", capability: str = "equal") -> Fore
         and h not in ("prnr", "prname", "proc", "proccde", "prnrnmc")
     ]
     actors = [head[k][1:] for k in pcols]
+    for k in pcols:
+        too_long = long_name(head[k], "the column name")
+        if too_long is not None:
+            raise ScenarioError([Problem(too_long, line=1, column=k + 1)], file=source or None)
     scols = [head.index("s" + a) for a in actors]
     k_out, k_issue = head.index("out"), head.index("isnr")
     k_group = head.index("prnr") if "prnr" in head else k_issue

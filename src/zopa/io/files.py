@@ -243,7 +243,7 @@ def read_xml(path: str | Path) -> Element:
     from defusedxml import DefusedXmlException
 
     name = str(path)
-    raw = read_bytes(path, what="XML file")
+    raw = _late_declaration(read_bytes(path, what="XML file"))
     try:
         root: Element = SafeET.fromstring(raw)
     except ParseError as exc:
@@ -271,6 +271,26 @@ def read_xml(path: str | Path) -> Element:
     if _xml_depth(root) > MAX_DEPTH:
         raise ScenarioError(f"the XML nests deeper than {MAX_DEPTH} elements", file=name)
     return root
+
+
+_LATE_DECLARATION = re.compile(rb"\A(?:\s|<!--(?:(?!-->).)*-->)+(<\?xml\s[^>]*\?>)", re.DOTALL)
+_UTF8_NAMES = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+
+
+def _late_declaration(raw: bytes) -> bytes:
+    """``raw`` with an ``<?xml ...?>`` declaration that follows comments or blank lines blanked
+    out (same length, so line and column numbers stay right): GENIUS writes such files (ANAC
+    2014 profiles start with ``<!-- profile 1 -->``) and reads them, the XML standard does not.
+    Only a UTF-8 (or ASCII, or undeclared) encoding is blanked: another one must stay first."""
+    m = _LATE_DECLARATION.match(raw)
+    if m is None:
+        return raw
+    decl = m.group(1)
+    enc = re.search(rb"encoding\s*=\s*[\"']([^\"']*)[\"']", decl)
+    if enc is not None and enc.group(1).lower() not in _UTF8_NAMES:
+        return raw
+    start, end = m.span(1)
+    return raw[:start] + b" " * (end - start) + raw[end:]
 
 
 def _xml_depth(root: Element) -> int:

@@ -43,8 +43,10 @@ from zopa.model.scenario import Issue, Scenario
 __all__ = [
     "REAL_STEPS",
     "WEIGHT_TOLERANCE",
+    "GeniusFiles",
     "find_genius_files",
     "genius_data",
+    "genius_files",
     "is_genius_folder",
     "load_genius",
     "write_genius",
@@ -435,10 +437,36 @@ def _box(
 # ------------------------------------------------------------------------------ folders
 
 
-def find_genius_files(folder: Path) -> tuple[Path, list[Path]]:
-    """The domain file and the profile files of a GENIUS folder (by root element)."""
+@dataclasses.dataclass(frozen=True)
+class GeniusFiles:
+    """The files of a GENIUS folder: the domain, the profiles, and the XML files skipped
+    because they are neither (a tournament or agent repository, ``pareto.xml``)."""
+
+    domain: Path
+    profiles: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...] = ()  # (file, its root element)
+
+    def notes(self) -> list[str]:
+        """One warning per skipped file (pareto files are expected and not mentioned)."""
+        return [
+            f"{f.name}: skipped, its root element <{tag}> is neither a GENIUS domain "
+            "(<negotiation_template>) nor a profile (<utility_space>)"
+            for f, tag in self.skipped
+        ]
+
+
+def genius_files(folder: Path) -> GeniusFiles:
+    """The domain file and the profile files of a GENIUS folder, by root element.
+
+    GENIUS folders also hold tournament set-ups (``<Tournament>``), agent repositories and
+    Pareto files; an XML file whose root is neither a domain nor a profile, and that holds no
+    issue, weight or utility element, is skipped and listed in :attr:`GeniusFiles.skipped`, so
+    a reader can say so. One that does hold them (a misspelt root) is an error: a party would
+    silently be missing.
+    """
     domain: Path | None = None
     profiles: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for f in sorted(folder.iterdir()):
         if f.suffix.lower() != ".xml" or f.name.lower().startswith("pareto"):
             continue
@@ -453,22 +481,44 @@ def find_genius_files(folder: Path) -> tuple[Path, list[Path]]:
             domain = f
         elif root.tag == "utility_space":
             profiles.append(f)
-        else:
+        elif _looks_like_a_profile(root):
             raise ScenarioError(
-                f"the root element is <{root.tag}>, neither a domain (<negotiation_template>) "
-                "nor a profile (<utility_space>)",
+                f"the root element is <{root.tag[:80]}>, neither a domain (<negotiation_template>)"
+                " nor a profile (<utility_space>), but it holds issues or weights",
                 file=str(f),
-                hint="fix or remove the file: a party would be missing otherwise",
+                hint="fix the root element or remove the file: a party would be missing otherwise",
             )
+        else:
+            skipped.append((f, root.tag[:80]))
+    what = ", ".join(f"{f.name} <{tag}>" for f, tag in skipped[:5])
+    also = f"; skipped (neither domain nor profile): {what}" if skipped else ""
     if domain is None:
         raise ScenarioError(
-            "no GENIUS domain file (root <negotiation_template>) in the folder", file=str(folder)
+            "no GENIUS domain file (root <negotiation_template>) in the folder" + also,
+            file=str(folder),
         )
     if not profiles:
         raise ScenarioError(
-            "no GENIUS profile (root <utility_space>) in the folder", file=str(folder)
+            "no GENIUS profile (root <utility_space>) in the folder" + also, file=str(folder)
         )
-    return domain, profiles
+    return GeniusFiles(domain, tuple(profiles), tuple(skipped))
+
+
+_SCENARIO_TAGS = frozenset(
+    {"objective", "issue", "weight", "utility", "evaluator", "hyperRectangle"}
+)
+
+
+def _looks_like_a_profile(root: Element) -> bool:
+    """A file that holds what a domain or profile holds (a misspelt root element, say) is an
+    error; a tournament set-up or an agent repository holds none of it and is skipped."""
+    return any(el.tag in _SCENARIO_TAGS for el in root.iter())
+
+
+def find_genius_files(folder: Path) -> tuple[Path, list[Path]]:
+    """The domain file and the profile files of a GENIUS folder (:func:`genius_files`)."""
+    found = genius_files(folder)
+    return found.domain, list(found.profiles)
 
 
 def is_genius_folder(folder: Path) -> bool:
@@ -503,14 +553,17 @@ def genius_data(
 def load_genius(path: str | Path, profiles: Sequence[str | Path] = ()) -> Scenario:
     """A scenario from a GENIUS folder, or from a domain file (its folder's profiles by default)."""
     p = Path(path)
+    warnings: list[str] = []
+    found: list[Path] = []
+    if p.is_dir() or not profiles:
+        folder = genius_files(p if p.is_dir() else p.parent)
+        found = list(folder.profiles)
+        warnings.extend(folder.notes())
     if p.is_dir():
-        domain, found = find_genius_files(p)
-        title = p.name
+        domain, title = folder.domain, p.name
     else:
         domain, title = p, p.parent.name or p.stem
-        found = find_genius_files(p.parent)[1] if not profiles else []
     files = [Path(x) for x in profiles] or found
-    warnings: list[str] = []
     data = genius_data(domain, files, title=title, warnings=warnings)
     try:
         scenario = build_scenario(data, file=str(p))

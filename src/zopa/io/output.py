@@ -5,10 +5,10 @@ knows, the path is not a folder (or, for a folder target, not a file), an existi
 only replaced with ``force`` (no data is lost by accident), the nearest existing folder is a
 writable folder — and says which folders it will create. :func:`atomic_write` then writes to a
 temporary file in the target's own folder and renames it over the target, so the target is
-either the complete new file or untouched; a write failure (a full disk, ``/dev/full``, a
+either the complete new file or untouched; a write failure (a full disk, a
 read-only file system) raises :class:`~zopa.errors.OutputError` naming the path and the fix,
-and nothing is reported as written. Character devices and pipes (``/dev/stdout``) are written
-directly, as they cannot be renamed onto.
+and nothing is reported as written. Only regular files and new paths are written: a named pipe
+(which would block until a reader comes), a device or a socket is refused up front.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = [
     "atomic_write",
     "check_output",
     "save_figure",
+    "utf8",
     "write_text",
 ]
 
@@ -73,9 +74,17 @@ def check_output(
     """
     p = Path(path)
     label = what or {"plot": "plot", "scenario": "scenario", "folder": "folder"}.get(kind, "file")
-    if str(path) == "" or (kind != "folder" and p.name in ("", ".", "..")):
-        raise OutputError(f"`{path}` is not a file name", path=str(path), hint="give a file name")
     allowed = tuple(suffixes) if suffixes is not None else _SUFFIXES.get(kind)
+    if str(path) in ("", ".") or (kind != "folder" and p.name in ("", ".", "..")):
+        # an empty argument (`--plot ''`) reaches here as `.`: the two cannot be told apart
+        empty = str(path) in ("", ".")
+        raise OutputError(
+            f"no {label} name was given (the name is empty or `.`)"
+            if empty
+            else f"`{path}` names a folder, not a {label} file",
+            path="''" if empty else str(path),
+            hint=f"give a file name, e.g. out/{label.replace(' ', '-')}{_ex(allowed)}",
+        )
     if kind != "folder" and allowed is not None and p.suffix.lower() not in allowed:
         got = f"`{p.suffix}`" if p.suffix else "no suffix"
         raise OutputError(
@@ -104,9 +113,9 @@ def check_output(
                 path=str(p),
                 hint=f"give a file name, e.g. {p / ('out' + _ex(allowed))}",
             )
-        elif stat.S_ISBLK(mode):
-            raise OutputError("is a block device", path=str(p), hint="write to a regular file")
-        elif stat.S_ISREG(mode) and not force:
+        elif not stat.S_ISREG(mode):
+            raise _not_regular(p, mode)
+        elif not force:
             raise OutputError(
                 "already exists; zopa does not replace files unless asked",
                 path=str(p),
@@ -149,12 +158,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], Any]) -> Path:
         st = p.stat() if p.exists() else None
     except OSError:
         st = None
-    if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
-        try:
-            write(p)  # a device or pipe: no rename possible; failures still raise
-        except OSError as exc:
-            raise _failed(p, exc) from None
-        return p
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise _not_regular(p, st.st_mode)  # a pipe would block, a device cannot be renamed onto
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(
@@ -197,7 +202,7 @@ def write_text(
 ) -> OutputTarget:
     """Check ``path`` (:func:`check_output`) and write ``text`` (UTF-8) atomically."""
     target = check_output(path, kind, force=force, suffixes=suffixes)
-    data = text.encode("utf-8")
+    data = utf8(text)
 
     def put(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
@@ -206,6 +211,12 @@ def write_text(
 
     atomic_write(target.path, put)
     return target
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8 bytes for a file; a lone surrogate (an undecodable file name from the
+    command line, ``\\udcff``) is written as its escape, never a crash, never dropped."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def save_figure(fig: Any, path: str | Path, **savefig: Any) -> Path:
@@ -223,6 +234,24 @@ def save_figure(fig: Any, path: str | Path, **savefig: Any) -> Path:
             fh.flush()
 
     return atomic_write(target.path, put)
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "is a named pipe (FIFO): writing would wait for a reader forever"),
+    (stat.S_ISCHR, "is a character device, not a file"),
+    (stat.S_ISBLK, "is a block device, not a file"),
+    (stat.S_ISSOCK, "is a socket, not a file"),
+    (stat.S_ISDIR, "is a folder"),
+)
+
+
+def _not_regular(p: Path, mode: int) -> OutputError:
+    """The refusal of an existing target that is not a regular file (the one rule: zopa writes
+    regular files and new paths only)."""
+    what = next((text for test, text in _SPECIAL_FILES if test(mode)), "is not a regular file")
+    return OutputError(
+        what, path=str(p), hint="give the name of a regular file or a new path to write"
+    )
 
 
 def _missing_folders(folder: Path) -> tuple[Path, ...]:

@@ -231,18 +231,23 @@ def _uncertainty(pr: Preferences, _: Scenario) -> Any:
         return _SKIP
     out: dict[str, Any] = {}
     if u.reservation is not None:
-        out["reservation"] = list(u.reservation)
+        out["reservation"] = u.reservation.to_spec()
     if u.weights:
-        out["weights"] = {k: [_num(a), _num(b)] for k, (a, b) in u.weights.items()}
+        out["weights"] = {k: _dist(d) for k, d in u.weights.items()}
     if u.values:
-        values: dict[str, dict[Any, list[float]]] = {}
+        values: dict[str, dict[Any, Any]] = {}
         for v in u.values:
             key = _num(v.point) if v.point is not None else v.key
-            values.setdefault(v.issue, {})[key] = [v.low, v.high]
+            values.setdefault(v.issue, {})[key] = v.distribution.to_spec()
         out["values"] = values
     if u.red_lines:
         out["red_lines"] = dict(u.red_lines)
     return out
+
+
+def _dist(d: Any) -> Any:
+    spec = d.to_spec()
+    return [_num(x) for x in spec] if isinstance(spec, list) else spec
 
 
 def _evidence_kind(kind: str) -> _Special:
@@ -273,6 +278,14 @@ def _draft_package(d: Any, scenario: Scenario) -> Any:
     return out
 
 
+def _confidence(e: Any, _: Scenario) -> Any:
+    return e.confidence if e.confidence < 1.0 else _SKIP
+
+
+def _correlations(s: Scenario, _: Scenario) -> Any:
+    return [{"between": [c.a, c.b], "rho": c.rho} for c in s.correlations] or _SKIP
+
+
 def _assumptions(s: Scenario, _: Scenario) -> Any:
     return list(s.assumptions) if s.assumptions else _SKIP
 
@@ -293,6 +306,8 @@ _SPECIAL: dict[tuple[type[Any], str], _Special] = {
     (EvidenceSpec, "prefers"): _evidence_kind("prefers"),
     (EvidenceSpec, "rejects"): _evidence_kind("rejects"),
     (EvidenceSpec, "accepts"): _evidence_kind("accepts"),
+    (EvidenceSpec, "confidence"): _confidence,
     (ScenarioSpec, "assumptions"): _assumptions,
+    (ScenarioSpec, "correlations"): _correlations,
 }
 """The fields whose file form is not the model attribute of the same name, converted."""

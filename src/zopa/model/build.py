@@ -23,6 +23,7 @@ from zopa.model.issues import build_issues
 from zopa.model.preferences import build_party
 from zopa.model.scenario import Scenario
 from zopa.model.spec import ScenarioSpec
+from zopa.model.uncertainty import build_correlations
 
 __all__ = ["build_scenario"]
 
@@ -98,7 +99,8 @@ def _build(ck: Checks, file: str | None) -> Scenario | None:
         )
     drafts = build_drafts(ck, issues, parties)
     events = build_events(ck, issues, parties)
-    evidence = build_evidence(ck, issues, parties, drafts)
+    evidence, notes = build_evidence(ck, issues, parties, drafts)
+    correlations = build_correlations(ck, issues, parties)
     if ck.p.items:
         return None
     return Scenario(
@@ -115,7 +117,9 @@ def _build(ck: Checks, file: str | None) -> Scenario | None:
         drafts=drafts,
         events=events,
         evidence=evidence,
+        correlations=correlations,
         file=file,
+        warnings=notes,
     )
 
 

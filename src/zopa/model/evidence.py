@@ -1,5 +1,5 @@
 """The builder's evidence section: what the parties said in public (prefers, rejects, accepts
-a draft), checked against the drafts and for contradictions."""
+a draft), hard or soft (a ``confidence``), checked against the drafts and for contradictions."""
 
 from __future__ import annotations
 
@@ -10,13 +10,21 @@ from zopa.model.checks import Checks, did_you_mean
 from zopa.model.expr import ExprError, IssueDomain, holds, parse, resolve
 from zopa.model.scenario import Draft, Evidence, FrozenMap, Issue, Party, Preferences, Rule
 
-__all__ = ["build_evidence"]
+__all__ = ["MAX_EVIDENCE", "build_evidence"]
+
+MAX_EVIDENCE = 1_000  # distinct evidence items a scenario may hold
 
 
 def build_evidence(
     ck: Checks, issues: tuple[Issue, ...], parties: tuple[Party, ...], drafts: tuple[Draft, ...]
-) -> tuple[Evidence, ...]:
-    """Public statements as conditions, with the contradictions found without sampling."""
+) -> tuple[tuple[Evidence, ...], tuple[str, ...]]:
+    """Public statements as conditions, and notes on what was read differently.
+
+    Hard evidence no sample can satisfy (a party accepting and rejecting one draft, accepting
+    a draft that breaks a constraint or a certain red line, a cycle of strict preferences) is
+    reported here, before any sampling; soft evidence (``confidence`` below 1) may disagree
+    with itself, as two sources can. Repeated items are counted once (the notes say which).
+    """
     out: list[tuple[int, Evidence]] = []
     pids = [p.id for p in parties]
     dids = [d.id for d in drafts]
@@ -77,11 +85,61 @@ def build_evidence(
                 "compare two different drafts",
             )
             continue
+        confidence = 1.0 if e.confidence is None else float(e.confidence)
         out.append(
-            (k, Evidence(e.party, kind, draft, e.over, e.source, e.date, e.quote, e.note))  # type: ignore[arg-type]
+            (
+                k,
+                Evidence(
+                    e.party,
+                    kind,  # type: ignore[arg-type]
+                    draft,
+                    e.over,
+                    e.source,
+                    e.date,
+                    e.quote,
+                    e.note,
+                    confidence,
+                ),
+            )
         )
-    _contradictions(ck, out, issues, parties, drafts)
-    return tuple(ev for _, ev in out)
+    out, notes = _dedupe(out)
+    if len(out) > MAX_EVIDENCE:
+        ck.p.add(
+            ("evidence",),
+            f"{len(out):,} distinct evidence items, over the limit of {MAX_EVIDENCE:,}",
+            "keep the statements that matter; merge reports of one statement into one item",
+        )
+        return (), notes
+    _contradictions(ck, [(k, ev) for k, ev in out if ev.hard], issues, parties, drafts)
+    return tuple(ev for _, ev in out), notes
+
+
+def _dedupe(
+    items: list[tuple[int, Evidence]],
+) -> tuple[list[tuple[int, Evidence]], tuple[str, ...]]:
+    """Drop items that repeat an earlier one (same statement, source and confidence).
+
+    A repeated report of one statement is one piece of evidence: counting it twice would
+    square its likelihood. Returns the kept items and a note naming the dropped ones.
+    """
+    first: dict[tuple[object, ...], int] = {}
+    kept: list[tuple[int, Evidence]] = []
+    dropped: list[tuple[int, int]] = []
+    for k, ev in items:
+        key = (*ev.statement, ev.source.strip(), ev.confidence)
+        if key in first:
+            dropped.append((k, first[key]))
+        else:
+            first[key] = k
+            kept.append((k, ev))
+    if not dropped:
+        return kept, ()
+    shown = "; ".join(f"evidence[{k}] repeats evidence[{j}]" for k, j in dropped[:5])
+    more = f" and {len(dropped) - 5:,} more" if len(dropped) > 5 else ""
+    return kept, (
+        f"{len(dropped):,} evidence item(s) repeat an earlier one (same statement, source and "
+        f"confidence) and are counted once: {shown}{more}",
+    )
 
 
 def _violates(ck: Checks, package: Mapping[str, str], issues: Sequence[Issue]) -> str:

@@ -12,9 +12,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+from zopa.model.distributions import Distribution
 from zopa.model.expr import Formula, IssueDomain
 
 __all__ = [
+    "Correlation",
     "Draft",
     "Event",
     "Evidence",
@@ -145,9 +147,16 @@ class ValueRange:
 
     issue: str
     key: str  # option id; on a numeric issue the point as written (a number)
-    low: float
-    high: float
+    distribution: Distribution
     point: float | None = None  # the x of the curve point on a numeric issue
+
+    @property
+    def low(self) -> float:
+        return self.distribution.low
+
+    @property
+    def high(self) -> float:
+        return self.distribution.high
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +169,8 @@ class Uncertainty:
     """
 
     raw_weights: FrozenMap[str, float]
-    reservation: tuple[float, float] | None = None
-    weights: FrozenMap[str, tuple[float, float]] = field(default_factory=FrozenMap)
+    reservation: Distribution | None = None
+    weights: FrozenMap[str, Distribution] = field(default_factory=FrozenMap)
     values: tuple[ValueRange, ...] = ()
     red_lines: FrozenMap[str, float] = field(default_factory=FrozenMap)
     curves: FrozenMap[str, tuple[tuple[float, float], ...]] = field(default_factory=FrozenMap)
@@ -183,11 +192,30 @@ class Evidence:
     date: str | None = None
     quote: str | None = None
     note: str | None = None
+    confidence: float = 1.0  # < 1: soft evidence (likelihood c where it holds, 1 - c where not)
+
+    @property
+    def hard(self) -> bool:
+        return self.confidence >= 1.0
+
+    @property
+    def statement(self) -> tuple[str, str, str, str | None]:
+        """What is claimed (party, kind, draft, over), whoever reported it."""
+        return (self.party, self.kind, self.draft, self.over)
 
     def describe(self) -> str:
         if self.kind == "prefers":
             return f"{self.party} prefers {self.draft} over {self.over}"
         return f"{self.party} {self.kind} {self.draft}"
+
+
+@dataclass(frozen=True, slots=True)
+class Correlation:
+    """Parameters ``a`` and ``b`` drawn through a Gaussian copula with correlation ``rho``."""
+
+    a: str
+    b: str
+    rho: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +276,7 @@ class Scenario:
     drafts: tuple[Draft, ...] = ()
     events: tuple[Event, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    correlations: tuple[Correlation, ...] = ()  # between uncertain parameters (zopa robust)
     description: str = ""
     sources: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()

@@ -14,20 +14,28 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from zopa.model.distributions import DistributionSpec
+
 __all__ = [
     "ID_PATTERN",
+    "MAX_LABEL",
     "MAX_MAGNITUDE",
+    "MAX_RULE",
+    "MAX_TEXT",
     "DraftSpec",
     "EventSpec",
     "EvidenceSpec",
     "HyperRectangleSpec",
     "IssueSpec",
+    "Label",
     "Num",
     "NumericSpec",
     "OptionSpec",
     "PartySpec",
     "PreferencesSpec",
+    "Rule",
     "ScenarioSpec",
+    "Text",
     "UncertaintySpec",
     "json_schema",
 ]
@@ -57,10 +65,53 @@ def _bounded(x: float) -> float:
     return x
 
 
+MAX_LABEL = 200
+"""Characters in a label, title, unit, author, date or party/draft reference."""
+MAX_TEXT = 20_000
+"""Characters in a description, note, quote, source or assumption."""
+MAX_RULE = 10_000
+"""Characters in a constraint expression (red line, constraint, hyper-rectangle)."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_check(limit: int, what: str, fix: str) -> Any:
+    def check(v: str) -> str:
+        if len(v) > limit:
+            raise ValueError(
+                f"the {what} is {len(v):,} characters long, over the limit of {limit:,}||{fix}"
+            )
+        bad = _SURROGATE.search(v)
+        if bad is not None:
+            raise ValueError(
+                f"the {what} holds a lone surrogate (U+{ord(bad.group()):04X}) at character "
+                f"{bad.start() + 1}, which is not a character||save the file as UTF-8 text; an "
+                "escape such as \\ud800 in a quoted string is half of a character"
+            )
+        return v
+
+    return AfterValidator(check)
+
+
+Label = Annotated[
+    str,
+    _text_check(MAX_LABEL, "label", f"keep labels and names to {MAX_LABEL} characters"),
+]
+"""A label, title or name: at most :data:`MAX_LABEL` characters of real Unicode text."""
+Text = Annotated[
+    str,
+    _text_check(MAX_TEXT, "text", f"keep a description or note to {MAX_TEXT:,} characters"),
+]
+"""A description, note or source: at most :data:`MAX_TEXT` characters."""
+Rule = Annotated[
+    str,
+    _text_check(MAX_RULE, "expression", f"split it into several rules of at most {MAX_RULE:,}"),
+]
+"""A constraint-language expression: at most :data:`MAX_RULE` characters."""
+
 Num = Annotated[float, AfterValidator(_bounded)]
 """A finite number of ordinary size; never a boolean (the models are strict)."""
 Number = float | int
-Scalar = str | int | float
+Scalar = Label | int | float
 Range = Annotated[
     list[Num],
     Field(min_length=2, max_length=2, description="[low, high]: uniform on the range"),
@@ -82,8 +133,8 @@ class OptionSpec(_Spec):
     """One named option of a discrete issue (a plain string is shorthand for ``{id: ...}``)."""
 
     id: Id
-    label: str | None = None
-    description: str | None = None
+    label: Label | None = None
+    description: Text | None = None
 
     _id = field_validator("id")(_check_id)
 
@@ -94,7 +145,7 @@ class NumericSpec(_Spec):
     min: Num
     max: Num
     step: Num
-    unit: str | None = None
+    unit: Label | None = None
 
     @model_validator(mode="after")
     def _range(self) -> NumericSpec:
@@ -117,8 +168,8 @@ class IssueSpec(_Spec):
     """An issue on the table: discrete ``options`` or a ``numeric`` range, not both."""
 
     id: Id
-    label: str | None = None
-    description: str | None = None
+    label: Label | None = None
+    description: Text | None = None
     options: list[OptionSpec | Id] | None = None
     numeric: NumericSpec | None = None
     ordered: bool | None = Field(
@@ -149,30 +200,37 @@ class HyperRectangleSpec(_Spec):
     of such terms; ``when`` is a constraint expression, usually a conjunction of ranges.
     """
 
-    when: str
+    when: Rule
     utility: Num
+
+
+Uncertain = DistributionSpec
+"""``[low, high]`` (uniform) or a distribution mapping (see :mod:`zopa.model.distributions`)."""
 
 
 class UncertaintySpec(_Spec):
     """What the analyst does not know about a party's preferences (``zopa robust`` samples it).
 
-    Every listed parameter is drawn independently, uniform on its range; each listed red line is
+    Every listed parameter is drawn from its distribution (``[low, high]``: uniform),
+    independently unless the scenario's ``correlations`` tie some; each listed red line is
     present with its probability (unlisted red lines always are).
     """
 
-    reservation: Range | None = Field(default=None, description="[low, high] inside [0, 1]")
-    weights: dict[str, Range] = Field(
-        default_factory=dict,
-        description="issue id -> [low, high] of the raw weight (>= 0), before normalising",
+    reservation: Uncertain | None = Field(
+        default=None, description="[low, high] inside [0, 1], or a distribution"
     )
-    values: dict[str, dict[Scalar, Range]] = Field(
+    weights: dict[Label, Uncertain] = Field(
+        default_factory=dict,
+        description="issue id -> [low, high] of the raw weight (>= 0), or a distribution",
+    )
+    values: dict[Label, dict[Scalar, Uncertain]] = Field(
         default_factory=dict,
         description=(
             "issue id -> {option id (or a point given in `values` of a numeric issue) -> "
-            "[low, high] inside [0, 1]}"
+            "[low, high] inside [0, 1] or a distribution}"
         ),
     )
-    red_lines: dict[str, Num] = Field(
+    red_lines: dict[Rule, Num] = Field(
         default_factory=dict,
         description="red line (as written in `red_lines`) -> probability in [0, 1] that it is real",
     )
@@ -184,27 +242,47 @@ class EvidenceSpec(_Spec):
     Exactly one of ``prefers`` (with ``over``), ``rejects`` or ``accepts``, each naming a draft.
     """
 
-    party: str
-    prefers: str | None = Field(default=None, description="draft id: U(prefers) > U(over)")
-    over: str | None = Field(default=None, description="draft id (with `prefers`)")
-    rejects: str | None = Field(default=None, description="draft id the party does not accept")
-    accepts: str | None = Field(default=None, description="draft id the party accepts")
-    source: str = Field(min_length=1, description="who said it, when, reported where")
-    date: str | None = None
-    quote: str | None = None
-    note: str | None = None
+    party: Label
+    prefers: Label | None = Field(default=None, description="draft id: U(prefers) > U(over)")
+    over: Label | None = Field(default=None, description="draft id (with `prefers`)")
+    rejects: Label | None = Field(default=None, description="draft id the party does not accept")
+    accepts: Label | None = Field(default=None, description="draft id the party accepts")
+    confidence: Num | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description=(
+            "how far the report is trusted, in (0, 1]: soft evidence (a sample where it holds "
+            "weighs confidence, one where it does not 1 - confidence); absent or 1: hard"
+        ),
+    )
+    source: Text = Field(min_length=1, description="who said it, when, reported where")
+    date: Label | None = None
+    quote: Text | None = None
+    note: Text | None = None
+
+
+class CorrelationSpec(_Spec):
+    """Two uncertain parameters drawn together: a Gaussian copula with correlation ``rho``."""
+
+    between: list[str] = Field(
+        min_length=2,
+        max_length=2,
+        description="two parameter ids as `zopa robust` names them, e.g. russia.reservation",
+    )
+    rho: Num = Field(gt=-1, lt=1, description="correlation of the copula's normals, in (-1, 1)")
 
 
 class PreferencesSpec(_Spec):
     """A party's private preferences: salience weights, option values, BATNA, red lines."""
 
-    weights: dict[str, Num] = Field(description="issue id -> salience (>= 0), normalised")
-    values: dict[str, dict[Scalar, Num]] = Field(
+    weights: dict[Label, Num] = Field(description="issue id -> salience (>= 0), normalised")
+    values: dict[Label, dict[Scalar, Num]] = Field(
         default_factory=dict,
         description="issue id -> {option id (or number on a numeric issue) -> value in [0, 1]}",
     )
     reservation: Num = Field(default=0.0, description="utility of the walk-away (BATNA), [0, 1]")
-    red_lines: list[str] = Field(
+    red_lines: list[Rule] = Field(
         default_factory=list, description="expressions every acceptable package must satisfy"
     )
     hyperrectangles: list[HyperRectangleSpec] = Field(
@@ -226,7 +304,7 @@ class PartySpec(_Spec):
     """A party at the table (or a mediator / observer who does not gate agreement)."""
 
     id: Id
-    label: str | None = None
+    label: Label | None = None
     role: Literal["party", "mediator", "observer"] = "party"
     power: Num = Field(default=1.0, gt=0, description="bargaining power (> 0)")
     preferences: PreferencesSpec | None = None
@@ -238,40 +316,45 @@ class DraftSpec(_Spec):
     """A named package (a draft text), possibly revising an earlier draft."""
 
     id: Id
-    label: str | None = None
-    author: str | None = None
-    revises: str | None = None
-    date: str | None = None
-    note: str | None = None
-    package: dict[str, Scalar]
+    label: Label | None = None
+    author: Label | None = None
+    revises: Label | None = None
+    date: Label | None = None
+    note: Text | None = None
+    package: dict[Label, Scalar]
 
 
 class EventSpec(_Spec):
     """A scheduled shift of a party's reservation value or weights ("pressure")."""
 
     at: int = Field(ge=0, description="round at which the event takes effect")
-    party: str
+    party: Label
     reservation: Num = Field(default=0.0, description="added to the reservation value")
-    weights: dict[str, Num] = Field(
+    weights: dict[Label, Num] = Field(
         default_factory=dict, description="added to the raw weights (then renormalised)"
     )
-    note: str | None = None
+    note: Text | None = None
 
 
 class ScenarioSpec(_Spec):
     """A negotiation scenario file."""
 
-    title: str
-    description: str = ""
-    sources: list[str | dict[str, Any]] = Field(default_factory=list)
-    assumptions: str | list[str] = ""
+    title: Label
+    description: Text = ""
+    sources: list[Text | dict[str, Any]] = Field(default_factory=list)
+    assumptions: Text | list[Text] = ""
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=1)
-    constraints: list[str] = Field(default_factory=list)
+    constraints: list[Rule] = Field(default_factory=list)
     drafts: list[DraftSpec] = Field(default_factory=list)
     events: list[EventSpec] = Field(default_factory=list)
     evidence: list[EvidenceSpec] = Field(
         default_factory=list, description="public statements that condition `zopa robust`"
+    )
+    correlations: list[CorrelationSpec] = Field(
+        default_factory=list,
+        description="rank correlations between uncertain parameters (a Gaussian copula)",
+        max_length=10_000,
     )
 
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zopa.errors import ProtocolError, ScenarioError
 from zopa.model.compiled import PRECISION, round_utility
-from zopa.model.spec import Num
+from zopa.model.spec import Label, Num, Text
 from zopa.negotiate._worker import Batch, Match, match_seed, run_batch
 from zopa.negotiate._worker import space as worker_space
 from zopa.negotiate.protocols import protocol as make_protocol
@@ -73,8 +73,8 @@ class TournamentConfig:
 class _StrategyEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
-    name: str
-    params: dict[str, Num] = Field(default_factory=dict)
+    name: Label
+    params: dict[Label, Num] = Field(default_factory=dict)
 
 
 class TournamentSpec(BaseModel):
@@ -83,9 +83,9 @@ class TournamentSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
-    scenarios: list[str] = Field(min_length=1, max_length=1000)
-    strategies: list[str | _StrategyEntry] = Field(min_length=1, max_length=100)
-    protocol: str = "stacked"
+    scenarios: list[Text] = Field(min_length=1, max_length=1000)
+    strategies: list[Label | _StrategyEntry] = Field(min_length=1, max_length=100)
+    protocol: Label = "stacked"
     deadline: int = Field(default=100, ge=1, le=1_000_000)
     repetitions: int = Field(default=1, ge=1, le=100_000)
     seed: int = Field(default=0, ge=0, le=2**63 - 1)

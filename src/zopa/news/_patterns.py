@@ -63,13 +63,16 @@ FUTURE = re.compile(
 POINTS = re.compile(r"\b(\d{1,3})[- ]point\b", re.I)
 _DRAFT_NOUN = (
     r"counter-?proposals?|counter-?plans?|counter-?texts?|counter-?offers?|revisions?|"
+    r"efforts?\s+to\s+(?:rewrite|amend|change|revise)|alternatives?|documents?|"
     r"amendments?|changes|versions?|proposals?|plans?|drafts?|texts?|frameworks?|blueprints?"
 )
 AFFIL_DRAFT = re.compile(
-    r"\b((?:[A-Z][\w.’']*|US|U\.S\.)(?:(?:\s*,\s*|\s+and\s+)(?:[A-Z][\w.’']*|US|U\.S\.))*)"
+    r"\b((?:[A-Z][\w.’']*|US|U\.S\.)(?:(?:\s*,\s*|\s+and\s+)(?:[A-Z][\w.’']*|US|U\.S\.)){0,5})"
     rf"\s+(?:peace\s+|draft\s+|\d+-point\s+)?({_DRAFT_NOUN})\b"
 )
-REVISION_NOUN = re.compile(r"^(?:counter|revision|amendment|change|version)", re.I)
+REVISION_NOUN = re.compile(
+    r"^(?:counter|revision|amendment|change|version|effort|alternative)", re.I
+)
 GENERIC_REVISION = re.compile(
     r"\b(?:the|these|those|such|its|their)\s+(?:proposed\s+|latest\s+|new\s+)?"
     r"(?:revisions|changes|amendments|edits|counter-?proposals?|revised\s+\w+|new\s+version)\b",
@@ -91,6 +94,7 @@ BETTER = re.compile(
 )
 REJECT = re.compile(
     rf"\b(?:reject\w*|unacceptable|non-?starter|{_NEG}\s+(?:\w+\s+)?accept\w*|refus\w+|"
+    r"unconstructive|not\s+constructive|do(?:es)?\s+not\s+suit|(?:does|do|did)\s+not\s+work\s+for|"
     r"out\s+of\s+the\s+question|dismiss\w*|ruled\s+out|rules\s+out)\b",
     re.I,
 )
@@ -101,9 +105,14 @@ ACCEPT = re.compile(
 )
 NEGATED = re.compile(rf"\b{_NEG}\s+(?:\w+\s+)?$", re.I)
 
+# Datelines of every wire format, at the start of a paragraph: Reuters "MOSCOW, Dec 2 (Reuters) -",
+# AP "KYIV, Ukraine (AP) —" and "MOSCOW (AP) —", TASS "MOSCOW, November 25. /TASS/.", a plain
+# "WASHINGTON —" or "HALLANDALE BEACH, Florida —", ABC's "(LONDON and KYIV, Ukraine) —".
+_CAPS = r"[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+){0,3}"
 DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z .'’\-]{2,40}?),\s+"
-    rf"(?P<date>(?:{_MONTHS}|{_MON_ABBR})\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
-    r"(?:\s+\((?P<agency>[^)]{1,40})\))?\s*[-—–]",
-    re.M,
+    r"\s*\(?(?P<place>" + _CAPS + r"(?:\s+and\s+" + _CAPS + r")?"
+    r"(?:,\s+(?!(?:" + _MONTHS + "|" + _MON_ABBR + r")\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?)\)?"
+    rf"(?:,\s+(?P<date>(?:{_MONTHS}|{_MON_ABBR})\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\.?)?"
+    r"\s*(?:\((?P<agency>[^()\n]{1,40})\)|/(?P<slash>[A-Za-z\-]{2,20})/\.?)?"
+    r"\s*(?P<dash>[-—–]{1,2}|(?<=/\.))"
 )

@@ -11,17 +11,19 @@ from zopa.news.lexicon import ABBREVIATIONS
 __all__ = ["QuoteSpan", "Token", "find_quotes", "paragraphs", "sentences", "tokens"]
 
 # opening mark -> the marks that may close it
+# (the first closer is the proper one; the others close only where they cannot open a quote)
 _PAIRS: dict[str, str] = {
-    "“": "”“",  # English “…”, and “…“ as typed by some
+    "“": '”“"',  # English “…”, and “…“ or “…" as typed by some
     "„": "“”",  # German / Polish / Ukrainian „…“ and „…”
     "«": "»",
     "‹": "›",
     "‘": "’",
     "‚": "‘’",
-    '"': '"',
+    '"': '"”',  # a straight opening mark closed by a curly one, as real copy has it
     "'": "'",
     "「": "」",
 }
+_MARKS = re.compile("[" + re.escape("".join(set("".join(_PAIRS) + "".join(_PAIRS.values())))) + "]")
 _SINGLE = frozenset("‘’‚'‹›")
 _OPEN_BEFORE = frozenset(" \t\n([{—–-/:") | frozenset(_PAIRS)
 
@@ -43,10 +45,18 @@ class Token:
     text: str
     start: int
     end: int
+    low: str  # lower case
+    bare: str  # lower case without a possessive ("russia's" -> "russia")
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+
+def _token(text: str, start: int, end: int) -> Token:
+    low = text.lower()
+    bare = low
+    if low.endswith(("'s", "’s")):
+        bare = low[:-2]
+    elif low.endswith(("'", "’")):
+        bare = low[:-1]
+    return Token(text, start, end, low, bare)
 
 
 _BLANK = re.compile(r"\n[ \t]*\n\s*")
@@ -96,15 +106,15 @@ def _can_close(text: str, i: int, opened: int) -> bool:
 
 
 _POSSESSIVE_AFTER = re.compile(r"[’'] [a-z]\w*[^\n’']*?[,.?!]?[’']")
+_LOOK = 240  # characters a local test may look at: keeps reading linear in a paragraph's length
 
 
 def _plural_possessive(text: str, i: int) -> bool:
     """ "the allies’ plan" inside ‘…’: an s, the mark, then a lower-case word, and the same mark
-    again later in the paragraph to close the quote."""
+    again soon after (within a few lines' worth of text) to close the quote."""
     if text[i - 1] != "s" or i + 2 >= len(text):
         return False
-    end = text.find("\n", i)
-    return _POSSESSIVE_AFTER.match(text, i, end if end >= 0 else len(text)) is not None
+    return _POSSESSIVE_AFTER.match(text, i, min(len(text), i + _LOOK)) is not None
 
 
 def find_quotes(text: str) -> list[QuoteSpan]:
@@ -125,9 +135,10 @@ def _scan(text: str, a: int, b: int) -> list[QuoteSpan]:
     stack: list[tuple[str, int]] = []
     nested: list[tuple[int, int]] = []
     out: list[QuoteSpan] = []
-    for i in range(a, b):
+    for hit in _MARKS.finditer(text, a, b):  # only the marks: linear, and fast
+        i = hit.start()
         ch = text[i]
-        k = _closes(stack, text, i)
+        k = _closes(stack, text, i, a)
         if k is not None:
             del stack[k + 1 :]  # stray single marks above it were apostrophes
             mark, j = stack.pop()
@@ -149,12 +160,17 @@ def _scan(text: str, a: int, b: int) -> list[QuoteSpan]:
     return sorted(out, key=lambda q: q.open)
 
 
-def _closes(stack: list[tuple[str, int]], text: str, i: int) -> int | None:
+_DEPTH = 16  # open marks a closing mark may look through (stray single marks are apostrophes)
+
+
+def _closes(stack: list[tuple[str, int]], text: str, i: int, a: int) -> int | None:
     """Index in ``stack`` of the open mark ``text[i]`` closes (only single marks may be skipped)."""
     ch = text[i]
-    for k in range(len(stack) - 1, -1, -1):
+    for k in range(len(stack) - 1, max(-1, len(stack) - 1 - _DEPTH), -1):
         mark, j = stack[k]
-        if ch in _PAIRS[mark] and _can_close(text, i, j):
+        closers = _PAIRS[mark]
+        proper = ch in (closers[0], mark) or not _can_open(text, i, a)
+        if ch in closers and _can_close(text, i, j) and proper:
             return k
         if mark not in _SINGLE:
             return None
@@ -170,8 +186,11 @@ def _span(text: str, j: int, close: int, closed: bool, nested: list[tuple[int, i
     return QuoteSpan(j, close, s, e, closed, tuple(nested))
 
 
-_END = re.compile(r"[.!?…]+[”’\"»)\]]*(?=\s+[\"“„«‘'(\[A-Z0-9À-ÖØ-Þ\u0400-\u042f])")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_INVISIBLE = "\u200b-\u200f\u2060\u2066-\u2069\ufeff"  # zero-width and direction marks
+_END = re.compile(
+    r"(?<![.!?…])[.!?…]++[”’\"»)\]]*+"
+    rf"(?=\s+[{_INVISIBLE}]*[\"“„«‘'(\[A-Z0-9À-ÖØ-Þ\u0400-\u042f])"
+)
 
 
 def sentences(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
@@ -185,7 +204,7 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
         for m in _END.finditer(text, a, b):
             end = m.end()
             k = bisect_left(opens, m.start()) - 1
-            if k >= 0 and quotes[k].open < m.start() < quotes[k].close:
+            if k >= 0 and quotes[k].open < m.start() and m.end() <= quotes[k].close:
                 continue
             if text[m.start()] == "." and _abbreviation(text, pos, m.start()):
                 continue
@@ -196,10 +215,15 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
 
 
 def _abbreviation(text: str, a: int, dot: int) -> bool:
-    m = _WORD_BEFORE.search(text, a, dot)
-    if not m:
+    """Whether the full stop at ``dot`` ends an abbreviation or an initial. Looks back over the
+    word before it only (at most 12 characters: no abbreviation is longer), so a paragraph
+    of a million full stops is still read in linear time."""
+    k = dot
+    while k > a and dot - k <= 12 and (text[k - 1].isalnum() or text[k - 1] in "._"):
+        k -= 1
+    if k == dot or dot - k > 12:
         return False
-    word = m.group(1).lower().strip(".")
+    word = text[k:dot].lower().strip(".")
     if len(word) == 1 and word.isalpha():
         return True  # an initial
     if word in {"no", "nos"}:  # "No. 3", not "said no."
@@ -214,9 +238,14 @@ def tokens(text: str, a: int, b: int) -> list[Token]:
     """Word and punctuation tokens of ``text[a:b]`` with absolute offsets."""
     out: list[Token] = []
     for m in _TOKEN.finditer(text, a, b):
-        t = Token(m.group(), m.start(), m.end())
+        w = m.group()
+        low = w.lower()
+        if low[-1:] in "s'’":
+            t = _token(w, m.start(), m.end())
+        else:
+            t = Token(w, m.start(), m.end(), low, low)
         if t.text == "." and out and "." in out[-1].text and out[-1].end == t.start:
-            out[-1] = Token(out[-1].text + ".", out[-1].start, t.end)  # U.S. keeps its dot
+            out[-1] = _token(out[-1].text + ".", out[-1].start, t.end)  # U.S. keeps its dot
             continue
         out.append(t)
     return out

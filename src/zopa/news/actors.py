@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from zopa.news._text import Token
 from zopa.news.lexicon import (
@@ -95,6 +96,8 @@ _INST_HEADS = frozenset(
     ]
 )
 _PARTICLES = frozenset({"von", "der", "de", "van", "al", "bin", "la", "le", "da"})
+_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame", "monsieur"})
 _GROUP_HEADS = frozenset({"officials", "diplomats", "negotiators", "spokesmen", "sources"})
 _ORGS = frozenset({"NATO", "European Union", "United Nations", "IAEA"})
 _POSS = re.compile(r"['’]s?$")
@@ -137,11 +140,11 @@ def _is_name(t: Token) -> bool:
     w = t.text
     if not w[:1].isupper() or not w[:1].isalpha():
         return False
-    if w in NOT_NAMES or _bare(w) in TITLE_WORDS:
+    if w in NOT_NAMES or t.bare in TITLE_WORDS:
         return False
     if w.isupper() and len(w) > 1 and w not in _CAPS_OK:
         return False  # datelines (MOSCOW) and shouting
-    return _bare(w) not in _AFF
+    return t.bare not in _AFF
 
 
 class _Phrases:
@@ -157,12 +160,12 @@ def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
     """Length of the longest phrase of ``phrases`` starting at token ``i`` (0 if none)."""
     if i >= len(toks):
         return 0
-    head = toks[i].low
-    if head not in phrases.first and _bare(head) not in phrases.first:
+    head = toks[i]
+    if head.low not in phrases.first and head.bare not in phrases.first:
         return 0
     for n in range(min(phrases.longest, len(toks) - i), 0, -1):
-        words = [t.low for t in toks[i : i + n]]
-        words[-1] = _bare(words[-1])
+        words = [t.low for t in toks[i : i + n - 1]]
+        words.append(toks[i + n - 1].bare)
         if " ".join(words) in phrases.phrases:
             return n
     return 0
@@ -171,30 +174,62 @@ def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
 _AFF_PHRASES = _Phrases(set(_AFF))
 _INST_PHRASES = _Phrases(set(INSTITUTIONS))
 _CHANNELS = _Phrases(set(CHANNELS))
+# first words of every phrase _phrase can read (besides a capitalised name)
+_STARTS = (
+    frozenset({"the", "a", "an"})
+    | _PRONOUNS
+    | _HONORIFICS
+    | _AFF_PHRASES.first
+    | _INST_PHRASES.first
+    | _CHANNELS.first
+    | TITLE_WORDS
+)
 
 
-def scan_mentions(text: str, toks: list[Token]) -> list[Mention]:
-    """Every actor-like noun phrase of one sentence, left to right (unresolved)."""
+def scan_mentions(
+    text: str, toks: list[Token], lo: int = 0, hi: int | None = None
+) -> list[Mention]:
+    """Every actor-like noun phrase of the sentence ``toks[lo:hi]``, left to right (unresolved;
+    token indices are into ``toks``)."""
+    sub = toks[lo:hi]
     out: list[Mention] = []
     i = 0
-    n = len(toks)
+    n = len(sub)
     while i < n:
-        m = _phrase(text, toks, i)
+        t = sub[i]
+        if t.low not in _STARTS and t.bare not in _STARTS and not t.text[:1].isupper():
+            i += 1  # a word no phrase starts with (most words): skipped at once
+            continue
+        m = _phrase(text, sub, i)
         if m is None:
             i += 1
             continue
+        if lo:
+            m = Mention(m.i + lo, m.j + lo, m.start, m.end, m.kind, m.text, m.name, m.role,
+                        m.affiliation, m.definite, m.actor)  # fmt: skip
         out.append(m)
-        i = m.j
+        i = m.j - lo
     return out
 
 
 def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
     n = len(toks)
     low = toks[i].low
-    if low in {"he", "she"}:
+    if low in _PRONOUNS:
         return Mention(i, i + 1, toks[i].start, toks[i].end, "pronoun", toks[i].text)
     k = i
     definite = True
+    if low in _HONORIFICS:  # "Mr. Zelensky", "Ms Kallas", "Sir Keir Starmer"
+        k = i + 1
+        if k < n and toks[k].text == "." and toks[k].start == toks[i].end:
+            k += 1
+        e = _name_end(toks, k)
+        if e == k:
+            return None
+        hname = _name_text(text, toks, k, e)
+        return Mention(
+            i, e, toks[i].start, toks[e - 1].end, "person", _span(text, toks, i, e), hname
+        )
     if low in {"the", "a", "an"}:
         definite = low == "the"
         k += 1
@@ -219,9 +254,9 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
             affs.append(_bare_phrase(toks, k, a))
             k += a
             continue
-        b = _bare(t.text)
+        b = t.bare
         if b in TITLE_WORDS or (
-            b == "of" and roles and k + 1 < n and _bare(toks[k + 1].text) in TITLE_WORDS
+            b == "of" and roles and k + 1 < n and toks[k + 1].bare in TITLE_WORDS
         ):
             roles.append(b)
             k += 1
@@ -231,17 +266,15 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
             continue
         break
     name_start = k
-    while k < n and (_is_name(toks[k]) or (toks[k].low in _PARTICLES and k > name_start)):
-        k += 1
-    while k > name_start and toks[k - 1].low in _PARTICLES:
-        k -= 1
+    k = _name_end(toks, k)
     if k == start:
         return None
-    name = " ".join(t.text for t in toks[name_start:k]) if k > name_start else None
+    name = _name_text(text, toks, name_start, k) if k > name_start else None
     if name and _POSS.search(name):
         name = _POSS.sub("", name)
         if k < n and toks[k].low in _INST_HEADS and not roles:  # "Zelensky's office"
-            known = next((v[0] for p, v in PERSONS.items() if name in {p, p.split()[-1]}), None)
+            full = lexicon_name(name)
+            known = PERSONS[full][0] if full else None
             phrase = _span(text, toks, i, k + 1)
             end = toks[k].end
             return Mention(i, k + 1, toks[i].start, end, "institution", phrase, None, None, known)
@@ -272,15 +305,41 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
         return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
     if inst:
         return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
-    if affs and aff and _bare(toks[j - 1].text) not in _ADJECTIVES:
+    if affs and aff and toks[j - 1].bare not in _ADJECTIVES:
         kind = "institution" if aff in _ORGS else "country"
         return Mention(i, j, toks[i].start, toks[j - 1].end, kind, phrase, None, None, aff)
     return None
 
 
+def _name_end(toks: list[Token], k: int) -> int:
+    """One past the last token of the capitalised name starting at ``k`` (particles such as
+    "von der" and middle initials such as "V." inside it)."""
+    n = len(toks)
+    start = k
+    while k < n:
+        t = toks[k]
+        if _is_name(t):
+            if len(t.text) == 1 and k + 1 < n and toks[k + 1].text == ".":
+                if k + 2 < n and _is_name(toks[k + 2]) and k > start:
+                    k += 2  # a middle initial: "Vladimir V. Putin"
+                    continue
+                break
+            k += 1
+        elif t.low in _PARTICLES and k > start:
+            k += 1
+        else:
+            break
+    while k > start and toks[k - 1].low in _PARTICLES:
+        k -= 1
+    return k
+
+
+def _name_text(text: str, toks: list[Token], a: int, b: int) -> str:
+    return " ".join(text[toks[a].start : toks[b - 1].end].split())
+
+
 def _bare_phrase(toks: list[Token], k: int, a: int) -> str:
-    words = [t.low for t in toks[k : k + a]]
-    words[-1] = _bare(words[-1])
+    words = [t.low for t in toks[k : k + a - 1]] + [toks[k + a - 1].bare]
     return _AFF[" ".join(words)]
 
 
@@ -301,6 +360,47 @@ def _same_head(a: str, b: str) -> bool:
     return a == b or any(a in g and b in g for g in ROLE_GROUPS)
 
 
+_RECENT = 16  # people of one role head a title is matched against (the most recent)
+_GENERIC = frozenset({"official", "diplomat", "representative"})
+_MODS_ANY = frozenset({"kremlin", "senior", "top", "presidential", "foreign", "government"})
+
+
+def fold(word: str) -> str:
+    """One spelling for a name's transliterations: Zelensky, Zelenskyy and Zelenskiy; Yuri and
+    Yury; Dmitri and Dmitry; Sergei and Sergey; Andriy and Andrii; accents dropped."""
+    import unicodedata
+
+    w = unicodedata.normalize("NFKD", word.lower())
+    w = "".join(c for c in w if not unicodedata.combining(c))
+    w = w.replace("yy", "y").replace("iy", "i").replace("ii", "i").replace("ey", "ei")
+    if w.endswith("y"):
+        w = w[:-1] + "i"
+    return w
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """(folded first name, folded last name) of a person's name; middle initials ignored."""
+    words = [w for w in name.split() if not (len(w) <= 2 and w.endswith("."))]
+    if not words:
+        return "", ""
+    return (fold(words[0]) if len(words) > 1 else ""), fold(words[-1])
+
+
+_LEXICON_PARTS = {name_parts(p): p for p in PERSONS}
+_LEXICON_LAST: dict[str, list[str]] = {}
+for _p in PERSONS:
+    _LEXICON_LAST.setdefault(name_parts(_p)[1], []).append(_p)
+
+
+def lexicon_name(name: str) -> str | None:
+    """The lexicon's entry for a name in any spelling ("Zelenskyy", "Yury Ushakov"), if one."""
+    first, last = name_parts(name)
+    if first:
+        return _LEXICON_PARTS.get((first, last))
+    hits = _LEXICON_LAST.get(last, [])
+    return hits[0] if hits else None
+
+
 def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") or "actor"
 
@@ -315,6 +415,7 @@ class _Rec:
     role: str | None
     known_from: str = "text"
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other spellings of the name
 
 
 class ActorTable:
@@ -324,6 +425,17 @@ class ActorTable:
         self._recs: list[_Rec] = []
         self._order: list[tuple[int, str]] = []  # (offset, actor id) of every mention
         self._by_id: dict[str, _Rec] = {}
+        # indexes, so each mention is resolved in constant time (reading stays linear)
+        self._rank: dict[str, int] = {}  # actor id -> creation order
+        self._by_name: dict[str, list[_Rec]] = {}  # a person's full name (as first written)
+        self._by_last: dict[str, list[_Rec]] = {}  # a person's last name
+        self._by_label: dict[tuple[str, str], _Rec] = {}  # (kind, lower-case label)
+        self._by_head: dict[str, list[_Rec]] = {}  # role head -> people with that role
+        self._slugs: dict[str, int] = {}
+        self._roled: list[_Rec] = []  # people with a role, most recently mentioned last
+        self.sentence_of: Callable[[int], int] | None = None  # set by the reader
+        self._people: list[tuple[int, str]] = []  # (offset, id) of mentions of people
+        self._other: list[int] = []  # per entry of _people: index of the last other person
 
     # -- building
     def register_name(self, m: Mention) -> None:
@@ -346,25 +458,54 @@ class ActorTable:
             return m
         rec.mentions.append((m.start, m.end))
         self._order.append((m.start, rec.id))
-        return replace(m, actor=rec.id)
+        m = Mention(m.i, m.j, m.start, m.end, m.kind, m.text, m.name, m.role, m.affiliation,
+                    m.definite, rec.id)  # fmt: skip
+        if rec.kind == "person":
+            self._index_role(rec)
+            other = len(self._people) - 1
+            if other >= 0 and self._people[other][1] == rec.id:
+                other = self._other[other]
+            self._people.append((m.start, rec.id))
+            self._other.append(other)
+        return m
 
     def _new(self, name: str | None, label: str, kind: str, aff: str | None, role: str | None,
              known: str = "text") -> _Rec:  # fmt: skip
         base = _slug(label)
-        rid, k = base, 2
+        rid, k = base, self._slugs.get(base, 2)
         while rid in self._by_id:
             rid, k = f"{base}-{k}", k + 1
+        self._slugs[base] = k
         rec = _Rec(rid, name, label, kind, aff, role, known)
+        self._rank[rid] = len(self._recs)
         self._recs.append(rec)
         self._by_id[rid] = rec
+        if kind == "person" and name:
+            self._index_name(rec)
+        elif kind != "person":
+            self._by_label.setdefault((kind, label.lower()), rec)
         return rec
+
+    def _index_name(self, rec: _Rec) -> None:
+        name = rec.name or ""
+        self._by_name.setdefault(name, []).append(rec)
+        self._by_last.setdefault(name_parts(name)[1], []).append(rec)
+
+    def _index_role(self, rec: _Rec) -> None:
+        if rec.role and rec.mentions and (not self._roled or self._roled[-1] is not rec):
+            self._roled.append(rec)
+        head = _head(rec.role)
+        if head:
+            bucket = self._by_head.setdefault(head, [])
+            if rec not in bucket[-4:]:
+                bucket.append(rec)
 
     def _person(self, m: Mention, *, record: bool) -> _Rec:
         name = m.name or ""
         rec = self._find_name(name)
-        if rec is None and " " not in name:
-            full = next((p for p in PERSONS if p.split()[-1] == name), None)
-            if full:
+        if rec is None:
+            full = lexicon_name(name)
+            if full is not None and " " not in name:
                 rec = self._find_name(full)
                 if rec is None:
                     aff, role = PERSONS[full]
@@ -377,73 +518,104 @@ class ActorTable:
         if m.role and (rec.role is None or rec.known_from == "lexicon"):
             rec.role = m.role
             rec.known_from = "text"
-        known = PERSONS.get(rec.name or "")
+        full = lexicon_name(rec.name or "")
+        known = PERSONS.get(full) if full else None
         if known and rec.affiliation is None:
             rec.affiliation, rec.known_from = known[0], "lexicon"
         if known and rec.role is None:
             rec.role = known[1]
+        self._index_role(rec)
         return rec
 
     def _find_name(self, name: str) -> _Rec | None:
-        for r in self._recs:
+        """The earliest person with this name in any spelling (Zelensky/Zelenskyy, a middle
+        initial or not), known by this surname, or (for a full name) a surname-only person,
+        who then gets the full name."""
+        if not name:
+            return None
+        first, last = name_parts(name)
+        cands = []
+        for r in self._by_last.get(last, ()):
             if r.kind != "person" or r.name is None:
                 continue
-            if r.name == name:
-                return r
-            if " " not in name and r.name.split()[-1] == name:
-                return r
-            if " " in name and " " not in r.name and name.split()[-1] == r.name:
-                r.name = r.label = name  # a surname seen first gets its full name
-                return r
-        return None
+            rf, _rl = name_parts(r.name)
+            same_first = not first or not rf or rf == first
+            suffix = r.name.endswith(" " + name) or name.endswith(" " + r.name)
+            if same_first or suffix:
+                cands.append(r)
+        if not cands:
+            return None
+        r = min(cands, key=lambda c: self._rank[c.id])
+        if r.name is not None and name != r.name:
+            r.aliases.append(r.name)
+            if len(name.split()) > len(r.name.split()):
+                r.name = r.label = name  # the fullest spelling the text gives
+            else:
+                r.aliases.append(name)
+            self._by_name.setdefault(name, []).append(r)
+        return r
 
     def _title(self, m: Mention) -> _Rec | None:
-        head = _head(m.role)
-        mods = set((m.role or "").split()) - {head, "of"}
-        fits = [
-            r
-            for r in self._recs
-            if r.kind == "person"
-            and r.role
-            and _same_head(head, _head(r.role))
-            and mods <= set(r.role.split()) | {"senior", "top"}
-            and related(m.affiliation, r.affiliation)
-            and (m.affiliation is None or r.affiliation is not None)
-        ]
+        """A definite title ("the adviser", "the Kremlin official", "the Ukrainian leader") is
+        the nearest earlier person it fits (role head, modifiers, affiliation); a generic head
+        (official, diplomat) fits anyone with a role. Unresolved when the two nearest fits
+        were last named in the same sentence; an indefinite title is a new, unnamed person."""
         if not m.definite:
             return self._new(None, m.text, "person", m.affiliation, m.role)
-        if len(fits) == 1:
+        head = _head(m.role)
+        mods = set((m.role or "").split()) - {head, "of", "senior", "top"}
+        if head in _GENERIC:
+            pool = {r.id: r for r in self._roled[-_RECENT:]}
+        else:
+            heads = {head} | {h for g in ROLE_GROUPS if head in g for h in g}
+            pool = {r.id: r for h in heads for r in self._by_head.get(h, [])[-_RECENT:]}
+        fits = [
+            r
+            for r in pool.values()
+            if r.kind == "person"
+            and r.role
+            and (head in _GENERIC or _same_head(head, _head(r.role)))
+            and mods <= set(r.role.lower().split()) | _MODS_ANY
+            and related(m.affiliation, r.affiliation)
+            and (m.affiliation is None or r.affiliation is not None)
+            and r.mentions
+            and r.mentions[-1][0] < m.start
+        ]
+        if head in _GENERIC:  # "the official": an official first, anyone with a role after
+            same = [f for f in fits if _head(f.role) == head]
+            fits = same or fits
+        fits.sort(key=lambda r: -r.mentions[-1][0])
+        if len(fits) > 1 and self.sentence_of is not None:
+            a, b = (self.sentence_of(f.mentions[-1][0]) for f in fits[:2])
+            if a == b:
+                return None  # two fit equally near: do not guess
+        if fits:
             return fits[0]
-        if len(fits) > 1:
-            return None  # more than one fits: do not guess
         label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
         return self._new(None, label, "person", m.affiliation, m.role)
 
     def _named_thing(self, m: Mention) -> _Rec:
-        label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
+        label = _POSS.sub("", re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I))
         if m.kind == "country" and m.affiliation:
             label = m.affiliation
-        for r in self._recs:
-            if r.kind == m.kind and r.label.lower() == label.lower():
-                return r
-        return self._new(None, label, m.kind, m.affiliation, None)
+        found = self._by_label.get((m.kind, label.lower()))
+        return found if found is not None else self._new(None, label, m.kind, m.affiliation, None)
 
     # -- queries
     def get(self, actor_id: str | None) -> _Rec | None:
         return self._by_id.get(actor_id or "")
 
     def persons_between(self, a: int, b: int) -> list[str]:
-        """Ids of the people mentioned in ``[a, b)``, in order of their last mention."""
-        seen: dict[str, int] = {}
-        order = self._order  # appended in text order
-        lo = bisect_left(order, (a, ""))
-        for off, rid in order[lo:]:
-            if off >= b:
-                break
-            rec = self._by_id.get(rid)
-            if rec is not None and rec.kind == "person":
-                seen[rid] = off
-        return sorted(seen, key=seen.__getitem__)
+        """The last person mentioned in ``[a, b)``, after the last other person mentioned there
+        if any: ``[]``, ``[last]`` or ``[other, last]`` (constant time: enough to tell "one
+        person" from "several" and to name the most recent)."""
+        n = bisect_left(self._people, (b, "")) - 1
+        if n < 0 or self._people[n][0] < a:
+            return []
+        other = self._other[n]
+        if other >= 0 and self._people[other][0] >= a:
+            return [self._people[other][1], self._people[n][1]]
+        return [self._people[n][1]]
 
     def freeze(self, parties: dict[str, str | None]) -> tuple[Actor, ...]:
         return tuple(
@@ -455,6 +627,7 @@ class ActorTable:
                 affiliation=r.affiliation,
                 role=r.role,
                 mentions=tuple(sorted(r.mentions)),
+                aliases=tuple(dict.fromkeys(a for a in r.aliases if a != r.name)),
                 party=parties.get(r.id),
                 known_from=r.known_from,  # type: ignore[arg-type]
             )

@@ -1,15 +1,26 @@
-"""The word lists the rule-based reader uses (all lower case unless said otherwise).
-
-Kept in one place so an analyst can read what is recognised (docs/news.md lists the gaps).
+"""The word lists and tables the rule-based reader uses, as data: ``data/words.yaml`` (flat
+lists: speech verbs, hedges, words that are never names, ...) and ``data/tables.yaml``
+(affiliations, people, media, issues, event triggers, places), both read through
+:mod:`zopa.io` (the one reader: size limit, duplicate keys, line numbers in errors) and checked
+here. A new word is one line in a data file; docs/news.md lists what is recognised and the gaps.
 """
 
 from __future__ import annotations
 
+from importlib.resources import files
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from zopa.errors import ScenarioError
+
 __all__ = [
     "ABBREVIATIONS",
     "AFFILIATIONS",
+    "ANONYMOUS_HEADS",
     "BLOCS",
     "CHANNELS",
+    "CLAIM_VERBS",
     "DRAFT_WORDS",
     "EVENT_TRIGGERS",
     "HEDGES",
@@ -23,598 +34,104 @@ __all__ = [
     "TITLE_HEADS",
     "TITLE_WORDS",
     "VERIFIED",
+    "WORDS",
 ]
 
-# Abbreviations after which a full stop does not end a sentence.
-ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "lt",
-        "col",
-        "sen",
-        "rep",
-        "gov",
-        "st",
-        "prof",
-        "sgt",
-        "capt",
-        "maj",
-        "adm",
-        "cmdr",
-        "jr",
-        "sr",
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "no",
-        "nos",
-        "vs",
-        "etc",
-        "approx",
-        "dept",
-        "est",
-        "fig",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "u.s",
-        "u.k",
-        "u.n",
-        "e.u",
-        "a.m",
-        "p.m",
-        "e.g",
-        "i.e",
-        "al",
-        "pres",
-        "gens",
-        "reps",
-    ]
-)
 
-# Speech and reporting verbs, every form that appears in wire copy.
-_VERBS = """say says said saying tell tells told telling add adds added adding state states stated
-announce announces announced warn warns warned insist insists insisted claim claims claimed
-argue argues argued assert asserts asserted declare declares declared note notes noted
-explain explains explained write writes wrote stress stresses stressed suggest suggests
-suggested acknowledge acknowledges acknowledged admit admits admitted deny denies denied
-confirm confirms confirmed reiterate reiterates reiterated respond responds responded reply
-replies replied report reports reported allege alleges alleged comment comments commented
-describe describes described call calls called ask asks asked urge urges urged predict
-predicts predicted promise promises promised vow vows vowed complain complains complained
-dismiss dismisses dismissed concede concedes conceded remark remarks
-remarked posts posted tweet tweets tweeted recall recalls recalled emphasise emphasised
-emphasize emphasized maintain maintains maintained quip quipped"""
-SPEECH_VERBS = frozenset(_VERBS.split())
+def _load_words() -> dict[str, tuple[str, ...]]:
+    """The lists of ``data/words.yaml``, read through :mod:`zopa.io` (the one reader) and
+    checked: every entry a list of non-empty strings."""
+    from zopa.io.files import parse_document
 
-# Canonical affiliations and the words that name them (case-insensitive; "'s" is stripped).
-AFFILIATIONS: dict[str, tuple[str, ...]] = {
-    "Russia": ("russia", "russian", "russians", "kremlin", "moscow", "russian federation"),
-    "Ukraine": ("ukraine", "ukrainian", "ukrainians", "kyiv", "kiev", "bankova"),
-    "United States": (
-        "united states", "us", "u.s", "u.s.", "usa", "american", "americans", "washington",
-        "white house", "state department", "pentagon", "trump administration",
-    ),
-    "European Union": ("european union", "eu", "e.u", "e.u.", "brussels", "european commission"),
-    "Europe": ("europe", "european", "europeans", "e3", "coalition of the willing"),
-    "France": ("france", "french", "paris", "elysee", "élysée"),
-    "Germany": ("germany", "german", "berlin"),
-    "United Kingdom": ("united kingdom", "uk", "u.k", "u.k.", "britain", "british", "london",
-                       "downing street"),
-    "NATO": ("nato", "north atlantic treaty organization", "alliance"),
-    "Turkey": ("turkey", "turkish", "ankara", "türkiye"),
-    "China": ("china", "chinese", "beijing"),
-    "Poland": ("poland", "polish", "warsaw"),
-    "Belarus": ("belarus", "belarusian", "minsk"),
-    "Qatar": ("qatar", "qatari", "doha"),
-    "Saudi Arabia": ("saudi arabia", "saudi", "riyadh"),
-    "United Arab Emirates": ("united arab emirates", "uae", "emirati"),
-    "Hungary": ("hungary", "hungarian", "budapest"),
-    "United Nations": ("united nations", "un", "u.n", "u.n."),
-    "IAEA": ("iaea", "international atomic energy agency"),
-}  # fmt: skip
-# Affiliations that belong to a wider bloc (tried in turn when matching scenario parties).
-BLOCS: dict[str, tuple[str, ...]] = {
-    "France": ("Europe", "European Union"),
-    "Germany": ("Europe", "European Union"),
-    "Poland": ("Europe", "European Union"),
-    "Hungary": ("Europe", "European Union"),
-    "United Kingdom": ("Europe",),
-    "European Union": ("Europe",),
-    "Europe": ("European Union",),
-}
-# Institution words that make an affiliation mention an actor in its own right.
-INSTITUTIONS = frozenset(
-    {
-        "kremlin", "white house", "state department", "pentagon", "élysée", "elysee",
-        "downing street", "bankova", "foreign ministry", "defence ministry", "defense ministry",
-        "general staff", "presidential office", "european commission",
-    }
-)  # fmt: skip
+    path = files("zopa.news") / "data" / "words.yaml"
+    doc = parse_document(path.read_bytes(), str(path))
+    data: Any = doc.data
+    if not isinstance(data, dict):
+        raise ScenarioError("the news word lists must be a mapping", file=str(path))
+    out: dict[str, tuple[str, ...]] = {}
+    for key, words in data.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise ScenarioError(
+                f"{key}: a list of words is expected", file=str(path), hint="one word a line"
+            )
+        out[str(key)] = tuple(words)
+    return out
 
-# Title words (lower case); a title phrase is a run of these ending in a head.
-TITLE_HEADS = frozenset(
-    [
-        "adviser",
-        "advisor",
-        "aide",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "minister",
-        "president",
-        "premier",
-        "secretary",
-        "envoy",
-        "negotiator",
-        "ambassador",
-        "chancellor",
-        "commander",
-        "general",
-        "official",
-        "officials",
-        "chief",
-        "head",
-        "director",
-        "lawmaker",
-        "senator",
-        "leader",
-        "mayor",
-        "governor",
-        "diplomat",
-        "representative",
-        "prosecutor",
-        "analyst",
-        "spokesmen",
-        "diplomats",
-        "negotiators",
-        "commissioner",
-        "king",
-        "prince",
-        "deputy",
-        "ceo",
-        "chairman",
-        "chairwoman",
-    ]
-)
-TITLE_WORDS = TITLE_HEADS | frozenset(
-    [
-        "foreign",
-        "policy",
-        "national",
-        "security",
-        "defence",
-        "defense",
-        "state",
-        "special",
-        "senior",
-        "top",
-        "vice",
-        "prime",
-        "deputy",
-        "lead",
-        "chief",
-        "presidential",
-        "military",
-        "economic",
-        "peace",
-        "interior",
-        "justice",
-        "finance",
-        "first",
-        "former",
-        "acting",
-        "high-ranking",
-        "ranking",
-        "intelligence",
-        "staff",
-    ]
-)
-# Role heads that may refer to one another ("the adviser" = "the aide").
-ROLE_GROUPS: tuple[frozenset[str], ...] = (
-    frozenset({"adviser", "advisor", "aide"}),
-    frozenset({"spokesman", "spokeswoman", "spokesperson"}),
-    frozenset({"president", "leader"}),
-    frozenset({"prime minister", "premier", "leader"}),
-    frozenset({"chancellor", "leader"}),
-    frozenset({"envoy", "special envoy", "negotiator"}),
-)
 
-# People the reader knows (name -> affiliation, role); the text's own titles take precedence.
-PERSONS: dict[str, tuple[str, str]] = {
-    "Vladimir Putin": ("Russia", "president"),
-    "Dmitry Peskov": ("Russia", "Kremlin spokesman"),
-    "Yuri Ushakov": ("Russia", "foreign policy adviser"),
-    "Sergei Lavrov": ("Russia", "foreign minister"),
-    "Kirill Dmitriev": ("Russia", "envoy"),
-    "Maria Zakharova": ("Russia", "foreign ministry spokeswoman"),
-    "Volodymyr Zelensky": ("Ukraine", "president"),
-    "Volodymyr Zelenskyy": ("Ukraine", "president"),
-    "Volodymyr Zelenskiy": ("Ukraine", "president"),
-    "Andriy Yermak": ("Ukraine", "chief of staff"),
-    "Rustem Umerov": ("Ukraine", "negotiator"),
-    "Andrii Sybiha": ("Ukraine", "foreign minister"),
-    "Kyrylo Budanov": ("Ukraine", "intelligence chief"),
-    "Donald Trump": ("United States", "president"),
-    "Steve Witkoff": ("United States", "special envoy"),
-    "Jared Kushner": ("United States", "envoy"),
-    "Marco Rubio": ("United States", "secretary of state"),
-    "Dan Driscoll": ("United States", "army secretary"),
-    "JD Vance": ("United States", "vice president"),
-    "Emmanuel Macron": ("France", "president"),
-    "Friedrich Merz": ("Germany", "chancellor"),
-    "Keir Starmer": ("United Kingdom", "prime minister"),
-    "Ursula von der Leyen": ("European Union", "European Commission president"),
-    "Kaja Kallas": ("European Union", "foreign policy chief"),
-    "Mark Rutte": ("NATO", "secretary general"),
-    "Recep Tayyip Erdogan": ("Turkey", "president"),
-    "Rafael Grossi": ("IAEA", "director general"),
-}
+_WORDS = _load_words()
+# every list of words.yaml, as a set (``WORDS["time_adverbs"]``)
+WORDS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in _WORDS.items()}
 
-# Media and channels ("according to Reuters", "Russian state media reported").
-CHANNELS = frozenset(
-    """reuters|ap|associated press|afp|agence france-presse|bloomberg|axios|politico|bbc|cnn|
-    the new york times|new york times|the washington post|washington post|the financial times|
-    financial times|the wall street journal|wall street journal|the guardian|the economist|
-    tass|ria novosti|ria|interfax|ukrinform|ukrainska pravda|the kyiv independent|
-    kyiv independent|al jazeera|dpa|nbc news|cbs news|abc news|fox news|sky news|
-    russian state media|state media|russian state television|state television|
-    russian state news agency|state news agency|russian media|ukrainian media|local media|
-    telegram|x|the kremlin's website""".replace("\n", "").split("|")
-)
-CHANNELS = frozenset(c.strip() for c in CHANNELS if c.strip())
+ABBREVIATIONS = WORDS["abbreviations"]  # a full stop after these does not end a sentence
+SPEECH_VERBS = WORDS["speech_verbs"]  # speech and reporting verbs, every form in wire copy
+CLAIM_VERBS = WORDS["claim_verbs"]  # softer verbs: what they report is unverified
+TITLE_HEADS = WORDS["title_heads"]  # a title phrase ends in one of these
+TITLE_WORDS = TITLE_HEADS | WORDS["title_words"]
+NOT_NAMES = WORDS["not_names"]  # capitalised words that do not start a person's name
+HEDGES = _WORDS["hedges"]  # phrases that make a claim unverified
+VERIFIED = _WORDS["verified"]  # phrases that verify it
+ANONYMOUS_HEADS = WORDS["anonymous_heads"]  # "a source", "two diplomats": unnamed sources
 
-# Hedges that make a claim unverified, and phrases that verify it.
-HEDGES = (
-    "not been independently verified",
-    "not yet been independently verified",
-    "could not be independently verified",
-    "could not independently verify",
-    "cannot be independently verified",
-    "could not be verified",
-    "has not been verified",
-    "have not been verified",
-    "not been confirmed",
-    "could not be confirmed",
-    "could not confirm",
-    "were unable to verify",
-    "was unable to verify",
-    "unverified",
-    "unconfirmed",
-    "without providing evidence",
-    "did not provide evidence",
-    "offered no evidence",
-    "reportedly",
-    "allegedly",
-    "purportedly",
-    "claimed without evidence",
-)
-VERIFIED = (
-    "independently verified",
-    "independently confirmed",
-    "has verified",
-    "have verified",
-    "verified by",
-    "confirmed by",
-    "geolocated",
-)
+# ------------------------------------------------------------------ tables (data/tables.yaml)
 
-# Negotiation issues: key -> (label, phrases that mention it). Longest phrase wins.
+
+class _Person(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    affiliation: str
+    role: str
+
+
+class _Issue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    label: str
+    phrases: list[str]
+
+
+class _Tables(BaseModel):
+    """The shape of ``data/tables.yaml`` (strict: a typo in a key is an error)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    affiliations: dict[str, list[str]]
+    blocs: dict[str, list[str]]
+    institutions: list[str]
+    role_groups: list[list[str]]
+    persons: dict[str, _Person]
+    channels: list[str]
+    issues: dict[str, _Issue]
+    draft_words: list[str]
+    event_triggers: dict[str, list[str]]
+    places: list[str]
+
+
+def _load_tables() -> _Tables:
+    from zopa.io.files import parse_document
+    from zopa.io.validate import validate_document
+
+    path = files("zopa.news") / "data" / "tables.yaml"
+    doc = parse_document(path.read_bytes(), str(path))
+    return validate_document(_Tables, doc, what="news tables")
+
+
+_T = _load_tables()
+# canonical affiliations and the words that name them (case-insensitive; "'s" is stripped)
+AFFILIATIONS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _T.affiliations.items()}
+# affiliations that belong to a wider bloc (tried in turn when matching scenario parties)
+BLOCS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _T.blocs.items()}
+# institution words that make an affiliation mention an actor in its own right
+INSTITUTIONS = frozenset(_T.institutions)
+# role heads that may refer to one another ("the adviser" = "the aide")
+ROLE_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g) for g in _T.role_groups)
+# people the reader knows (name -> affiliation, role); the text's own titles take precedence
+PERSONS: dict[str, tuple[str, str]] = {k: (v.affiliation, v.role) for k, v in _T.persons.items()}
+# media and channels ("according to Reuters", "Russian state media reported")
+CHANNELS = frozenset(_T.channels)
+# negotiation issues: key -> (label, phrases that mention it); the longest phrase wins
 ISSUES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "territory": ("territory", (
-        "territory", "territorial", "territories", "land", "donbas", "donbass", "donetsk",
-        "luhansk", "crimea", "line of contact", "contact line", "front line", "buffer zone",
-        "demilitarised zone", "demilitarized zone", "free economic zone", "annexed", "annexation",
-        "cede", "ceding", "withdraw from", "withdrawal from",
-    )),
-    "south_front": ("Kherson and Zaporizhzhia front", (
-        "kherson", "zaporizhzhia region", "zaporizhzhia oblast", "southern front",
-    )),
-    "security": ("security guarantees", (
-        "security guarantee", "security guarantees", "guarantees", "article 5",
-        "article five", "security assurances", "reassurance force",
-    )),
-    "army_cap": ("army limits", (
-        "army cap", "troop cap", "cap on the armed forces", "cap on ukraine's armed forces",
-        "size of ukraine's army", "size of the army", "size of its army", "armed forces",
-        "army limits", "limit on the army", "limits on ukraine's army", "600,000", "800,000",
-        "troops cap",
-    )),
-    "nato": ("NATO membership", (
-        "nato membership", "join nato", "joining nato", "nato accession", "nato",
-        "membership in nato",
-    )),
-    "eu": ("EU membership", (
-        "eu membership", "eu accession", "join the eu", "join the european union",
-        "european union membership", "membership of the eu", "membership in the eu",
-    )),
-    "sanctions": ("sanctions", ("sanctions", "sanctions relief", "g8", "lifting of sanctions")),
-    "assets": ("frozen assets", (
-        "frozen assets", "frozen russian assets", "russian assets", "immobilised assets",
-        "immobilized assets", "reparations loan", "reconstruction fund",
-    )),
-    "npp": ("nuclear plant", (
-        "zaporizhzhia nuclear power plant", "zaporizhzhia nuclear plant", "nuclear plant",
-        "nuclear power plant", "nuclear power station", "znpp",
-    )),
-    "elections": ("elections", ("elections", "election", "presidential vote", "go to the polls")),
-    "amnesty": ("amnesty", ("amnesty",)),
-    "ceasefire": ("ceasefire", ("ceasefire", "cease-fire", "truce", "energy truce")),
-    "prisoners": ("prisoners", ("prisoner exchange", "prisoner swap", "prisoners of war", "pows")),
-}  # fmt: skip
-
-# Words that name drafts ("the 28-point plan", "the European counter-proposal").
-DRAFT_WORDS = (
-    "plan",
-    "draft",
-    "proposal",
-    "counter-proposal",
-    "counterproposal",
-    "counter-plan",
-    "counter-text",
-    "counter-offer",
-    "framework",
-    "text",
-    "document",
-    "blueprint",
-    "revision",
-    "revisions",
-    "peace plan",
-    "deal",
-    "agreement",
-)
-
-# Event triggers: kind -> words (matched as whole words, lower case).
-EVENT_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "strike": (
-        "strike",
-        "strikes",
-        "struck",
-        "airstrike",
-        "airstrikes",
-        "missile attack",
-        "drone attack",
-        "drone attacks",
-        "missile attacks",
-        "shelling",
-        "shelled",
-        "bombardment",
-        "bombed",
-        "barrage",
-        "attacked",
-    ),
-    "incursion": (
-        "incursion",
-        "incursions",
-        "advance",
-        "advanced",
-        "advancing",
-        "offensive",
-        "captured",
-        "seized",
-        "pushed into",
-        "crossed into",
-        "occupied",
-    ),
-    "meeting": (
-        "meeting",
-        "meetings",
-        "met",
-        "meet",
-        "summit",
-        "visit",
-        "visited",
-        "phone call",
-        "call with",
-        "spoke by phone",
-    ),
-    "talks": ("talks", "negotiations", "round of talks", "consultations"),
+    k: (v.label, tuple(v.phrases)) for k, v in _T.issues.items()
 }
-
-# Capitalised words that do not start a person's name.
-NOT_NAMES = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "But",
-        "And",
-        "Or",
-        "In",
-        "On",
-        "At",
-        "Of",
-        "For",
-        "From",
-        "With",
-        "By",
-        "To",
-        "As",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "Since",
-        "During",
-        "Under",
-        "Over",
-        "It",
-        "Its",
-        "It's",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "You",
-        "His",
-        "Her",
-        "Their",
-        "Our",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "There",
-        "Here",
-        "What",
-        "Who",
-        "Why",
-        "How",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "No",
-        "Not",
-        "Yes",
-        "All",
-        "Some",
-        "Any",
-        "Both",
-        "Each",
-        "Many",
-        "Most",
-        "Several",
-        "Thanksgiving",
-        "Christmas",
-        "Easter",
-        "New",
-        "Year",
-        "Day",
-        "Western",
-        "Eastern",
-        "Northern",
-        "Southern",
-        "Article",
-        "Point",
-        "Points",
-        "Plan",
-        "Draft",
-        "President",
-        "Minister",
-        "Prime",
-        "Secretary",
-        "General",
-        "Envoy",
-        "Chancellor",
-        "Foreign",
-        "Defence",
-        "Defense",
-        "Policy",
-        "National",
-        "Security",
-        "State",
-        "Special",
-        "Senior",
-        "Top",
-        "Vice",
-        "Deputy",
-        "Adviser",
-        "Advisor",
-        "Spokesman",
-        "Spokeswoman",
-        "Asked",
-        "Speaking",
-        "Earlier",
-        "Later",
-        "Meanwhile",
-        "However",
-        "Still",
-        "Also",
-        "Last",
-        "Next",
-        "Such",
-        "One",
-        "Two",
-        "Three",
-        "Four",
-        "Five",
-        "Six",
-        "Seven",
-        "Eight",
-        "Nine",
-        "Ten",
-        "Officials",
-        "Sources",
-        "Analysts",
-        "Reporting",
-        "Reporters",
-        "Editing",
-        "Nobody",
-        "Everyone",
-        "Nothing",
-        "Drone",
-        "Drones",
-    ]
-)
-
-# Places the reader knows (lower case); others are found after "in", "near", "at".
-PLACES = frozenset(
-    {
-        "geneva", "miami", "moscow", "kyiv", "kiev", "washington", "abu dhabi", "istanbul",
-        "riyadh", "jeddah", "doha", "berlin", "paris", "london", "brussels", "warsaw", "minsk",
-        "budapest", "florida", "alaska", "anchorage", "davos", "pokrovsk", "myrnohrad",
-        "huliaipole", "kupiansk", "kharkiv", "odesa", "odessa", "dnipro", "lviv", "zaporizhzhia",
-        "kherson", "donetsk", "luhansk", "crimea", "sevastopol", "belgorod", "kursk", "bryansk",
-        "rostov", "novorossiysk", "sumy", "chernihiv", "kramatorsk", "sloviansk", "siversk",
-        "bakhmut", "avdiivka", "vovchansk", "black sea", "sea of azov", "mar-a-lago", "donbas",
-        "hallandale beach", "saudi arabia", "turkey", "ukraine", "russia", "europe",
-    }
-)  # fmt: skip
+# words that name drafts ("the 28-point plan", "the European counter-proposal")
+DRAFT_WORDS = tuple(_T.draft_words)
+# event triggers: kind -> words (matched as whole words, lower case)
+EVENT_TRIGGERS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _T.event_triggers.items()}
+# places the reader knows (lower case); others are found after "in", "near", "at"
+PLACES = frozenset(_T.places)

@@ -9,105 +9,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
-from typing import Literal
 
 from zopa.news import _patterns as P
-from zopa.news._text import QuoteSpan, Token, find_quotes, paragraphs, sentences, tokens
-from zopa.news.actors import ActorTable, Mention, scan_mentions
-from zopa.news.lexicon import ISSUES, NOT_NAMES, SPEECH_VERBS
-from zopa.news.result import Claim, Dateline, Deadline, Event, IssueMention, Quote
+from zopa.news._text import Token, find_quotes, paragraphs, sentences, tokens
+from zopa.news.actors import ActorTable, Mention, lexicon_name, name_parts, scan_mentions
+from zopa.news.attribution import _channel, attribute_quotes, sentence_attr
+from zopa.news.document import Reading, Sentence, token_at
+from zopa.news.lexicon import CLAIM_VERBS, ISSUES, NOT_NAMES, SPEECH_VERBS, WORDS
+from zopa.news.result import Claim, Dateline, Deadline, Event, IssueMention
 
 __all__ = ["Reading", "read_text"]
 
 _COMMON = frozenset(["nobody", "everyone", "someone", "nothing", "drone", "drones", "peace", "war"])
 _ISSUE_WORDS = frozenset(w for _label, words in ISSUES.values() for w in words)
-_SKIP = frozenset(
-    [
-        "also",
-        "later",
-        "has",
-        "had",
-        "have",
-        "again",
-        "then",
-        "earlier",
-        "previously",
-        "repeatedly",
-        "publicly",
-        "separately",
-        "once",
-        "first",
-        "reportedly",
-        "allegedly",
-        "himself",
-        "herself",
-        "would",
-        "will",
-        "was",
-        "is",
-        "has",
-    ]
-)
-
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    para: int
-    i: int  # first global token index
-    j: int  # one past the last
-
-
-@dataclass
-class Reading:
-    """The article as read (internal; the evidence rules work on it)."""
-
-    text: str
-    toks: list[Token]
-    sents: list[Sentence]
-    spans: list[QuoteSpan]
-    mentions: dict[int, Mention]  # by first global token index
-    table: ActorTable
-    quotes: list[Quote] = field(default_factory=list)
-    quote_sent: list[int] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    claim_sent: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.starts = [t.start for t in self.toks]
-        self._sent_starts = [s.start for s in self.sents]
-        self._opens = [q.open for q in self.spans]
-        self.by_end = {m.j - 1: m for m in self.mentions.values()}
-        self.para_start: dict[int, int] = {}
-        for sent in self.sents:
-            self.para_start.setdefault(sent.para, sent.start)
-
-    def sentence_of(self, offset: int) -> int:
-        """Index of the sentence holding ``offset`` (or the last one starting before it)."""
-        return max(0, bisect_right(self._sent_starts, offset) - 1)
-
-    def quotes_in(self, k: int) -> list[int]:
-        """Indices of the quotes whose opening mark is in sentence ``k``."""
-        lo = bisect_left(self.quote_sent, k)
-        return list(range(lo, bisect_right(self.quote_sent, k)))
-
-    def claims_in(self, k: int) -> list[int]:
-        lo = bisect_left(self.claim_sent, k)
-        return list(range(lo, bisect_right(self.claim_sent, k)))
-
-    def in_quote(self, offset: int) -> bool:
-        k = bisect_right(self._opens, offset) - 1
-        return k >= 0 and self.spans[k].open <= offset <= self.spans[k].close
-
-
-def _before(sents: list[Sentence], offset: int) -> int:
-    k = 0
-    for n, s in enumerate(sents):
-        if s.start <= offset:
-            k = n
-    return k
 
 
 def read_text(text: str) -> Reading:
@@ -118,15 +32,30 @@ def read_text(text: str) -> Reading:
     sents: list[Sentence] = []
     for a, b in sentences(text, spans):
         para = max(0, bisect_right(para_starts, a) - 1)
-        i = _bisect(starts, a)
-        j = _bisect(starts, b)
+        i = token_at(starts, a)
+        j = token_at(starts, b)
         sents.append(Sentence(a, b, para, i, j))
     table = ActorTable()
+    sent_starts = [s.start for s in sents]
+    table.sentence_of = lambda off: max(0, bisect_right(sent_starts, off) - 1)
     lower = set(re.findall(r"\b[a-z]+\b", text))
+    dl = find_dateline(text)
+    skip = (dl.start, dl.end) if dl is not None else (0, 0)
     per_sentence = [
-        [_shift(m, s.i) for m in scan_mentions(text, toks[s.i : s.j]) if not _common(m, lower)]
+        [
+            m
+            for m in scan_mentions(text, toks, s.i, s.j)
+            if not _common(m, lower, s.i)
+            and (m.kind == "channel" or not skip[0] <= m.start < skip[1])
+        ]
+        if not _credit(text, s)
+        else []
         for s in sents
     ]
+    surnames = {
+        name_parts(m.name)[1] for ms in per_sentence for m in ms if m.name and " " in m.name
+    }
+    per_sentence = [[m for m in ms if _plausible(m, toks, surnames)] for ms in per_sentence]
     for ms in per_sentence:
         for m in ms:
             table.register_name(m)
@@ -135,236 +64,57 @@ def read_text(text: str) -> Reading:
         for m in ms:
             mentions[m.i] = table.resolve(m)
     r = Reading(text, toks, sents, spans, mentions, table)
-    _attribute_quotes(r)
+    attribute_quotes(r)
     _claims(r)
     return r
 
 
-def _common(m: Mention, lower: set[str]) -> bool:
+_CREDIT = re.compile(
+    r"\(?(?:By\s+[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3}(?:,|\s*$)"
+    r"|(?:Additional\s+)?(?:Reporting|Writing|Editing|Compiled|Produced)\s+by\b"
+    r"|Associated\s+Press\s+writers?\b|Follow\s+AP'?s\b)"
+)
+
+
+def _credit(text: str, s: Sentence) -> bool:
+    """A byline ("By Maria Ferrante") or a credit line ("(Reporting by ...; Editing by ...)",
+    "Associated Press writers ... contributed"): it names reporters, not actors."""
+    return _CREDIT.match(text, s.start, min(s.end, s.start + 200)) is not None or (
+        text.endswith(("contributed.", "contributed to this report."), s.start, s.end)
+        and s.end - s.start < 300
+    )
+
+
+def _plausible(m: Mention, toks: list[Token], surnames: set[str]) -> bool:
+    """A one-word name with no title ("Congress", "Kostiantynivka", "Guarantees" at a
+    sentence start) is a person only when it is the surname of someone the article names in
+    full, a person the lexicon knows, speaks ("Ushakov said", "said Ushakov") or has an
+    honorific ("Mr. Trump")."""
+    if m.kind != "person" or m.role or not m.name or " " in m.name:
+        return True
+    if m.text[:1].isupper() and m.text.split()[0].rstrip(".").lower() in _HONORIFIC_WORDS:
+        return True
+    if name_parts(m.name)[1] in surnames or lexicon_name(m.name) is not None:
+        return True
+    g = m.j
+    while g < len(toks) and toks[g].low in _SKIP_WORDS:
+        g += 1
+    if g < len(toks) and toks[g].low in SPEECH_VERBS:
+        return True
+    return m.i > 0 and toks[m.i - 1].low in SPEECH_VERBS
+
+
+_HONORIFIC_WORDS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame", "monsieur"})
+_SKIP_WORDS = WORDS["skip_before_verb"]
+
+
+def _common(m: Mention, lower: set[str], first: int) -> bool:
     """A one-word "name" at a sentence start that the article also writes in lower case
     ("Sanctions relief ...") is a common word, not a person."""
-    if m.kind != "person" or m.i != 0 or m.role:
+    if m.kind != "person" or m.i != first or m.role:
         return False
     name = (m.name or "").lower()
     return name in lower or name in _ISSUE_WORDS or name in _COMMON
-
-
-def _bisect(starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] < offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-def _shift(m: Mention, base: int) -> Mention:
-    from dataclasses import replace
-
-    return replace(m, i=m.i + base, j=m.j + base)
-
-
-# ------------------------------------------------------------------ attribution
-
-
-@dataclass(frozen=True)
-class _Attr:
-    actor: str | None
-    verb: str | None
-    how: str
-    end: int  # global token index after the attribution (for split quotes)
-    channel: str | None = None
-
-
-def _speaker(r: Reading, m: Mention | None, at: int) -> str | None:
-    """The actor a subject mention stands for (pronouns resolved only when unambiguous)."""
-    if m is None:
-        return None
-    if m.kind == "pronoun":
-        return _pronoun(r, at)
-    if m.kind == "channel":
-        return None
-    return m.actor
-
-
-def _pronoun(r: Reading, offset: int) -> str | None:
-    k = r.sentence_of(offset)
-    para = r.sents[k].para
-    first = r.para_start.get(para - 1, r.para_start.get(para, 0))
-    people = r.table.persons_between(first, offset)
-    if len(people) == 1:
-        return people[0]
-    last = None
-    for q in reversed(r.quotes):
-        if q.start < first:
-            break
-        if q.speaker_id:
-            last = q.speaker_id
-            break
-    if last is not None and people and last == people[-1]:
-        return last
-    return None
-
-
-def _verb_at(r: Reading, g: int) -> bool:
-    return 0 <= g < len(r.toks) and r.toks[g].low in SPEECH_VERBS
-
-
-def _skip_fwd(r: Reading, g: int, stop: int) -> int:
-    while g < stop and r.toks[g].low in _SKIP:
-        g += 1
-    return g
-
-
-def _after(r: Reading, q: QuoteSpan, stop: int) -> _Attr | None:
-    """``…,” SPEAKER said`` / ``…,” said SPEAKER`` / ``…,” according to SPEAKER``."""
-    g = _bisect(r.starts, q.close + 1)
-    while g < stop and r.toks[g].text in {",", "-", "—", "–"}:
-        g += 1
-    if g >= stop:
-        return None
-    if _verb_at(r, g):
-        m = r.mentions.get(g + 1)
-        if m is not None and m.kind != "channel":
-            return _Attr(_speaker(r, m, m.start), r.toks[g].low, "after", m.j)
-        return None
-    if r.toks[g].low == "according" and g + 1 < stop and r.toks[g + 1].low == "to":
-        m = r.mentions.get(g + 2)
-        if m is not None:
-            ch = m.text if m.kind == "channel" else None
-            return _Attr(_speaker(r, m, m.start), "according to", "after", m.j, ch)
-    m = r.mentions.get(g)
-    if m is not None and m.kind != "channel":
-        v = _skip_fwd(r, m.j, stop)
-        if _verb_at(r, v):
-            return _Attr(_speaker(r, m, m.start), r.toks[v].low, "after", v + 1)
-    if m is None and r.toks[g].text.islower():
-        # "…,” one participant said / a person familiar with the talks said: nobody named
-        for v in range(g, min(g + 8, stop)):
-            if r.toks[v].text in {",", ".", ";", ":"} or r.mentions.get(v) is not None:
-                break
-            if _verb_at(r, v):
-                return _Attr(None, r.toks[v].low, "anonymous", v + 1)
-    return None
-
-
-def _subject_before(r: Reading, v: int, lo: int) -> Mention | None:
-    """The subject mention that ends right before the verb at ``v`` (skipping adverbs and one
-    parenthetical ", speaking in Kyiv,")."""
-    g = v - 1
-    while g >= lo and r.toks[g].low in _SKIP:
-        g -= 1
-    if g >= lo and r.toks[g].text == ",":
-        k = g - 1
-        while k >= lo and k > g - 14 and r.toks[k].text != ",":
-            k -= 1
-        if k >= lo and r.toks[k].text == ",":
-            g = k - 1
-    m = r.by_end.get(g)
-    return m if m is not None and m.i >= lo else None
-
-
-def _before_attr(r: Reading, q: QuoteSpan, s: Sentence) -> _Attr | None:
-    """``SPEAKER said: “…”``, ``SPEAKER said the plan was “a basis”``, ``according to X, “…”``."""
-    open_tok = _bisect(r.starts, q.open)
-    for v in range(open_tok - 1, s.i - 1, -1):
-        if r.in_quote(r.toks[v].start):
-            continue
-        if r.toks[v].low == "according" and v + 1 < open_tok and r.toks[v + 1].low == "to":
-            m = r.mentions.get(v + 2)
-            if m is not None:
-                ch = m.text if m.kind == "channel" else None
-                return _Attr(_speaker(r, m, m.start), "according to", "before", open_tok, ch)
-        if _verb_at(r, v):
-            m = _subject_before(r, v, s.i)
-            if m is not None and m.kind != "channel":
-                return _Attr(_speaker(r, m, m.start), r.toks[v].low, "before", open_tok)
-            if m is not None:
-                return _Attr(None, r.toks[v].low, "before", open_tok, m.text)
-    return None
-
-
-def _channel(r: Reading, s: Sentence) -> str | None:
-    for g in range(s.i, s.j):
-        m = r.mentions.get(g)
-        if m is not None and m.kind == "channel" and not r.in_quote(m.start):
-            return m.text
-    return None
-
-
-def _attribute_quotes(r: Reading) -> None:
-    prev_by_para: dict[int, tuple[int, _Attr | None, QuoteSpan]] = {}
-    last_para_quote: tuple[int, QuoteSpan] | None = None
-    for q in r.spans:
-        if not any(c.isalpha() for c in r.text[q.start : q.end]):
-            continue
-        k = r.sentence_of(q.open)
-        s = r.sents[k]
-        stop = min(s.j + (r.sents[k + 1].j - s.j if k + 1 < len(r.sents) else 0), len(r.toks))
-        if k + 1 < len(r.sents) and r.sents[k + 1].para != s.para:
-            stop = s.j
-        attr = _after(r, q, stop)
-        how = "after"
-        continues: int | None = None
-        prev = prev_by_para.get(s.para)
-        if prev is not None and prev[1] is not None and prev[1].how in {"after", "split"}:
-            gap = r.text[r.toks[prev[1].end - 1].end : q.open] if prev[1].end > 0 else ""
-            if gap.strip() in {",", ":", ""} and prev[1].end <= _tok(r, q.open):
-                attr = _Attr(prev[1].actor, prev[1].verb, "split", prev[1].end, prev[1].channel)
-                continues = prev[0]
-        if attr is None:
-            attr = _before_attr(r, q, s)
-            how = "before"
-        if attr is None and last_para_quote is not None:
-            n, lq = last_para_quote
-            if not lq.closed and r.sents[r.sentence_of(lq.open)].para == s.para - 1:
-                src = r.quotes[n]
-                attr = _Attr(src.speaker_id, src.verb, "continued", 0, src.channel)
-                continues = n
-        if attr is None and prev is not None and _only_quote(r, q, s):
-            src = r.quotes[prev[0]]
-            if src.speaker_id is not None:
-                attr = _Attr(src.speaker_id, src.verb, "context", 0, src.channel)
-        how = attr.how if attr is not None else "none"
-        rec = r.table.get(attr.actor if attr else None)
-        channel = (attr.channel if attr else None) or _channel(r, s)
-        quote = Quote(
-            text=r.text[q.start : q.end],
-            start=q.start,
-            end=q.end,
-            kind=_kind(r, q, s),
-            speaker=rec.label if rec else None,
-            speaker_id=rec.id if rec else None,
-            affiliation=rec.affiliation if rec else None,
-            verb=attr.verb if attr else None,
-            channel=channel,
-            attribution=how,  # type: ignore[arg-type]
-            continues=continues,
-            nested=tuple(r.text[a:b] for a, b in q.nested),
-        )
-        r.quotes.append(quote)
-        r.quote_sent.append(k)
-        prev_by_para[s.para] = (len(r.quotes) - 1, attr if rec else None, q)
-        last_para_quote = (len(r.quotes) - 1, q)
-
-
-def _tok(r: Reading, offset: int) -> int:
-    return _bisect(r.starts, offset)
-
-
-def _only_quote(r: Reading, q: QuoteSpan, s: Sentence) -> bool:
-    rest = (r.text[s.start : q.open] + r.text[min(q.close + 1, s.end) : s.end]).strip(" .,")
-    return not rest
-
-
-def _kind(r: Reading, q: QuoteSpan, s: Sentence) -> Literal["full", "partial"]:
-    before = r.text[s.start : q.open].rstrip()
-    first = r.text[q.start : q.start + 1]
-    starts_clause = not before or before.endswith((":", ",", "—", "-"))
-    words = len(r.text[q.start : q.end].split())
-    return "full" if first.isupper() and starts_clause and words >= 3 else "partial"
 
 
 # ------------------------------------------------------------------ claims
@@ -381,7 +131,7 @@ def _claims(r: Reading) -> None:
                         r.claims[c], "unverified", found.group() if found else None
                     )
             continue
-        attr = _sentence_attr(r, s)
+        attr = sentence_attr(r, s)
         hedge_m = P.HEDGE.search(text)
         if attr is None and hedge_m is None:
             continue
@@ -393,14 +143,17 @@ def _claims(r: Reading) -> None:
             status, hedge = "unverified", hedge_m.group()
         elif (v := P.VERIFY.search(text)) is not None:
             status, hedge = "verified", v.group()
+        if status == "attributed" and attr is not None and attr.verb in CLAIM_VERBS:
+            status, hedge = "unverified", attr.verb  # "has claimed", "alleging"
         rec = r.table.get(attr.actor if attr else None)
         channel = (attr.channel if attr else None) or _channel(r, s)
+        anon = attr.source if attr is not None else None
         r.claims.append(
             Claim(
                 text=text,
                 start=s.start,
                 end=s.end,
-                source=rec.label if rec else channel,
+                source=rec.label if rec else (anon or channel),
                 source_id=rec.id if rec else None,
                 channel=channel,
                 verb=attr.verb if attr else None,
@@ -416,10 +169,13 @@ def _hedged(r: Reading, k: int) -> list[int]:
     about: those of the two sentences before it in its paragraph, else the last claim of the two
     paragraphs before that reports a strike or an advance, else their last claim."""
     para = r.sents[k].para
-    same = [c for c, n in enumerate(r.claim_sent) if k - 2 <= n < k and r.sents[n].para == para]
+    lo, hi = bisect_left(r.claim_sent, k - 2), bisect_left(r.claim_sent, k)
+    same = [c for c in range(lo, hi) if r.sents[r.claim_sent[c]].para == para]
     if same:
         return same
-    near = [c for c, n in enumerate(r.claim_sent) if n < k and para - 2 <= r.sents[n].para < para]
+    near = [
+        c for c in range(max(0, hi - 8), hi) if para - 2 <= r.sents[r.claim_sent[c]].para < para
+    ]
     factual = [c for c in near if _factual(r.claims[c].text)]
     return factual[-1:] or near[-1:]
 
@@ -442,32 +198,15 @@ def _hedge_only(r: Reading, k: int) -> bool:
     if m is None or m.group().lower() in {"reportedly", "allegedly", "purportedly"}:
         return False
     return (
-        re.search(r"\b(?:claims?|reports?|assertions?|figures?|accounts?|it)\b", text, re.I)
+        re.search(
+            r"\b(?:claims?|reports?|assertions?|figures?|accounts?|details|information|data"
+            r"|numbers|it|this|that)\b",
+            text,
+            re.I,
+        )
         is not None
-        and _sentence_attr(r, s) is None
+        and sentence_attr(r, s) is None
     )
-
-
-def _sentence_attr(r: Reading, s: Sentence) -> _Attr | None:
-    for v in range(s.i, s.j):
-        t = r.toks[v]
-        if r.in_quote(t.start):
-            continue
-        if t.low == "according" and v + 1 < s.j and r.toks[v + 1].low == "to":
-            m = r.mentions.get(v + 2)
-            if m is not None:
-                ch = m.text if m.kind == "channel" else None
-                return _Attr(_speaker(r, m, m.start), "according to", "before", v, ch)
-        if t.low in SPEECH_VERBS:
-            m = _subject_before(r, v, s.i)
-            if m is None and v + 1 < s.j:
-                m2 = r.mentions.get(v + 1)  # "…, said Ushakov"
-                m = m2 if m2 is not None and v > s.i and r.toks[v - 1].text == "," else None
-            if m is not None:
-                if m.kind == "channel":
-                    return _Attr(None, t.low, "before", v, m.text)
-                return _Attr(_speaker(r, m, m.start), t.low, "before", v)
-    return None
 
 
 def _quote_sentence(r: Reading, s: Sentence) -> bool:
@@ -481,9 +220,12 @@ def _quote_sentence(r: Reading, s: Sentence) -> bool:
         rec = r.quotes[n]
         if rec.kind == "partial" and rec.attribution != "split":
             return False
-    rest = r.text[s.start : s.end]
-    for span in sorted(inside, key=lambda q: -q.open):
-        rest = rest[: span.open - s.start] + rest[span.close + 1 - s.start :]
+    pieces, pos = [], s.start
+    for span in inside:
+        pieces.append(r.text[pos : span.open])
+        pos = max(pos, span.close + 1)
+    pieces.append(r.text[pos : s.end])
+    rest = "".join(pieces)
     return len(re.findall(r"\w+", rest)) <= 12 and " that " not in rest
 
 
@@ -587,11 +329,20 @@ def find_deadlines(r: Reading) -> list[Deadline]:
 
 
 def find_dateline(text: str) -> Dateline | None:
-    """The dateline at the start of one of the first three paragraphs, if any."""
-    for a, _b in paragraphs(text)[:3]:
+    """The dateline at the start of one of the first five paragraphs, if any: its place, its
+    date when the format gives one, and the agency ("(Reuters)", "(AP)", "/TASS/")."""
+    for a, _b in paragraphs(text)[:5]:
         m = P.DATELINE.match(text, a)
-        if m is not None:
-            return Dateline(
-                m.group("place").strip(), m.group("date"), m.group("agency"), m.start(), m.end()
-            )
+        if m is None:
+            continue
+        place = m.group("place").strip()
+        if len(place.replace(".", "")) < 2 or place.split(",")[0].strip() in _NOT_DATELINE:
+            continue
+        agency = m.group("agency") or m.group("slash")
+        if m.group("date") is None and agency is None and not m.group("dash"):
+            continue
+        return Dateline(place, m.group("date"), agency, m.start("place"), m.end())
     return None
+
+
+_NOT_DATELINE = frozenset({"I", "A", "US", "EU", "UN", "NATO", "UPDATE", "BREAKING", "EXCLUSIVE"})

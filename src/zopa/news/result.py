@@ -38,6 +38,7 @@ class Actor:
     mentions: tuple[tuple[int, int], ...]
     party: str | None = None  # the scenario party, with --scenario
     known_from: Literal["text", "lexicon"] = "text"  # where the affiliation/role came from
+    aliases: tuple[str, ...] = ()  # other spellings of the name in the article
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class Actor:
             "role": self.role,
             "party": self.party,
             "known_from": self.known_from,
+            "aliases": list(self.aliases),
             "mentions": [list(m) for m in self.mentions],
         }
 
@@ -66,10 +68,13 @@ class Quote:
     affiliation: str | None
     verb: str | None
     channel: str | None
-    attribution: Literal["after", "before", "split", "context", "continued", "anonymous", "none"]
+    attribution: Literal[
+        "after", "before", "split", "labelled", "colon", "context", "continued", "anonymous", "none"
+    ]
     continues: int | None = None  # index of the quote this one continues (split by a verb)
     nested: tuple[str, ...] = ()
     party: str | None = None
+    source: str | None = None  # the words naming an unnamed source ("a Russian source")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +89,7 @@ class Quote:
             "verb": self.verb,
             "channel": self.channel,
             "attribution": self.attribution,
+            "source": self.source,
             "continues": self.continues,
             "nested": list(self.nested),
         }
@@ -184,7 +190,7 @@ class Dateline:
     """The wire dateline ("MOSCOW, Dec 2 (Reuters) -"): where and when the report was filed."""
 
     place: str
-    date: str
+    date: str | None  # AP and plain datelines give none
     agency: str | None
     start: int
     end: int
@@ -206,12 +212,14 @@ class Evidence:
 
     party: str
     source: str
-    quote: str
+    quote: str | None  # the speaker's own words (a direct quotation), else None
     start: int
     end: int
     confidence: float
     article: str
     rule: str
+    sentence: str = ""  # the sentence the suggestion rests on
+    speaker: str | None = None  # who said it (the actor's label)
     prefers: str | None = None
     over: str | None = None
     rejects: str | None = None
@@ -232,6 +240,8 @@ class Evidence:
     def to_dict(self) -> dict[str, Any]:
         return self.item() | {
             "quote": self.quote,
+            "sentence": self.sentence,
+            "speaker": self.speaker,
             "confidence": self.confidence,
             "article": self.article,
             "start": self.start,

@@ -6,14 +6,22 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from zopa.news.result import ArticleReading, Evidence, NewsReading
+from zopa.news.result import ArticleReading, Evidence, NewsReading, Quote
 
 __all__ = ["render_news"]
 
 
-def _clip(s: str, n: int = 90) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= n else s[: n - 1] + "…"
+def _flat(s: str) -> str:
+    """One line of text, whole: tables wrap long cells at word boundaries, never cut them."""
+    return " ".join(s.split())
+
+
+_HOW = {
+    "anonymous": "unnamed source",
+    "labelled": "Source/Quote layout",
+    "colon": "introduced with a colon",
+    "context": "same speaker as the quote before",
+}
 
 
 def _or(v: object, dash: str = "-") -> str:
@@ -31,7 +39,8 @@ def _article(a: ArticleReading, scenario: bool) -> list[RenderableType]:
     head = a.file + (f" — {a.title}" if a.title else "")
     if a.dateline is not None:
         dl = a.dateline
-        head += f" ({dl.place.title()}, {dl.date}" + (f", {dl.agency})" if dl.agency else ")")
+        where = ", ".join(x for x in (dl.place.title(), dl.date, dl.agency) if x)
+        head += f" ({where})"
     out: list[RenderableType] = [Text(head, "bold")]
     actors = _table(
         "Actors",
@@ -46,27 +55,19 @@ def _article(a: ArticleReading, scenario: bool) -> list[RenderableType]:
         row = [x.label, x.kind, _or(x.affiliation), _or(x.role)]
         row += [_or(x.party)] if scenario else []
         actors.add_row(*row, str(len(x.mentions)))
-    quotes = _table("Quotes", "#", "quote", "speaker", "verb", "channel", "at")
+    quotes = _table("Quotes", "#", "quote", "speaker", "how it is attributed", "channel")
     for n, q in enumerate(a.quotes, 1):
-        who = q.speaker or "[italic]unclear[/]"
+        who = q.speaker or (f"unnamed: {q.source}" if q.source else "[italic]unclear[/]")
         if q.affiliation and q.speaker:
             who += f" ({q.affiliation})"
-        via = q.attribution + (f", continues #{q.continues + 1}" if q.continues is not None else "")
-        quotes.add_row(
-            str(n),
-            _clip(q.text),
-            who,
-            f"{_or(q.verb)} [dim]{via}[/]",
-            _or(q.channel),
-            f"{q.start}-{q.end}",
-        )
+        quotes.add_row(str(n), f"“{_flat(q.text)}”", who, _how(q), _or(q.channel))
     claims = _table("Claims", "claim", "source", "status")
     for c in a.claims:
         status = {"unverified": "[red]unverified[/]", "verified": "[green]verified[/]"}.get(
             c.status, c.status
         )
         claims.add_row(
-            _clip(c.text, 100),
+            _flat(c.text),
             _or(c.source) + (f", via {c.channel}" if c.channel and c.channel != c.source else ""),
             status,
         )
@@ -83,10 +84,10 @@ def _article(a: ArticleReading, scenario: bool) -> list[RenderableType]:
     events = _table("Events and deadlines", "what", "status", "place", "time", "sentence")
     for e in a.events:
         events.add_row(
-            f"{e.kind} ({e.trigger})", e.status, _or(e.place), _or(e.time), _clip(e.text, 70)
+            f"{e.kind} ({e.trigger})", e.status, _or(e.place), _or(e.time), _flat(e.text)
         )
     for d in a.deadlines:
-        events.add_row("deadline", "-", "-", d.text, _clip(d.sentence, 70))
+        events.add_row("deadline", "-", "-", d.text, _flat(d.sentence))
     ents = _table("Named entities (spaCy)", "label", "entity", "count")
     counts: dict[tuple[str, str], int] = {}
     for e in a.entities or ():
@@ -97,6 +98,18 @@ def _article(a: ArticleReading, scenario: bool) -> list[RenderableType]:
         if t.row_count:
             out.append(t)
     return out
+
+
+def _how(q: Quote) -> str:
+    """How the quote's speaker was found, in words (never the finder's internal name)."""
+    said = q.verb or ""
+    if q.attribution in {"split", "continued"} and q.continues is not None:
+        where = "" if q.attribution == "split" else ", from the paragraph before"
+        return f"continues quote #{q.continues + 1}{where}"
+    note = _HOW.get(q.attribution)
+    if note and said:
+        return f"{said} ({note})"
+    return note or said or "-"
 
 
 def _evidence(items: tuple[Evidence, ...]) -> Table:
@@ -111,7 +124,8 @@ def _evidence(items: tuple[Evidence, ...]) -> Table:
             what = f"rejects {e.rejects}"
         else:
             what = f"accepts {e.accepts}"
-        t.add_row(e.party, what, e.source, f"{e.confidence:.2f}", f"“{_clip(e.quote, 60)}”")
+        rests = f"“{_flat(e.quote)}” in: {_flat(e.sentence)}" if e.quote else _flat(e.sentence)
+        t.add_row(e.party, what, e.source, f"{e.confidence:.2f}", rests)
     return t
 
 

@@ -2,46 +2,85 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from zopa.model.uncertainty import RedLine
 from zopa.report.tornado import tornado_figure  # the chart is drawn there (one drawing)
 from zopa.robust.analysis import Odds, RobustAnalysis
 from zopa.vocab import interval, percent
 
 if TYPE_CHECKING:
-    pass
+    from matplotlib.figure import Figure
 
-__all__ = ["render_robust", "tornado_figure"]
+    from zopa.model.scenario import Scenario
+    from zopa.robust.params import Parameter
+
+__all__ = [
+    "box_in_words",
+    "odds_words",
+    "packages_sentence",
+    "prim_figure",
+    "render_robust",
+    "robust_json",
+    "sensitivity_figure",
+    "sensitivity_sentences",
+    "tornado_figure",
+]
 
 
-def _odds(o: Odds) -> str:
-    """A probability with its 95% interval (or "exact"), in :mod:`zopa.vocab`'s percentages."""
+def odds_words(o: Odds) -> str:
+    """A probability with its 95% interval (or "exact"), in :mod:`zopa.vocab`'s percentages.
+
+    None of the kept samples (or all of them) reads ``0% (95% interval 0 to 0.9%)``: never a
+    lower bound shown above the estimate from an interval's arithmetic.
+    """
     p = o.probability
     if p is None:
         return "n/a"
     if o.exact:
         return f"{percent(p)} (exact: no uncertainty)"
-    return f"{percent(p)} {interval(*o.ci95)}"
+    lo, hi = (0.0 if x <= 1e-12 else 1.0 if x >= 1 - 1e-12 else x for x in o.ci95)
+    if p <= 1e-12:
+        return f"0% (95% interval 0 to {percent(hi)})"
+    if p >= 1 - 1e-12:
+        return f"100% (95% interval {percent(lo)} to 100%)"
+    return f"{percent(p)} {interval(lo, hi)}"
+
+
+def _p(x: float | None) -> str:
+    return percent(x)
 
 
 def render_robust(
-    r: RobustAnalysis, con: Console, *, sensitivity_rows: int = 10, package_columns: int = 4
+    r: RobustAnalysis,
+    con: Console,
+    *,
+    sensitivity_rows: int = 10,
+    package_columns: int = 4,
+    scenario: Scenario | None = None,
 ) -> None:
     """The robustness answer as terminal tables (probabilities with 95% Wilson intervals)."""
     con.print(f"[bold]{escape(r.title)}[/] - robustness under uncertainty")
     con.print(
         f"{r.samples:,} samples (seed {r.seed})"
-        + (f", {r.kept:,} kept by the evidence; " if r.evidence else "; ")
-        + f"{r.candidates:,} packages solved exactly in each sample; "
-        f"gating parties: {escape(', '.join(r.parties))}"
+        + (f", {r.kept:,} kept by the evidence" if r.evidence else "")
+        + (
+            f" (effective sample size {r.effective_samples:,.0f}: soft evidence weighs them)"
+            if r.effective_samples is not None
+            else ""
+        )
+        + f"; gating parties: {escape(', '.join(r.parties))}"
     )
+    con.print(escape(packages_sentence(r)))
     for w in r.warnings:
         con.print(f"[bold yellow]warning:[/] {escape(w)}")
-    con.print(f"[bold]P(an agreement zone exists)[/] = {_odds(r.zone)}")
+    con.print(f"[bold]P(an agreement zone exists)[/] = {odds_words(r.zone)}")
     if r.drafts:
         parties = list(next(iter(r.drafts.values())).parties)
         t = Table(title="Drafts: probability of acceptance", title_justify="left")
@@ -50,8 +89,10 @@ def render_robust(
             t.add_column(escape(p), justify="right")
         t.add_column("all gating", justify="right")
         for name, d in r.drafts.items():
-            cells = [percent(d.parties[p].probability) for p in parties]
-            t.add_row(escape(name), *cells, _odds(d.all) + ("" if d.feasible else " (infeasible)"))
+            cells = [_p(d.parties[p].probability) for p in parties]
+            t.add_row(
+                escape(name), *cells, odds_words(d.all) + ("" if d.feasible else " (infeasible)")
+            )
         con.print(t)
     if r.robust_package is not None:
         rp = r.robust_package
@@ -66,7 +107,7 @@ def render_robust(
         for issue in rp.package:
             t.add_row(escape(issue), *(escape(str(pk.package[issue])) for pk in cols))
         t.add_section()
-        t.add_row("P(all accept)", *(percent(pk.odds.probability) for pk in cols))
+        t.add_row("P(all accept)", *(_p(pk.odds.probability) for pk in cols))
         t.add_row(
             "95% interval",
             *(interval(*pk.odds.ci95) for pk in cols),
@@ -80,13 +121,18 @@ def render_robust(
         t.add_column("reservation", justify="right")
         t.add_column("red lines", overflow="fold")
         for party, ex in rp.exclusions.items():
-            reds = "; ".join(f"{escape(k)}: {percent(v)}" for k, v in ex.red_lines.items()) or "-"
-            t.add_row(escape(party), percent(ex.reservation), reds)
+            reds = "; ".join(f"{escape(k)}: {_p(v)}" for k, v in ex.red_lines.items()) or "-"
+            t.add_row(escape(party), _p(ex.reservation), reds)
         con.print(t)
+    if r.global_sensitivity is not None:
+        render_global(r, con, scenario)
+    if r.prim is not None:
+        render_prim(r, con, scenario)
     if r.sensitivity:
         t = Table(
-            title=f"Sensitivity of P(zone), one parameter at a time at each end of its range "
-            f"({r.sensitivity_samples:,} samples each, the others drawn); widest first",
+            title="Sensitivity, quick view (one at a time): P(zone) with one parameter at each "
+            f"end of its range ({r.sensitivity_samples:,} samples each, the others drawn); "
+            "widest first. It cannot see interactions: see --sensitivity sobol|shapley",
             title_justify="left",
         )
         t.add_column("parameter", style="bold")
@@ -96,13 +142,17 @@ def render_robust(
         t.add_column("swing", justify="right")
         for s in r.sensitivity[:sensitivity_rows]:
             prm = s.parameter
-            rng = "absent / present" if prm.kind == "red_line" else f"{prm.low:g} .. {prm.high:g}"
+            rng = (
+                "absent / present"
+                if isinstance(prm.target, RedLine)
+                else f"{prm.low:g} .. {prm.high:g}"
+            )
             t.add_row(
                 escape(prm.name),
                 rng,
-                percent(s.low.probability),
-                percent(s.high.probability),
-                f"{100 * s.width:.1f}",
+                _p(s.low.probability),
+                _p(s.high.probability),
+                "n/a (an end keeps no sample)" if s.width is None else f"{100 * s.width:.1f}",
             )
         con.print(t)
         if len(r.sensitivity) > sensitivity_rows:
@@ -113,7 +163,290 @@ def render_robust(
         t.add_column("holds", justify="right")
         t.add_column("source", overflow="fold")
         for desc, src, holds in r.evidence:
-            t.add_row(escape(desc), percent(holds), escape(src))
+            t.add_row(escape(desc), _p(holds), escape(src))
         con.print(t)
     for n in r.notes:
         con.print(f"note: {escape(n)}")
+
+
+# ------------------------------------------------------------------------------ global
+
+
+def output_in_words(output: str, scenario: Scenario | None = None) -> str:
+    """What an output of the global sensitivity measures, in words."""
+    if output == "zone":
+        return "whether an agreement zone exists"
+    if output == "margin":
+        return "the best package's smallest margin"
+    draft = output.removeprefix("draft:")
+    if scenario is not None:
+        draft = next((d.label for d in scenario.drafts if d.id == draft), draft)
+    return f"whether every gating party accepts “{draft}”"
+
+
+def _name(scenario: Scenario | None, prm: Parameter) -> str:
+    if scenario is None:
+        return prm.name
+    from zopa.vocab import parameter_in_words
+
+    return parameter_in_words(scenario, prm)
+
+
+def _share(x: float, ci: tuple[float, float] | None) -> str:
+    lo, hi = ci or (x, x)
+    clip = [min(1.0, max(0.0, v)) for v in (x, lo, hi)]
+    return f"{100 * clip[0]:.0f}% [{100 * clip[1]:.0f}, {100 * clip[2]:.0f}]"
+
+
+def sensitivity_sentences(r: RobustAnalysis, scenario: Scenario | None = None) -> list[str]:
+    """One sentence per parameter of the global sensitivity, largest share first."""
+    g = r.global_sensitivity
+    if g is None:
+        return []
+    what = output_in_words(g.output, scenario)
+    out = []
+    for i in g.indices:
+        who = _name(scenario, i.parameter)
+        if i.effect is not None:
+            out.append(
+                f"{who} accounts for {_share(i.effect, i.effect_ci)} of the uncertainty in {what}."
+            )
+        else:
+            out.append(
+                f"{who} alone explains {_share(i.first_order or 0.0, i.first_order_ci)} of the "
+                f"uncertainty in {what}; with its interactions, "
+                f"{_share(i.total or 0.0, i.total_ci)}."
+            )
+    return out
+
+
+def render_global(r: RobustAnalysis, con: Console, scenario: Scenario | None = None) -> None:
+    """The Sobol indices or Shapley effects as a table, then the top ones in words."""
+    g = r.global_sensitivity
+    if g is None:
+        return
+    what = output_in_words(g.output, scenario)
+    if g.method == "sobol":
+        title = (
+            f"Global sensitivity of {what} (Sobol indices, {g.runs:,} runs; share of the "
+            "variance with 95% bootstrap intervals)"
+        )
+    else:
+        title = (
+            f"Global sensitivity of {what} (Shapley effects on {g.runs:,} kept samples, "
+            "the evidence's dependence included; shares summing to 100%, 95% bootstrap intervals)"
+        )
+    t = Table(title=title, title_justify="left")
+    t.add_column("parameter", style="bold", overflow="fold")
+    if g.method == "sobol":
+        t.add_column("alone (first order)", justify="right")
+        t.add_column("with interactions (total)", justify="right")
+    else:
+        t.add_column("Shapley effect", justify="right")
+    for i in g.indices:
+        cells = (
+            [_share(i.first_order or 0.0, i.first_order_ci), _share(i.total or 0.0, i.total_ci)]
+            if g.method == "sobol"
+            else [_share(i.effect or 0.0, i.effect_ci)]
+        )
+        t.add_row(escape(_name(scenario, i.parameter)), *cells)
+    con.print(t)
+    for sentence in sensitivity_sentences(r, scenario)[:3]:
+        con.print(escape(sentence))
+    for n in g.notes:
+        con.print(f"note: {escape(n)}")
+
+
+def sensitivity_figure(
+    r: RobustAnalysis, *, scenario: Scenario | None = None, rows: int = 15
+) -> Figure:
+    """Bars of the Sobol indices (first order and total) or Shapley effects, with intervals."""
+    from matplotlib.figure import Figure
+
+    g = r.global_sensitivity
+    assert g is not None
+    data = list(g.indices[:rows])[::-1]
+    names = [textwrap.fill(_name(scenario, i.parameter), 60) for i in data]
+    fig = Figure(
+        figsize=(
+            6 + 0.065 * min(60, max((len(n) for n in names), default=10)),
+            0.5 * len(data) + 1.6,
+        ),
+        layout="constrained",
+    )
+    ax = fig.add_subplot()
+    ys = np.arange(len(data))
+
+    def bars(
+        vals: list[float], cis: list[tuple[float, float]], off: float, colour: str, label: str
+    ) -> None:
+        v = np.clip(vals, 0, 1)
+        err = np.array(
+            [[max(0.0, x - lo), max(0.0, hi - x)] for x, (lo, hi) in zip(v, cis, strict=True)]
+        ).T
+        ax.barh(ys + off, v, height=0.38 if off else 0.6, color=colour, label=label)
+        ax.errorbar(v, ys + off, xerr=err, fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
+
+    if g.method == "sobol":
+        bars(
+            [i.first_order or 0.0 for i in data],
+            [i.first_order_ci or (0, 0) for i in data],
+            -0.2,
+            "#4C72B0",
+            "alone (first order)",
+        )
+        bars(
+            [i.total or 0.0 for i in data],
+            [i.total_ci or (0, 0) for i in data],
+            0.2,
+            "#DD8452",
+            "with interactions (total)",
+        )
+        ax.legend(loc="lower right", fontsize=8)
+    else:
+        bars(
+            [i.effect or 0.0 for i in data],
+            [i.effect_ci or (0, 0) for i in data],
+            0.0,
+            "#55A868",
+            "Shapley effect",
+        )
+    ax.set_yticks(ys, names, fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of the uncertainty explained (95% bootstrap interval)")
+    method = "Sobol indices" if g.method == "sobol" else "Shapley effects (evidence included)"
+    ax.set_title(
+        f"What explains the uncertainty in {output_in_words(g.output, scenario)}\n({method})",
+        fontsize=10,
+    )
+    return fig
+
+
+# ------------------------------------------------------------------------------ PRIM
+
+
+def _limit_in_words(scenario: Scenario | None, prm: Parameter, lo: float, hi: float) -> str:
+    who = _name(scenario, prm)
+    if isinstance(prm.target, RedLine):
+        return f"{who}: {'no' if hi < 0.5 else 'yes'}"
+    parts = []
+    if lo > prm.low:
+        parts.append(f"at least {lo:.3g}")
+    if hi < prm.high:
+        parts.append(f"at most {hi:.3g}")
+    return f"{who} {' and '.join(parts)} (range {prm.low:g} to {prm.high:g})"
+
+
+def box_in_words(r: RobustAnalysis, scenario: Scenario | None = None) -> str:
+    """The chosen PRIM box as one sentence."""
+    p = r.prim
+    if p is None or not p.boxes:
+        return ""
+    b = p.boxes[0]
+    if not b.limits:
+        return (
+            f"No box improves on the whole space: a zone exists in {100 * p.base_density:.0f}% "
+            "of the kept samples wherever the parameters lie."
+        )
+    where = "; ".join(_limit_in_words(scenario, prm, lo, hi) for prm, lo, hi in b.limits)
+    return (
+        f"A zone exists in {100 * b.density:.0f}% of the samples where {where} "
+        f"(against {100 * p.base_density:.0f}% overall; the box holds "
+        f"{100 * b.support:.0f}% of the samples and {100 * b.coverage:.0f}% of all samples "
+        "with a zone)."
+    )
+
+
+def render_prim(r: RobustAnalysis, con: Console, scenario: Scenario | None = None) -> None:
+    """The chosen PRIM box as a table and in words."""
+    p = r.prim
+    if p is None or not p.boxes:
+        return
+    b = p.boxes[0]
+    t = Table(
+        title=f"Where the zone lives (PRIM box, step {p.chosen} of {len(p.trajectory) - 1} of "
+        f"the peeling; density {100 * b.density:.0f}%, coverage {100 * b.coverage:.0f}%)",
+        title_justify="left",
+    )
+    t.add_column("parameter", style="bold", overflow="fold")
+    t.add_column("in the box", justify="right")
+    t.add_column("whole range", justify="right")
+    for prm, lo, hi in b.limits:
+        whole = (
+            "absent / present"
+            if isinstance(prm.target, RedLine)
+            else f"{prm.low:g} .. {prm.high:g}"
+        )
+        inside = (
+            ("present" if lo > 0.5 else "absent")
+            if isinstance(prm.target, RedLine)
+            else f"{lo:.3g} .. {hi:.3g}"
+        )
+        t.add_row(escape(_name(scenario, prm)), inside, whole)
+    con.print(t)
+    con.print(escape(box_in_words(r, scenario)))
+
+
+def prim_figure(r: RobustAnalysis, *, scenario: Scenario | None = None) -> Figure:
+    """The peeling trajectory: coverage against density, the chosen box marked."""
+    from matplotlib.figure import Figure
+
+    p = r.prim
+    assert p is not None
+    fig = Figure(figsize=(6.4, 4.6), layout="constrained")
+    ax = fig.add_subplot()
+    cov = [b.coverage for b in p.trajectory]
+    den = [b.density for b in p.trajectory]
+    sc = ax.scatter(
+        cov, den, c=[len(b.limits) for b in p.trajectory], cmap="viridis", s=22, zorder=3
+    )
+    ax.plot(cov, den, color="grey", linewidth=0.8, zorder=2)
+    c = p.boxes[0]
+    ax.scatter(
+        [c.coverage],
+        [c.density],
+        s=140,
+        facecolors="none",
+        edgecolors="red",
+        linewidths=1.6,
+        zorder=4,
+        label="chosen box",
+    )
+    ax.axvline(p.min_coverage, color="red", linestyle=":", linewidth=0.8)
+    ax.set_xlabel("coverage: share of all samples with a zone inside the box")
+    ax.set_ylabel("density: share of the box's samples with a zone")
+    ax.set_xlim(0, 1.02)
+    ax.set_title("PRIM peeling trajectory (each dot a box; start at coverage 1)", fontsize=10)
+    bar = fig.colorbar(sc, ax=ax, label="parameters restricted")
+    from matplotlib.ticker import MaxNLocator
+
+    bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def packages_sentence(r: RobustAnalysis) -> str:
+    """How many packages each sample solves, and why not the whole space (as analyze counts)."""
+    cand = r.candidates
+    before = cand + r.pruned
+    return (
+        f"{r.outcomes:,} packages, {r.space:,} within the scenario constraints; "
+        f"{before:,} of them break no certain red line of a gating party, and "
+        f"{r.pruned:,} of those no draw of the unknowns can make acceptable to every gating "
+        f"party: {cand:,} packages solved exactly in each sample (the others are outside the "
+        "zone in every sample)."
+    )
+
+
+def robust_json(r: RobustAnalysis, scenario: Scenario) -> dict[str, object]:
+    """``zopa robust --json``: the result's dict with the sentences in words added."""
+    out = r.to_dict()
+    sens = out.get("sensitivity")
+    if isinstance(sens, dict) and r.global_sensitivity is not None:
+        for row, sentence in zip(sens["indices"], sensitivity_sentences(r, scenario), strict=True):
+            row["in_words"] = sentence
+    prim_d = out.get("prim")
+    if isinstance(prim_d, dict) and prim_d.get("boxes"):
+        prim_d["boxes"][0]["in_words"] = box_in_words(r, scenario)
+    out["packages"] = {**r.to_dict()["packages"], "in_words": packages_sentence(r)}
+    return out

@@ -8,6 +8,7 @@ intervals.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import math
 import multiprocessing
@@ -22,9 +23,28 @@ from numpy.typing import NDArray
 
 from zopa.analysis.count import wilson
 from zopa.errors import AnalysisError, Problem, ScenarioError
+from zopa.model.compiled import round_utility
 from zopa.model.scenario import Scenario
-from zopa.robust.engine import BlockResult, Plan, Task, make_plan, run_block, tasks
-from zopa.robust.params import Parameter
+from zopa.robust.engine import (
+    F32_DIGITS,
+    BlockResult,
+    Kept,
+    Plan,
+    Task,
+    answers,
+    make_plan,
+    run_block,
+    tasks,
+)
+from zopa.robust.params import BLOCK, Parameter
+from zopa.robust.prim import PrimResult, prim
+from zopa.robust.sensitivity import (
+    GlobalSensitivity,
+    output_values,
+    parse_output,
+    shapley_effects,
+    sobol_indices,
+)
 
 __all__ = [
     "MAX_SAMPLES",
@@ -41,19 +61,26 @@ MAX_SAMPLES = 10_000_000
 FEW_KEPT = 100  # fewer kept samples than this (or under 1% of those drawn) gets a warning
 Progress = Callable[[int, int], None]
 Job = tuple[Task, NDArray[np.int64] | None]
+FloatArray = NDArray[np.float64]
 
 
 def _r(x: float) -> float:
-    return round(float(x), 10)
+    return round_utility(float(x))
 
 
 @dataclass(frozen=True)
 class Odds:
-    """A probability estimated from ``count`` of ``of`` kept samples, with its 95% interval."""
+    """A probability estimated from ``count`` of ``of`` kept samples, with its 95% interval.
 
-    count: int
-    of: int
+    With soft evidence ``count`` and ``of`` are sums of importance weights and ``effective``
+    is the effective sample size (Kish): the Wilson interval is taken on it, so it widens as
+    the weights grow uneven.
+    """
+
+    count: float
+    of: float
     exact: bool = False  # no uncertainty: every sample is the same, the probability is exact
+    effective: float | None = None  # effective sample size when the samples are weighted
 
     @property
     def probability(self) -> float | None:
@@ -63,10 +90,11 @@ class Odds:
     def ci95(self) -> tuple[float, float]:
         if not self.of:
             return (0.0, 1.0)
+        p = self.count / self.of
         if self.exact:
-            p = self.count / self.of
             return (p, p)
-        return wilson(self.count, self.of)
+        n = self.of if self.effective is None else self.effective
+        return wilson(p * n, n)
 
     def to_dict(self) -> dict[str, Any]:
         p = self.probability
@@ -137,16 +165,17 @@ class Sensitivity:
     high: Odds
 
     @property
-    def width(self) -> float:
+    def width(self) -> float | None:
+        """|high - low|; None (unknown, not zero) when an end keeps no sample."""
         lo, hi = self.low.probability, self.high.probability
-        return abs(hi - lo) if lo is not None and hi is not None else 0.0
+        return abs(hi - lo) if lo is not None and hi is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "parameter": self.parameter.name,
             "low": self.low.to_dict()["probability"],
             "high": self.high.to_dict()["probability"],
-            "width": _r(self.width),
+            "width": None if self.width is None else _r(self.width),
             "range": [self.parameter.low, self.parameter.high],
             "low_ci95": self.low.to_dict()["ci95"],
             "high_ci95": self.high.to_dict()["ci95"],
@@ -192,8 +221,26 @@ class RobustAnalysis:
     candidates: int  # packages evaluated in every sample
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    effective_samples: float | None = None  # with soft evidence: Kish's effective sample size
+    outcomes: int = 0  # packages in the outcome space
+    space: int = 0  # packages that satisfy the scenario constraints
+    pruned: int = 0  # of those meeting certain red lines: never acceptable in any sample
+    kept_samples: Kept | None = field(default=None, repr=False, compare=False)
+    global_sensitivity: GlobalSensitivity | None = None
+    prim: PrimResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        out = self._core_dict()
+        if self.effective_samples is not None:
+            out["effective_samples"] = round(self.effective_samples, 1)
+        if self.global_sensitivity is not None:
+            out["sensitivity"] = self.global_sensitivity.to_dict()
+            out["tornado"] = [s.to_dict() for s in self.sensitivity]
+        if self.prim is not None:
+            out["prim"] = self.prim.to_dict()
+        return out
+
+    def _core_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "samples": self.samples,
@@ -209,6 +256,12 @@ class RobustAnalysis:
             "parameters": [p.to_dict() for p in self.parameters],
             "evidence": [{"item": d, "source": s, "holds": _r(h)} for d, s, h in self.evidence],
             "candidates": self.candidates,
+            "packages": {
+                "outcomes": self.outcomes,
+                "feasible": self.space,
+                "never_acceptable": self.pruned,
+                "solved_per_sample": self.candidates,
+            },
             "method": "rejection sampling on the evidence; every kept sample solved exactly",
             "warnings": list(self.warnings),
             "notes": list(self.notes),
@@ -228,6 +281,10 @@ def robustness(
     workers: int | None = None,
     dask: str | None = None,
     progress: Progress | None = None,
+    method: str | None = None,
+    output: str = "zone",
+    sobol_base: int = 1024,
+    boxes: bool = False,
 ) -> RobustAnalysis:
     """The zone, the drafts and the most robust package under the scenario's uncertainty.
 
@@ -236,7 +293,16 @@ def robustness(
     ``inprocess`` or a scheduler address). The sensitivity uses the first
     ``sensitivity_samples`` samples (default ``min(samples, 2000)``) with one parameter fixed
     at each end of its range at a time (the others drawn as usual: common random numbers).
+
+    ``method`` adds global sensitivity (``sobol`` or ``shapley``, see
+    :mod:`zopa.robust.sensitivity`) of ``output`` (``zone``, ``margin`` or ``draft:ID``);
+    ``boxes`` adds the PRIM boxes where a zone exists (:mod:`zopa.robust.prim`).
     """
+    if method not in (None, "sobol", "shapley"):
+        raise AnalysisError(f"unknown sensitivity method `{method}`: use sobol or shapley")
+    output = parse_output(output, [d.id for d in scenario.drafts])
+    if not 16 <= sobol_base <= 1_000_000:
+        raise AnalysisError(f"the Sobol base sample must be in 16..1,000,000 (got {sobol_base})")
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
         raise AnalysisError(f"samples must be an integer in 1..{MAX_SAMPLES:,} (got {samples!r})")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -255,14 +321,55 @@ def robustness(
         kept = int(_sum(main_r, "kept"))
         order = _order(plan, main_r, kept, top)
         jobs: list[Job] = [((b, rows, -1, math.nan, "below"), order) for b, rows, *_ in main]
-        witnesses = np.unique(np.concatenate([order, plan.witnesses]))
+        witnesses = np.unique(np.concatenate([order, plan.candidates.witnesses]))
         if sens_n:
             for j, prm in enumerate(params):
                 for end in (prm.low, prm.high):
                     jobs += [(t, witnesses) for t in tasks(sens_n, "zone", j, end)]
         side_r = run(jobs)
     below = side_r[: len(main)]
-    return _assemble(scenario, plan, samples, main_r, below, side_r[len(main) :], sens_n, order)
+    result = _assemble(scenario, plan, samples, main_r, below, side_r[len(main) :], sens_n, order)
+    extra: dict[str, Any] = {}
+    if method is not None and plan.params:
+        extra["global_sensitivity"] = _global(scenario, plan, result, method, output, sobol_base)
+    if boxes and plan.params and result.kept_samples is not None:
+        k = result.kept_samples
+        extra["prim"] = prim(plan.params, k.theta, k.zone, k.weight)
+    return dataclasses.replace(result, **extra) if extra else result
+
+
+def _global(
+    scenario: Scenario,
+    plan: Plan,
+    result: RobustAnalysis,
+    method: str,
+    output: str,
+    base: int,
+) -> GlobalSensitivity:
+    drafts = [d.id for d in scenario.drafts]
+    if method == "shapley":
+        k = result.kept_samples
+        assert k is not None
+        y = output_values(output, k.zone, k.draft_all, k.best_margin, drafts)
+        soft = k.weight if plan.soft else None
+        return shapley_effects(plan.params, k.theta, y, plan.seed, output, weights=soft)
+    notes = []
+    if scenario.evidence or scenario.correlations:
+        notes.append(
+            "Sobol indices need independent inputs: each parameter is drawn from its own "
+            "distribution, without the evidence"
+            + (" and the correlations" if scenario.correlations else "")
+            + "; --sensitivity shapley respects them"
+        )
+
+    def model(theta: FloatArray) -> FloatArray:
+        parts = []
+        for a in range(0, len(theta), BLOCK):
+            ans = answers(plan, theta[a : a + BLOCK], packages=output == "margin")
+            parts.append(output_values(output, ans.zone, ans.draft_all, ans.best_margin, drafts))
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    return sobol_indices(plan.params, model, base, plan.seed, output, notes)
 
 
 class _Runner:
@@ -398,23 +505,30 @@ def _assemble(
             "draw more with --samples"
         )
     exact = not plan.params
+    total = float(_sum(main, "weight"))
+    ess = total**2 / float(_sum(main, "weight2")) if plan.soft and total > 0 else None
+    if ess is not None and ess < FEW_KEPT:
+        warnings.append(
+            f"the soft evidence leaves an effective sample size of {ess:,.0f}: the probabilities "
+            "are rough (see the 95% intervals); draw more with --samples"
+        )
 
-    def odds(count: int, of: int) -> Odds:
-        return Odds(count, of, exact)
+    def odds(count: float, of: float) -> Odds:
+        return Odds(count, of, exact, ess)
 
-    zone = odds(int(_sum(main, "zone")), kept)
+    zone = odds(float(_sum(main, "zone")), total)
     d_acc = _sum(main, "draft_accept")
     d_all = _sum(main, "draft_all")
     drafts = {
         d.id: DraftOdds(
             d.id,
-            odds(int(d_all[k]), kept),
-            {pids[p]: odds(int(d_acc[k, p]), kept) for p in range(len(pids))},
-            bool(plan.draft_feasible[k]),
+            odds(float(d_all[k]), total),
+            {pids[p]: odds(float(d_acc[k, p]), total) for p in range(len(pids))},
+            bool(plan.drafts.feasible[k]),
         )
         for k, d in enumerate(scenario.drafts)
     }
-    robust, others = _packages(scenario, plan, main, below, kept, order)
+    robust, others = _packages(scenario, plan, main, below, total, order, ess)
     sens = _sensitivity(plan, side, sens_n)
     n_ev = len(scenario.evidence)
     evidence = (
@@ -447,12 +561,31 @@ def _assemble(
         candidates=plan.n_candidates,
         warnings=tuple(warnings),
         notes=tuple(notes),
+        effective_samples=ess,
+        outcomes=scenario.outcomes,
+        space=plan.candidates.feasible_count,
+        pruned=plan.candidates.pruned,
+        kept_samples=_kept(main),
+    )
+
+
+def _kept(main: Sequence[BlockResult]) -> Kept | None:
+    """The kept samples of the main run, in block order (for global sensitivity and PRIM)."""
+    parts = [r.samples for r in main if r.samples is not None]
+    if not parts:
+        return None
+    return Kept(
+        np.concatenate([k.theta for k in parts]),
+        np.concatenate([k.weight for k in parts]),
+        np.concatenate([k.zone for k in parts]),
+        np.concatenate([k.draft_all for k in parts]),
+        np.concatenate([k.best_margin for k in parts]),
     )
 
 
 def _numbers(plan: Plan) -> NDArray[np.int64]:
     strides = np.array([math.prod(plan.sizes[i + 1 :]) for i in range(len(plan.sizes))])
-    out: NDArray[np.int64] = (plan.cand_idx @ strides).astype(np.int64)
+    out: NDArray[np.int64] = (plan.candidates.idx @ strides).astype(np.int64)
     return out
 
 
@@ -464,7 +597,7 @@ def _order(plan: Plan, main: list[BlockResult], kept: int, top: int) -> NDArray[
     if plan.n_candidates == 0 or kept == 0:
         return np.zeros(0, dtype=np.int64)
     ok = _sum(main, "package_ok")
-    margin = np.round(_sum(main, "margin") / kept, 6)
+    margin = np.round(_sum(main, "margin") / float(_sum(main, "weight")), F32_DIGITS)
     order = np.lexsort((_numbers(plan), -margin, -ok))[: max(1, top + 1)]
     return order.astype(np.int64)
 
@@ -474,8 +607,9 @@ def _packages(
     plan: Plan,
     main: list[BlockResult],
     below_r: list[BlockResult],
-    kept: int,
+    kept: float,
     order: NDArray[np.int64],
+    ess: float | None,
 ) -> tuple[PackageOdds | None, tuple[PackageOdds, ...]]:
     if len(order) == 0:
         return None, ()
@@ -491,14 +625,14 @@ def _packages(
         excl: dict[str, Exclusions] = {}
         for gi, g in enumerate(plan.gating):
             reds = {
-                plan.params[col].key or "": float(present[col]) / kept
-                for p, col, broken, _ in plan.red
-                if p == g and broken[c]
+                plan.params[red.column].key or "": float(present[red.column]) / kept
+                for red in plan.red
+                if red.party == g and red.breaks_candidate[c]
             }
             excl[pids[g]] = Exclusions(pids[g], float(below[gi, k]) / kept, reds)
         return PackageOdds(
-            scenario.package(plan.cand_idx[c]),
-            Odds(int(ok[c]), kept, not plan.params),
+            scenario.package(plan.candidates.idx[c]),
+            Odds(float(ok[c]), kept, not plan.params, ess),
             float(margin[k]),
             int(numbers[c]),
             excl,
@@ -518,12 +652,20 @@ def _sensitivity(plan: Plan, side: list[BlockResult], sens_n: int) -> tuple[Sens
         out.append(
             Sensitivity(
                 prm,
-                Odds(int(_sum(lo, "zone")), int(_sum(lo, "kept"))),
-                Odds(int(_sum(hi, "zone")), int(_sum(hi, "kept"))),
+                _end_odds(lo, plan.soft),
+                _end_odds(hi, plan.soft),
             )
         )
-    out.sort(key=lambda s: -round(s.width, 10))  # stable: ties keep the parameter order
+    # widest first; a parameter whose swing is unknown (an end keeps no sample) comes after
+    # the known ones, flagged n/a, never ranked as no effect (stable: ties keep the order)
+    out.sort(key=lambda s: (s.width is None, -round_utility(s.width or 0.0)))
     return tuple(out)
+
+
+def _end_odds(results: Sequence[BlockResult], soft: bool) -> Odds:
+    total = float(_sum(results, "weight"))
+    ess = total**2 / float(_sum(results, "weight2")) if soft and total > 0 else None
+    return Odds(float(_sum(results, "zone")), total, effective=ess)
 
 
 def _contradiction(

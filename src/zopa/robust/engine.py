@@ -10,7 +10,7 @@ A :class:`Plan` holds plain NumPy arrays (it pickles cheaply to worker processes
 
 For a batch of ``m`` samples the weighted-value tables of every party are one ``(m, options)``
 array ``T``, so the utilities of every candidate in every sample are one matrix product
-``T @ X.T`` per party, rounded to :data:`zopa.model.compiled.PRECISION` places like every engine.
+``T @ X.T`` per party, rounded by :func:`zopa.model.compiled.round_utility` like every engine.
 A sample's zone exists when some candidate meets every gating party's reservation and breaks no
 red line present in that sample: exact, no sampling of packages.
 """
@@ -18,17 +18,19 @@ red line present in that sample: exact, no sampling of packages.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from zopa.errors import AnalysisError
-from zopa.model.compiled import PRECISION, CompiledScenario, compile_scenario
+from zopa.model.compiled import CompiledScenario, compile_scenario, round_utility
 from zopa.model.expr import Formula, evaluate
 from zopa.model.scenario import Scenario
-from zopa.robust.params import Parameter, draw_block, parameters
+from zopa.model.uncertainty import CurvePoint, RedLine, Reservation, Value, Weight
+from zopa.robust.params import BLOCK, Parameter, Sampler
 
 __all__ = [
     "CANDIDATE_LIMIT",
@@ -44,6 +46,9 @@ __all__ = [
 SPACE_LIMIT = 20_000_000  # packages scanned once to find the candidates
 CANDIDATE_LIMIT = 2_000_000  # candidates evaluated in every sample
 _CELLS = 4_000_000  # samples x candidates per sub-batch (bounds memory)
+F32_DIGITS = 6
+"""Decimals to which sums of float32 margins are trusted (they only order candidates; every
+reported margin is recomputed in float64 and rounded by :func:`round_utility`)."""
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -51,189 +56,332 @@ IntArray = NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)
-class Plan:
-    """Everything a worker needs to evaluate blocks of samples (NumPy arrays only)."""
+class Layout:
+    """The option columns of the outcome space: issue sizes and where each issue starts."""
 
-    seed: int
-    params: tuple[Parameter, ...]
-    party_ids: tuple[str, ...]  # parties with preferences
-    gating: tuple[int, ...]  # indices into party_ids
     sizes: tuple[int, ...]
     offsets: IntArray  # first option column of each issue
     option_issue: IntArray  # issue of each option column
-    weights0: (
+
+    @property
+    def n_options(self) -> int:
+        return int(sum(self.sizes))
+
+
+@dataclass(frozen=True, eq=False)
+class Nominal:
+    """The parties' tables before any draw (rows: parties with preferences)."""
+
+    party_ids: tuple[str, ...]
+    gating: tuple[int, ...]  # indices into party_ids
+    weights: (
         FloatArray  # (P, I): raw weights where a party's weights are uncertain, else normalised
     )
     reweigh: BoolArray  # (P,): normalise weights per sample
-    values0: FloatArray  # (P, O)
-    reservation0: FloatArray  # (P,)
-    cand_idx: IntArray  # (N, I) option indices of the candidates
-    cand_x: FloatArray  # (N, O) one-hot
-    cand_rect: FloatArray  # (N, P) hyper-rectangle utilities
-    draft_idx: IntArray  # (D, I)
-    draft_x: FloatArray  # (D, O)
-    draft_rect: FloatArray  # (D, P)
-    draft_feasible: BoolArray  # (D,)
-    draft_certain_ok: BoolArray  # (D, P): breaks no certain red line
-    # uncertain red lines: (party, parameter column, broken by candidate, broken by draft)
-    red: tuple[tuple[int, int, BoolArray, BoolArray], ...]
-    # parameter columns: (kind code, party, issue or -1, option column or -1)
-    columns: tuple[tuple[str, int, int, int], ...]
-    # numeric value curves: (party, issue, basis (options x points), nominal ys, {point: column})
-    curves: tuple[tuple[int, int, FloatArray, FloatArray, dict[int, int]], ...]
-    # evidence: (kind, party, draft a, draft b or -1)
-    evidence: tuple[tuple[str, int, int, int], ...]
-    cand_sig: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    sig_breaks: BoolArray = field(default_factory=lambda: np.zeros((1, 0), dtype=bool))
-    witnesses: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    cand_aug32: NDArray[np.float32] = field(
-        default_factory=lambda: np.zeros((0, 0), dtype=np.float32)
-    )
-    tol32: float = 1e-5
-    u_max: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, G) utility bounds
-    feasible_count: int = 0
-    pruned: int = 0  # candidates dropped: never acceptable to some gating party
+    values: FloatArray  # (P, O)
+    reservation: FloatArray  # (P,)
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """The packages solved in every sample, one-hot, with what speeds up the zone scans."""
+
+    idx: IntArray  # (N, I) option indices
+    x: FloatArray  # (N, O) one-hot
+    rect: FloatArray  # (N, P) hyper-rectangle utilities
+    sig: IntArray  # (N,) which uncertain red lines (of gating parties) each breaks, as a code
+    sig_breaks: BoolArray  # (codes, R)
+    witnesses: IntArray  # the best nominal packages, tried first for the zone
+    aug32: NDArray[np.float32]  # [one-hot | rects of the gating parties | 1], float32
+    tol32: float  # bound of the float32 error of a margin
+    u_max: FloatArray  # (N, G) upper bounds of the utilities over the uncertainty box
+    feasible_count: int  # packages that satisfy the scenario constraints
+    pruned: int  # candidates dropped: never acceptable to some gating party
+
+    def __len__(self) -> int:
+        return int(self.idx.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class DraftTable:
+    """The drafts, one-hot, and what is fixed about them."""
+
+    idx: IntArray  # (D, I)
+    x: FloatArray  # (D, O)
+    rect: FloatArray  # (D, P)
+    feasible: BoolArray  # (D,) satisfies the scenario constraints
+    certain_ok: BoolArray  # (D, P) breaks no certain red line
+
+
+@dataclass(frozen=True, eq=False)
+class UncertainRedLine:
+    """A red line that is present in some samples: its parameter column and what it breaks."""
+
+    party: int
+    column: int
+    breaks_candidate: BoolArray  # (N,)
+    breaks_draft: BoolArray  # (D,)
+
+
+@dataclass(frozen=True)
+class SetReservation:
+    column: int
+    party: int
+
+
+@dataclass(frozen=True)
+class SetWeight:
+    column: int
+    party: int
+    issue: int
+
+
+@dataclass(frozen=True)
+class SetValue:
+    column: int
+    party: int
+    option: int  # option column
+
+
+Setter = SetReservation | SetWeight | SetValue
+
+
+@dataclass(frozen=True, eq=False)
+class Curve:
+    """A numeric issue's value curve with uncertain points: grid values = points @ basis.T."""
+
+    party: int
+    issue: int
+    basis: FloatArray  # (options, points)
+    ys: FloatArray  # nominal values at the points
+    columns: Mapping[int, int]  # point -> parameter column
+
+
+@dataclass(frozen=True)
+class EvidenceCheck:
+    """One evidence item as indices, with its confidence (1: hard)."""
+
+    kind: str  # prefers | accepts | rejects
+    party: int
+    draft: int
+    over: int  # -1 unless prefers
+    confidence: float
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Everything a worker needs to evaluate blocks of samples (small records of arrays)."""
+
+    seed: int
+    sampler: Sampler
+    layout: Layout
+    nominal: Nominal
+    candidates: Candidates
+    drafts: DraftTable
+    red: tuple[UncertainRedLine, ...]
+    setters: tuple[Setter, ...]
+    curves: tuple[Curve, ...]
+    evidence: tuple[EvidenceCheck, ...]
+
+    @property
+    def params(self) -> tuple[Parameter, ...]:
+        return self.sampler.params
+
+    @property
+    def party_ids(self) -> tuple[str, ...]:
+        return self.nominal.party_ids
+
+    @property
+    def gating(self) -> tuple[int, ...]:
+        return self.nominal.gating
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return self.layout.sizes
 
     @property
     def n_candidates(self) -> int:
-        return int(self.cand_idx.shape[0])
+        return len(self.candidates)
+
+    @property
+    def soft(self) -> bool:
+        """Some evidence is soft: samples carry importance weights."""
+        return any(e.confidence < 1.0 for e in self.evidence)
 
 
 def make_plan(scenario: Scenario, seed: int) -> Plan:
-    """Compile ``scenario`` for sampling; raises :class:`AnalysisError` past the limits."""
-    cs = compile_scenario(scenario)
-    params = parameters(scenario)
-    pids = cs.party_ids
-    gate = tuple(int(g) for g in cs.gating_index)
-    sizes = cs.sizes
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    n_opt = int(sum(sizes))
-    option_issue = np.repeat(np.arange(len(sizes)), sizes).astype(np.int64)
-    prefs = [scenario.party(p).preferences for p in pids]
-    issue_ids = [i.id for i in scenario.issues]
-    weights0 = np.zeros((len(pids), len(sizes)))
-    reweigh = np.zeros(len(pids), dtype=bool)
-    values0 = np.zeros((len(pids), n_opt))
-    for p, pr in enumerate(prefs):
-        assert pr is not None
-        has_w = pr.uncertainty is not None and bool(pr.uncertainty.weights)
-        reweigh[p] = has_w
-        for i, iid in enumerate(issue_ids):
-            if has_w:
-                assert pr.uncertainty is not None
-                weights0[p, i] = pr.uncertainty.raw_weights[iid]
-            else:
-                weights0[p, i] = pr.weights[iid]
-            values0[p, offsets[i] : offsets[i] + sizes[i]] = pr.values[iid]
-    reservation0 = np.array([pr.reservation for pr in prefs if pr is not None], dtype=np.float64)
+    """Compile ``scenario`` for sampling; raises :class:`AnalysisError` past the limits.
 
-    col_of = {prm.name: j for j, prm in enumerate(params)}
-    columns: list[tuple[str, int, int, int]] = []
-    curves: dict[tuple[int, int], dict[int, int]] = {}
-    for prm in params:
-        p = pids.index(prm.party)
-        i = issue_ids.index(prm.issue) if prm.issue is not None else -1
-        opt = -1
-        if prm.kind == "value" and prm.key is not None:
-            iss = scenario.issues[i]
-            if iss.numeric:
-                pr = prefs[p]
-                assert pr is not None and pr.uncertainty is not None
-                pxs = [x for x, _ in pr.uncertainty.curves[iss.id]]
-                k = min(range(len(pxs)), key=lambda j: abs(pxs[j] - float(prm.key or 0)))
-                curves.setdefault((p, i), {})[k] = col_of[prm.name]
-                columns.append(("curve", p, i, -1))
-                continue
-            opt = int(offsets[i]) + iss.option_ids.index(prm.key)
-        columns.append((prm.kind, p, i, opt))
-    curve_list = []
-    for (p, i), cols in curves.items():
-        pr = prefs[p]
+    In stages: the option layout, the nominal tables, where each parameter goes, the
+    candidates (one scan of the space), the drafts, the evidence.
+    """
+    cs = compile_scenario(scenario)
+    sampler = Sampler.of(scenario)
+    layout = _layout(cs.sizes)
+    nominal = _nominal(scenario, cs, layout)
+    setters, curves = _setters(scenario, sampler.params, nominal, layout)
+    certain, uncertain = _red_lines(cs, sampler.params)
+    cand, feasible_count = _candidates(cs, [certain[g] for g in nominal.gating])
+    drafts = _drafts(scenario, cs, layout, certain)
+    x = _one_hot(cand, layout.offsets, layout.n_options)
+    rect = _rects(cs, cand)
+    keep, u_max = _possible(scenario, sampler.params, nominal, layout, x, rect)
+    cand, x, rect, u_max = cand[keep], x[keep], rect[keep], u_max[keep]
+    red = tuple(
+        UncertainRedLine(p, col, ~evaluate(f, cand, cs.sizes), ~evaluate(f, drafts.idx, cs.sizes))
+        for p, col, f in uncertain
+    )
+    candidates = _candidate_record(
+        cs, nominal, red, cand, x, rect, u_max, feasible_count, int((~keep).sum())
+    )
+    return Plan(
+        seed,
+        sampler,
+        layout,
+        nominal,
+        candidates,
+        drafts,
+        red,
+        setters,
+        curves,
+        _evidence_checks(scenario, nominal),
+    )
+
+
+def _layout(sizes: tuple[int, ...]) -> Layout:
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    option_issue = np.repeat(np.arange(len(sizes)), sizes).astype(np.int64)
+    return Layout(sizes, offsets, option_issue)
+
+
+def _nominal(scenario: Scenario, cs: CompiledScenario, layout: Layout) -> Nominal:
+    pids = cs.party_ids
+    issue_ids = [i.id for i in scenario.issues]
+    weights = np.zeros((len(pids), len(issue_ids)))
+    reweigh = np.zeros(len(pids), dtype=bool)
+    values = np.zeros((len(pids), layout.n_options))
+    reservation = np.zeros(len(pids))
+    for p, pid in enumerate(pids):
+        pr = scenario.party(pid).preferences
+        assert pr is not None
+        u = pr.uncertainty
+        reweigh[p] = u is not None and bool(u.weights)
+        for i, iid in enumerate(issue_ids):
+            weights[p, i] = u.raw_weights[iid] if u is not None and u.weights else pr.weights[iid]
+            a = int(layout.offsets[i])
+            values[p, a : a + layout.sizes[i]] = pr.values[iid]
+        reservation[p] = pr.reservation
+    gate = tuple(int(g) for g in cs.gating_index)
+    return Nominal(pids, gate, weights, reweigh, values, round_utility(reservation))
+
+
+def _setters(
+    scenario: Scenario, params: tuple[Parameter, ...], nominal: Nominal, layout: Layout
+) -> tuple[tuple[Setter, ...], tuple[Curve, ...]]:
+    """Where each parameter column goes: a reservation, a weight, an option value or a curve."""
+    pids = nominal.party_ids
+    issue_ids = [i.id for i in scenario.issues]
+    setters: list[Setter] = []
+    points: dict[tuple[int, int], dict[int, int]] = {}
+    for j, prm in enumerate(params):
+        t = prm.target
+        p = pids.index(t.party)
+        if isinstance(t, Reservation):
+            setters.append(SetReservation(j, p))
+        elif isinstance(t, Weight):
+            setters.append(SetWeight(j, p, issue_ids.index(t.issue)))
+        elif isinstance(t, Value):
+            i = issue_ids.index(t.issue)
+            opt = int(layout.offsets[i]) + scenario.issues[i].option_ids.index(t.option)
+            setters.append(SetValue(j, p, opt))
+        elif isinstance(t, CurvePoint):
+            i = issue_ids.index(t.issue)
+            points.setdefault((p, i), {})[_curve_xs(scenario, t.party, t.issue).index(t.x)] = j
+    curves = []
+    for (p, i), cols in points.items():
+        pr = scenario.party(pids[p]).preferences
         assert pr is not None and pr.uncertainty is not None
         pts = pr.uncertainty.curves[issue_ids[i]]
         xs = np.array([x for x, _ in pts])
         grid = np.array(scenario.issues[i].numbers or (), dtype=float)
-        basis = np.stack([np.interp(grid, xs, np.eye(len(xs))[j]) for j in range(len(xs))], 1)
-        curve_list.append((p, i, basis, np.array([y for _, y in pts]), cols))
+        basis = np.stack([np.interp(grid, xs, np.eye(len(xs))[k]) for k in range(len(xs))], 1)
+        curves.append(Curve(p, i, basis, np.array([y for _, y in pts]), cols))
+    return tuple(setters), tuple(curves)
 
-    certain, uncertain = _red_lines(cs, params)
-    cand, feasible_count = _candidates(cs, [certain[g] for g in gate])
-    drafts = [scenario.indices(d.package) for d in scenario.drafts]
-    draft_idx = np.asarray(drafts, dtype=np.int64).reshape(len(drafts), len(sizes))
+
+def _curve_xs(scenario: Scenario, party: str, issue: str) -> list[float]:
+    pr = scenario.party(party).preferences
+    assert pr is not None and pr.uncertainty is not None
+    return [x for x, _ in pr.uncertainty.curves[issue]]
+
+
+def _drafts(
+    scenario: Scenario, cs: CompiledScenario, layout: Layout, certain: list[list[Formula]]
+) -> DraftTable:
+    rows = [scenario.indices(d.package) for d in scenario.drafts]
+    idx = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(layout.sizes))
+    feasible = cs.feasible(idx)
     # as in `zopa evaluate`, a draft that breaks a scenario constraint is acceptable to nobody
-    d_ok = np.repeat(cs.feasible(draft_idx)[:, None], len(pids), axis=1)
-    for p in range(len(pids)):
-        for f in certain[p]:
-            d_ok[:, p] &= evaluate(f, draft_idx, sizes)
-    cand_x = _one_hot(cand, offsets, n_opt)
-    cand_rect = _rects(cs, cand)
-    keep, u_max = _possible(
-        scenario, params, gate, weights0, reweigh, values0, cand_x, cand_rect, prefs
+    ok = np.repeat(feasible[:, None], len(cs.party_ids), axis=1)
+    for p, rules in enumerate(certain):
+        for f in rules:
+            ok[:, p] &= evaluate(f, idx, cs.sizes)
+    return DraftTable(
+        idx, _one_hot(idx, layout.offsets, layout.n_options), _rects(cs, idx), feasible, ok
     )
-    pruned = int((~keep).sum())
-    cand, cand_x, cand_rect, u_max = cand[keep], cand_x[keep], cand_rect[keep], u_max[keep]
-    red = tuple(
-        (p, col, ~evaluate(f, cand, sizes), ~evaluate(f, draft_idx, sizes))
-        for p, col, f in uncertain
-    )
-    gating_red = np.array([p in gate for p, _, _, _ in red], dtype=bool)
+
+
+def _candidate_record(
+    cs: CompiledScenario,
+    nominal: Nominal,
+    red: tuple[UncertainRedLine, ...],
+    cand: IntArray,
+    x: FloatArray,
+    rect: FloatArray,
+    u_max: FloatArray,
+    feasible_count: int,
+    pruned: int,
+) -> Candidates:
+    gate = list(nominal.gating)
+    gating_red = np.array([r.party in nominal.gating for r in red], dtype=bool)
     breaks = (
-        np.stack([b for _, _, b, _ in red], axis=1) & gating_red[None, :]
+        np.stack([r.breaks_candidate for r in red], axis=1) & gating_red[None, :]
         if red
         else np.zeros((len(cand), 0), dtype=bool)
     )
-    sig_breaks, cand_sig = np.unique(breaks, axis=0, return_inverse=True)
+    sig_breaks, sig = np.unique(breaks, axis=0, return_inverse=True)
     if len(cand) == 0:
         sig_breaks = np.zeros((1, len(red)), dtype=bool)
-        cand_sig = np.zeros(0, dtype=np.int64)
-    nominal = (cs.utilities(cand)[:, list(gate)] - cs.reservation[list(gate)]).min(axis=1)
-    witnesses = np.argsort(-nominal, kind="stable")[:32].astype(np.int64)
-    did = [d.id for d in scenario.drafts]
-    evidence = tuple(
-        (
-            e.kind,
-            pids.index(e.party),
-            did.index(e.draft),
-            did.index(e.over) if e.over is not None else -1,
-        )
-        for e in scenario.evidence
-    )
-    return Plan(
-        seed=seed,
-        params=params,
-        party_ids=pids,
-        gating=gate,
-        sizes=sizes,
-        offsets=offsets,
-        option_issue=option_issue,
-        weights0=weights0,
-        reweigh=reweigh,
-        values0=values0,
-        reservation0=np.round(reservation0, PRECISION),
-        cand_idx=cand,
-        cand_x=cand_x,
-        cand_rect=cand_rect,
-        draft_idx=draft_idx,
-        draft_x=_one_hot(draft_idx, offsets, n_opt),
-        draft_rect=_rects(cs, draft_idx),
-        draft_feasible=cs.feasible(draft_idx),
-        draft_certain_ok=d_ok,
-        red=red,
-        columns=tuple(columns),
-        curves=tuple(curve_list),
-        evidence=evidence,
-        cand_sig=np.asarray(cand_sig, dtype=np.int64).reshape(-1),
+        sig = np.zeros(0, dtype=np.int64)
+    nominal_margin = (cs.utilities(cand)[:, gate] - cs.reservation[gate]).min(axis=1)
+    witnesses = np.argsort(-nominal_margin, kind="stable")[:32].astype(np.int64)
+    aug = np.concatenate([x, rect[:, gate], np.ones((len(cand), 1))], axis=1)
+    return Candidates(
+        idx=cand,
+        x=x,
+        rect=rect,
+        sig=np.asarray(sig, dtype=np.int64).reshape(-1),
         sig_breaks=np.asarray(sig_breaks, dtype=bool),
         witnesses=witnesses,
-        cand_aug32=np.ascontiguousarray(
-            np.concatenate(
-                [cand_x, cand_rect[:, list(gate)], np.ones((len(cand), 1))], axis=1
-            ).astype(np.float32)
-        ),
-        tol32=_tol32(cand_rect, gate, len(sizes)),
+        aug32=np.ascontiguousarray(aug.astype(np.float32)),
+        tol32=_tol32(rect, nominal.gating, len(cs.sizes)),
         u_max=u_max,
         feasible_count=feasible_count,
         pruned=pruned,
+    )
+
+
+def _evidence_checks(scenario: Scenario, nominal: Nominal) -> tuple[EvidenceCheck, ...]:
+    did = [d.id for d in scenario.drafts]
+    return tuple(
+        EvidenceCheck(
+            e.kind,
+            nominal.party_ids.index(e.party),
+            did.index(e.draft),
+            did.index(e.over) if e.over is not None else -1,
+            e.confidence,
+        )
+        for e in scenario.evidence
     )
 
 
@@ -251,13 +399,10 @@ def _tol32(rect: FloatArray, gate: tuple[int, ...], n_issues: int) -> float:
 def _possible(
     scenario: Scenario,
     params: tuple[Parameter, ...],
-    gate: tuple[int, ...],
-    weights0: FloatArray,
-    reweigh: BoolArray,
-    values0: FloatArray,
+    nominal: Nominal,
+    layout: Layout,
     cand_x: FloatArray,
     cand_rect: FloatArray,
-    prefs: list[Any],
 ) -> tuple[BoolArray, FloatArray]:
     """Candidates that some sample could make acceptable to every gating party.
 
@@ -268,40 +413,35 @@ def _possible(
     the bounds (candidates x gating parties), which prune the zone-only scans further.
     """
     n = cand_x.shape[0]
+    gate = nominal.gating
     keep = np.ones(n, dtype=bool)
     bounds = np.full((n, len(gate)), np.inf)
     if n == 0:
         return keep, bounds
-    pids = [pr for pr in prefs]
-    del pids
-    sizes = [len(i.options) for i in scenario.issues]
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    by_party: dict[str, list[Parameter]] = {}
-    for prm in params:
-        by_party.setdefault(prm.party, []).append(prm)
-    party_ids = [p.id for p in scenario.with_preferences]
-    for g in gate:
-        pid = party_ids[g]
-        mine = by_party.get(pid, [])
-        v_hi = values0[g].copy()
+    sizes, offsets = layout.sizes, layout.offsets
+    issue_ids = [i.id for i in scenario.issues]
+    for gi, g in enumerate(gate):
+        pid = nominal.party_ids[g]
+        mine = [prm for prm in params if prm.party == pid]
+        v_hi = nominal.values[g].copy()
         for prm in mine:
-            if prm.kind != "value" or prm.issue is None or prm.key is None:
-                continue
-            i = [x.id for x in scenario.issues].index(prm.issue)
-            iss = scenario.issues[i]
-            if iss.numeric:
-                pr = prefs[g]
-                pts = pr.uncertainty.curves[iss.id]
-                xs = np.array([x for x, _ in pts])
-                ys = np.array([y for _, y in pts])
-                for q in mine:
-                    if q.kind == "value" and q.issue == iss.id and q.key is not None:
-                        k = int(np.argmin(np.abs(xs - float(q.key))))
-                        ys[k] = q.high
-                grid = np.array(iss.numbers or (), dtype=float)
-                v_hi[offsets[i] : offsets[i] + sizes[i]] = np.interp(grid, xs, ys)
-            else:
-                v_hi[offsets[i] + iss.option_ids.index(prm.key)] = prm.high
+            t = prm.target
+            if isinstance(t, Value):
+                i = issue_ids.index(t.issue)
+                v_hi[offsets[i] + scenario.issues[i].option_ids.index(t.option)] = prm.high
+        for iid in {prm.target.issue for prm in mine if isinstance(prm.target, CurvePoint)}:
+            i = issue_ids.index(iid)
+            pr = scenario.party(pid).preferences
+            assert pr is not None and pr.uncertainty is not None
+            pts = pr.uncertainty.curves[iid]
+            xs = np.array([x for x, _ in pts])
+            ys = np.array([y for _, y in pts])
+            for prm in mine:
+                t = prm.target
+                if isinstance(t, CurvePoint) and t.issue == iid:
+                    ys[int(np.argmin(np.abs(xs - t.x)))] = prm.high
+            grid = np.array(scenario.issues[i].numbers or (), dtype=float)
+            v_hi[offsets[i] : offsets[i] + sizes[i]] = np.interp(grid, xs, ys)
         # best value of each candidate on each issue: (N, I)
         a = np.stack(
             [
@@ -311,39 +451,47 @@ def _possible(
             ],
             axis=1,
         )
-        if reweigh[g]:
-            lo = weights0[g].copy()
-            hi = weights0[g].copy()
+        if nominal.reweigh[g]:
+            lo = nominal.weights[g].copy()
+            hi = nominal.weights[g].copy()
             for prm in mine:
-                if prm.kind == "weight" and prm.issue is not None:
-                    i = [x.id for x in scenario.issues].index(prm.issue)
+                if isinstance(prm.target, Weight):
+                    i = issue_ids.index(prm.target.issue)
                     lo[i], hi[i] = prm.low, prm.high
-            order = np.argsort(-a, axis=1, kind="stable")
-            a_s = np.take_along_axis(a, order, axis=1)
-            lo_s, hi_s = lo[order], hi[order]
-            # top k issues at their high weight, the rest at their low weight, k = 0..I
-            top_num = np.concatenate([np.zeros((n, 1)), np.cumsum(a_s * hi_s, axis=1)], axis=1)
-            top_den = np.concatenate([np.zeros((n, 1)), np.cumsum(hi_s, axis=1)], axis=1)
-            rest_num = np.concatenate(
-                [np.cumsum((a_s * lo_s)[:, ::-1], axis=1)[:, ::-1], np.zeros((n, 1))], axis=1
-            )
-            rest_den = np.concatenate(
-                [np.cumsum(lo_s[:, ::-1], axis=1)[:, ::-1], np.zeros((n, 1))], axis=1
-            )
-            den = top_den + rest_den
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(den > 0, (top_num + rest_num) / np.where(den > 0, den, 1), -np.inf)
-            u_max = ratio.max(axis=1)
+            u_max = _best_weighted_mean(a, lo, hi)
         else:
-            u_max = a @ weights0[g]
-        u_max = u_max + np.maximum(cand_rect[:, g], cand_rect[:, g])
-        r_lo = float(prefs[g].reservation)
+            u_max = a @ nominal.weights[g]
+        u_max = u_max + cand_rect[:, g]
+        r_lo = float(nominal.reservation[g])
         for prm in mine:
-            if prm.kind == "reservation":
+            if isinstance(prm.target, Reservation):
                 r_lo = prm.low
         keep &= u_max >= r_lo - 1e-9
-        bounds[:, gate.index(g)] = u_max
+        bounds[:, gi] = u_max
     return keep, bounds
+
+
+def _best_weighted_mean(a: FloatArray, lo: FloatArray, hi: FloatArray) -> FloatArray:
+    """max over weights w in [lo, hi] of sum(w a) / sum(w), per row of ``a``.
+
+    The maximum is at a vertex where the issues with the largest values take their high weight
+    and the rest their low one: try every split of the issues sorted by value.
+    """
+    n = a.shape[0]
+    order = np.argsort(-a, axis=1, kind="stable")
+    a_s = np.take_along_axis(a, order, axis=1)
+    lo_s, hi_s = lo[order], hi[order]
+    top_num = np.concatenate([np.zeros((n, 1)), np.cumsum(a_s * hi_s, axis=1)], axis=1)
+    top_den = np.concatenate([np.zeros((n, 1)), np.cumsum(hi_s, axis=1)], axis=1)
+    rest_num = np.concatenate(
+        [np.cumsum((a_s * lo_s)[:, ::-1], axis=1)[:, ::-1], np.zeros((n, 1))], axis=1
+    )
+    rest_den = np.concatenate([np.cumsum(lo_s[:, ::-1], axis=1)[:, ::-1], np.zeros((n, 1))], axis=1)
+    den = top_den + rest_den
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(den > 0, (top_num + rest_num) / np.where(den > 0, den, 1), -np.inf)
+    out: FloatArray = ratio.max(axis=1)
+    return out
 
 
 def _red_lines(
@@ -352,7 +500,9 @@ def _red_lines(
     """Per party the certain red-line formulas; and (party, column, formula) of uncertain ones."""
     certain: list[list[Formula]] = [[] for _ in cs.party_ids]
     uncertain: list[tuple[int, int, Formula]] = []
-    col = {(p.party, p.key): j for j, p in enumerate(params) if p.kind == "red_line"}
+    col = {
+        (p.party, p.target.text): j for j, p in enumerate(params) if isinstance(p.target, RedLine)
+    }
     for p, pid in enumerate(cs.party_ids):
         prefs = cs.scenario.party(pid).preferences
         assert prefs is not None
@@ -414,47 +564,53 @@ def _rects(cs: CompiledScenario, idx: IntArray) -> FloatArray:
 # ------------------------------------------------------------------------------ evaluation
 
 
-def tables(plan: Plan, theta: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Weighted-value tables (m, P, O), reservations (m, P), red-line presence (m, params)."""
+def tables(plan: Plan, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Weighted-value tables (m, P, O) and reservations (m, P) of the samples ``theta``."""
     m = theta.shape[0]
-    w = np.broadcast_to(plan.weights0, (m, *plan.weights0.shape)).copy()
-    v = np.broadcast_to(plan.values0, (m, *plan.values0.shape)).copy()
-    r = np.broadcast_to(plan.reservation0, (m, len(plan.party_ids))).copy()
-    for j, (kind, p, i, opt) in enumerate(plan.columns):
-        if kind == "reservation":
-            r[:, p] = np.round(theta[:, j], PRECISION)
-        elif kind == "weight":
-            w[:, p, i] = theta[:, j]
-        elif kind == "value":
-            v[:, p, opt] = theta[:, j]
-    for p, i, basis, ys0, cols in plan.curves:
-        ys = np.broadcast_to(ys0, (m, len(ys0))).copy()
-        for k, j in cols.items():
+    nom, lay = plan.nominal, plan.layout
+    w = np.broadcast_to(nom.weights, (m, *nom.weights.shape)).copy()
+    v = np.broadcast_to(nom.values, (m, *nom.values.shape)).copy()
+    r = np.broadcast_to(nom.reservation, (m, len(nom.party_ids))).copy()
+    for st in plan.setters:
+        if isinstance(st, SetReservation):
+            r[:, st.party] = round_utility(theta[:, st.column])
+        elif isinstance(st, SetWeight):
+            w[:, st.party, st.issue] = theta[:, st.column]
+        else:
+            v[:, st.party, st.option] = theta[:, st.column]
+    for c in plan.curves:
+        ys = np.broadcast_to(c.ys, (m, len(c.ys))).copy()
+        for k, j in c.columns.items():
             ys[:, k] = theta[:, j]
-        a = int(plan.offsets[i])
-        v[:, p, a : a + plan.sizes[i]] = ys @ basis.T
-    for q in np.flatnonzero(plan.reweigh):
+        a = int(lay.offsets[c.issue])
+        v[:, c.party, a : a + lay.sizes[c.issue]] = ys @ c.basis.T
+    for q in np.flatnonzero(nom.reweigh):
         w[:, q, :] /= w[:, q, :].sum(axis=1, keepdims=True)
-    t = v * w[:, :, plan.option_issue]
-    return t, r, theta
+    return v * w[:, :, lay.option_issue], r
 
 
 @dataclass(frozen=True)
 class SampleAnswers:
     """Per-sample answers of a batch of ``m`` samples (``N`` candidates, ``D`` drafts)."""
 
-    kept: BoolArray  # (m,) every evidence item holds
-    evidence: BoolArray  # (m, E)
+    weight: FloatArray  # (m,) likelihood of the evidence (0/1 when it is all hard)
+    evidence: BoolArray  # (m, E) each item holds
     zone: BoolArray  # (m,)
     draft_accept: BoolArray  # (m, D, P) party accepts draft
     draft_all: BoolArray  # (m, D) every gating party accepts and the draft is feasible
     package_ok: BoolArray  # (m, N) candidate acceptable to every gating party (if asked)
     margin: FloatArray  # (m, N) min over gating parties of utility - reservation (if asked)
+    best_margin: FloatArray  # (m,) the best candidate's smallest margin (if asked)
+
+    @property
+    def kept(self) -> BoolArray:
+        out: BoolArray = self.weight > 0
+        return out
 
 
 def _present(plan: Plan, theta: FloatArray) -> BoolArray:
     """(m, R): uncertain red line r (of ``plan.red``) is present in the sample."""
-    cols = [col for _, col, _, _ in plan.red]
+    cols = [r.column for r in plan.red]
     return theta[:, cols] > 0.5 if cols else np.zeros((theta.shape[0], 0), dtype=bool)
 
 
@@ -462,17 +618,18 @@ def drafts_answers(
     plan: Plan, t: FloatArray, r: FloatArray, present: BoolArray
 ) -> tuple[FloatArray, BoolArray]:
     """Utilities (m, D, P) and acceptance (m, D, P) of the drafts."""
-    ud = np.round(np.einsum("mpo,do->mdp", t, plan.draft_x) + plan.draft_rect, PRECISION)
-    acc = (ud >= r[:, None, :]) & plan.draft_certain_ok[None, :, :]
-    for k, (p, _, _, broken_d) in enumerate(plan.red):
-        acc[:, :, p] &= ~(present[:, k, None] & broken_d[None, :])
+    d = plan.drafts
+    ud = round_utility(np.einsum("mpo,do->mdp", t, d.x) + d.rect)
+    acc = (ud >= r[:, None, :]) & d.certain_ok[None, :, :]
+    for k, red in enumerate(plan.red):
+        acc[:, :, red.party] &= ~(present[:, k, None] & red.breaks_draft[None, :])
     return ud, acc
 
 
 def _augmented(plan: Plan, t: FloatArray, r: FloatArray) -> FloatArray:
     """Tables of the gating parties with a hyper-rectangle column per party and ``-r``.
 
-    With :attr:`Plan.cand_aug` (``[one-hot | rects | 1]``), one product gives utility minus
+    With :attr:`Candidates.aug32` (``[one-hot | rects | 1]``), one product gives utility minus
     reservation for every (sample, party, candidate).
     """
     gate = list(plan.gating)
@@ -496,8 +653,9 @@ def margins(
     float32 error bound are recomputed in float64 with utilities rounded to PRECISION places, as
     every engine does, so the decisions are exact.
     """
-    xa = plan.cand_aug32 if cands is None else plan.cand_aug32[cands]
-    sig = plan.cand_sig if cands is None else plan.cand_sig[cands]
+    c = plan.candidates
+    xa = c.aug32 if cands is None else c.aug32[cands]
+    sig = c.sig if cands is None else c.sig[cands]
     m, g, width = ta.shape
     k = xa.shape[0]
     u = (ta.astype(np.float32).reshape(m * g, width) @ xa.T).reshape(m, g, k)
@@ -505,25 +663,42 @@ def margins(
     for gi in range(1, g):
         np.minimum(margin, u[:, gi, :], out=margin)
     ok = margin >= 0
-    amb = np.abs(margin) <= plan.tol32
+    amb = np.abs(margin) <= c.tol32
     if amb.any():
         si, ki = np.nonzero(amb)
         rows = ki if cands is None else cands[ki]
         o = width - g - 1
-        tg = ta[si, :, :o]
-        exact = np.einsum("sgo,so->sg", tg, plan.cand_x[rows])
-        exact += plan.cand_rect[rows][:, list(plan.gating)]
-        diff = np.round(exact, PRECISION) + ta[si, :, -1]  # + (-r)
+        exact = np.einsum("sgo,so->sg", ta[si, :, :o], c.x[rows])
+        exact += c.rect[rows][:, list(plan.gating)]
+        diff = round_utility(exact) + ta[si, :, -1]  # + (-r)
         ok[si, ki] = (diff >= 0).all(axis=1)
         margin[si, ki] = diff.min(axis=1)
-    if plan.sig_breaks.shape[1]:
-        blocked = (present.astype(np.float64) @ plan.sig_breaks.T.astype(np.float64)) > 0
+    if c.sig_breaks.shape[1]:
+        blocked = (present.astype(np.float64) @ c.sig_breaks.T.astype(np.float64)) > 0
         ok &= ~blocked[:, sig]
     return ok, margin
 
 
 def _batch(plan: Plan) -> int:
     return max(1, _CELLS // max(1, plan.n_candidates * len(plan.gating)))
+
+
+def _best(
+    plan: Plan, ok: BoolArray, margin: NDArray[np.floating[Any]], present: BoolArray
+) -> FloatArray:
+    """Per sample the best smallest margin over the candidates no present red line blocks.
+
+    Positive (or zero) exactly when the zone exists; ``-inf`` when every candidate is blocked.
+    """
+    c = plan.candidates
+    mg = margin.astype(np.float64)
+    if c.sig_breaks.shape[1]:
+        blocked = (present.astype(np.float64) @ c.sig_breaks.T.astype(np.float64)) > 0
+        mg = np.where(blocked[:, c.sig], -np.inf, mg)
+    if mg.shape[1] == 0:
+        return np.full(mg.shape[0], -np.inf)
+    out: FloatArray = mg.max(axis=1)
+    return out
 
 
 def answers(
@@ -533,22 +708,23 @@ def answers(
     packages: bool = True,
     witnesses: IntArray | None = None,
 ) -> SampleAnswers:
-    """Exact answers for the samples ``theta`` (m x parameters).
+    """Exact answers for the samples ``theta`` (m x parameters), every sample solved.
 
     With ``packages=False`` only the zone is decided (candidates in ``witnesses`` first, default
-    ``plan.witnesses``) and ``package_ok``/``margin`` are empty.
+    the plan's witnesses) and ``package_ok``/``margin``/``best_margin`` are empty.
     """
-    t, r, _ = tables(plan, theta)
+    t, r = tables(plan, theta)
     m = theta.shape[0]
     present = _present(plan, theta)
-    ev, kept, d_acc, d_all = _drafts_and_evidence(plan, t, r, present)
+    ev, weight, d_acc, d_all = _drafts_and_evidence(plan, t, r, present)
     n = plan.n_candidates if packages else 0
     zone = np.zeros(m, dtype=bool)
     ok_all = np.zeros((m, n), dtype=bool)
     margin_all = np.zeros((m, n))
+    best = np.full(m if packages else 0, -np.inf)
     ta = _augmented(plan, t, r)
     if not packages:
-        w = plan.witnesses if witnesses is None else witnesses
+        w = plan.candidates.witnesses if witnesses is None else witnesses
         zone = _zone_only(plan, ta, present, w)
     elif plan.n_candidates:
         step = _batch(plan)
@@ -558,26 +734,35 @@ def answers(
             ok_all[sl] = ok
             margin_all[sl] = mg
             zone[sl] = ok.any(axis=1)
-    return SampleAnswers(kept, ev, zone, d_acc, d_all, ok_all, margin_all)
+            best[sl] = _best(plan, ok, mg, present[sl])
+    return SampleAnswers(weight, ev, zone, d_acc, d_all, ok_all, margin_all, best)
 
 
 def _drafts_and_evidence(
     plan: Plan, t: FloatArray, r: FloatArray, present: BoolArray
-) -> tuple[BoolArray, BoolArray, BoolArray, BoolArray]:
+) -> tuple[BoolArray, FloatArray, BoolArray, BoolArray]:
+    """Evidence holding (m, E), sample weights (m,), acceptance (m, D, P), all accept (m, D).
+
+    The weight of a sample is the likelihood of the evidence in it: a hard item is 1 where it
+    holds and 0 where not; a soft item with confidence c is c where it holds and 1 - c where
+    not (a noisy observation). Self-normalised over the samples, these are importance weights
+    of the posterior.
+    """
     m = t.shape[0]
     ud, d_acc = drafts_answers(plan, t, r, present)
     gate = list(plan.gating)
-    d_all = d_acc[:, :, gate].all(axis=2) & plan.draft_feasible[None, :]
+    d_all = d_acc[:, :, gate].all(axis=2) & plan.drafts.feasible[None, :]
     ev = np.ones((m, len(plan.evidence)), dtype=bool)
-    for k, (kind, p, a, b) in enumerate(plan.evidence):
-        if kind == "prefers":
-            ev[:, k] = ud[:, a, p] > ud[:, b, p]
-        elif kind == "accepts":
-            ev[:, k] = d_acc[:, a, p]
+    weight = np.ones(m)
+    for k, e in enumerate(plan.evidence):
+        if e.kind == "prefers":
+            ev[:, k] = ud[:, e.draft, e.party] > ud[:, e.over, e.party]
+        elif e.kind == "accepts":
+            ev[:, k] = d_acc[:, e.draft, e.party]
         else:
-            ev[:, k] = ~d_acc[:, a, p]
-    kept: BoolArray = np.asarray(ev.all(axis=1))
-    return ev, kept, d_acc, d_all
+            ev[:, k] = ~d_acc[:, e.draft, e.party]
+        weight *= np.where(ev[:, k], e.confidence, 1.0 - e.confidence)
+    return ev, weight, d_acc, d_all
 
 
 def _zone_only(plan: Plan, ta: FloatArray, present: BoolArray, w: IntArray) -> BoolArray:
@@ -599,7 +784,7 @@ def _zone_only(plan: Plan, ta: FloatArray, present: BoolArray, w: IntArray) -> B
         # a candidate whose utility bound is below a party's lowest reservation in the batch
         # cannot be acceptable in any of these samples: exact pruning
         floor = -ta[rows, :, -1].max(axis=0)
-        sub = np.flatnonzero((plan.u_max >= floor[None, :] - 1e-9).all(axis=1))
+        sub = np.flatnonzero((plan.candidates.u_max >= floor[None, :] - 1e-9).all(axis=1))
         if len(sub) == 0:
             continue
         ok, _ = margins(plan, ta[rows], present[rows], sub)
@@ -608,21 +793,39 @@ def _zone_only(plan: Plan, ta: FloatArray, present: BoolArray, w: IntArray) -> B
 
 
 @dataclass(frozen=True)
+class Kept:
+    """Per-sample data of the kept samples of a block (for global sensitivity and PRIM)."""
+
+    theta: FloatArray  # (k, params)
+    weight: FloatArray  # (k,)
+    zone: BoolArray  # (k,)
+    draft_all: BoolArray  # (k, D)
+    best_margin: FloatArray  # (k,) the best candidate's smallest margin
+
+
+@dataclass(frozen=True)
 class BlockResult:
-    """Counts over one block of samples (kept samples only, except ``drawn``/``evidence``)."""
+    """Sums over one block of samples, weighted by the evidence's likelihood.
+
+    With hard evidence only every weight is 0 or 1, so each sum is a count of kept samples.
+    ``drawn``/``evidence``/``evidence_pairs`` count drawn samples, unweighted.
+    """
 
     drawn: int
-    kept: int
-    zone: int
+    kept: int  # samples with a positive weight
+    weight: float  # sum of the weights
+    weight2: float  # sum of the squared weights (effective sample size)
+    zone: float
     evidence: IntArray  # (E,) samples in which each item holds (of drawn)
     evidence_pairs: IntArray  # (E, E) samples in which both hold
-    draft_accept: IntArray  # (D, P)
-    draft_all: IntArray  # (D,)
-    package_ok: IntArray  # (N,) in "full" mode
-    margin: FloatArray  # (N,) sum of min margins (float32 products), rounded to 6 places
-    present: IntArray  # (params,) kept samples where the parameter is 1 (red lines)
-    below: IntArray  # (G, K) "below" mode: package k below the party's reservation
-    exact_margin: FloatArray  # (K,) "below" mode: sum of exact min margins
+    draft_accept: FloatArray  # (D, P)
+    draft_all: FloatArray  # (D,)
+    package_ok: FloatArray  # (N,) in "full" mode
+    margin: FloatArray  # (N,) weighted sum of min margins (float32 products) in "full" mode
+    present: FloatArray  # (params,) weight of the samples where the parameter is 1 (red lines)
+    below: FloatArray  # (G, K) "below" mode: package k below the party's reservation
+    exact_margin: FloatArray  # (K,) "below" mode: weighted sum of exact min margins
+    samples: Kept | None = None  # "full" mode: the kept samples themselves
 
 
 Task = tuple[int, int, int, float, str]
@@ -631,61 +834,72 @@ Task = tuple[int, int, int, float, str]
 def run_block(plan: Plan, task: Task, packages: IntArray | None = None) -> BlockResult:
     """Evaluate block ``b`` (``rows`` samples) of the stream.
 
-    ``mode`` is ``full`` (every candidate counted), ``zone`` (zone existence only, with the
-    candidates ``packages`` tried first; parameter ``j`` fixed to ``x`` when j >= 0) or
-    ``below`` (per gating party, how often the candidates ``packages`` fall below the
-    reservation). The answers never depend on ``packages`` in ``zone`` mode, only the speed.
-    Only kept samples (every evidence item holds) are solved.
+    ``mode`` is ``full`` (every candidate counted, the kept samples returned), ``zone`` (zone
+    existence only, with the candidates ``packages`` tried first; parameter ``j`` fixed to ``x``
+    when j >= 0) or ``below`` (per gating party, how often the candidates ``packages`` fall
+    below the reservation). The answers never depend on ``packages`` in ``zone`` mode, only the
+    speed. Only kept samples (a positive evidence weight) are solved.
     """
     b, rows, j, x, mode = task
-    theta = draw_block(plan.params, plan.seed, b, rows)
+    theta = plan.sampler.block(plan.seed, b, rows)
     if j >= 0:
         theta[:, j] = x
-    t_all, r_all, _ = tables(plan, theta)
+    t_all, r_all = tables(plan, theta)
     present_all = _present(plan, theta)
-    ev, kept, d_acc, d_all = _drafts_and_evidence(plan, t_all, r_all, present_all)
+    ev, w_all, d_acc, d_all = _drafts_and_evidence(plan, t_all, r_all, present_all)
+    kept = w_all > 0
+    w = w_all[kept]
     t, r, present = t_all[kept], r_all[kept], present_all[kept]
     ta = _augmented(plan, t, r)
     m = ta.shape[0]
     n = plan.n_candidates
     g = len(plan.gating)
-    zone = 0
-    ok_count = np.zeros(n if mode == "full" else 0, dtype=np.int64)
+    zone = 0.0
+    ok_sum = np.zeros(n if mode == "full" else 0)
     margin_sum = np.zeros(n if mode == "full" else 0)
-    below = np.zeros((g, 0), dtype=np.int64)
+    below = np.zeros((g, 0))
     exact_margin = np.zeros(0)
-    if mode == "full" and n:
+    samples = None
+    if mode == "full":
+        zone_s = np.zeros(m, dtype=bool)
+        best = np.full(m, -np.inf)
         step = _batch(plan)
-        for a0 in range(0, m, step):
+        for a0 in range(0, m if n else 0, step):
             sl = slice(a0, min(m, a0 + step))
             ok, mg = margins(plan, ta[sl], present[sl])
-            zone += int(ok.any(axis=1).sum())
-            ok_count += ok.sum(axis=0)
-            margin_sum += np.add.reduce(mg, axis=0, dtype=np.float64)
+            zone_s[sl] = ok.any(axis=1)
+            best[sl] = _best(plan, ok, mg, present[sl])
+            ok_sum += w[sl] @ ok
+            margin_sum += w[sl].astype(np.float32) @ mg
+        zone = float(w @ zone_s)
+        samples = Kept(theta[kept], w, zone_s, d_all[kept], best)
     elif mode == "zone":
-        w = plan.witnesses if packages is None else packages
-        zone = int(_zone_only(plan, ta, present, w).sum())
+        wit = plan.candidates.witnesses if packages is None else packages
+        zone = float(w @ _zone_only(plan, ta, present, wit))
     elif mode == "below" and packages is not None and len(packages):
         gate = list(plan.gating)
-        xs = plan.cand_x[packages]
-        u = np.einsum("mgo,ko->mgk", t[:, gate, :], xs) + plan.cand_rect[packages][:, gate].T
-        diff = np.round(u, PRECISION) - r[:, gate, None]
-        below = (diff < 0).sum(axis=0).astype(np.int64)
-        exact_margin = diff.min(axis=1).sum(axis=0)
+        c = plan.candidates
+        u = np.einsum("mgo,ko->mgk", t[:, gate, :], c.x[packages]) + c.rect[packages][:, gate].T
+        diff = round_utility(u) - r[:, gate, None]
+        below = np.einsum("m,mgk->gk", w, (diff < 0).astype(np.float64))
+        exact_margin = w @ diff.min(axis=1)
     evi = ev.astype(np.int64)
     return BlockResult(
         drawn=rows,
         kept=int(kept.sum()),
+        weight=float(w.sum()),
+        weight2=float((w * w).sum()),
         zone=zone,
         evidence=evi.sum(axis=0),
         evidence_pairs=evi.T @ evi,
-        draft_accept=d_acc[kept].sum(axis=0).astype(np.int64),
-        draft_all=d_all[kept].sum(axis=0).astype(np.int64),
-        package_ok=ok_count,
-        margin=np.round(margin_sum, 6),
-        present=(theta[kept] > 0.5).sum(axis=0).astype(np.int64),
+        draft_accept=np.einsum("m,mdp->dp", w, d_acc[kept].astype(np.float64)),
+        draft_all=w @ d_all[kept].astype(np.float64),
+        package_ok=ok_sum,
+        margin=np.round(margin_sum, F32_DIGITS),
+        present=w @ (theta[kept] > 0.5).astype(np.float64),
         below=below,
         exact_margin=exact_margin,
+        samples=samples,
     )
 
 
@@ -693,8 +907,6 @@ def tasks(
     samples: int, mode: str = "full", column: int = -1, value: float = math.nan
 ) -> list[Task]:
     """The blocks of the first ``samples`` samples, each a task for :func:`run_block`."""
-    from zopa.robust.params import BLOCK
-
     return [
         (b, min(BLOCK, samples - b * BLOCK), column, value, mode)
         for b in range((samples + BLOCK - 1) // BLOCK)

@@ -2,8 +2,10 @@
 
 A parameter is one uncertain number of one party: its reservation, one raw weight, one value
 (an option of a discrete issue, or a given point of a numeric issue's curve), or the presence of
-one red line. Ranges are drawn uniformly, red lines present with their probability, all
-independently. Draws come in deterministic blocks: block ``k`` of seed ``s`` is always drawn from
+one red line (see the typed targets of :mod:`zopa.model.uncertainty`). Each is drawn from its
+distribution (:mod:`zopa.model.distributions`; ``[low, high]`` is uniform), red lines present
+with their probability, independently unless the scenario's ``correlations`` tie some through a
+Gaussian copula. Draws come in deterministic blocks: block ``k`` of seed ``s`` is always drawn from
 ``numpy.random.SeedSequence(s, spawn_key=(k,))``, so a run split over processes or a Dask
 cluster draws exactly the same samples as a run in one process, and the first ``n`` samples of a
 longer run are the samples of a run of ``n``.
@@ -13,17 +15,27 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from zopa.model.distributions import Distribution, Present
 from zopa.model.scenario import FrozenMap, Preferences, Rule, Scenario
+from zopa.model.uncertainty import (
+    CurvePoint,
+    RedLine,
+    Reservation,
+    Target,
+    Value,
+    Weight,
+    uncertain_parameters,
+)
 
 __all__ = [
     "BLOCK",
     "Parameter",
+    "Sampler",
     "draw",
     "draw_block",
     "parameters",
@@ -32,27 +44,60 @@ __all__ = [
 
 BLOCK = 1000  # samples per deterministic block (part of the definition of the sample stream)
 
-Kind = Literal["reservation", "weight", "value", "red_line"]
 FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """One uncertain parameter; ``low``/``high`` are the ends of its range.
+    """One uncertain parameter: where it goes (a typed target), its distribution, its nominal.
 
-    For a red line, ``low`` = 0 (absent) and ``high`` = 1 (present), drawn present with
-    ``probability``. ``nominal`` is the value written in the scenario (1 for a red line).
+    ``low``/``high`` are the ends of the distribution's support; for a red line 0 (absent) and
+    1 (present), drawn present with ``probability``. ``nominal`` is the value written in the
+    scenario (1 for a red line).
     """
 
-    name: str
-    party: str
-    kind: Kind
-    low: float
-    high: float
+    target: Target
+    distribution: Distribution
     nominal: float
-    issue: str | None = None
-    key: str | None = None  # option id / curve point / red-line text
-    probability: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+    @property
+    def party(self) -> str:
+        return self.target.party
+
+    @property
+    def kind(self) -> str:
+        return self.target.kind
+
+    @property
+    def low(self) -> float:
+        return self.distribution.low
+
+    @property
+    def high(self) -> float:
+        return self.distribution.high
+
+    @property
+    def issue(self) -> str | None:
+        t = self.target
+        return t.issue if isinstance(t, Weight | Value | CurvePoint) else None
+
+    @property
+    def key(self) -> str | None:
+        t = self.target
+        if isinstance(t, Value):
+            return t.option
+        if isinstance(t, CurvePoint):
+            return t.key
+        return t.text if isinstance(t, RedLine) else None
+
+    @property
+    def probability(self) -> float | None:
+        d = self.distribution
+        return d.probability if isinstance(d, Present) else None
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -61,6 +106,7 @@ class Parameter:
             "kind": self.kind,
             "range": [self.low, self.high],
             "nominal": self.nominal,
+            "distribution": self.distribution.describe(),
         }
         if self.probability is not None:
             out["probability"] = self.probability
@@ -73,105 +119,76 @@ def parameters(scenario: Scenario) -> tuple[Parameter, ...]:
     A red line with probability 1 is certain and one with probability 0 never applies: neither
     is a parameter.
     """
-    out: list[Parameter] = []
-    issue_order = [i.id for i in scenario.issues]
-    for party in scenario.parties:
-        prefs = party.preferences
-        if prefs is None or prefs.uncertainty is None:
-            continue
-        u = prefs.uncertainty
-        pid = party.id
-        if u.reservation is not None:
-            out.append(
-                Parameter(
-                    f"{pid}.reservation", pid, "reservation", *u.reservation, prefs.reservation
-                )
-            )
-        for iid in issue_order:
-            if iid in u.weights:
-                lo, hi = u.weights[iid]
-                out.append(
-                    Parameter(
-                        f"{pid}.weights.{iid}", pid, "weight", lo, hi, u.raw_weights[iid], iid
-                    )
-                )
-        for iid in issue_order:
-            iss = scenario.issue(iid)
-            ranges = [v for v in u.values if v.issue == iid]
-            if iss.numeric:
-                ranges.sort(key=lambda v: v.point or 0.0)
-            else:
-                ranges.sort(key=lambda v: iss.option_ids.index(v.key))
-            for v in ranges:
-                nominal = _nominal_value(prefs, scenario, v.issue, v.key, v.point)
-                out.append(
-                    Parameter(
-                        f"{pid}.values.{iid}.{v.key}",
-                        pid,
-                        "value",
-                        v.low,
-                        v.high,
-                        nominal,
-                        iid,
-                        v.key,
-                    )
-                )
-        for rule in prefs.red_lines:
-            p = u.red_lines.get(rule.text.strip())
-            if p is not None and 0.0 < p < 1.0:
-                out.append(
-                    Parameter(
-                        f"{pid}.red_lines[{rule.text.strip()}]",
-                        pid,
-                        "red_line",
-                        0.0,
-                        1.0,
-                        1.0,
-                        key=rule.text.strip(),
-                        probability=p,
-                    )
-                )
-    return tuple(out)
+    return tuple(
+        Parameter(t, d, n) for t, d, n in uncertain_parameters(scenario.issues, scenario.parties)
+    )
 
 
-def _nominal_value(
-    prefs: Preferences, scenario: Scenario, issue: str, key: str, point: float | None
-) -> float:
-    if point is not None:
-        assert prefs.uncertainty is not None
-        for x, y in prefs.uncertainty.curves[issue]:
-            if abs(x - point) <= 1e-12:
-                return y
-        raise AssertionError("curve point not found")
-    return prefs.values[issue][scenario.issue(issue).option_ids.index(key)]
+@dataclass(frozen=True, eq=False)
+class Sampler:
+    """How a block of the sample stream is drawn: the parameters and their copula.
+
+    ``columns`` are the correlated parameters and ``cholesky`` the factor of their
+    correlation matrix (empty when every parameter is independent).
+    """
+
+    params: tuple[Parameter, ...]
+    columns: tuple[int, ...] = ()
+    cholesky: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Sampler:
+        params = parameters(scenario)
+        if not scenario.correlations:
+            return cls(params)
+        names = [p.name for p in params]
+        cols = sorted({names.index(x) for c in scenario.correlations for x in (c.a, c.b)})
+        m = np.eye(len(cols))
+        for c in scenario.correlations:
+            i, j = cols.index(names.index(c.a)), cols.index(names.index(c.b))
+            m[i, j] = m[j, i] = c.rho
+        return cls(params, tuple(cols), np.asarray(np.linalg.cholesky(m), dtype=np.float64))
+
+    def uniforms(self, seed: int, block: int, rows: int) -> FloatArray:
+        """The copula's uniform numbers of a block (rows x params)."""
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+        u = rng.random((rows, len(self.params)))
+        if self.columns:
+            from scipy.special import ndtr
+
+            z = rng.standard_normal((rows, len(self.columns))) @ self.cholesky.T
+            u[:, list(self.columns)] = np.minimum(ndtr(z), np.nextafter(1.0, 0.0))
+        return u
+
+    def values(self, u: FloatArray) -> FloatArray:
+        """Parameter values of copula uniforms ``u`` (each column through its ppf)."""
+        theta = np.empty_like(u)
+        for j, p in enumerate(self.params):
+            theta[:, j] = p.distribution.ppf(u[:, j])
+        return theta
+
+    def block(self, seed: int, block: int, rows: int) -> FloatArray:
+        """Rows ``block*BLOCK .. block*BLOCK+rows`` of the sample stream of ``seed``."""
+        return self.values(self.uniforms(seed, block, rows))
 
 
-def draw_block(params: Sequence[Parameter], seed: int, block: int, rows: int) -> FloatArray:
+def draw_block(sampler: Sampler, seed: int, block: int, rows: int) -> FloatArray:
     """Rows ``block*BLOCK .. block*BLOCK+rows`` of the sample stream of ``seed`` (rows x params).
 
-    Ranges are uniform on [low, high]; red lines are 1.0 (present) or 0.0 (absent).
+    Each parameter is its distribution's inverse at a uniform number (red lines are 1.0,
+    present, or 0.0); correlated parameters get their uniforms from a Gaussian copula.
     """
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
-    u = rng.random((rows, len(params)))
-    if not params:
-        return u
-    lo = np.array([p.low for p in params])
-    hi = np.array([p.high for p in params])
-    prob = np.array([p.probability if p.probability is not None else np.nan for p in params])
-    red = np.array([p.kind == "red_line" for p in params])
-    theta: FloatArray = lo + u * (hi - lo)
-    theta[:, red] = (u[:, red] < prob[red]).astype(np.float64)
-    return theta
+    return sampler.block(seed, block, rows)
 
 
 def draw(scenario: Scenario, samples: int, seed: int) -> FloatArray:
     """The first ``samples`` draws of ``seed`` (samples x parameters), as ``robustness`` uses."""
-    params = parameters(scenario)
+    sampler = Sampler.of(scenario)
     parts = [
-        draw_block(params, seed, b, min(BLOCK, samples - b * BLOCK))
+        sampler.block(seed, b, min(BLOCK, samples - b * BLOCK))
         for b in range((samples + BLOCK - 1) // BLOCK)
     ]
-    return np.concatenate(parts) if parts else np.zeros((0, len(params)))
+    return np.concatenate(parts) if parts else np.zeros((0, len(sampler.params)))
 
 
 def sampled_scenario(scenario: Scenario, theta: Sequence[float] | FloatArray) -> Scenario:
@@ -207,13 +224,13 @@ def _sampled_preferences(
     assert u is not None
     weights: Mapping[str, float] = prefs.weights
     raw = dict(u.raw_weights)
-    new_w = {p.issue: x for p, x in drawn if p.kind == "weight" and p.issue is not None}
+    new_w = {p.target.issue: x for p, x in drawn if isinstance(p.target, Weight)}
     if new_w:
         raw.update(new_w)
         total = sum(raw.values())
         weights = FrozenMap({i: raw[i] / total for i in raw})
     values = dict(prefs.values)
-    changed = {(p.issue, p.key): x for p, x in drawn if p.kind == "value"}
+    changed = {(p.issue, p.key): x for p, x in drawn if isinstance(p.target, Value | CurvePoint)}
     for iid in {i for i, _ in changed}:
         assert iid is not None
         iss = scenario.issue(iid)
@@ -229,8 +246,10 @@ def _sampled_preferences(
             values[iid] = tuple(
                 changed.get((iid, o), v) for o, v in zip(iss.option_ids, values[iid], strict=True)
             )
-    reservation = next((x for p, x in drawn if p.kind == "reservation"), prefs.reservation)
-    absent = {p.key for p, x in drawn if p.kind == "red_line" and x < 0.5}
+    reservation = next(
+        (x for p, x in drawn if isinstance(p.target, Reservation)), prefs.reservation
+    )
+    absent = {p.target.text for p, x in drawn if isinstance(p.target, RedLine) and x < 0.5}
     never = {t for t, q in u.red_lines.items() if q <= 0.0}
     red: tuple[Rule, ...] = tuple(
         r for r in prefs.red_lines if r.text.strip() not in absent | never

@@ -51,6 +51,13 @@ def append(
         .order_by(AuditEvent.seq.desc())
         .limit(1)
     ).first()
+    if last is not None and _check(key, last, last.prev_hash, last.seq):
+        from zopa.server.rooms import Refused
+
+        raise Refused(
+            f"room `{room_id}`: its last event does not verify under the room key (the log was "
+            "altered or rebuilt without the key); nothing more is written. Run `zopa audit verify`"
+        )
     seq = 1 if last is None else last.seq + 1
     prev = GENESIS if last is None else last.hash
     at = now()

@@ -5,12 +5,13 @@ scenario and the answers :mod:`zopa.server.disclose` already built; nothing here
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from zopa.elicit.words import number_in_unit, option_words, red_line_words
-from zopa.model.scenario import Issue, Scenario
+from zopa.model.expr import ExprError, parse, resolve
+from zopa.model.scenario import Scenario
+from zopa.vocab import amount, join, package_cells, rule_in_words, value_label
 
 __all__ = [
     "action_words",
@@ -35,42 +36,35 @@ def when(at: str) -> str:
     return f"{d.day} {d:%b %H:%M} UTC"
 
 
-def _issue(scenario: Scenario, issue_id: str) -> Issue | None:
-    return next((i for i in scenario.issues if i.id == issue_id), None)
+def red_line_words(scenario: Scenario, text: str) -> str:
+    """A red line (or room rule) as written, in the vocabulary's words. The room's public
+    scenario holds no preferences, so the text is resolved here against its issues; a text
+    that does not resolve is shown as written."""
+    try:
+        f = resolve(parse(text), scenario.domains())
+    except ExprError:
+        return text
+    return rule_in_words(scenario, f)
 
 
 def option_text(scenario: Scenario, issue_id: str, option: object) -> str:
     """An option (its id, or a number on a numeric issue) as a person reads it."""
-    issue = _issue(scenario, issue_id)
-    if issue is None:
+    try:
+        return value_label(scenario.issue(issue_id), option)
+    except KeyError:
         return str(option)
-    for k, o in enumerate(issue.options):
-        if o.id == str(option):
-            return option_words(issue, k)
-        if o.number is not None:
-            try:
-                if abs(float(str(option)) - o.number) < 1e-9:
-                    return option_words(issue, k)
-            except ValueError:
-                pass
-    return str(option)
 
 
 def package_rows(scenario: Scenario, package: Mapping[str, object]) -> list[tuple[str, str]]:
     """(issue label, option in words) for every issue of the package, in the scenario's order."""
-    return [
-        (i.label, option_text(scenario, i.id, package[i.id]))
-        for i in scenario.issues
-        if i.id in package
-    ]
+    return list(package_cells(scenario, package))
 
 
 def changes_words(scenario: Scenario, changes: Mapping[str, object]) -> str:
     """An amendment's changes: ``Elections in Ukraine: “as soon as possible after signing”``."""
     parts = []
     for issue_id, option in changes.items():
-        issue = _issue(scenario, issue_id)
-        label = issue.label if issue else issue_id
+        label = next((i.label for i in scenario.issues if i.id == issue_id), issue_id)
         parts.append(f"{label}: “{option_text(scenario, issue_id, option)}”")
     return "; ".join(parts)
 
@@ -95,13 +89,6 @@ def _party(scenario: Scenario, pid: str) -> str:
     return next((p.label for p in scenario.parties if p.id == pid), pid)
 
 
-def _join(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _draft(scenario: Scenario, drafts: Mapping[str, str], draft_id: object) -> str:
     return f"“{drafts.get(str(draft_id), str(draft_id))}”"
 
@@ -115,7 +102,7 @@ def answer_words(
             return "not ready"
         text = "yes, an agreement zone exists" if answer["exists"] else "no agreement zone"
         if answer.get("zone_size") is not None:
-            text += f" ({number_in_unit(answer['zone_size'])} packages)"
+            text += f" ({amount(answer['zone_size'])} packages)"
         if answer.get("suggestion"):
             pkg = "; ".join(f"{a}: “{b}”" for a, b in package_rows(scenario, answer["suggestion"]))
             text += f"; suggested text: {pkg}"
@@ -128,8 +115,8 @@ def answer_words(
         )
         broken = answer.get("red_lines_broken") or []
         if broken:
-            text += "; it breaks your red line " + _join(
-                [f"“{red_line_words(scenario, r)}”" for r in broken]
+            text += "; it breaks your red line " + join(
+                [f"({red_line_words(scenario, r)})" for r in broken]
             )
         return text
     if kind == "acceptability":
@@ -176,7 +163,7 @@ def disclosure_words(
             else ""
         )
     else:
-        used = "the preferences of " + _join([_party(scenario, p) for p in parties]) + " were used"
+        used = "the preferences of " + join([_party(scenario, p) for p in parties]) + " were used"
     return {
         "when": when(d["at"]),
         "asked": f"{asker} asked {_question(scenario, d['kind'], d['question'], drafts)}",
@@ -207,18 +194,18 @@ def action_words(
         return text
     if action == "amendment.proposed":
         return (
-            f"proposed amendment {data.get('amendment')} to "
+            "proposed an amendment to "
             f"{_draft(scenario, drafts, data.get('draft'))} (against version "
             f"{data.get('base_version')}): {changes_words(scenario, data.get('changes', {}))}"
         )
     if action in ("amendment.merged", "amendment.rejected"):
         verb = "merged" if action.endswith("merged") else "rejected"
         return (
-            f"{verb} amendment {data.get('amendment')} of "
+            f"{verb} an amendment of "
             f"{_draft(scenario, drafts, data.get('draft'))} (now version {data.get('version')})"
         )
     if action == "disclosure":
-        parties = _join([_party(scenario, p) for p in data.get("parties", [])])
+        parties = join([_party(scenario, p) for p in data.get("parties", [])])
         kind = str(data.get("kind", "an answer")).replace("_", " ")
         return f"was given an answer ({kind}) that used the data of {parties}"
     return action.replace(".", " ").replace("_", " ")

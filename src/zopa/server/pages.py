@@ -112,6 +112,7 @@ def _room_page(
         base = next((d.package for d in view.drafts if d.id == revises), {})
         typed = extra.pop("typed", None) or {f"issue.{k}": v for k, v in base.items()}
         full = [disclose.draft(app.db, caller, d.id) for d in view.drafts]
+        extra.setdefault("accepts", _known_acceptability(app, caller, view))
         return _render(
             request,
             "mediator.html",
@@ -142,6 +143,20 @@ def _room_page(
         charts=charts.delegation_charts(sc, standings),
         **extra,
     )
+
+
+def _known_acceptability(
+    app: Any, caller: Caller, view: disclose.RoomOut
+) -> dict[str, dict[str, bool]]:
+    """For each draft, who accepts its current version, where the mediator already asked (the
+    answers it was given: reading them again discloses nothing new)."""
+    current = {d.id: d.version for d in view.drafts}
+    out: dict[str, dict[str, bool]] = {}
+    for d in disclose.disclosures(app.db, caller, app.key):
+        q = d.question
+        if d.kind == "acceptability" and current.get(str(q.get("draft"))) == q.get("version"):
+            out[str(q["draft"])] = dict(d.answer.get("parties") or {})
+    return out
 
 
 def _standings(request: Request, caller: Caller, view: disclose.RoomOut) -> list[dict[str, Any]]:

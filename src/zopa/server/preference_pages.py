@@ -195,7 +195,9 @@ def _preview(
     problems = problems_of(sc, form)
     rows: list[dict[str, Any]] = []
     error = None
-    if not problems:
+    if not info.policy.delegations.feedback:
+        error = "The room's policy gives no feedback on drafts, so none is shown while you edit."
+    elif not problems:
         try:
             mine = _own_scenario(info, str(caller.party_id), elicit.to_block(sc, form))
             view = disclose.drafts(app_of(request).db, caller)

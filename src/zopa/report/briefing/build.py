@@ -327,8 +327,9 @@ def _evidence(scenario: Scenario, r: RobustAnalysis | None) -> tuple[EvidenceRow
                 statement=statement,
                 source=e.source,
                 date=e.date,
-                quote=e.quote or e.note,
+                quote=e.quote,
                 rules_out=1.0 - holds[k] if k < len(holds) else None,
+                note=e.note,
             )
         )
     return tuple(rows)

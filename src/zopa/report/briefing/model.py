@@ -151,8 +151,9 @@ class EvidenceRow:
     statement: str  # "prefers “US 28-point draft” over “European counter-text”"
     source: str
     date: str | None
-    quote: str | None
+    quote: str | None  # the speaker's words: shown in quotation marks
     rules_out: float | None  # share of the sampled models this item rules out (None: not run)
+    note: str | None = None  # the analyst's note: shown as a note, never as a quotation
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,9 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 
 def write_html(briefing: Briefing, path: str | Path) -> Path:
     """Write the HTML page to ``path`` (atomically: a reader never sees half a file)."""
-    return write_bytes(path, render_html(briefing).encode("utf-8"))
+    from zopa.io.output import utf8
+
+    return write_bytes(path, utf8(render_html(briefing)))
 
 
 PDF_SYSTEM_PACKAGES = (
