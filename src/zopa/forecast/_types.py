@@ -223,7 +223,7 @@ class Forecast:
     def to_dict(self, *, trace: bool = False) -> dict[str, Any]:
         """``{"issues": {issue: {model: value}}}``, plus ``"trace"`` when asked."""
         issues = {
-            iss: {m: _num(r.forecast.get(iss, float("nan"))) for m, r in self.runs.items()}
+            iss: {m: _json_float(r.forecast.get(iss, float("nan"))) for m, r in self.runs.items()}
             for iss in self.issues
         }
         out: dict[str, Any] = {
@@ -250,5 +250,5 @@ class Forecast:
         return out
 
 
-def _num(x: float) -> float | None:
+def _json_float(x: float) -> float | None:
     return None if np.isnan(x) else float(x)

@@ -72,7 +72,7 @@ def run_models(
 
     Raises :class:`AnalysisError` up front for inputs over :data:`MAX_ACTORS` actors or
     :data:`MAX_EXCHANGE_CELLS` (see :func:`check_size`)."""
-    names = _names(models)
+    names = _model_names(models)
     check_size(data, names)
     runners: dict[str, Callable[[], ModelRun]] = {
         "compromise": lambda: compromise(data),
@@ -84,7 +84,7 @@ def run_models(
     return Forecast(issues=data.issues, runs=runs, data=data)
 
 
-def _names(models: Sequence[str]) -> list[str]:
+def _model_names(models: Sequence[str]) -> list[str]:
     out: list[str] = []
     for m in models:
         if m == "all":

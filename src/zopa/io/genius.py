@@ -575,7 +575,7 @@ def load_genius(path: str | Path, profiles: Sequence[str | Path] = ()) -> Scenar
 # ------------------------------------------------------------------------------ writing
 
 
-def _num(x: float) -> str:
+def _xnum(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
@@ -615,7 +615,7 @@ def _issue_xml(k: int, issue: Issue, kind: str) -> list[str]:
         ]
         return [*out, "  </issue>"]
     extra = f' steps="{len(nums) - 1}"' if kind == "real" else ""
-    return [head + f' lowerbound="{_num(nums[0])}" upperbound="{_num(nums[-1])}"{extra}/>']
+    return [head + f' lowerbound="{_xnum(nums[0])}" upperbound="{_xnum(nums[-1])}"{extra}/>']
 
 
 def write_genius(scenario: Scenario, folder: str | Path) -> list[Path]:
@@ -677,8 +677,8 @@ def _profile_xml(scenario: Scenario, party_id: str, kinds: list[str]) -> str:
         nums = iss.numbers or ()
         lines.append(
             f'  <issue index="{k}" name="{_attr(iss.label)}" type="{kind}" '
-            f'etype="{kind}" vtype="{kind}" lowerbound="{_num(nums[0])}" '
-            f'upperbound="{_num(nums[-1])}">'
+            f'etype="{kind}" vtype="{kind}" lowerbound="{_xnum(nums[0])}" '
+            f'upperbound="{_xnum(nums[-1])}">'
         )
         slope = (vals[-1] - vals[0]) / (nums[-1] - nums[0])
         offset = vals[0] - (slope * nums[0] if kind == "real" else 0.0)
@@ -740,5 +740,6 @@ def _ranges(scenario: Scenario, boxes: dict[int, frozenset[int]], tag: str, text
                 f"the hyper-rectangle `{text}` is not a box of ranges on numeric issues",
                 hint="GENIUS hyper-rectangles are conjunctions of ranges on numeric issues",
             )
-        out.append(f'<{tag} index="{i + 1}" min="{_num(nums[ks[0]])}" max="{_num(nums[ks[-1]])}"/>')
+        lo, hi = _xnum(nums[ks[0]]), _xnum(nums[ks[-1]])
+        out.append(f'<{tag} index="{i + 1}" min="{lo}" max="{hi}"/>')
     return out

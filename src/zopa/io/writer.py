@@ -169,7 +169,7 @@ def _issue_numeric(iss: Issue, _: Scenario) -> Any:
     if not iss.numeric:
         return _SKIP
     nums = iss.numbers or ()
-    out: dict[str, Any] = {"min": _num(nums[0]), "max": _num(nums[-1]), "step": _step(nums)}
+    out: dict[str, Any] = {"min": _ynum(nums[0]), "max": _ynum(nums[-1]), "step": _step(nums)}
     if iss.unit is not None:
         out["unit"] = iss.unit
     return out
@@ -194,17 +194,17 @@ def _step(nums: tuple[float, ...]) -> float | int:
         if steps + 1 != len(nums) or abs(count - steps) > 1e-9 * max(1.0, count):
             continue
         if all(round(lo + j * step, 12) == x for j, x in enumerate(nums)):
-            return _num(step)
-    return _num(candidates[0])
+            return _ynum(step)
+    return _ynum(candidates[0])
 
 
-def _num(x: float) -> float | int:
+def _ynum(x: float) -> float | int:
     return int(x) if float(x).is_integer() and abs(x) < 1e15 else float(x)
 
 
 def _weights(pr: Preferences, scenario: Scenario) -> Any:
     if pr.uncertainty is not None:  # weight ranges are raw: keep the weights as written
-        return {k: _num(w) for k, w in pr.uncertainty.raw_weights.items() if w > 0}
+        return {k: _ynum(w) for k, w in pr.uncertainty.raw_weights.items() if w > 0}
     return {k: w for k, w in pr.weights.items() if w > 0}
 
 
@@ -216,10 +216,10 @@ def _values(pr: Preferences, scenario: Scenario) -> Any:
             continue
         curves = pr.uncertainty.curves if pr.uncertainty is not None else {}
         if iss.id in curves:  # the points uncertain values sit on, not the whole grid
-            out[iss.id] = {_num(x): y for x, y in curves[iss.id]}
+            out[iss.id] = {_ynum(x): y for x, y in curves[iss.id]}
             continue
         keys: list[Any] = (
-            [_num(x) for x in iss.numbers or ()] if iss.numeric else list(iss.option_ids)
+            [_ynum(x) for x in iss.numbers or ()] if iss.numeric else list(iss.option_ids)
         )
         out[iss.id] = dict(zip(keys, vals, strict=True))
     return out
@@ -237,7 +237,7 @@ def _uncertainty(pr: Preferences, _: Scenario) -> Any:
     if u.values:
         values: dict[str, dict[Any, Any]] = {}
         for v in u.values:
-            key = _num(v.point) if v.point is not None else v.key
+            key = _ynum(v.point) if v.point is not None else v.key
             values.setdefault(v.issue, {})[key] = v.distribution.to_spec()
         out["values"] = values
     if u.red_lines:
@@ -247,7 +247,7 @@ def _uncertainty(pr: Preferences, _: Scenario) -> Any:
 
 def _dist(d: Any) -> Any:
     spec = d.to_spec()
-    return [_num(x) for x in spec] if isinstance(spec, list) else spec
+    return [_ynum(x) for x in spec] if isinstance(spec, list) else spec
 
 
 def _evidence_kind(kind: str) -> _Special:

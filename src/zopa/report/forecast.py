@@ -39,13 +39,13 @@ MAX_ACTOR_LINES = 12
 """Up to this many actors get their own colour and legend entry; more are drawn in grey."""
 
 
-def _num(x: float) -> str:
+def _position(x: float) -> str:
     return "-" if math.isnan(x) else f"{x:.2f}"
 
 
 def cell(data: ForecastInput | None, issue: str, value: float) -> str:
     """``51.32 km`` or ``0.91 (observers)``: the number in the issue's own terms."""
-    text = _num(value)
+    text = _position(value)
     if data is None or math.isnan(value):
         return text
     near = data.option_near(issue, value)
@@ -83,9 +83,9 @@ def render_forecast(fc: Forecast, console: Console, *, title: str, trace: bool =
             for iss, tr in run.trace.items():
                 console.print(
                     f"{m} / {iss}: median "
-                    + " ".join(_num(v) for v in tr.median)
+                    + " ".join(_position(v) for v in tr.median)
                     + " | mean "
-                    + " ".join(_num(v) for v in tr.mean)
+                    + " ".join(_position(v) for v in tr.mean)
                 )
 
 
@@ -96,7 +96,7 @@ def render_backtest(res: BacktestResult, console: Console, *, title: str) -> Non
     best = min((s.mae for s in res.scores.values() if not math.isnan(s.mae)), default=float("nan"))
     for m, s in res.scores.items():
         mark = " (best)" if s.mae == best else ""
-        table.add_row(m + mark, _num(s.mae), _num(s.median_ae), str(s.n))
+        table.add_row(m + mark, _position(s.mae), _position(s.median_ae), str(s.n))
     console.print(table)
     console.print(
         "[dim]errors are distances between forecast and observed outcome on a 0-100 scale "
