@@ -57,7 +57,11 @@ def robust_cmd(
         typer.Option(help="what the global sensitivity explains: zone, margin or draft:ID"),
     ] = "zone",
     sobol_samples: Annotated[
-        int, typer.Option(help="Sobol base samples N (N x (parameters + 2) runs)")
+        int,
+        typer.Option(
+            help="Sobol base samples N (N x (parameters + 2) runs; 16 to 1,000,000)",
+            parser=Bounded(int, 16, 1_000_000),
+        ),
     ] = 1024,
     prim: Annotated[
         bool, typer.Option("--prim", help="find the PRIM box where the zone lives")
@@ -187,7 +191,10 @@ def track_cmd(
         typer.Option(help="FILE=YYYY-MM-DD: a report's date where its dateline has none"),
     ] = None,
     year: Annotated[
-        int | None, typer.Option(help="the year of datelines that give none (Dec 2)")
+        int | None,
+        typer.Option(
+            help="the year of datelines that give none (Dec 2)", parser=Bounded(int, 1900, 2200)
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="YYYY-MM-DD: say what changed since this date")
@@ -200,8 +207,15 @@ def track_cmd(
             "accept it, and write the answers to --log",
         ),
     ] = False,
-    samples: Annotated[int, typer.Option(help="samples at every step (1 to 1,000,000)")] = 10_000,
-    seed: Annotated[int, typer.Option(help="random seed >= 0")] = 0,
+    samples: Annotated[
+        int,
+        typer.Option(
+            help="samples at every step (1 to 1,000,000)", parser=Bounded(int, 1, 1_000_000)
+        ),
+    ] = 10_000,
+    seed: Annotated[
+        int, typer.Option(help="random seed >= 0", parser=Bounded(int, 0, 2**63 - 1))
+    ] = 0,
     as_json: JsonOpt = False,
     plot: Annotated[
         Path | None, typer.Option(help="write the chart of the odds over time (PNG/SVG/PDF)")
