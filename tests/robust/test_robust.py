@@ -277,6 +277,44 @@ def test_per_sample_answers_equal_the_analysis_of_each_sampled_scenario(data, se
             assert bool(got.draft_all[k, j]) == ev.in_zone
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_cases(), st.integers(0, 2**32 - 1), st.data())
+def test_batched_blocks_equal_the_samples_solved_one_at_a_time(data, seed, pick):
+    """The batched engine (samples x candidates at once, slices, witnesses, pruning) decides
+    every sample as the same engine does on that sample alone."""
+    from zopa.robust.engine import run_block, tasks
+
+    s = build_scenario(data)
+    plan = make_plan(s, seed)
+    n = 40
+    theta = draw(s, n, seed)
+    one = [answers(plan, theta[k : k + 1]) for k in range(n)]
+    zone = np.array([bool(a.zone[0]) for a in one])
+    weight = np.array([float(a.weight[0]) for a in one])
+    ok = np.array([a.package_ok[0] for a in one]).reshape(n, plan.n_candidates)
+    best = np.array([float(a.best_margin[0]) for a in one])
+    (task,) = tasks(n, "full")
+    full = run_block(plan, task)
+    kept = weight > 0
+    assert full.kept == int(kept.sum())
+    assert full.zone == pytest.approx(float(weight @ zone), abs=1e-12)
+    assert np.allclose(full.package_ok, weight @ ok.astype(float), atol=1e-12)
+    assert full.samples is not None
+    assert list(full.samples.zone) == list(zone[kept])
+    # margins come from float32 products (their rounding depends on the batch shape): equal
+    # within the float32 error bound; every decision above is exact
+    assert np.allclose(full.samples.best_margin, best[kept], atol=plan.candidates.tol32, rtol=0)
+    # zone-only, with any witnesses (they change the speed, never the answer)
+    k = plan.n_candidates
+    wit = np.array(
+        sorted(set(pick.draw(st.lists(st.integers(0, max(0, k - 1)), max_size=5)))) if k else [],
+        dtype=np.int64,
+    )
+    (ztask,) = tasks(n, "zone")
+    assert run_block(plan, ztask, wit).zone == pytest.approx(float(weight @ zone), abs=1e-12)
+    assert list(answers(plan, theta, packages=False, witnesses=wit).zone) == list(zone)
+
+
 def test_evidence_conditions_the_samples_by_its_definition(tmp_path):
     data = yaml.safe_load((EXAMPLES / "ukraine-2025.yaml").read_text())
     s = build_scenario(data)

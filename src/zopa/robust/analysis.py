@@ -321,7 +321,7 @@ def robustness(
         kept = int(_sum(main_r, "kept"))
         order = _order(plan, main_r, kept, top)
         jobs: list[Job] = [((b, rows, -1, math.nan, "below"), order) for b, rows, *_ in main]
-        witnesses = np.unique(np.concatenate([order, plan.candidates.witnesses]))
+        witnesses = _witnesses(plan, main_r, order)
         if sens_n:
             for j, prm in enumerate(params):
                 for end in (prm.low, prm.high):
@@ -581,6 +581,22 @@ def _kept(main: Sequence[BlockResult]) -> Kept | None:
         np.concatenate([k.draft_all for k in parts]),
         np.concatenate([k.best_margin for k in parts]),
     )
+
+
+WITNESSES = 256  # candidates tried first in the tornado's zone-only runs
+
+
+def _witnesses(plan: Plan, main: list[BlockResult], order: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The candidates most often acceptable in the main run, tried first for a sample's zone.
+
+    Only the speed depends on them: a sample they all fail is scanned over every candidate.
+    """
+    parts = [order, plan.candidates.witnesses]
+    if plan.n_candidates and main:
+        ok = _sum(main, "package_ok")
+        likely = np.argsort(-ok, kind="stable")[:WITNESSES]
+        parts.append(likely[ok[likely] > 0].astype(np.int64))
+    return np.unique(np.concatenate(parts))
 
 
 def _numbers(plan: Plan) -> NDArray[np.int64]:
