@@ -271,7 +271,7 @@ class RobustAnalysis:
 # ------------------------------------------------------------------------------ running
 
 
-def robustness(
+def robustness(  # noqa: PLR0913  the library call behind `zopa robust`: one keyword per option
     scenario: Scenario,
     *,
     samples: int = 10_000,

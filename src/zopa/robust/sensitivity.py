@@ -217,7 +217,7 @@ def _ci(x: FloatArray) -> tuple[float, float]:
 # ------------------------------------------------------------------------------ Shapley
 
 
-def shapley_effects(
+def shapley_effects(  # noqa: C901, PLR0913  the estimator's tuning keywords; its guards for degenerate samples
     params: Sequence[Parameter],
     theta: FloatArray,
     y: FloatArray,

@@ -20,9 +20,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import Field, field_validator
 
@@ -35,6 +35,7 @@ __all__ = [
     "LogItem",
     "Report",
     "Step",
+    "SuggestedEvidence",
     "Track",
     "parse_dateline_date",
     "read_log",
@@ -328,21 +329,31 @@ def _describe(i: LogItem) -> str:
     return ev.describe() + soft
 
 
+class SuggestedEvidence(Protocol):
+    """What :func:`suggestions_to_review` reads of a suggestion (``zopa.news``'s ``Evidence``)."""
+
+    @property
+    def article(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def quote(self) -> str | None: ...
+    def item(self) -> dict[str, str]: ...
+
+
 def suggestions_to_review(
-    scenario: Scenario, reports: Sequence[tuple[str, str]], log: Sequence[LogItem]
+    evidence: Iterable[SuggestedEvidence], dates: Mapping[str, str], log: Sequence[LogItem]
 ) -> list[dict[str, Any]]:
-    """What ``zopa news`` suggests for the reports (file, date) that the log has not reviewed.
+    """The suggestions (``zopa news``'s reading of the reports) that the log has not reviewed.
 
-    Each suggestion is a log item without ``status`` (the analyst gives it): the evidence
-    item, its confidence, its quote, and the report's date.
+    ``dates`` maps each report's file to its date. Each suggestion is a log item without
+    ``status`` (the analyst gives it): the evidence item, its confidence, its quote, and the
+    report's date. The caller reads the reports (``zopa.news.read_news``), so this layer does
+    not import the news reader.
     """
-    from zopa.news import read_news
-
     seen = {_key(i.item) for i in log}
-    dates = dict(reports)
-    reading = read_news([f for f, _ in reports], scenario)
     out: list[dict[str, Any]] = []
-    for e in reading.evidence:
+    for e in evidence:
         item: dict[str, Any] = {"date": dates.get(e.article, "")} | e.item()
         item["confidence"] = round(float(e.confidence), 2)
         item["quote"] = e.quote
