@@ -27,9 +27,11 @@ from typing import Any, Literal, Protocol
 from pydantic import Field, field_validator
 
 from zopa.errors import AnalysisError, Problem, ScenarioError
+from zopa.model.evidence import CONFIDENCE_DIGITS
 from zopa.model.scenario import Evidence, Scenario
 from zopa.model.spec import EvidenceSpec
 from zopa.robust.analysis import Odds, robustness
+from zopa.robust.params import ESS_DIGITS, ESTIMATE_DIGITS
 
 __all__ = [
     "LogItem",
@@ -112,14 +114,16 @@ class Step:
             "date": self.date,
             "source": "; ".join(self.source),
             "evidence": list(self.evidence),
-            "p_zone": None if p is None else round(p, 6),
-            "p_zone_ci": [round(x, 6) for x in self.zone.ci95],
+            "p_zone": None if p is None else round(p, ESTIMATE_DIGITS),
+            "p_zone_ci": [round(x, ESTIMATE_DIGITS) for x in self.zone.ci95],
             "drafts": {
-                k: None if o.probability is None else round(o.probability, 6)
+                k: None if o.probability is None else round(o.probability, ESTIMATE_DIGITS)
                 for k, o in self.drafts.items()
             },
             "kept": self.kept,
-            "effective_samples": None if self.effective is None else round(self.effective, 1),
+            "effective_samples": (
+                None if self.effective is None else round(self.effective, ESS_DIGITS)
+            ),
         }
 
 
@@ -152,7 +156,8 @@ class Track:
             "samples": self.samples,
             "seed": self.seed,
             "matters_most": {
-                d: {"parameter": p, "swing": round(w, 6)} for d, (p, w) in self.matters.items()
+                d: {"parameter": p, "swing": round(w, ESTIMATE_DIGITS)}
+                for d, (p, w) in self.matters.items()
             },
             "rejected": self.rejected,
         }
@@ -355,7 +360,7 @@ def suggestions_to_review(
     out: list[dict[str, Any]] = []
     for e in evidence:
         item: dict[str, Any] = {"date": dates.get(e.article, "")} | e.item()
-        item["confidence"] = round(float(e.confidence), 2)
+        item["confidence"] = round(float(e.confidence), CONFIDENCE_DIGITS)
         item["quote"] = e.quote
         if _key(item) not in seen:
             seen.add(_key(item))
