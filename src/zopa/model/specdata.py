@@ -19,10 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Literal, cast
-
-if TYPE_CHECKING:
-    from zopa.model.spec import UncertaintySpec
+from typing import Any, Literal, cast
 
 __all__ = [
     "ID_PATTERN",
@@ -123,7 +120,7 @@ class PreferencesSpec:
     red_lines: list[str] = field(default_factory=list)
     hyperrectangles: list[HyperRectangleSpec] = field(default_factory=list)
     discount: float | None = None
-    uncertainty: UncertaintySpec | None = None  # the pydantic model (see the module doc)
+    uncertainty: Any = None  # zopa.model.spec.UncertaintySpec, the pydantic model (module doc)
 
 
 @dataclass(frozen=True, slots=True)
