@@ -216,7 +216,7 @@ class Guard:
 
     key: Any = None
     refused: dict[str, str] = field(default_factory=dict)
-    views: dict[str, Any] = field(default_factory=dict)  # room -> zopa.server.view.View
+    views: dict[Any, Any] = field(default_factory=dict)  # room (or room, seq) -> its View
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -274,7 +274,12 @@ def _engine(url: str) -> Engine:
     if backend == "sqlite":
         _prepare_sqlite_file(u.database, uri=bool(u.query.get("uri")))
         try:
-            engine = create_engine(u, connect_args={"check_same_thread": False, "timeout": 60})
+            engine = create_engine(
+                u,
+                connect_args={"check_same_thread": False, "timeout": 60},
+                pool_size=20,
+                max_overflow=20,
+            )
         except ArgumentError as exc:  # NoSuchModuleError: an unknown driver
             raise DatabaseError(
                 f"unknown SQLite driver `{u.drivername}` in {url}: {exc}; {_URL_HINT}"

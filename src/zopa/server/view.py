@@ -27,6 +27,7 @@ in the request's own transaction, so a write by another worker is seen by the ne
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,7 +44,19 @@ from zopa.server.projection import State, member_key, replay
 
 __all__ = ["FULL_CHECK_SECONDS", "View", "refuse", "room_view"]
 
-FULL_CHECK_SECONDS = 5.0
+
+def _seconds(text: str | None, default: float) -> float:
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        return default
+    return value if 0 <= value < 1e9 else default
+
+
+# how old a view's last full check may be when the head moves (ZOPA_FULL_CHECK_SECONDS; 0: a
+# full check at every head change, which costs a replay of the whole log per write)
+FULL_CHECK_SECONDS = _seconds(os.environ.get("ZOPA_FULL_CHECK_SECONDS"), 5.0)
+_KEEP = 64  # views of older heads kept per room
 
 
 @dataclass(frozen=True)
@@ -161,25 +174,24 @@ def room_view(s: Session, room_id: str, key: RoomKey | None = None) -> View:
     seq, head = int(top[0]), str(top[1])
     with guard.lock:
         old: View | None = guard.views.get(room_id)
+        if old is not None and old.seq > seq:  # this transaction's snapshot is older
+            old = guard.views.get((room_id, seq))
     if old is not None and old.seq == seq and old.head == head:
         return old
     fresh = time.monotonic()
     if old is not None and old.seq < seq and fresh - old.checked < FULL_CHECK_SECONDS:
         view = _advance(s, key, old, guard)
     else:
-        if old is not None and old.seq > seq:
-            raise refuse(
-                guard,
-                room_id,
-                f"its event log went back from event {old.seq} to {seq} while this server "
-                "ran (events were deleted); restore the database from a backup, then run "
-                "`zopa audit verify`",
-            )
         view = _full(s, key, room_id, guard)
     with guard.lock:
-        now_ = guard.views.get(room_id)
-        if now_ is None or now_.seq <= view.seq:
+        newest = guard.views.get(room_id)
+        if newest is None or newest.seq <= view.seq:
             guard.views[room_id] = view
+        # the views of recent heads, for reads whose snapshot began before the newest write
+        guard.views[(room_id, view.seq)] = view
+        if len(guard.views) > 4 * _KEEP:
+            for k in [k for k in guard.views if isinstance(k, tuple) and k[1] < view.seq - _KEEP]:
+                del guard.views[k]
     return view
 
 
