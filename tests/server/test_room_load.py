@@ -149,13 +149,9 @@ def test_a_row_edited_under_a_running_server_is_refused(
             for _ in range(6):  # both workers have the room in view
                 assert c.get(api + "/drafts", headers=me).status_code == 200
             before = c.get(api + "/drafts", headers=me).json()
+            forge = "UPDATE drafts SET label = 'forged' WHERE room_id = :r AND draft_id = :d"
             with db.engine.begin() as conn:
-                conn.execute(
-                    text(
-                        "UPDATE drafts SET label = 'forged' WHERE room_id = :r AND draft_id = 'geneva'"
-                    ),
-                    {"r": made.room},
-                )
+                conn.execute(text(forge), {"r": made.room, "d": "geneva"})
             # the forged label is never shown: drafts come from the log
             assert c.get(api + "/drafts", headers=me).json() == before
             got = c.post(
