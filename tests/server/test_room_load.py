@@ -80,7 +80,9 @@ def test_two_workers_under_load_keep_budgets_and_state(
                 elif kind == "feedback":
                     r = c.get(api + f"/drafts/{drafts[k % 4]}/feedback", headers=me)
                 elif kind == "acceptability":
-                    r = c.get(api + f"/drafts/{drafts[(n + k) // 6 % 4]}/acceptability", headers=med)
+                    r = c.get(
+                        api + f"/drafts/{drafts[(n + k) // 6 % 4]}/acceptability", headers=med
+                    )
                 elif kind == "overlap":
                     r = c.get(api + "/overlap", headers=med)
                 else:
