@@ -233,10 +233,10 @@ def _abbreviation(text: str, a: int, dot: int) -> bool:
     return word in ABBREVIATIONS
 
 
-_WORD = r"\w(?:[\w\-]|['’](?=\w))*"
+_WORD = r"\w[\w\-]*(?:['’]\w[\w\-]*)*"  # an apostrophe only between letters
 # a word, a word with inner full stops and the dots after it ("U.S.", "J.D."), a run of full
 # stops, or one other mark: one pass of the C matcher, no merging afterwards
-_TOKEN = re.compile(rf"{_WORD}(?:\.{_WORD})+\.*|{_WORD}|\.+|[^\w\s]")
+_TOKEN = re.compile(rf"{_WORD}(?:(?:\.{_WORD})+\.*)?|\.+|[^\w\s]")
 
 
 _new = tuple.__new__  # a Token without the named tuple's Python-level constructor
