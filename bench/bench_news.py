@@ -470,7 +470,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     ap.add_argument("--no-peer", action="store_true")
-    ap.add_argument("--speed", action="store_true", help="also time hostile one-paragraph articles of 0.1, 0.5, 1 and 5 MB")
+    ap.add_argument(
+        "--speed", action="store_true", help="also time hostile paragraphs of 0.1 to 5 MB"
+    )
     ap.add_argument("--full", action="store_true", help="(run_all) same as --speed")
     a = ap.parse_args(argv)
     res = evaluate(a.split, peer=not a.no_peer)

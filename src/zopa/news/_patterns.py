@@ -46,7 +46,6 @@ PLACE = re.compile(
 )
 
 
-
 def alternation(phrases: Iterable[str]) -> str:
     """One regular expression for any of ``phrases`` (literals, matched case-insensitively),
     factored into a trie: "said|says|saying" becomes ``sa(?:id|y(?:s|ing))``. A flat

@@ -56,7 +56,9 @@ class Reading:
         ]
         # token indices of media named outside quotes ("Russian state media"), in order
         self.channels = sorted(
-            g for g, m in self.mentions.items() if m.kind == "channel" and not self.in_quote(m.start)
+            g
+            for g, m in self.mentions.items()
+            if m.kind == "channel" and not self.in_quote(m.start)
         )
         self.para_start: dict[int, int] = {}
         for sent in self.sents:

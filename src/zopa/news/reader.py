@@ -12,7 +12,14 @@ from bisect import bisect_left, bisect_right
 
 from zopa.news import _patterns as P
 from zopa.news._text import Token, find_quotes, paragraphs, sentences, tokens
-from zopa.news.actors import ActorTable, Mention, lexicon_name, name_parts, phrase_starts, scan_mentions
+from zopa.news.actors import (
+    ActorTable,
+    Mention,
+    lexicon_name,
+    name_parts,
+    phrase_starts,
+    scan_mentions,
+)
 from zopa.news.attribution import _channel, attribute_quotes, sentence_attr
 from zopa.news.document import Reading, Sentence, token_at
 from zopa.news.lexicon import CLAIM_VERBS, ISSUES, NOT_NAMES, SPEECH_VERBS, WORDS
