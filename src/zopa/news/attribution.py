@@ -279,6 +279,7 @@ def after_quote(r: Reading, c: Context) -> Attr | None:
     m = r.mentions.get(g)
     if m is not None and m.kind != "channel":
         v = g + (m.j - m.i)
+        v = _past_relative(r, v, stop)  # "…,” Rustem Umerov, who leads the team, said
         while v < stop and r.toks[v].low in _SKIP:
             v += 1
         if _verb_at(r, v):
@@ -294,6 +295,21 @@ def after_quote(r: Reading, c: Context) -> Attr | None:
                 src = r.text[r.toks[g].start : r.toks[v - 1].end] if v > g else None
                 return Attr(None, r.toks[v].low, "anonymous", v + 1, source=src)
     return None
+
+
+def _past_relative(r: Reading, v: int, stop: int) -> int:
+    """Past a relative clause or an apposition between a name and its verb (", who is also
+    the secretary of the council," / ", the Kremlin aide,"): the token after its closing comma
+    (at most ``_PAREN`` tokens on), else ``v``."""
+    if v + 1 >= stop or r.toks[v].text != ",":
+        return v
+    for k in range(v + 1, min(stop, v + _PAREN)):
+        t = r.toks[k].text
+        if t in {";", ".", ":", "“", "”", '"'}:
+            return v
+        if t == ",":
+            return k + 1 if _verb_at(r, k + 1) else v
+    return v
 
 
 def split_quote(r: Reading, c: Context) -> Attr | None:
