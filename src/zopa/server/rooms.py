@@ -297,15 +297,13 @@ def read_preferences(
                 row.version,
                 digest(row.wrapped_key, row.ciphertext),
             ):
-                from zopa.server.view import refuse
-
-                raise refuse(
-                    guard_of(s),
-                    room_id,
+                why = (
                     f"its state does not match its event log: table preferences, row "
                     f"{row.party_id} is not what the events produce; restore the database "
-                    "from a backup, then run `zopa audit verify`",
+                    "from a backup, then run `zopa audit verify`"
                 )
+                guard_of(s).refused[room_id] = why
+                raise Refused(f"the server refuses room `{room_id}`: {why}")
         plain = key.open(row.wrapped_key, row.ciphertext, _context(room_id, row.party_id))
         out[row.party_id] = (row.version, json.loads(plain))
     return out
