@@ -104,4 +104,3 @@ def test_fast_path_never_accepts_what_the_schema_rejects(data):
     fast = fast_spec(doc)
     if fast is not None:
         assert fast == _pydantic(doc), doc
-
