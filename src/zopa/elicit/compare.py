@@ -70,9 +70,9 @@ class _Cols:
 
 
 def _highs() -> highspy.Highs:
-    from zopa.analysis.milp import _quiet_stdout
+    from zopa.analysis.milp import quiet_stdout
 
-    with _quiet_stdout():
+    with quiet_stdout():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
@@ -105,10 +105,10 @@ def _add(h: highspy.Highs, row: Mapping[int, float], lo: float, hi: float) -> No
 
 
 def _solve(h: highspy.Highs, sense: highspy.ObjSense) -> np.ndarray:
-    from zopa.analysis.milp import _quiet_stdout
+    from zopa.analysis.milp import quiet_stdout
 
     h.changeObjectiveSense(sense)
-    with _quiet_stdout():
+    with quiet_stdout():
         h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:

@@ -37,6 +37,12 @@ __all__ = [
     "to_block",
 ]
 
+SHARE_DIGITS = 6
+"""A weight's share of the points is rounded here before the largest-remainder split, so a
+float's 249.9999999 counts as 250."""
+RATING_DIGITS = 1
+"""A rating (0-100) is shown and stored to one decimal, as the form's inputs take it."""
+
 Shape = Literal["more", "less", "peak", "threshold", "custom"]
 SHAPES: dict[str, str] = {
     "more": "more is better",
@@ -200,7 +206,7 @@ def share_points(weights: Sequence[float], total: int = 1000) -> list[float]:
     s = sum(weights)
     if s <= 0:
         return [0.0 for _ in weights]
-    raw = [round(total * w / s, 6) for w in weights]  # 249.9999999 is 250
+    raw = [round(total * w / s, SHARE_DIGITS) for w in weights]  # 249.9999999 is 250
     floors = [math.floor(r) for r in raw]
     left = total - sum(floors)
     order = sorted(range(len(raw)), key=lambda k: (-(raw[k] - floors[k]), k))
@@ -259,7 +265,9 @@ def from_block(
                 never = frozenset()
                 at_least = xs[idx[0]] if idx[0] > 0 else None
                 at_most = xs[idx[-1]] if idx[-1] < len(xs) - 1 else None
-        ratings = tuple((o.id, round(100 * v, 1)) for o, v in zip(issue.options, vals, strict=True))
+        ratings = tuple(
+            (o.id, round(100 * v, RATING_DIGITS)) for o, v in zip(issue.options, vals, strict=True)
+        )
         issues.append(IssueForm(issue.id, pts, ratings, shape, at, never, at_least, at_most))
     return PreferenceForm(tuple(issues), prefs.reservation, tuple(other), extra)
 
@@ -371,7 +379,10 @@ def form_from_fit(
             IssueForm(
                 issue.id,
                 pts,
-                tuple((o, round(100 * v, 1)) for o, v in zip(issue.option_ids, vals, strict=True)),
+                tuple(
+                    (o, round(100 * v, RATING_DIGITS))
+                    for o, v in zip(issue.option_ids, vals, strict=True)
+                ),
                 shape,
                 at,
                 old.never if old else frozenset(),

@@ -6,9 +6,13 @@ import math
 
 from zopa.model.checks import Checks
 from zopa.model.scenario import Issue, Option, format_number
-from zopa.model.spec import IssueSpec, OptionSpec
+from zopa.model.specdata import RESERVED, IssueSpec, OptionSpec
 
 __all__ = ["MAX_NUMERIC_OPTIONS", "build_issues"]
+
+GRID_DIGITS = 12
+"""A numeric issue's grid points are rounded to 12 decimals, so ``min + j * step`` reads back as
+the number written (0.1 * 3 is 0.3); the writers round the same way."""
 
 MAX_NUMERIC_OPTIONS = 100_000
 """A numeric range compiles to at most this many options."""
@@ -40,7 +44,7 @@ def _issue(ck: Checks, k: int, spec: IssueSpec) -> Issue:
                 f"or {n.min + math.ceil(count) * n.step:g}",
             )
         grid = [n.min + j * n.step for j in range(steps + 1)]
-        grid = [round(x, 12) for x in grid]
+        grid = [round(x, GRID_DIGITS) for x in grid]
         opts = tuple(
             Option(
                 format_number(x),
@@ -51,6 +55,13 @@ def _issue(ck: Checks, k: int, spec: IssueSpec) -> Issue:
         )
         return Issue(spec.id, label, opts, spec.description or "", n.unit, True, True)
     raw = [o if isinstance(o, OptionSpec) else OptionSpec(id=o) for o in spec.options or []]
+    for j, o in enumerate(raw):
+        if o.id in RESERVED:  # a bare option id passes the schema's pattern only
+            ck.p.add(
+                ("issues", k, "options", j),
+                f"`{o.id}` is a keyword of the constraint language",
+                "choose another id",
+            )
     ck.unique([o.id for o in raw], ("issues", k, "options"), "option")
     opts = tuple(Option(o.id, o.label or o.id) for o in raw)
     return Issue(spec.id, label, opts, spec.description or "", None, False, bool(spec.ordered))

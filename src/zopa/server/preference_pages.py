@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from zopa import elicit
 from zopa.elicit import FieldProblem, IssueForm, PreferenceForm
+from zopa.elicit.form import RATING_DIGITS, SHARE_DIGITS
 from zopa.errors import ScenarioError
 from zopa.io.files import parse_document
 from zopa.model.compiled import compile_scenario
@@ -40,7 +41,7 @@ COMPARE_PACKAGES = 8
 def _fmt(x: float | None) -> str:
     if x is None:
         return ""
-    return format_number(round(x, 6))
+    return format_number(round(x, SHARE_DIGITS))
 
 
 def form_fields(form: PreferenceForm) -> dict[str, str]:
@@ -87,7 +88,9 @@ def read_form(sc: Scenario, data: Mapping[str, Any], extra: Mapping[str, Any]) -
         ratings: tuple[tuple[str, float | None], ...]
         if issue.numeric and shape in ("more", "less", "peak", "threshold"):
             curve = elicit.curve(issue, shape, at)  # type: ignore[arg-type]
-            ratings = tuple((o, round(r, 1)) for o, r in zip(issue.option_ids, curve, strict=True))
+            ratings = tuple(
+                (o, round(r, RATING_DIGITS)) for o, r in zip(issue.option_ids, curve, strict=True)
+            )
         else:
             ratings = tuple(
                 (o.id, _number(data.get(f"rate.{issue.id}.{o.id}"))) for o in issue.options
