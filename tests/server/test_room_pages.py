@@ -36,6 +36,7 @@ def _fields(party: str) -> dict[str, str]:
     full = build_scenario(copy.deepcopy(ukraine_data()))
     fields = form_fields(from_block(full, party))
     fields["walk_away"] = ""  # found by comparison, not typed
+    fields["version"] = "0"  # the version the page was opened on: none saved yet
     return fields
 
 
@@ -76,7 +77,11 @@ def test_the_form_saves_the_block_a_file_would_hold_and_reads_it_back(room: Any)
     import html
 
     text = html.unescape(text).replace("amnesty: 4.2", "amnesty: 10.4")
-    saved = c.post(f"/rooms/{made.room}/preferences", data={"text": text, "csrf": csrf})
+    version = re.search(r'name="version" value="(\d+)"', yml).group(1)  # type: ignore[union-attr]
+    assert version == "1"
+    saved = c.post(
+        f"/rooms/{made.room}/preferences", data={"text": text, "csrf": csrf, "version": version}
+    )
     assert saved.status_code == 303
     assert 'name="points.amnesty" value="9.8"' in c.get(f"/rooms/{made.room}/preferences").text
 
@@ -135,16 +140,105 @@ def test_the_walk_away_is_bracketed_by_yes_no_answers_and_saved(room: Any) -> No
         yes = rungs[k].utility >= truth
         page = c.post(
             f"/rooms/{made.room}/preferences/walkaway",
-            data={**answers, "ask": str(k), "answer": "yes" if yes else "no", "csrf": csrf},
+            data={
+                **answers,
+                "ask": str(k),
+                "answer": "yes" if yes else "no",
+                "csrf": csrf,
+                "version": "1",
+            },
         ).text
         answers[f"a.{k}"] = "yes" if yes else "no"
     assert "lies between" in page
     done = c.post(
-        f"/rooms/{made.room}/preferences/walkaway", data={**answers, "save": "1", "csrf": csrf}
+        f"/rooms/{made.room}/preferences/walkaway",
+        data={**answers, "save": "1", "csrf": csrf, "version": "1"},
     )
     assert done.status_code == 303
     r = _stored(app, made, "europe")["reservation"]
     assert all((x.utility >= r) == (x.utility >= truth) for x in rungs)
+
+
+def test_an_order_alone_is_enough_and_ratings_beside_it_must_follow_it(room: Any) -> None:
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["ukraine"], made.room)
+    fields = _fields("ukraine")
+    page = c.get(f"/rooms/{made.room}/preferences").text
+    # every categorical option has a place select with a label, 1 the best
+    assert 'id="f-place-nato-consensus"' in page and 'for="f-place-nato-consensus"' in page
+    for o in ("constitutional_ban", "consensus", "open_door"):
+        fields[f"rate.nato.{o}"] = ""  # no ratings: the order alone
+    fields |= {
+        "place.nato.open_door": "1",
+        "place.nato.consensus": "2",
+        "place.nato.constitutional_ban": "2",
+    }
+    got = c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf})
+    assert got.status_code == 303, got.text
+    nato = _stored(app, made, "ukraine")["values"]["nato"]
+    assert nato == {"open_door": 1.0, "consensus": 0.0, "constitutional_ban": 0.0}
+    again = c.get(f"/rooms/{made.room}/preferences").text
+    assert re.search(r'name="place.nato.consensus"[^>]*>.*?<option value="2" selected>', again)
+    assert 'name="rate.nato.consensus" value=""' in again  # an order shows as an order
+    # ratings that contradict the order: the message names both options, next to the field
+    fields |= {"version": "1", "rate.nato.open_door": "10", "rate.nato.consensus": "50"}
+    fields["rate.nato.constitutional_ban"] = "50"
+    bad = c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf})
+    assert bad.status_code == 422
+    assert 'id="f-err-order-nato"' in bad.text
+    assert (
+        "NATO membership: your order puts “an explicit path to membership” above “constitutional "
+        "ban; no NATO troops in Ukraine” but your ratings do not"
+    ) in bad.text
+    assert 'name="rate.nato.open_door" value="10"' in bad.text  # kept as typed
+    half = {
+        **fields,
+        "rate.nato.open_door": "",
+        "rate.nato.consensus": "",
+        "rate.nato.constitutional_ban": "",
+    }
+    half["place.nato.constitutional_ban"] = ""
+    got = c.post(f"/rooms/{made.room}/preferences/form", data={**half, "csrf": csrf})
+    assert got.status_code == 422
+    assert "NATO membership: give every option a place (2 of 3 placed)" in got.text
+
+
+def test_a_save_from_a_stale_page_is_refused_with_what_was_typed_kept(room: Any) -> None:
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["russia"], made.room)
+    first = c.post(f"/rooms/{made.room}/preferences/form", data={**_fields("russia"), "csrf": csrf})
+    assert first.status_code == 303
+    # two tabs opened on version 1; the second saves first
+    fields = {**_fields("russia"), "version": "1", "walk_away": "0.4"}
+    assert (
+        c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf}).status_code
+        == 303
+    )
+    moved = round(float(fields["points.territory"]) + 1, 1)
+    fields["points.territory"] = str(moved)
+    fields["points.nato"] = str(round(float(fields["points.nato"]) - 1, 1))
+    stale = c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf})
+    assert stale.status_code == 409
+    assert "another save of your delegation&#39;s preferences happened" in stale.text
+    assert f'name="points.territory" value="{moved}"' in stale.text  # kept as typed
+    assert 'name="version" value="2"' in stale.text  # saving again replaces version 2
+    assert _stored(app, made, "russia")["weights"]["territory"] != moved
+    import html
+
+    page = c.get(f"/rooms/{made.room}/preferences/advanced").text
+    text = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1))  # type: ignore[union-attr]
+    yml = c.post(
+        f"/rooms/{made.room}/preferences",
+        data={"text": text + "# mine\n", "csrf": csrf, "version": "1"},
+    )
+    assert yml.status_code == 409 and "# mine" in yml.text
+    walk = c.post(
+        f"/rooms/{made.room}/preferences/walkaway",
+        data={"ask": "0", "answer": "yes", "csrf": csrf, "version": "1"},
+    )
+    assert walk.status_code == 409 and "start again" in walk.text
+    nover = c.post(f"/rooms/{made.room}/preferences/form", data={"csrf": csrf})
+    assert nover.status_code == 422 and "reload the page" in nover.text
 
 
 def test_a_ranking_no_additive_model_explains_names_the_texts_to_revisit(room: Any) -> None:

@@ -22,6 +22,8 @@ from zopa.elicit.form import (
     curve,
     form_from_fit,
     from_block,
+    places_from_ratings,
+    ratings_from_places,
     share_points,
     to_block,
 )
@@ -43,7 +45,9 @@ __all__ = [
     "form_from_fit",
     "from_block",
     "ladder",
+    "places_from_ratings",
     "propose",
+    "ratings_from_places",
     "share_points",
     "to_block",
 ]
