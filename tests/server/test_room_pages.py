@@ -323,3 +323,50 @@ def test_answers_read_in_words_and_charts_need_no_inline_style(room: Any) -> Non
         "(with those of 2 other delegations); the answer: yes, an agreement zone exists"
     ) in disc
     assert csrf_of(disc)
+
+
+def test_pairs_are_asked_until_settled_and_the_fit_is_shown_back(room: Any) -> None:
+    from zopa.elicit import propose
+    from zopa.model import build_scenario
+    from zopa.model.compiled import compile_scenario
+    from zopa.server.preference_pages import COMPARE_PACKAGES, _seed
+
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["ukraine"], made.room)
+    full = build_scenario(copy.deepcopy(ukraine_data()))
+    public = build_scenario(copy.deepcopy(ukraine_data()), require_preferences=False)
+    texts = propose(public, COMPARE_PACKAGES, _seed(made.room, "ukraine"))
+    cs = compile_scenario(full)
+    p = cs.party_ids.index("ukraine")
+    us = [float(cs.utility(full.indices(t))[p]) for t in texts]
+    page = c.get(f"/rooms/{made.room}/preferences/pairs").text
+    answers: dict[str, str] = {}
+    for _ in range(28):
+        m = re.search(r'name="pick" value="(\d+)-(\d+)" id="pick-first"', page)
+        if m is None:
+            break
+        a, b = int(m.group(1)), int(m.group(2))
+        better = f"{a}-{b}" if us[a] > us[b] else f"{b}-{a}"
+        got = c.post(
+            f"/rooms/{made.room}/preferences/pairs", data={**answers, "pick": better, "csrf": csrf}
+        )
+        assert got.status_code == 200
+        answers[f"p.{len(answers)}"] = better
+        page = got.text
+    assert 'id="settled"' in page and len(answers) < 28  # additivity settles some unasked
+    fitted = c.post(
+        f"/rooms/{made.room}/preferences/pairs", data={**answers, "fit": "1", "csrf": csrf}
+    )
+    assert fitted.status_code == 200 and "choices between pairs of texts" in fitted.text
+    # answers no additive model gives: the page names a pair to look at again
+    flipped = {k: "-".join(reversed(v.split("-"))) if k == "p.0" else v for k, v in answers.items()}
+    bad = c.post(
+        f"/rooms/{made.room}/preferences/pairs", data={**flipped, "fit": "1", "csrf": csrf}
+    )
+    if bad.status_code == 422:
+        assert "Look again at Text" in bad.text and "(look again)" in bad.text
+    else:  # the first answer alone may be free of the others
+        assert bad.status_code == 200
+    cyc = {"p.0": "0-1", "p.1": "1-2", "p.2": "2-0", "fit": "1", "csrf": csrf}
+    got = c.post(f"/rooms/{made.room}/preferences/pairs", data=cyc)
+    assert got.status_code == 422 and "Look again at Text" in got.text

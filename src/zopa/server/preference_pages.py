@@ -547,6 +547,39 @@ async def compare_answer(room: str, request: Request) -> Response:
             error="Rank the texts: give at least two of them different places (1 is the best).",
         )
     answers = answers_from_ranks(ranks)
+    got, fitted = _fitted(request, caller, csrf, info, packages, answers, "ranking")
+    if got.consistent:
+        return fitted
+    letters = _letters(len(packages))
+    pairs = [got.answers[j] for j in got.revisit]
+    text = "; ".join(f"Text {letters[a]} above Text {letters[b]}" for a, b in pairs)
+    return _compare_page(
+        request,
+        caller,
+        csrf,
+        info,
+        status=422,
+        ranks=ranks,
+        revisit=[k for pair in pairs for k in pair],
+        error=(
+            "No issue-by-issue valuation gives this ranking: an option cannot be worth more "
+            f"in one text and less in another. Look again at {text}."
+        ),
+    )
+
+
+def _fitted(
+    request: Request,
+    caller: Caller,
+    csrf: str,
+    info: RoomInfo,
+    packages: list[dict[str, str]],
+    answers: list[tuple[int, int]],
+    how: str,
+) -> tuple[elicit.Fit, HTMLResponse]:
+    """The additive model fitted to ``answers`` (closest to the saved one, if any) and, when
+    it is consistent, the guided form showing it back for confirmation (nothing saved)."""
+    sc = info.scenario
     block, version = _own_versioned(request, caller)
     prior = None
     base = None
@@ -562,25 +595,10 @@ async def compare_answer(room: str, request: Request) -> Response:
             {i.id: dict(zip(i.option_ids, prefs.values[i.id], strict=True)) for i in sc.issues},
         )
     got = elicit.fit(sc, packages, answers, prior)
-    letters = _letters(len(packages))
     if not got.consistent:
-        pairs = [got.answers[j] for j in got.revisit]
-        text = "; ".join(f"Text {letters[a]} above Text {letters[b]}" for a, b in pairs)
-        return _compare_page(
-            request,
-            caller,
-            csrf,
-            info,
-            status=422,
-            ranks=ranks,
-            revisit=[k for pair in pairs for k in pair],
-            error=(
-                "No issue-by-issue valuation gives this ranking: an option cannot be worth more "
-                f"in one text and less in another. Look again at {text}."
-            ),
-        )
+        return got, HTMLResponse("")
     form = elicit.form_from_fit(sc, got.weights, got.values, base)
-    return _form_page(
+    page = _form_page(
         request,
         caller,
         csrf,
@@ -590,8 +608,119 @@ async def compare_answer(room: str, request: Request) -> Response:
         [],
         entered=block is not None,
         saved=None,
-        fitted=True,
+        fitted=how,
         version=version,
+    )
+    return got, page
+
+
+# ------------------------------------------------------------------------ pairs
+
+
+def _pair_answers(data: Mapping[str, Any], n: int) -> list[tuple[int, int]]:
+    """Answers "a over b" from the form's ``p.K`` fields ("a-b"), in the order given."""
+    out: list[tuple[int, int]] = []
+    keys = sorted(
+        (int(k[2:]), k) for k in data if k.startswith("p.") and k[2:].isdigit() and len(k) < 8
+    )
+    for _, k in keys:
+        got = _pair(str(data[k]), n)
+        if got is not None and not any({*got} == {*x} for x in out):
+            out.append(got)
+    return out
+
+
+def _pair(text: str, n: int) -> tuple[int, int] | None:
+    a, _, b = text.partition("-")
+    if a.isdigit() and b.isdigit() and len(text) < 8 and a != b and max(int(a), int(b)) < n:
+        return int(a), int(b)
+    return None
+
+
+def _pairs_page(
+    request: Request,
+    caller: Caller,
+    csrf: str,
+    info: RoomInfo,
+    packages: list[dict[str, str]],
+    answers: list[tuple[int, int]],
+    status: int = 200,
+    error: str | None = None,
+    revisit: tuple[int, ...] = (),
+) -> HTMLResponse:
+    ask = None if error else elicit.next_pair(info.scenario, packages, answers)
+    return render(
+        request,
+        "pairs.html",
+        caller,
+        csrf,
+        status,
+        tab="pairs",
+        room=info.id,
+        sc=info.scenario,
+        party=info.scenario.party(str(caller.party_id)),
+        packages=packages,
+        letters=_letters(len(packages)),
+        answers=answers,
+        ask=ask,
+        error=error,
+        revisit=revisit,
+        total=len(packages) * (len(packages) - 1) // 2,
+    )
+
+
+@router.get("/rooms/{room}/preferences/pairs", response_class=HTMLResponse)
+def pairs_page(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    info = public_room(request, room)
+    packages = elicit.propose(info.scenario, COMPARE_PACKAGES, _seed(info.id, str(caller.party_id)))
+    return _pairs_page(request, caller, csrf, info, packages, [])
+
+
+@router.post("/rooms/{room}/preferences/pairs", response_class=HTMLResponse)
+async def pairs_answer(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    data = await request.form()
+    check_csrf(csrf, str(data.get("csrf", "")))
+    info = public_room(request, room)
+    packages = elicit.propose(info.scenario, COMPARE_PACKAGES, _seed(info.id, str(caller.party_id)))
+    answers = _pair_answers(data, len(packages))
+    pick = _pair(str(data.get("pick", "")), len(packages))
+    if pick is not None and not any({*pick} == {*x} for x in answers):
+        answers.append(pick)
+    if not data.get("fit"):
+        return _pairs_page(request, caller, csrf, info, packages, answers)
+    if not answers:
+        return _pairs_page(
+            request,
+            caller,
+            csrf,
+            info,
+            packages,
+            answers,
+            422,
+            "Pick the better text of at least one pair first.",
+        )
+    got, page = _fitted(request, caller, csrf, info, packages, answers, "pairs")
+    if got.consistent:
+        return page
+    letters = _letters(len(packages))
+    pairs = [got.answers[j] for j in got.revisit]
+    text = "; ".join(f"Text {letters[a]} better than Text {letters[b]}" for a, b in pairs)
+    return _pairs_page(
+        request,
+        caller,
+        csrf,
+        info,
+        packages,
+        answers,
+        422,
+        (
+            "No issue-by-issue valuation gives all these answers: an option cannot be worth more "
+            f"in one text and less in another. Look again at {text}, change it below, and ask "
+            "for the model again."
+        ),
+        got.revisit,
     )
 
 
