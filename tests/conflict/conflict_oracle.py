@@ -1,65 +1,111 @@
 """Definition-literal GMCR (explicit reach sets, per-state loops): the oracle for the engine,
-and hypothesis strategies for random conflicts."""
+and hypothesis strategies for random conflicts.
+
+The oracle has its own move logic, sharing none of the engine's (no move tables, no cubes,
+not even the model's bit masks): a state is a row of Y/N per option, and a DM's unilateral
+move from s to t is read off the definition with NumPy over every pair of states at once:
+t differs from s, only in options that DM controls, and each option that changes may change
+that way (``forward``: only N -> Y; ``backward``: only Y -> N). The move matrices are built
+once per conflict and reach sets are memoised, so the oracle stays cheap.
+"""
 
 from __future__ import annotations
 
 from collections import deque
+from functools import cache
 
 import numpy as np
 from hypothesis import strategies as st
 
 from zopa.conflict import Conflict, ConflictOption, DecisionMaker
 
+_LAST: list[tuple[Conflict, _Oracle]] = []
+
+
+class _Oracle:
+    def __init__(self, c: Conflict) -> None:
+        k = len(c.options)
+        taken = (c.codes.astype(np.int64)[:, None] >> np.arange(k)) & 1  # states x options: Y=1
+        y = taken.astype(bool)
+        direction = [o.direction for o in c.options]
+        both = np.array([d == "both" for d in direction])
+        forward = np.array([d == "forward" for d in direction])
+        backward = np.array([d == "backward" for d in direction])
+        changes = y[:, None, :] != y[None, :, :]  # [s, t, option]
+        # an option may change from s when it is reversible, or only N -> Y (forward) and s
+        # has N, or only Y -> N (backward) and s has Y
+        may = both | (forward & ~y) | (backward & y)  # [s, option]
+        self.moves = []
+        for dm in c.decision_makers:
+            own = np.array([o.id in dm.options for o in c.options])
+            legal = ~changes | (own & may[:, None, :])
+            self.moves.append(changes.any(axis=2) & legal.all(axis=2))
+        self.payoffs = c.payoffs
+        self.unilateral = [
+            [frozenset(np.flatnonzero(row).tolist()) for row in m] for m in self.moves
+        ]
+        self.improving = [
+            [
+                frozenset(np.flatnonzero(row & (c.payoffs[i] > c.payoffs[i, s])).tolist())
+                for s, row in enumerate(m)
+            ]
+            for i, m in enumerate(self.moves)
+        ]
+        self.reach = cache(self._reach)
+
+    def step(self, j: int, s: int, improving: bool) -> frozenset[int]:
+        return (self.improving if improving else self.unilateral)[j][s]
+
+    def _reach(self, members: tuple[int, ...], k: int, improving: bool) -> frozenset[int]:
+        """R_H(s) / R_H⁺(s): legal sequences by members, no DM moving twice in a row."""
+        seen: set[tuple[int, int]] = set()
+        queue = deque([(k, -1)])
+        reached: set[int] = set()
+        while queue:
+            s, last = queue.popleft()
+            for j in members:
+                if j == last:
+                    continue
+                for t in self.step(j, s, improving):
+                    reached.add(t)
+                    if (t, j) not in seen:
+                        seen.add((t, j))
+                        queue.append((t, j))
+        return frozenset(reached)
+
+
+def _oracle(c: Conflict) -> _Oracle:
+    """The oracle's tables for ``c`` (the last conflict's are kept)."""
+    if not _LAST or _LAST[0][0] is not c:
+        _LAST[:] = [(c, _Oracle(c))]
+    return _LAST[0][1]
+
 
 def unilateral(c: Conflict, i: int, k: int) -> set[int]:
     """R_i(s): feasible states differing from s only in i's options, directions respected."""
-    code = int(c.codes[k])
-    mask = c.dm_mask(i)
-    fwd, bwd = c.direction_masks()
-    out = set()
-    for t, other in enumerate(c.codes.tolist()):
-        d = code ^ other
-        if d == 0 or d & ~mask:
-            continue
-        if d & fwd & code or d & bwd & ~code:
-            continue
-        out.add(t)
-    return out
+    return set(_oracle(c).unilateral[i][k])
 
 
 def improvements(c: Conflict, i: int, k: int) -> set[int]:
-    return {t for t in unilateral(c, i, k) if c.payoffs[i, t] > c.payoffs[i, k]}
+    return set(_oracle(c).improving[i][k])
 
 
 def coalition_reach(c: Conflict, members: list[int], k: int, improving: bool) -> set[int]:
     """R_H(s) / R_H⁺(s): legal sequences by members, no DM moving twice in a row."""
-    seen: set[tuple[int, int]] = set()
-    queue = deque([(k, -1)])
-    reached: set[int] = set()
-    while queue:
-        s, last = queue.popleft()
-        for j in members:
-            if j == last:
-                continue
-            step = improvements(c, j, s) if improving else unilateral(c, j, s)
-            for t in step:
-                reached.add(t)
-                if (t, j) not in seen:
-                    seen.add((t, j))
-                    queue.append((t, j))
-    return reached
+    return set(_oracle(c).reach(tuple(members), k, improving))
 
 
 def stable(c: Conflict, concept: str, i: int, k: int) -> bool:
+    o = _oracle(c)
     p = c.payoffs[i]
-    others = [j for j in range(len(c.decision_makers)) if j != i]
-    for s1 in improvements(c, i, k):
+    others = tuple(j for j in range(len(c.decision_makers)) if j != i)
+    for s1 in o.improving[i][k]:
         if concept == "nash":
             return False
-        reach = coalition_reach(c, others, s1, improving=concept == "seq")
+        reach = o.reach(others, s1, concept == "seq")
         if concept == "smr":
             ok = any(
-                p[s2] <= p[k] and all(p[s3] <= p[k] for s3 in unilateral(c, i, s2)) for s2 in reach
+                p[s2] <= p[k] and all(p[s3] <= p[k] for s3 in o.unilateral[i][s2]) for s2 in reach
             )
         else:
             ok = any(p[s2] <= p[k] for s2 in reach)
@@ -118,8 +164,7 @@ def shortest_moves(c: Conflict, k: int, improving: bool) -> dict[int, int]:
         for j in everyone:
             if j == last:
                 continue
-            step = improvements(c, j, s) if improving else unilateral(c, j, s)
-            for t in sorted(step):
+            for t in sorted(_oracle(c).step(j, s, improving)):
                 if (t, j) not in dist:
                     dist[(t, j)] = dist[(s, last)] + 1
                     best[t] = min(best.get(t, dist[(t, j)]), dist[(t, j)])

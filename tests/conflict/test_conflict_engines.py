@@ -54,7 +54,8 @@ def test_interleaved_options_equal_the_definitions(c: Conflict) -> None:
 
 def _brute_min(c: Conflict, dm: int, values: np.ndarray, improving: bool) -> np.ndarray:
     """Least value over every legal move, written from the definition, code by code."""
-    mask = c.dm_mask(dm)
+    own = set(c.decision_makers[dm].options)
+    mask = sum(1 << b for b, o in enumerate(c.options) if o.id in own)
     feasible = set(c.codes.tolist())
     pay = dict(zip(c.codes.tolist(), c.payoffs[dm].tolist(), strict=True))
     out = np.full(values.shape, INF, dtype=np.int64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import ast
 from pathlib import Path
 
 import numpy as np
@@ -91,14 +91,86 @@ def test_margins_are_rounded_like_utilities() -> None:
     assert dict(e.point.margins) == dict(point(cs, pkg).margins)
 
 
-def test_no_literal_rounding_precision_in_the_engines() -> None:
-    """Every rounding/tolerance in analysis, model and negotiation goes through PRECISION."""
-    pattern = re.compile(r"round\([^()]*(?:\([^()]*\))*[^()]*,\s*\d+\)|\b1e-(?:9|10|12)\b")
+TOLERANCES = {1e-9, 1e-10, 1e-12}
+
+
+def _named(tree: ast.AST) -> set[int]:
+    """The nodes inside an UPPER_CASE constant's definition (``NAME = ...``)."""
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if node.value is not None and all(
+                isinstance(t, ast.Name) and t.id.lstrip("_").isupper() for t in targets
+            ):
+                out.update(id(n) for n in ast.walk(node.value))
+    return out
+
+
+def literal_precisions(path: Path, tolerances: bool, root: Path = SRC) -> list[str]:
+    """Each ``round(x, 6)`` / ``np.round(x, 6)`` with literal digits in ``path`` and, when
+    ``tolerances``, each literal 1e-9, 1e-10 or 1e-12 outside a named constant."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    named = _named(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = (
+                f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            )
+            if name in {"round", "around"}:
+                digits = node.args[1] if len(node.args) > 1 else None
+                digits = next(
+                    (k.value for k in node.keywords if k.arg in {"ndigits", "decimals"}), digits
+                )
+                if isinstance(digits, ast.Constant) and id(digits) not in named:
+                    found.append(
+                        f"{path.relative_to(root)}:{node.lineno}: round(..., {digits.value})"
+                    )
+        elif (
+            tolerances
+            and isinstance(node, ast.Constant)
+            and isinstance(node.value, float)
+            and node.value in TOLERANCES
+            and id(node) not in named
+        ):
+            found.append(f"{path.relative_to(root)}:{node.lineno}: tolerance {node.value!r}")
+    return found
+
+
+def test_every_rounding_in_every_package_is_a_named_precision() -> None:
+    """No package rounds to a literal number of digits: each precision is a named constant
+    with its reason (utilities: ``zopa.model.PRECISION``; the room's derived figures:
+    ``zopa.server.questions.PRECISION``, a privacy rule; robust's sampled estimates:
+    ``zopa.robust.params.ESTIMATE_DIGITS``; ...). In the exact engines (analysis, negotiate,
+    the compiled model) no comparison tolerance is a literal either."""
+    packages = sorted(p.name for p in SRC.iterdir() if (p / "__init__.py").exists())
+    assert {"analysis", "negotiate", "robust", "server", "news", "report"} <= set(packages)
     offenders = []
-    for sub in ("analysis", "negotiate", "model/compiled.py"):
-        paths = [SRC / sub] if sub.endswith(".py") else sorted((SRC / sub).rglob("*.py"))
-        for path in paths:
-            for n, line in enumerate(path.read_text().splitlines(), 1):
-                if pattern.search(line) and "seconds" not in line:
-                    offenders.append(f"{path.relative_to(SRC)}:{n}: {line.strip()}")
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        exact = rel.startswith(("analysis/", "negotiate/")) or rel == "model/compiled.py"
+        offenders += literal_precisions(path, tolerances=exact)
     assert not offenders, "\n".join(offenders)
+
+
+def test_the_room_rounds_to_its_privacy_precision() -> None:
+    """The room's figures carry at most ``PRECISION`` (6) decimals: a 7th digit would let a
+    member read a canary planted in another delegation's preferences."""
+    from zopa.server import questions
+
+    assert questions.PRECISION == 6
+    src = (SRC / "server" / "questions.py").read_text(encoding="utf-8")
+    assert "round(u, PRECISION)" in src and "round(u - r, PRECISION)" in src
+
+
+def test_the_precision_check_finds_literals(tmp_path: Path) -> None:
+    f = tmp_path / "probe.py"
+    f.write_text("TOL = 1e-9\nx = round(1.23456, 3)\ny = np.round(z, decimals=2)\nw = 1e-12\n")
+    got = literal_precisions(f, tolerances=True, root=tmp_path)
+    assert got == [
+        "probe.py:2: round(..., 3)",
+        "probe.py:3: round(..., 2)",
+        "probe.py:4: tolerance 1e-12",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,8 +69,43 @@ def test_no_crash_on_arbitrary_html(body):
         article = parse_article(raw, "x.html")
     except ValueError:
         return  # an article with no text: a clear ScenarioError
-    assert "<script" not in article.text.lower() or "<script" in body.lower()
     _check(read_text_article(article.text, file="x.html"))
+
+
+VISIBLE = [w for w in WORDS if w.strip()] + ["<", "a<b", "&", "AT&T", '"quoted"', "5 > 4"]
+HIDDEN_TAGS = ["script", "style", "noscript", "template", "svg", "iframe"]
+# what a hidden element holds: code-like text, never its own closing tag
+hidden_text = st.text(alphabet="abcxyz {};=()'\".,:/-0123456789", max_size=40)
+block = st.one_of(
+    st.tuples(st.just("p"), st.lists(st.sampled_from(VISIBLE), min_size=1, max_size=12)),
+    st.tuples(st.sampled_from(HIDDEN_TAGS), hidden_text),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(block, min_size=1, max_size=8))
+def test_html_text_is_exactly_the_visible_paragraphs(blocks):
+    """The text of a page of paragraphs and hidden elements is its paragraphs, in order, one
+    per paragraph, entities decoded; nothing of a script, style or other hidden element."""
+    from html import escape
+
+    from zopa.errors import ScenarioError
+
+    body, want = [], []
+    for tag, content in blocks:
+        if tag == "p":
+            want.append(" ".join(content))
+            body.append("<p>" + escape(" ".join(content)) + "</p>")
+        else:
+            body.append(f"<{tag}>HIDDEN {content} HIDDEN</{tag}>")
+    raw = ("<!doctype html><html><body>" + "\n".join(body) + "</body></html>").encode()
+    if not want:
+        with pytest.raises(ScenarioError, match="no text"):
+            parse_article(raw, "x.html")
+        return
+    article = parse_article(raw, "x.html")
+    assert article.text.split("\n\n") == want
+    assert "HIDDEN" not in article.text
 
 
 @settings(

@@ -27,7 +27,7 @@ from zopa.model.expr import ExprError, Formula, Not, cnf
 if TYPE_CHECKING:
     import highspy
 
-__all__ = ["PackageModel"]
+__all__ = ["PackageModel", "quiet_stdout"]
 
 FloatArray = NDArray[np.float64]
 INF = math.inf
@@ -37,7 +37,7 @@ _EPS = SLACK
 
 
 @contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
+def quiet_stdout() -> Iterator[None]:
     """HiGHS prints a banner to the C-level stdout on first use; keep JSON output clean."""
     sys.stdout.flush()
     try:
@@ -58,7 +58,7 @@ def _quiet_stdout() -> Iterator[None]:
 def _highs() -> highspy.Highs:
     import highspy
 
-    with _quiet_stdout():
+    with quiet_stdout():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
     for name, value in (
@@ -237,7 +237,7 @@ class PackageModel:
         h.changeObjectiveSense(
             highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
         )
-        with _quiet_stdout():
+        with quiet_stdout():
             h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:

@@ -322,9 +322,11 @@ def _review(scenario: Any, dated: list[tuple[Any, str]], items: Any, log: Path) 
     """Ask about each suggestion of the reports not yet in the log; append the answers."""
     import yaml
 
+    from zopa.news import read_news
     from zopa.robust.track import LogItem, suggestions_to_review
 
-    todo = suggestions_to_review(scenario, [(f, r.date) for r, f in dated], items)
+    reading = read_news([f for _, f in dated], scenario)
+    todo = suggestions_to_review(reading.evidence, {f: r.date for r, f in dated}, items)
     if not todo:
         typer.echo(
             "nothing new to review: every suggestion of these reports is in the log", err=True

@@ -16,7 +16,7 @@ every ``x`` in a fibre (the codes that agree outside ``M_j``) sees the same targ
 fibre is sorted once by ``j``'s payoff (best first) and the answer is an exclusive running
 minimum read at the start of ``x``'s tie block: one gather, one ``minimum.accumulate`` and one
 gather per pass. A DM with an irreversible option falls back to its move table
-(:mod:`zopa.conflict._moves`) for improving moves only.
+(:mod:`zopa.conflict.moves`) for improving moves only.
 
 Every array here is indexed by code (``0 .. 2^K - 1``), with ``INF`` (``NEG`` for maxima) at
 infeasible codes, so a value is never read from a state that does not exist.

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from zopa.conflict._moves import MoveTable, move_tables
 from zopa.conflict.model import Conflict
+from zopa.conflict.moves import MoveTable, move_tables
 from zopa.conflict.stability import StabilityResult, analyze
 from zopa.errors import AnalysisError
 

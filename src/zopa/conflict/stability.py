@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from zopa.conflict._moves import MoveTable, move_tables
 from zopa.conflict.model import Conflict
+from zopa.conflict.moves import MoveTable, move_tables
 
 __all__ = ["CONCEPTS", "ConceptStability", "StabilityResult", "analyze"]
 
@@ -141,7 +141,7 @@ def analyze(conflict: Conflict, *, engine: str = "auto") -> StabilityResult:
 
     Two engines give the same answers: the cube engine (:mod:`zopa.conflict.cube`, sweeps
     over all ``2^K`` option codes, chosen when that is cheaper) and the move-table engine
-    (:mod:`zopa.conflict._moves`, one row of targets per feasible state). Raises
+    (:mod:`zopa.conflict.moves`, one row of targets per feasible state). Raises
     :class:`~zopa.errors.AnalysisError` up front when the work per relaxation pass would
     exceed :data:`MAX_WORK`, rather than run for many minutes. ``engine`` (``auto``,
     ``cube`` or ``table``) forces one engine; the tests compare both with the definitions.
@@ -259,7 +259,7 @@ class _CubeSpace(_Space):
 
     def _table(self, j: int) -> MoveTable:
         if j not in self._tables:
-            from zopa.conflict._moves import CACHE_ENTRIES, _Lookup
+            from zopa.conflict.moves import CACHE_ENTRIES, _Lookup
 
             c = self.conflict
             width = (1 << len(c.decision_makers[j].options)) - 1

@@ -32,6 +32,7 @@ __all__ = ["Fit", "choices_from_ranking", "fit", "next_pair", "open_pairs", "pro
 
 _GAP = 1e-4  # the least utility gap an answer needs in the MILP that finds what to revisit
 _CONSISTENT = 1e-7
+_TIE_DIGITS = 9  # margins equal to this many digits are a tie (broken by the pair)
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ class _Cols:
 
 
 def _highs() -> highspy.Highs:
-    from zopa.analysis.milp import _quiet_stdout
+    from zopa.analysis.milp import quiet_stdout
 
-    with _quiet_stdout():
+    with quiet_stdout():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
@@ -105,10 +106,10 @@ def _add(h: highspy.Highs, row: Mapping[int, float], lo: float, hi: float) -> No
 
 
 def _solve(h: highspy.Highs, sense: highspy.ObjSense) -> np.ndarray:
-    from zopa.analysis.milp import _quiet_stdout
+    from zopa.analysis.milp import quiet_stdout
 
     h.changeObjectiveSense(sense)
-    with _quiet_stdout():
+    with quiet_stdout():
         h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
@@ -209,7 +210,7 @@ def next_pair(
     got = open_pairs(scenario, packages, answers)
     if not got:
         return None
-    return max(got, key=lambda ab: (round(got[ab], 9), -ab[0], -ab[1]))
+    return max(got, key=lambda ab: (round(got[ab], _TIE_DIGITS), -ab[0], -ab[1]))
 
 
 def _prior(scenario: Scenario, prior: Fit | None) -> dict[tuple[str, str], float]:

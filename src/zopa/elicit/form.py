@@ -44,6 +44,12 @@ __all__ = [
     "to_block",
 ]
 
+SHARE_DIGITS = 6
+"""A weight's share of the points is rounded here before the largest-remainder split, so a
+float's 249.9999999 counts as 250."""
+RATING_DIGITS = 1
+"""A rating (0-100) is shown and stored to one decimal, as the form's inputs take it."""
+
 Shape = Literal["more", "less", "peak", "threshold", "custom"]
 SHAPES: dict[str, str] = {
     "more": "more is better",
@@ -120,7 +126,9 @@ def ratings_from_places(
     levels = sorted(set(given))
     top = len(levels) - 1
     return tuple(
-        (o, round(100 * (top - levels.index(p)) / top, 1)) for o, p in places if p is not None
+        (o, round(100 * (top - levels.index(p)) / top, RATING_DIGITS))
+        for o, p in places
+        if p is not None
     )
 
 
@@ -249,7 +257,7 @@ def share_points(weights: Sequence[float], total: int = 1000) -> list[float]:
     s = sum(weights)
     if s <= 0:
         return [0.0 for _ in weights]
-    raw = [round(total * w / s, 6) for w in weights]  # 249.9999999 is 250
+    raw = [round(total * w / s, SHARE_DIGITS) for w in weights]  # 249.9999999 is 250
     floors = [math.floor(r) for r in raw]
     left = total - sum(floors)
     order = sorted(range(len(raw)), key=lambda k: (-(raw[k] - floors[k]), k))
@@ -308,7 +316,9 @@ def from_block(
                 never = frozenset()
                 at_least = xs[idx[0]] if idx[0] > 0 else None
                 at_most = xs[idx[-1]] if idx[-1] < len(xs) - 1 else None
-        ratings = tuple((o.id, round(100 * v, 1)) for o, v in zip(issue.options, vals, strict=True))
+        ratings = tuple(
+            (o.id, round(100 * v, RATING_DIGITS)) for o, v in zip(issue.options, vals, strict=True)
+        )
         places = () if issue.numeric else places_from_ratings(ratings)
         issues.append(
             IssueForm(issue.id, pts, ratings, shape, at, never, at_least, at_most, places)
@@ -347,35 +357,7 @@ def check_form(scenario: Scenario, form: PreferenceForm) -> list[FieldProblem]:
         elif not issue.numeric and f.points > 0 and any(p is not None for _, p in f.places):
             out.extend(_check_order(issue, f))
         elif (not issue.numeric or f.shape == "custom") and f.points > 0:
-            rated = [r for _, r in f.ratings if r is not None]
-            bad = [r for r in rated if not (math.isfinite(r) and 0 <= r <= 100)]
-            n = len(issue.options)
-            if bad:
-                out.append(FieldProblem(f"ratings.{issue.id}", f"{name}: ratings go from 0 to 100"))
-            elif not rated and not issue.numeric:
-                out.append(
-                    FieldProblem(
-                        f"order.{issue.id}",
-                        f"{name}: put the options in order, 1 for the best (0 of {n} placed), "
-                        "or give the issue 0 points",
-                    )
-                )
-            elif len(rated) < n:
-                out.append(
-                    FieldProblem(
-                        f"ratings.{issue.id}",
-                        f"{name}: rate every option ({len(rated)} of {n} rated), or give the "
-                        "issue 0 points",
-                    )
-                )
-            elif len(set(rated)) < 2:
-                out.append(
-                    FieldProblem(
-                        f"ratings.{issue.id}",
-                        f"{name}: rate at least two options differently, or give the issue "
-                        "0 points",
-                    )
-                )
+            out.extend(_check_ratings(issue, f))
         allowed = [o for o in issue.options if o.id not in f.never]
         if issue.numeric and allowed:
             lo, hi = f.at_least, f.at_most
@@ -412,6 +394,40 @@ def check_form(scenario: Scenario, form: PreferenceForm) -> list[FieldProblem]:
     if form.walk_away is not None and not (0 <= form.walk_away <= 1):
         out.append(FieldProblem("walk_away", "Walk-away: it lies between 0 and 100"))
     return out
+
+
+def _check_ratings(issue: Issue, f: IssueForm) -> list[FieldProblem]:
+    """Ratings typed without an order: all of them, from 0 to 100, two of them different."""
+    name = issue.label
+    rated = [r for _, r in f.ratings if r is not None]
+    bad = [r for r in rated if not (math.isfinite(r) and 0 <= r <= 100)]
+    n = len(issue.options)
+    if bad:
+        return [FieldProblem(f"ratings.{issue.id}", f"{name}: ratings go from 0 to 100")]
+    if not rated and not issue.numeric:
+        return [
+            FieldProblem(
+                f"order.{issue.id}",
+                f"{name}: put the options in order, 1 for the best (0 of {n} placed), "
+                "or give the issue 0 points",
+            )
+        ]
+    if len(rated) < n:
+        return [
+            FieldProblem(
+                f"ratings.{issue.id}",
+                f"{name}: rate every option ({len(rated)} of {n} rated), or give the "
+                "issue 0 points",
+            )
+        ]
+    if len(set(rated)) < 2:
+        return [
+            FieldProblem(
+                f"ratings.{issue.id}",
+                f"{name}: rate at least two options differently, or give the issue 0 points",
+            )
+        ]
+    return []
 
 
 def _check_order(issue: Issue, f: IssueForm) -> list[FieldProblem]:
@@ -482,7 +498,9 @@ def form_from_fit(
         vals = [values[issue.id][o] for o in issue.option_ids]
         old = base.issue(issue.id) if base is not None else None
         shape, at = _detect(issue, vals) if issue.numeric else (None, None)
-        ratings = tuple((o, round(100 * v, 1)) for o, v in zip(issue.option_ids, vals, strict=True))
+        ratings = tuple(
+            (o, round(100 * v, RATING_DIGITS)) for o, v in zip(issue.option_ids, vals, strict=True)
+        )
         issues.append(
             IssueForm(
                 issue.id,

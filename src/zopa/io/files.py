@@ -492,7 +492,7 @@ def _compose(text: str, name: str) -> yaml.Node:
     return node
 
 
-def _construct(root: yaml.Node, name: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
+def _construct(root: yaml.Node, name: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:  # noqa: C901  one recursive walk of the YAML tree holding every limit (node count, depth, keys) in one place
     positions: dict[Path_, tuple[int, int]] = {}
     count = 0
     constructor = yaml.SafeLoader("")

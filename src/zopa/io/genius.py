@@ -180,7 +180,7 @@ def _domain(path: Path) -> tuple[list[_Issue], str]:
 # ------------------------------------------------------------------------------ profiles
 
 
-def _profile(
+def _profile(  # noqa: C901  GENIUS's utility_space read element by element: each branch is one rule of that format with its own error
     path: Path, issues: list[_Issue], ids: list[str], warnings: list[str]
 ) -> dict[str, Any]:
     """One profile as a zopa preferences mapping; what had to be adjusted goes to ``warnings``.

@@ -22,6 +22,7 @@ from zopa.errors import ScenarioError
 from zopa.io._names import slug, unique_slugs
 from zopa.io.files import read_document
 from zopa.model.build import build_scenario
+from zopa.model.issues import GRID_DIGITS
 from zopa.model.scenario import Scenario
 
 __all__ = ["geniusweb_data", "is_geniusweb", "load_geniusweb", "write_geniusweb"]
@@ -218,7 +219,7 @@ def _bid_utility(
             (x0, y0), (x1, y1) = pts[0], pts[-1]
             y = y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
             u += ws.get(iid, 0.0) / total * min(max(y, min(y0, y1)), max(y0, y1))
-    return round(u, 12)
+    return round(u, GRID_DIGITS)
 
 
 def geniusweb_data(domain: Any, profiles: Sequence[tuple[str, Any]], file: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from zopa.model.issues import GRID_DIGITS
 from zopa.model.scenario import Issue, Preferences, Rule, Scenario
 from zopa.model.spec import (
     DraftSpec,
@@ -185,7 +186,7 @@ def _step(nums: tuple[float, ...]) -> float | int:
         return 1
     lo, hi = nums[0], nums[-1]
     candidates = [(hi - lo) / (len(nums) - 1), nums[1] - nums[0]]
-    candidates += [round(c, 12) for c in candidates]
+    candidates += [round(c, GRID_DIGITS) for c in candidates]
     for step in candidates:
         if step <= 0:
             continue
@@ -193,7 +194,7 @@ def _step(nums: tuple[float, ...]) -> float | int:
         steps = round(count)
         if steps + 1 != len(nums) or abs(count - steps) > 1e-9 * max(1.0, count):
             continue
-        if all(round(lo + j * step, 12) == x for j, x in enumerate(nums)):
+        if all(round(lo + j * step, GRID_DIGITS) == x for j, x in enumerate(nums)):
             return _ynum(step)
     return _ynum(candidates[0])
 

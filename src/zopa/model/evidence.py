@@ -12,6 +12,10 @@ from zopa.model.scenario import Draft, Evidence, FrozenMap, Issue, Party, Prefer
 
 __all__ = ["MAX_EVIDENCE", "build_evidence"]
 
+CONFIDENCE_DIGITS = 2
+"""An evidence item's confidence is a judgement, written to two decimals (a suggestion's, a
+reviewed log item's)."""
+
 MAX_EVIDENCE = 1_000  # distinct evidence items a scenario may hold
 
 

@@ -10,6 +10,10 @@ from zopa.model.spec import IssueSpec, OptionSpec
 
 __all__ = ["MAX_NUMERIC_OPTIONS", "build_issues"]
 
+GRID_DIGITS = 12
+"""A numeric issue's grid points are rounded to 12 decimals, so ``min + j * step`` reads back as
+the number written (0.1 * 3 is 0.3); the writers round the same way."""
+
 MAX_NUMERIC_OPTIONS = 100_000
 """A numeric range compiles to at most this many options."""
 
@@ -40,7 +44,7 @@ def _issue(ck: Checks, k: int, spec: IssueSpec) -> Issue:
                 f"or {n.min + math.ceil(count) * n.step:g}",
             )
         grid = [n.min + j * n.step for j in range(steps + 1)]
-        grid = [round(x, 12) for x in grid]
+        grid = [round(x, GRID_DIGITS) for x in grid]
         opts = tuple(
             Option(
                 format_number(x),

@@ -223,7 +223,7 @@ def _positive_definite(items: Sequence[Correlation]) -> bool:
 # What the analyst does not know about a party (``uncertainty:``; see ``zopa robust``).
 
 
-def build_uncertainty(
+def build_uncertainty(  # noqa: C901  one branch per optional key of `uncertainty`, each with its own checks and errors
     ck: Checks,
     u: UncertaintySpec,
     path: KeyPath,

@@ -34,8 +34,11 @@ def simulate(
     ``protocol="auto"`` picks bilateral alternating offers for two parties and the stacked
     (multilateral) alternating offers protocol for more.
 
-    >>> from zopa.negotiate import simulate  # doctest: +SKIP
-    >>> simulate(scenario, {"us": "boulware:e=0.2", "eu": "conceder"}, seed=1).agreement
+    >>> from zopa.io import load_scenario
+    >>> scenario = load_scenario("examples/negotiation/water.yaml")
+    >>> r = simulate(scenario, {"upstream": "boulware:e=0.2", "downstream": "conceder"}, seed=1)
+    >>> r.agreement, r.package
+    (True, {'share': 65, 'fund': 'downstream', 'monitoring': 'international'})
     """
     space = outcome_space(scenario)
     unknown = [p for p in strategies if p not in space.parties]

@@ -44,6 +44,9 @@ __all__ = [
     "run_tournament",
 ]
 
+SECONDS_DIGITS = 3
+"""A tournament's wall time is reported to the millisecond."""
+
 Progress = Callable[[int, int], None]  # (sessions done so far, total)
 """How long ``--dask ADDRESS`` waits for the scheduler before giving up (exit code 2)."""
 
@@ -200,7 +203,7 @@ class TournamentResult:
         return {
             "sessions": self.sessions,
             "agreements": self.agreements,
-            "seconds": round(self.seconds, 3),
+            "seconds": round(self.seconds, SECONDS_DIGITS),
             "ranking": [r.to_dict() for r in self.ranking],
             "results": self.results,
         }

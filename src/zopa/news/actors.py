@@ -212,7 +212,7 @@ def scan_mentions(
     return out
 
 
-def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:
+def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C901  a hand-written recogniser of name phrases (pronoun, honorific, title, role): its branches are the grammar
     n = len(toks)
     low = toks[i].low
     if low in _PRONOUNS:

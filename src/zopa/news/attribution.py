@@ -252,7 +252,7 @@ def pronoun(r: Reading, offset: int) -> str | None:
 # ------------------------------------------------------------------ finders
 
 
-def after_quote(r: Reading, c: Context) -> Attr | None:
+def after_quote(r: Reading, c: Context) -> Attr | None:  # noqa: C901  the after-quote shapes of the docstring, tried in order
     """``“…,” Ushakov said`` / ``“…,” said the adviser`` / ``“…,” Mr. Trump wrote`` / ``“…”
     he added`` (a comma missing) / ``“…,” according to …`` / ``“…,” one participant said``."""
     stop = c.stop

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from zopa.model.evidence import CONFIDENCE_DIGITS
 from zopa.model.scenario import Draft, Scenario
 from zopa.news import _patterns as P
 from zopa.news.actors import affiliation_of
@@ -219,7 +220,7 @@ def suggest_evidence(r: Reading, scenario: Scenario, article: str) -> list[Evide
                         quote=who.quote,
                         start=who.start,
                         end=who.end,
-                        confidence=round(max(conf, 0.05), 2),
+                        confidence=round(max(conf, 0.05), CONFIDENCE_DIGITS),
                         article=article,
                         rule=f"{rule}: {m.group()!r}",
                         sentence=sentence,

@@ -178,7 +178,7 @@ def state_graph_figure(result: StabilityResult, concept: str = "nash") -> Figure
     """
     import numpy as np
 
-    from zopa.conflict._moves import move_tables
+    from zopa.conflict.moves import move_tables
     from zopa.conflict.stability import CONCEPT_NAMES, CONCEPTS
     from zopa.errors import AnalysisError
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from zopa.forecast._types import Forecast, ForecastInput
+    from zopa.forecast import Forecast, ForecastInput
     from zopa.forecast.run import BacktestResult
 
 __all__ = [

@@ -57,7 +57,7 @@ def _p(x: float | None) -> str:
     return percent(x)
 
 
-def render_robust(
+def render_robust(  # noqa: C901  one optional table per part of the answer (evidence, odds, sensitivity, packages)
     r: RobustAnalysis,
     con: Console,
     *,

@@ -36,7 +36,7 @@ from zopa.robust.engine import (
     run_block,
     tasks,
 )
-from zopa.robust.params import BLOCK, Parameter
+from zopa.robust.params import BLOCK, ESS_DIGITS, Parameter
 from zopa.robust.prim import PrimResult, prim
 from zopa.robust.sensitivity import (
     GlobalSensitivity,
@@ -232,7 +232,7 @@ class RobustAnalysis:
     def to_dict(self) -> dict[str, Any]:
         out = self._core_dict()
         if self.effective_samples is not None:
-            out["effective_samples"] = round(self.effective_samples, 1)
+            out["effective_samples"] = round(self.effective_samples, ESS_DIGITS)
         if self.global_sensitivity is not None:
             out["sensitivity"] = self.global_sensitivity.to_dict()
             out["tornado"] = [s.to_dict() for s in self.sensitivity]
@@ -271,7 +271,7 @@ class RobustAnalysis:
 # ------------------------------------------------------------------------------ running
 
 
-def robustness(
+def robustness(  # noqa: PLR0913  the library call behind `zopa robust`: one keyword per option
     scenario: Scenario,
     *,
     samples: int = 10_000,

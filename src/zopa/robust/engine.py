@@ -331,7 +331,7 @@ def _drafts(
     )
 
 
-def _candidate_record(
+def _candidate_record(  # noqa: PLR0913  assembles the Candidates record from the arrays of the stage before
     cs: CompiledScenario,
     nominal: Nominal,
     red: tuple[UncertainRedLine, ...],

@@ -42,6 +42,15 @@ __all__ = [
     "sampled_scenario",
 ]
 
+ESTIMATE_DIGITS = 6
+"""Sampled estimates (probabilities, their intervals, variances, PRIM boxes' density and
+support, swings) are reported to 6 decimals: their sampling error is far larger, so more
+digits would only be noise (and would differ between platforms' float sums)."""
+ESS_DIGITS = 1
+"""An effective sample size is a count estimate: one decimal."""
+INDEX_DIGITS = 4
+"""A sensitivity index is a share estimated to ~1e-2: 4 decimals is plenty."""
+
 BLOCK = 1000  # samples per deterministic block (part of the definition of the sample stream)
 
 FloatArray = NDArray[np.float64]

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from zopa.robust.params import Parameter
+from zopa.robust.params import ESTIMATE_DIGITS, Parameter
 
 __all__ = ["PrimBox", "PrimResult", "prim"]
 
@@ -48,7 +48,7 @@ class PrimBox:
 
 
 def _r(x: float) -> float:
-    return round(float(x), 6)
+    return round(float(x), ESTIMATE_DIGITS)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.errors import AnalysisError
-from zopa.robust.params import Parameter
+from zopa.robust.params import ESTIMATE_DIGITS, INDEX_DIGITS, Parameter
 
 __all__ = [
     "EXACT_SHAPLEY",
@@ -84,7 +84,7 @@ class Index:
 
 
 def _r(x: float) -> float:
-    return round(float(x), 4)  # an index is a share estimated to ~1e-2; 4 places is plenty
+    return round(float(x), INDEX_DIGITS)
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,8 @@ class GlobalSensitivity:
             "output": self.output,
             "indices": [i.to_dict() for i in self.indices],
             "runs": self.runs,
-            "variance": round(self.variance, 6),
-            "mean": round(self.mean, 6),
+            "variance": round(self.variance, ESTIMATE_DIGITS),
+            "mean": round(self.mean, ESTIMATE_DIGITS),
             "notes": list(self.notes),
         }
 
@@ -217,7 +217,7 @@ def _ci(x: FloatArray) -> tuple[float, float]:
 # ------------------------------------------------------------------------------ Shapley
 
 
-def shapley_effects(
+def shapley_effects(  # noqa: C901, PLR0913  the estimator's tuning keywords; its guards for degenerate samples
     params: Sequence[Parameter],
     theta: FloatArray,
     y: FloatArray,

@@ -20,21 +20,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import Field, field_validator
 
 from zopa.errors import AnalysisError, Problem, ScenarioError
+from zopa.model.evidence import CONFIDENCE_DIGITS
 from zopa.model.scenario import Evidence, Scenario
 from zopa.model.spec import EvidenceSpec
 from zopa.robust.analysis import Odds, robustness
+from zopa.robust.params import ESS_DIGITS, ESTIMATE_DIGITS
 
 __all__ = [
     "LogItem",
     "Report",
     "Step",
+    "SuggestedEvidence",
     "Track",
     "parse_dateline_date",
     "read_log",
@@ -111,14 +114,16 @@ class Step:
             "date": self.date,
             "source": "; ".join(self.source),
             "evidence": list(self.evidence),
-            "p_zone": None if p is None else round(p, 6),
-            "p_zone_ci": [round(x, 6) for x in self.zone.ci95],
+            "p_zone": None if p is None else round(p, ESTIMATE_DIGITS),
+            "p_zone_ci": [round(x, ESTIMATE_DIGITS) for x in self.zone.ci95],
             "drafts": {
-                k: None if o.probability is None else round(o.probability, 6)
+                k: None if o.probability is None else round(o.probability, ESTIMATE_DIGITS)
                 for k, o in self.drafts.items()
             },
             "kept": self.kept,
-            "effective_samples": None if self.effective is None else round(self.effective, 1),
+            "effective_samples": (
+                None if self.effective is None else round(self.effective, ESS_DIGITS)
+            ),
         }
 
 
@@ -151,7 +156,8 @@ class Track:
             "samples": self.samples,
             "seed": self.seed,
             "matters_most": {
-                d: {"parameter": p, "swing": round(w, 6)} for d, (p, w) in self.matters.items()
+                d: {"parameter": p, "swing": round(w, ESTIMATE_DIGITS)}
+                for d, (p, w) in self.matters.items()
             },
             "rejected": self.rejected,
         }
@@ -328,23 +334,33 @@ def _describe(i: LogItem) -> str:
     return ev.describe() + soft
 
 
+class SuggestedEvidence(Protocol):
+    """What :func:`suggestions_to_review` reads of a suggestion (``zopa.news``'s ``Evidence``)."""
+
+    @property
+    def article(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def quote(self) -> str | None: ...
+    def item(self) -> dict[str, str]: ...
+
+
 def suggestions_to_review(
-    scenario: Scenario, reports: Sequence[tuple[str, str]], log: Sequence[LogItem]
+    evidence: Iterable[SuggestedEvidence], dates: Mapping[str, str], log: Sequence[LogItem]
 ) -> list[dict[str, Any]]:
-    """What ``zopa news`` suggests for the reports (file, date) that the log has not reviewed.
+    """The suggestions (``zopa news``'s reading of the reports) that the log has not reviewed.
 
-    Each suggestion is a log item without ``status`` (the analyst gives it): the evidence
-    item, its confidence, its quote, and the report's date.
+    ``dates`` maps each report's file to its date. Each suggestion is a log item without
+    ``status`` (the analyst gives it): the evidence item, its confidence, its quote, and the
+    report's date. The caller reads the reports (``zopa.news.read_news``), so this layer does
+    not import the news reader.
     """
-    from zopa.news import read_news
-
     seen = {_key(i.item) for i in log}
-    dates = dict(reports)
-    reading = read_news([f for f, _ in reports], scenario)
     out: list[dict[str, Any]] = []
-    for e in reading.evidence:
+    for e in evidence:
         item: dict[str, Any] = {"date": dates.get(e.article, "")} | e.item()
-        item["confidence"] = round(float(e.confidence), 2)
+        item["confidence"] = round(float(e.confidence), CONFIDENCE_DIGITS)
         item["quote"] = e.quote
         if _key(item) not in seen:
             seen.add(_key(item))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from zopa.server.crypto import RoomKey
 from zopa.server.db import AuditEvent, Database, Room, dumps, now
+from zopa.server.room_errors import Refused
 
 __all__ = ["GENESIS", "AuditReport", "append", "commitment", "event_hash", "verify"]
 
@@ -52,8 +53,6 @@ def append(
         .limit(1)
     ).first()
     if last is not None and _check(key, last, last.prev_hash, last.seq):
-        from zopa.server.rooms import Refused
-
         raise Refused(
             f"room `{room_id}`: its last event does not verify under the room key (the log was "
             "altered or rebuilt without the key); nothing more is written. Run `zopa audit verify`"

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from zopa import elicit
 from zopa.elicit import FieldProblem, IssueForm, PreferenceForm
+from zopa.elicit.form import RATING_DIGITS, SHARE_DIGITS
 from zopa.errors import ScenarioError
 from zopa.io.files import parse_document
 from zopa.model.compiled import compile_scenario
@@ -40,7 +41,7 @@ COMPARE_PACKAGES = 8
 def _fmt(x: float | None) -> str:
     if x is None:
         return ""
-    return format_number(round(x, 6))
+    return format_number(round(x, SHARE_DIGITS))
 
 
 def form_fields(form: PreferenceForm) -> dict[str, str]:
@@ -91,7 +92,9 @@ def read_form(sc: Scenario, data: Mapping[str, Any], extra: Mapping[str, Any]) -
         ratings: tuple[tuple[str, float | None], ...]
         if issue.numeric and shape in ("more", "less", "peak", "threshold"):
             curve = elicit.curve(issue, shape, at)  # type: ignore[arg-type]
-            ratings = tuple((o, round(r, 1)) for o, r in zip(issue.option_ids, curve, strict=True))
+            ratings = tuple(
+                (o, round(r, RATING_DIGITS)) for o, r in zip(issue.option_ids, curve, strict=True)
+            )
         else:
             ratings = tuple(
                 (o.id, _number(data.get(f"rate.{issue.id}.{o.id}"))) for o in issue.options
@@ -266,9 +269,7 @@ def _form_page(
     fields: dict[str, str],
     problems: list[FieldProblem],
     status: int = 200,
-    *,
-    version: int,
-    **extra: Any,
+    **extra: Any,  # ``version`` (the preferences version the page shows) among them
 ) -> HTMLResponse:
     return render(
         request,
@@ -286,7 +287,6 @@ def _form_page(
         preview=_preview(request, caller, info, form),
         shapes=elicit.SHAPES,
         others=[(k, x) for k, x in fields.items() if k.startswith("other.")],
-        version=version,
         **extra,
     )
 
@@ -644,17 +644,17 @@ def _pairs_page(
     info: RoomInfo,
     packages: list[dict[str, str]],
     answers: list[tuple[int, int]],
-    status: int = 200,
-    error: str | None = None,
-    revisit: tuple[int, ...] = (),
+    **problem: Any,  # ``status``, ``error`` and ``revisit`` when the answers need another look
 ) -> HTMLResponse:
+    error = problem.get("error")
+    revisit = problem.get("revisit", ())
     ask = None if error else elicit.next_pair(info.scenario, packages, answers)
     return render(
         request,
         "pairs.html",
         caller,
         csrf,
-        status,
+        problem.get("status", 200),
         tab="pairs",
         room=info.id,
         sc=info.scenario,
@@ -698,8 +698,8 @@ async def pairs_answer(room: str, request: Request) -> Response:
             info,
             packages,
             answers,
-            422,
-            "Pick the better text of at least one pair first.",
+            status=422,
+            error="Pick the better text of at least one pair first.",
         )
     got, page = _fitted(request, caller, csrf, info, packages, answers, "pairs")
     if got.consistent:
@@ -714,13 +714,13 @@ async def pairs_answer(room: str, request: Request) -> Response:
         info,
         packages,
         answers,
-        422,
-        (
+        status=422,
+        error=(
             "No issue-by-issue valuation gives all these answers: an option cannot be worth more "
             f"in one text and less in another. Look again at {text}, change it below, and ask "
             "for the model again."
         ),
-        got.revisit,
+        revisit=got.revisit,
     )
 
 

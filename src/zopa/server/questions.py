@@ -5,7 +5,7 @@ policy), its *plan* (read from public state only: the question as recorded, whos
 and an answer that needs no private data, such as "not ready"), its *compute* (a pure function
 of the room's scenario with those delegations' preferences), and its *response* model. Routes and
 pages only call :func:`ask` with a registered name; a new question is one entry in
-:data:`QUESTIONS`, and the leak tests iterate over it.
+:data:`QUESTIONS` (plus its route and page; see docs/architecture.md, "Where to add things").
 
 :func:`ask` runs every question the same way:
 

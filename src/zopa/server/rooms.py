@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from zopa.errors import Problem, ScenarioError, ZopaError
+from zopa.errors import Problem, ScenarioError
 from zopa.model.build import build_scenario
 from zopa.model.scenario import Scenario
 from zopa.server import audit
@@ -43,6 +43,15 @@ from zopa.server.db import (
 )
 from zopa.server.policy import Policy
 from zopa.server.projection import digest, member_key
+from zopa.server.room_errors import (
+    Conflict,
+    Forbidden,
+    Locked,
+    NotFound,
+    PreconditionRequired,
+    Refused,
+    RoomError,
+)
 
 __all__ = [
     "Caller",
@@ -50,6 +59,7 @@ __all__ = [
     "Forbidden",
     "Locked",
     "NotFound",
+    "PreconditionRequired",
     "Refused",
     "RoomCreated",
     "RoomError",
@@ -71,46 +81,6 @@ __all__ = [
 
 Locator = Callable[[tuple[str | int, ...]], tuple[int | None, int | None]]
 _PUBLIC_KEYS = ("title", "description", "sources", "assumptions", "issues", "constraints", "drafts")
-
-
-class RoomError(ZopaError):
-    """A request the room refuses; ``status`` is the HTTP status it maps to."""
-
-    status = 400
-
-
-class NotFound(RoomError):
-    status = 404
-
-
-class Forbidden(RoomError):
-    status = 403
-
-
-class Conflict(RoomError):
-    """A write against a stale version; carries the current one."""
-
-    status = 409
-
-    def __init__(self, message: str, current_version: int) -> None:
-        super().__init__(message)
-        self.current_version = current_version
-
-
-class Locked(RoomError):
-    """Preferences an answer has used, past the policy's round cap."""
-
-    status = 409
-
-
-class Refused(RoomError):
-    """A room the server will not serve: an older format, or state its event log contradicts."""
-
-    status = 503
-
-
-class PreconditionRequired(RoomError):
-    status = 428
 
 
 def new_ref() -> str:
@@ -442,7 +412,7 @@ def _add_member(
     )
 
 
-def _insert_draft(
+def _insert_draft(  # noqa: PLR0913  one draft row: one argument per column
     s: Session,
     key: RoomKey,
     room_id: str,
