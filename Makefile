@@ -35,12 +35,16 @@ demo: $(CORE)
 	@echo "    source $(VENV)/bin/activate"
 	@echo "or call $(BIN)/zopa directly."
 
+# The coverage floor of `make test` (issue 20 §3): the figure the suite reaches, to be raised
+# toward 90% as tests are added; the per-file table is in the output (docs/architecture.md).
+COVERAGE := --cov=zopa --cov-report=term:skip-covered --cov-fail-under=78
+
 ## test: ruff (lint and format) + mypy (strict, library) + the whole pytest suite
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(COVERAGE)
 
 ## test-all: everything CI runs: installs and starts PostgreSQL and Chromium (Debian's packages,
 ## as root; see .ci/services.sh), then the whole suite with no test allowed to skip for want of them

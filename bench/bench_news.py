@@ -315,27 +315,70 @@ def run_peer(nlp: Any, text: str) -> dict[str, Any]:
 # ------------------------------------------------------------------ speed
 
 
-def speed_line() -> str:
-    """Seconds per MB on a one-paragraph hostile article (many "he said", initials, "Mr.",
-    right-to-left and zero-width marks) at two sizes: linear work gives equal rates."""
+# Fragments a fuzzer found slow, in prose a reader meets: many "he said" in one paragraph,
+# initials, "Mr." abbreviations, right-to-left script and marks, zero-width and combining
+# marks, quotes opened and never closed, possessives, runs of full stops and commas, reported
+# clauses chained with "and said", titles and names for the actor table.
+HOSTILE = (
+    '"We will not sign," Mr. J. R. Smith said. ',
+    '"Never," he said, "not today." ',
+    "\u200bHe\u200d said\u2060 \ufeff“no”\u200b and ",
+    "\u05e9\u05dc\u05d5\u05dd \u202bsaid\u202c \u0627\u0644\u0633\u0644\u0627\u0645 ",
+    "Zelenske\u0301 sai\u0308d \u201cno\u0301\u201d, e\u0301. ",
+    "Mr. A. B. Jones told Mr. Lee that Dr. K. L. Brown said ",
+    "«he said» ‚ ‹ ‘ ",
+    "the allies’ plan, the Europeans’ ‘text’ and Kyiv’s ",
+    "a..... b!!!!? c…. U.S. officials ",
+    "Kremlin adviser Yuri Ushakov and the adviser and President Putin said ",
+    "the foreign minister, a senior official, the spokesman, the aide told ",
+    '"yes",,,,,, ',
+    "it is theft, and said Russia would respond “no” and ",
+    "according to a source, ",
+)
+
+
+def hostile_article(size: int, seed: int = 0) -> str:
+    """One paragraph of about ``size`` characters of hostile fragments in a fixed pseudo-random
+    order (deterministic for a seed; no line break anywhere)."""
+    import random
+
+    rng = random.Random(seed)
+    parts: list[str] = []
+    n = 0
+    while n < size:
+        frag = HOSTILE[rng.randrange(len(HOSTILE))]
+        parts.append(frag)
+        n += len(frag)
+    return "".join(parts)
+
+
+SPEED_SIZES = (100_000, 500_000, 1_000_000, 5_000_000)
+
+
+def speed_lines(sizes: tuple[int, ...] = SPEED_SIZES) -> list[str]:
+    """CPU seconds to read a one-paragraph hostile article at each size, and the rate per MB:
+    linear work gives equal rates. CPU time (user + sys), because the machine is shared; the
+    load average is printed beside it."""
+    import os
+
     from zopa.news import read_text_article
 
-    unit = (
-        '"We will not sign," Mr. J. R. Smith said. \u200bHe said "no" \u05e9\u05dc\u05d5\u05dd '
-        'e\u0301 Mr. A. B. Jones, he said, "maybe." '
-    )
-    rates = []
-    for size in (1_000_000, 5_000_000):
-        text = unit * (size // len(unit))
-        t0 = time.process_time()  # CPU time: the machine is shared
-        read_text_article(text)
-        rates.append((len(text), time.process_time() - t0))
-    (n1, t1), (n2, t2) = rates
-    return (
-        f"speed (CPU): one paragraph of {n1 / 1e6:.1f} MB in {t1:.2f} s, "
-        f"{n2 / 1e6:.1f} MB in {t2:.2f} s "
-        f"({t2 / n2 * 1e6:.2f} s/MB; ratio of rates {(t2 / n2) / (t1 / n1):.2f}, 1.0 = linear)"
-    )
+    out = []
+    first_rate = None
+    for size in sizes:
+        text = hostile_article(size)
+        t0 = time.process_time()
+        reading = read_text_article(text)
+        cpu = time.process_time() - t0
+        rate = cpu / len(text) * 1e6
+        first_rate = first_rate or rate
+        out.append(
+            f"speed (CPU): one paragraph of {len(text) / 1e6:5.2f} MB in {cpu:6.2f} s "
+            f"({rate:.2f} s/MB, {rate / first_rate:.2f}x the 100 KB rate; "
+            f"{len(reading.quotes)} quotes)"
+        )
+    out.append(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return out
 
 
 # ------------------------------------------------------------------ main
@@ -427,7 +470,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     ap.add_argument("--no-peer", action="store_true")
-    ap.add_argument("--speed", action="store_true", help="also time hostile 1 and 5 MB paragraphs")
+    ap.add_argument(
+        "--speed", action="store_true", help="also time hostile paragraphs of 0.1 to 5 MB"
+    )
     ap.add_argument("--full", action="store_true", help="(run_all) same as --speed")
     a = ap.parse_args(argv)
     res = evaluate(a.split, peer=not a.no_peer)
@@ -451,7 +496,7 @@ def main(argv: list[str]) -> int:
     else:
         print(report(res, a.verbose))
     if a.speed or a.full:
-        print(speed_line())
+        print("\n".join(speed_lines()))
     return 0
 
 

@@ -7,7 +7,12 @@ delegation's feedback on a draft (decrypts and evaluates), the drafts list, the 
 (a repeat, not counted against the budget) and, one request in ten, an amendment (a write,
 retried on 409). Prints requests/s and p50/p99 latency overall and per kind.
 
-Run: ``python bench/bench_server.py [--clients 50] [--seconds 30] [--db URL]``
+Beside requests/s and latency it prints the load average and the CPU time the server
+processes (every worker) and the load generator spent per request, which the machine's other
+load does not inflate: the capacity of a quiet machine is about its cores / server CPU s per
+request.
+
+Run: ``python bench/bench_server.py [--clients 50] [--seconds 30] [--db URL] [--workers N]``
 """
 
 from __future__ import annotations
@@ -96,19 +101,51 @@ async def _client(
             out.setdefault(kind, []).append(dt)
 
 
-async def _run(base: str, room: str, tokens: dict[str, str], clients: int, seconds: float) -> None:
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and every live descendant (Linux /proc)."""
+    kids: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                fields = Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            kids.setdefault(int(fields[1]), []).append(int(d))
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        todo.extend(kids.get(p, []))
+    return total
+
+
+async def _run(
+    base: str, room: str, tokens: dict[str, str], clients: int, seconds: float, server_pid: int
+) -> None:
     out: dict[str, list[float]] = {}
     errors: list[str] = []
     until = time.monotonic() + seconds
+    cpu0, mine0 = _tree_cpu(server_pid), time.process_time()
     t0 = time.perf_counter()
     await asyncio.gather(
         *(_client(n, base, room, tokens, until, out, errors) for n in range(clients))
     )
     wall = time.perf_counter() - t0
+    cpu, mine = _tree_cpu(server_pid) - cpu0, time.process_time() - mine0
     allx = [x for xs in out.values() for x in xs]
+    n = max(1, len(allx))
     print(
         f"{clients} clients for {wall:.1f} s on loopback: {len(allx):,} requests, "
         f"{len(allx) / wall:,.0f} requests/s, errors: {len(errors)}"
+    )
+    print(
+        f"CPU per request: server {1000 * cpu / n:.2f} ms (all workers), load generator "
+        f"{1000 * mine / n:.2f} ms; load average {os.getloadavg()[0]:.2f} at the end"
     )
     print(f"{'kind':<10} {'requests':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for kind in ("room", "drafts", "feedback", "overlap", "amend"):
@@ -129,6 +166,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--db", default=None, help="database URL (default: SQLite in a temp folder)")
+    ap.add_argument("--workers", type=int, default=1, help="zopa serve --workers")
     args, _ = ap.parse_known_args(argv)  # run_all passes its own flags (e.g. --full)
 
     from tests.server.serving import Server
@@ -150,10 +188,21 @@ def main(argv: list[str]) -> int:
         )
         db.dispose()
         tokens = {"mediator": made.mediator, **made.delegations}
-        server = Server(url, {"ZOPA_ROOM_KEY": key_text}, Path(tmp) / "serve.log")
+        server = Server(
+            url,
+            {"ZOPA_ROOM_KEY": key_text},
+            Path(tmp) / "serve.log",
+            ("--workers", str(args.workers)),
+        )
         try:
-            print(f"zopa serve ({url.split('://')[0]}) on {server.url}, one uvicorn worker")
-            asyncio.run(_run(server.url, made.room, tokens, args.clients, args.seconds))
+            print(
+                f"zopa serve ({url.split('://')[0]}) on {server.url}, {args.workers} worker(s), "
+                f"load average {os.getloadavg()[0]:.2f} at the start"
+            )
+            time.sleep(1.0)  # every worker is up
+            asyncio.run(
+                _run(server.url, made.room, tokens, args.clients, args.seconds, server.proc.pid)
+            )
         finally:
             server.stop()
     return 0

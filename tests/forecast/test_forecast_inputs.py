@@ -11,6 +11,8 @@ from zopa.errors import ScenarioError
 from zopa.forecast import load_forecast, parse_decide
 from zopa.io import files as files_mod
 
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "forecast"
+
 
 def test_decide_samples_load(shared_data: Path) -> None:
     cop = load_forecast(shared_data / "decide" / "decide_cop21.csv")
@@ -183,3 +185,26 @@ def test_a_decide_data_row_with_an_extra_field_is_refused() -> None:
         parse_decide(text, source="x.csv")
     assert "x.csv:3" in str(info.value) and "`77` would be ignored" in str(info.value)
     parse_decide(text.replace("\t77", "\t"), source="x.csv")  # a trailing tab is fine
+
+
+def test_a_ragged_deu_row_is_refused_with_file_and_line(tmp_path: Path, capsys) -> None:
+    """The DEU III reader (tab-separated) dropped cells past the header and padded short rows
+    without a word; both are refused like the comma-separated reader's."""
+    from zopa.cli import main
+
+    good = (FIXTURES / "deu_like.csv").read_text().split("\n")
+    long_row, short_row = list(good), list(good)
+    long_row[3] += "\t99\t98"
+    short_row[2] = "\t".join(short_row[2].split("\t")[:6])
+    for name, lines, where, what in (
+        ("long.csv", long_row, ":4:10", "11 cells but the header has 9"),
+        ("short.csv", short_row, ":3", "6 cell(s) but the header has 9"),
+    ):
+        f = tmp_path / name
+        f.write_text("\n".join(lines))
+        with pytest.raises(ScenarioError) as info:
+            load_forecast(f)
+        assert f"{f}{where}" in str(info.value) and what in str(info.value)
+        assert main(["backtest", str(f)]) == 2
+        assert f"{name}{where}" in capsys.readouterr().err
+    load_forecast(FIXTURES / "deu_like.csv")  # the well-formed table still reads

@@ -95,6 +95,27 @@ def test_eum_paper_preset_stays_at_the_median(bdm: ForecastInput) -> None:
     assert np.abs(got - PUBLISHED_MEDIANS).max() == pytest.approx(2.9)
 
 
+def test_the_paper_median_is_held_by_the_pair_denominator(bdm: ForecastInput) -> None:
+    """Why ``paper`` never moves (issue 22): its actors move, but the per-pair denominator
+    keeps the weighted median at 7.0; the code's all-pairs denominator alone moves it, and
+    each other code switch alone does not (docs/forecasting.md, the EU emission example)."""
+    from dataclasses import replace
+
+    from zopa.forecast.eum import eum_issue
+
+    x, c, s = bdm.position[:, 0], bdm.capability[:, 0], bdm.salience[:, 0]
+
+    def medians(**switch: str) -> list[float]:
+        opts = replace(PRESETS["paper"], **switch)
+        return [round(float(m), 2) for m in eum_issue(x, c, s, span=6.0, options=opts)[1][1:]]
+
+    xs = eum_issue(x, c, s, span=6.0, options=PRESETS["paper"])[0]
+    assert not np.allclose(xs[1], xs[0])  # positions move in round 1
+    assert medians(denominator="all-pairs") == [8.79, 9.69, 9.95, 9.99, 10.0, 10.0, 10.0, 10.0]
+    for switch, value in (("vote_risk", "own"), ("perspective", "target"), ("choice", "by-region")):
+        assert medians(**{switch: value}) == [7.0] * 8, switch
+
+
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_eum_rounds_match_loop_oracle(bdm: ForecastInput, preset: str) -> None:
     loops = _bench()

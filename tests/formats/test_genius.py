@@ -452,3 +452,77 @@ def test_a_declaration_after_a_comment_is_read_as_genius_does(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_any(d)
     assert info.value.problems[0].line is not None and info.value.problems[0].line > 3
+
+
+# GENIUS's NonlinearUtilitySpace (read against its source): a box's utility is multiplied by
+# its own `weight` attribute; only the first <ufun> of <utility> is read; a box holding both
+# INCLUDES and EXCLUDES is an exclusive box of the EXCLUDES alone. zopa summed every <ufun>,
+# ignored the box weight and nested <ufun>s, and read a mixed box as both: each gave utilities
+# that are not GENIUS's, so a Nash point off the Pareto file GENIUS ships.
+
+
+def test_a_box_weight_multiplies_its_utility(tmp_path):
+    d = _folder(tmp_path, "boxes")
+    _edit(
+        d / "boxes_a.xml",
+        '<hyperRectangle utility="6">',
+        '<hyperRectangle utility="6" weight="0.5">',
+    )
+    s = load_any(d)
+    got = sorted(u for _, u in s.party("boxes_a").preferences.hyperrectangles)
+    assert got == pytest.approx([0.3, 0.4])  # 6 * 0.5 / 10 and 4 / 10
+    a = analyze(s, engine="milp")
+    e = analyze(s, engine="enumerate")
+    assert a.solutions["nash"] is not None and e.solutions["nash"] is not None
+    assert a.solutions["nash"].utilities == pytest.approx(e.solutions["nash"].utilities)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        (
+            "    </ufun>\n",
+            '    </ufun>\n    <ufun aggregation="sum"/>\n',
+            "GENIUS reads only the first",
+        ),
+        (
+            '<ufun type="PlainUfun" weight="1" aggregation="sum">',
+            '<ufun type="PlainUfun" weight="1" aggregation="sum"><ufun aggregation="sum"/>',
+            "nested in a <ufun>",
+        ),
+        (
+            '<INCLUDES index="2" min="0" max="4"/>',
+            '<EXCLUDES index="2" min="0" max="4"/>',
+            "both INCLUDES and EXCLUDES",
+        ),
+    ],
+)
+def test_utility_functions_genius_reads_otherwise_are_refused(tmp_path, capsys, old, new, what):
+    d = _folder(tmp_path, "boxes")
+    _edit(d / "boxes_a.xml", old, new)
+    msg = _error(d, capsys)
+    assert "boxes_a.xml" in msg and what in msg
+
+
+def test_a_mixed_box_is_not_written_as_genius(tmp_path):
+    data = {
+        "title": "mixed",
+        "issues": [{"id": f"i{k}", "numeric": {"min": 0, "max": 3, "step": 1}} for k in range(2)],
+        "parties": [
+            {
+                "id": f"p{k}",
+                "preferences": {
+                    "weights": {},
+                    "values": {},
+                    "hyperrectangles": [
+                        {"when": "i0 <= 1 and not (i1 >= 2 and i1 <= 3)", "utility": 1.0}
+                    ],
+                },
+            }
+            for k in range(2)
+        ],
+    }
+    from zopa.model import build_scenario
+
+    with pytest.raises(ScenarioError, match="EXCLUDES ranges alone"):
+        write_genius(build_scenario(data), tmp_path / "out")

@@ -49,6 +49,13 @@ def _speakers(text: str) -> list[str | None]:
         ('"Today the guarantees are stronger.“ he said of Volodymyr Zelensky\'s plan.', [None]),
         ('Volodymyr Zelensky spoke in Kyiv. "We resist the invasion." he continued.',
          ["Volodymyr Zelensky"]),
+        # a relative clause or an apposition between the name after the quote and its verb,
+        # and "he added" inheriting it
+        ("“The draft already holds our main points,” envoy Taras Holub, who led the team in "
+         "Bern, said.\n\n“We thank our partners for the work,” he added.",
+         ["Taras Holub", "Taras Holub"]),
+        ("“No text has reached us,” Anton Serov, the ministry spokesman, told reporters.",
+         ["Anton Serov"]),
         # guillemets
         ("Dmitry Peskov said «the Ukrainian side is playing for time».", ["Dmitry Peskov"]),
     ],

@@ -155,23 +155,55 @@ def serve_cmd(
             "(comma-separated); without it the socket's peer is the client address",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            parser=Bounded(int, 1, 64),
+            help="server processes (1 to 64); they share everything through the database: "
+            "rate limits, budgets, and each room's state, checked against its event log",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the mediation rooms of a database (API under /api, pages at /)."""
+    import os
+
     import uvicorn
 
     from zopa.server import create_app, load_or_create_key, open_db
-    from zopa.server.app import refused_rooms
+    from zopa.server.app import SERVE_DB, SERVE_KEY_FILE, refused_rooms
 
-    key = load_or_create_key(key_file or default_key_file(db), create=False)
+    kf = key_file or default_key_file(db)
+    key = load_or_create_key(kf, create=False)
     database = open_db(db)
-    app_ = create_app(database, key)
     for room, why in refused_rooms(database, key).items():
         typer.echo(f"refusing room {room}: {why}", err=True)
-    typer.echo(f"serving {db.split('@')[-1]} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    typer.echo(
+        f"serving {db.split('@')[-1]} on http://{host}:{port}/ with {workers} worker"
+        f"{'s' if workers > 1 else ''} (Ctrl-C stops)",
+        err=True,
+    )
     proxies: dict[str, Any] = {"proxy_headers": False}
     if forwarded_allow_ips:
         proxies = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
-    uvicorn.run(app_, host=host, port=port, log_level="warning", **proxies)
+    if workers == 1:
+        app_ = create_app(database, key)
+        uvicorn.run(app_, host=host, port=port, log_level="warning", **proxies)
+        return
+    database.dispose()
+    # each worker process opens the database and the key itself (the key never goes through
+    # the environment unless ZOPA_ROOM_KEY already holds it)
+    os.environ[SERVE_DB] = db
+    os.environ[SERVE_KEY_FILE] = str(kf.resolve())
+    uvicorn.run(
+        "zopa.server.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        **proxies,
+    )
 
 
 @audit_app.command("verify")

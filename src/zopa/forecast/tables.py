@@ -387,7 +387,13 @@ def parse_deu(text: str, *, source: str = "", capability: str = "equal") -> Fore
             line=1,
             hint="the header needs isnr, out and p<actor>/s<actor> columns; row 2 holds GDP",
         )
-    rows = [r + [""] * (len(head) - len(r)) for r in rows]  # short (truncated) rows: empty cells
+    ragged: list[Problem] = []
+    for lineno, row in enumerate(rows[1:], start=2):
+        if any(c.strip() for c in row):
+            _ragged(row, len(head), lineno, ragged)  # cut or padded silently, never
+    if ragged:
+        raise ScenarioError(ragged, file=source or None)
+    rows = [r + [""] * (len(head) - len(r)) for r in rows]  # blank lines: empty cells
     pcols = [
         k
         for k, h in enumerate(head)

@@ -371,7 +371,24 @@ def _rectangles(
         if not ufuns:
             raise ScenarioError("<utility> without <ufun>", file=file, where="utility")
         terms: list[tuple[str, float]] = []
+        if len(ufuns) > 1:
+            # GENIUS reads the first <ufun> of <utility> only; summing all would not be its
+            # utility, and dropping some silently would not be the file's
+            raise ScenarioError(
+                f"<utility> holds {len(ufuns)} <ufun> elements; GENIUS reads only the first",
+                file=file,
+                where="utility/ufun[2]",
+                hint="put every hyper-rectangle in one <ufun>, or delete the ones GENIUS ignores",
+            )
         for uf in ufuns:
+            if uf.find("ufun") is not None:
+                raise ScenarioError(
+                    "a <ufun> nested in a <ufun> is not supported",
+                    file=file,
+                    where="utility/ufun/ufun",
+                    hint="flatten the nested functions' hyper-rectangles into one "
+                    '<ufun aggregation="sum">, multiplying their weights in',
+                )
             if (uf.get("aggregation") or "sum") != "sum" or (uf.get("type") or "PlainUfun") != (
                 "PlainUfun"
             ):
@@ -383,10 +400,13 @@ def _rectangles(
             weight = _float(uf, "weight", file, "utility/ufun", 1.0)
             for r, hr in enumerate(uf.findall("hyperRectangle")):
                 where = f"utility/ufun/hyperRectangle[{r + 1}]"
+                # GENIUS multiplies a box's utility by its own weight attribute (default 1)
                 terms.append(
                     (
                         _box(hr, issues, ids, by_index, file, where),
-                        weight * _float(hr, "utility", file, where),
+                        weight
+                        * _float(hr, "weight", file, where, 1.0)
+                        * _float(hr, "utility", file, where),
                     )
                 )
         top = _float(util, "maxutility", file, "utility", -1.0)
@@ -406,6 +426,16 @@ def _box(
 ) -> str:
     parts: list[str] = []
     excluded: list[str] = []
+    if hr.find("INCLUDES") is not None and hr.find("EXCLUDES") is not None:
+        # GENIUS then builds an exclusive box from the EXCLUDES ranges alone and ignores the
+        # INCLUDES: refused rather than read either way without a word
+        raise ScenarioError(
+            "a hyper-rectangle holds both INCLUDES and EXCLUDES ranges; GENIUS would ignore "
+            "the INCLUDES",
+            file=file,
+            where=where,
+            hint="split it into an INCLUDES box and an EXCLUDES box",
+        )
     for inc in hr:
         if inc.tag not in ("INCLUDES", "EXCLUDES"):
             raise ScenarioError(
@@ -725,6 +755,12 @@ def _includes(scenario: Scenario, f: Formula, text: str) -> list[str]:
                 f"the hyper-rectangle `{text}` is not a box of ranges",
                 hint="GENIUS hyper-rectangles are conjunctions of ranges on numeric issues",
             )
+    if boxes and excluded:
+        raise ScenarioError(
+            f"the hyper-rectangle `{text}` mixes ranges and a negated box: GENIUS reads such a "
+            "box by its EXCLUDES ranges alone",
+            hint="write it as two terms, or keep this scenario in zopa's YAML",
+        )
     return _ranges(scenario, boxes, "INCLUDES", text) + _ranges(
         scenario, excluded, "EXCLUDES", text
     )

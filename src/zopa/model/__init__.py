@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from zopa.model.build import build_scenario
 from zopa.model.compiled import PRECISION, CompiledScenario, compile_scenario, round_utility
 from zopa.model.expr import ExprError, Formula, parse, resolve
@@ -16,7 +18,9 @@ from zopa.model.scenario import (
     Rule,
     Scenario,
 )
-from zopa.model.spec import ScenarioSpec, json_schema
+
+if TYPE_CHECKING:
+    from zopa.model.spec import ScenarioSpec, json_schema
 
 __all__ = [
     "PRECISION",
@@ -40,3 +44,12 @@ __all__ = [
     "resolve",
     "round_utility",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The pydantic schema (``ScenarioSpec``, ``json_schema``) is imported on first use."""
+    if name in ("ScenarioSpec", "json_schema"):
+        from zopa.model import spec
+
+        return getattr(spec, name)
+    raise AttributeError(f"module 'zopa.model' has no attribute {name!r}")

@@ -1,6 +1,7 @@
 """Raw data -> a validated, frozen :class:`~zopa.model.scenario.Scenario`.
 
-Shapes are checked by the pydantic schema (:class:`~zopa.model.spec.ScenarioSpec`), then each
+Shapes are checked by the schema (:class:`~zopa.model.spec.ScenarioSpec`; valid files on the
+fast path of :mod:`~zopa.model.specdata`, which leaves errors to pydantic), then each
 section cross-checks what it refers to: :mod:`~zopa.model.issues`,
 :mod:`~zopa.model.preferences`, :mod:`~zopa.model.drafts` (and events),
 :mod:`~zopa.model.evidence`. Every problem is collected into one
@@ -12,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pydantic
-
 from zopa.errors import Locator, Problems, ScenarioError, pydantic_problems
 from zopa.model.checks import Checks
 from zopa.model.drafts import build_drafts, build_events
@@ -22,7 +21,7 @@ from zopa.model.expr import IssueDomain
 from zopa.model.issues import build_issues
 from zopa.model.preferences import build_party
 from zopa.model.scenario import Scenario
-from zopa.model.spec import ScenarioSpec
+from zopa.model.specdata import ScenarioSpec, fast_spec, from_models
 from zopa.model.uncertainty import build_correlations
 
 __all__ = ["build_scenario"]
@@ -68,16 +67,28 @@ def build_scenario(
             file=file,
             hint="start the file with `title: ...` then `issues:` and `parties:`",
         )
-    try:
-        spec = ScenarioSpec.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise ScenarioError(pydantic_problems(exc.errors(), data, locate), file=file) from None
+    spec = fast_spec(data) or _validated(data, file, locate)
     probs = Problems(locate)
     scenario = _build(Checks(spec, probs, require_preferences), file)
     if probs.items:
         raise ScenarioError(probs.items, file=file)
     assert scenario is not None
     return scenario
+
+
+def _validated(data: Any, file: str | None, locate: Locator | None) -> ScenarioSpec:
+    """``data`` checked by the pydantic schema: the words of every error, and the sections the
+    fast reader leaves to it (:mod:`zopa.model.specdata`)."""
+    import pydantic
+
+    from zopa.model import spec
+
+    try:
+        model = spec.ScenarioSpec.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise ScenarioError(pydantic_problems(exc.errors(), data, locate), file=file) from None
+    light: ScenarioSpec = from_models(model)
+    return light
 
 
 def _build(ck: Checks, file: str | None) -> Scenario | None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from zopa.errors import KeyPath, Problems
 from zopa.model.expr import ExprError, IssueDomain, parse, resolve
 from zopa.model.scenario import Rule
-from zopa.model.spec import ScenarioSpec
+from zopa.model.specdata import ScenarioSpec
 
 __all__ = ["Checks", "did_you_mean"]
 

@@ -6,7 +6,7 @@ import math
 
 from zopa.model.checks import Checks
 from zopa.model.scenario import Issue, Option, format_number
-from zopa.model.spec import IssueSpec, OptionSpec
+from zopa.model.specdata import RESERVED, IssueSpec, OptionSpec
 
 __all__ = ["MAX_NUMERIC_OPTIONS", "build_issues"]
 
@@ -55,6 +55,13 @@ def _issue(ck: Checks, k: int, spec: IssueSpec) -> Issue:
         )
         return Issue(spec.id, label, opts, spec.description or "", n.unit, True, True)
     raw = [o if isinstance(o, OptionSpec) else OptionSpec(id=o) for o in spec.options or []]
+    for j, o in enumerate(raw):
+        if o.id in RESERVED:  # a bare option id passes the schema's pattern only
+            ck.p.add(
+                ("issues", k, "options", j),
+                f"`{o.id}` is a keyword of the constraint language",
+                "choose another id",
+            )
     ck.unique([o.id for o in raw], ("issues", k, "options"), "option")
     opts = tuple(Option(o.id, o.label or o.id) for o in raw)
     return Issue(spec.id, label, opts, spec.description or "", None, False, bool(spec.ordered))

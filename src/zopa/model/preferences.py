@@ -18,7 +18,7 @@ from zopa.model.scenario import (
     Preferences,
     Rule,
 )
-from zopa.model.spec import PartySpec, PreferencesSpec
+from zopa.model.specdata import PartySpec, PreferencesSpec
 from zopa.model.uncertainty import build_uncertainty
 
 __all__ = ["build_party"]

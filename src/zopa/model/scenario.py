@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from zopa.model.distributions import Distribution
 from zopa.model.expr import Formula, IssueDomain
+
+if TYPE_CHECKING:
+    from zopa.model.distributions import Distribution
 
 __all__ = [
     "Correlation",

@@ -9,12 +9,20 @@ red line naming an unknown option, a ``revises`` cycle, ...) are checked when th
 from __future__ import annotations
 
 import math
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from zopa.model.distributions import DistributionSpec
+from zopa.model.specdata import (
+    ID_PATTERN,
+    MAX_LABEL,
+    MAX_MAGNITUDE,
+    MAX_RULE,
+    MAX_TEXT,
+    RESERVED,
+    SURROGATE,
+)
 
 __all__ = [
     "ID_PATTERN",
@@ -40,9 +48,7 @@ __all__ = [
     "json_schema",
 ]
 
-ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*$"
-_ID_RE = re.compile(ID_PATTERN)
-_RESERVED = {"and", "or", "not", "in", "true", "false"}
+_RESERVED = RESERVED
 
 Id = Annotated[
     str,
@@ -52,8 +58,6 @@ Id = Annotated[
         description="letters, digits, _ and inner - (not a keyword: and, or, not, in, true, false)",
     ),
 ]
-MAX_MAGNITUDE = 1e15
-"""Every number in a scenario lies in [-1e15, 1e15], so no sum of them can overflow."""
 
 
 def _bounded(x: float) -> float:
@@ -65,22 +69,13 @@ def _bounded(x: float) -> float:
     return x
 
 
-MAX_LABEL = 200
-"""Characters in a label, title, unit, author, date or party/draft reference."""
-MAX_TEXT = 20_000
-"""Characters in a description, note, quote, source or assumption."""
-MAX_RULE = 10_000
-"""Characters in a constraint expression (red line, constraint, hyper-rectangle)."""
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _text_check(limit: int, what: str, fix: str) -> Any:
     def check(v: str) -> str:
         if len(v) > limit:
             raise ValueError(
                 f"the {what} is {len(v):,} characters long, over the limit of {limit:,}||{fix}"
             )
-        bad = _SURROGATE.search(v)
+        bad = SURROGATE.search(v)
         if bad is not None:
             raise ValueError(
                 f"the {what} holds a lone surrogate (U+{ord(bad.group()):04X}) at character "

@@ -14,11 +14,10 @@ import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from zopa.errors import KeyPath
 from zopa.model.checks import Checks, did_you_mean
-from zopa.model.distributions import Distribution, Present, Uniform
 from zopa.model.scenario import (
     Correlation,
     FrozenMap,
@@ -28,7 +27,10 @@ from zopa.model.scenario import (
     ValueRange,
     format_number,
 )
-from zopa.model.spec import UncertaintySpec
+
+if TYPE_CHECKING:  # distributions are pydantic models: imported when a scenario has them
+    from zopa.model.distributions import Distribution
+    from zopa.model.spec import UncertaintySpec
 
 __all__ = [
     "CurvePoint",
@@ -126,6 +128,8 @@ def uncertain_parameters(
     curve points by x) and red lines. A red line with probability 0 or 1 is certain: not a
     parameter. The nominal value is the one written in the scenario (1 for a red line).
     """
+    from zopa.model.distributions import Present
+
     out: list[tuple[Target, Distribution, float]] = []
     for party in parties:
         prefs = party.preferences
@@ -362,6 +366,8 @@ def _distribution(
     what: str,
 ) -> Distribution | None:
     """The distribution of one parameter (``[low, high]`` is uniform), inside [lo, hi]."""
+    from zopa.model.distributions import Distribution, Uniform
+
     if isinstance(given, Distribution):
         d: Distribution = given
         a, b = d.low, d.high

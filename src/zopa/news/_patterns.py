@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from zopa.news.lexicon import EVENT_TRIGGERS, HEDGES, VERIFIED
 
@@ -43,16 +45,44 @@ PLACE = re.compile(
     r"(?:\s+(?:region|oblast|province|area|city))?)"
 )
 
-HEDGE = re.compile("|".join(re.escape(h) for h in sorted(HEDGES, key=len, reverse=True)), re.I)
-VERIFY = re.compile("|".join(re.escape(v) for v in sorted(VERIFIED, key=len, reverse=True)), re.I)
+
+def alternation(phrases: Iterable[str]) -> str:
+    """One regular expression for any of ``phrases`` (literals, matched case-insensitively),
+    factored into a trie: "said|says|saying" becomes ``sa(?:id|y(?:s|ing))``. A flat
+    alternation tries every phrase at every position of the text; the trie tries one branch per
+    character, so a long article is scanned in time independent of the list's length. The
+    longest phrase that fits wins, as with a longest-first alternation."""
+    trie: dict[str, Any] = {}
+    for p in phrases:
+        if not p:
+            continue
+        node = trie
+        for ch in p.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        if len(alts) == 1 and "" not in node:
+            return alts[0]
+        group = "(?:" + "|".join(alts) + ")"
+        return group + "?" if "" in node else group
+
+    return build(trie)
+
+
+HEDGE = re.compile(alternation(HEDGES), re.I)
+VERIFY = re.compile(alternation(VERIFIED), re.I)
 
 EVENT = {
-    kind: re.compile(
-        r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
-        re.I,
-    )
+    kind: re.compile(r"\b(?:" + alternation(words) + r")\b", re.I)
     for kind, words in EVENT_TRIGGERS.items()
 }
+ANY_EVENT = re.compile(
+    r"\b(?:" + alternation(w for words in EVENT_TRIGGERS.values() for w in words) + r")\b", re.I
+)
 FUTURE = re.compile(
     r"\b(?:will|would|is due to|are due to|is set to|are set to|scheduled|planned|plans to|"
     r"expected to|to be held|next week|tomorrow|upcoming|later this week|is to|are to)\b",

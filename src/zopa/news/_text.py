@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from zopa.news.lexicon import ABBREVIATIONS
 
@@ -40,8 +41,9 @@ class QuoteSpan:
     nested: tuple[tuple[int, int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or punctuation token (a named tuple: a million of them are made for 5 MB)."""
+
     text: str
     start: int
     end: int
@@ -231,21 +233,29 @@ def _abbreviation(text: str, a: int, dot: int) -> bool:
     return word in ABBREVIATIONS
 
 
-_TOKEN = re.compile(r"\w(?:[\w\-]|['’](?=\w)|\.(?=\w\.?))*|[^\w\s]")
+_WORD = r"\w[\w\-]*(?:['’]\w[\w\-]*)*"  # an apostrophe only between letters
+# a word, a word with inner full stops and the dots after it ("U.S.", "J.D."), a run of full
+# stops, or one other mark: one pass of the C matcher, no merging afterwards
+_TOKEN = re.compile(rf"{_WORD}(?:(?:\.{_WORD})+\.*)?|\.+|[^\w\s]")
+
+
+_new = tuple.__new__  # a Token without the named tuple's Python-level constructor
 
 
 def tokens(text: str, a: int, b: int) -> list[Token]:
     """Word and punctuation tokens of ``text[a:b]`` with absolute offsets."""
     out: list[Token] = []
+    append = out.append
     for m in _TOKEN.finditer(text, a, b):
         w = m.group()
         low = w.lower()
-        if low[-1:] in "s'’":
-            t = _token(w, m.start(), m.end())
-        else:
-            t = Token(w, m.start(), m.end(), low, low)
-        if t.text == "." and out and "." in out[-1].text and out[-1].end == t.start:
-            out[-1] = _token(out[-1].text + ".", out[-1].start, t.end)  # U.S. keeps its dot
-            continue
-        out.append(t)
+        bare = low
+        last = low[-1]
+        if last == "s":
+            if low.endswith(("'s", "’s")):
+                bare = low[:-2]
+        elif last in "'’":
+            bare = low[:-1]
+        s, e = m.span()
+        append(_new(Token, (w, s, e, low, bare)))
     return out

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from zopa.news._text import Token
 from zopa.news.lexicon import (
@@ -186,29 +187,46 @@ _STARTS = (
 )
 
 
+def phrase_starts(toks: list[Token]) -> list[int]:
+    """Indices of the tokens a noun phrase may start with (a determiner, a pronoun, an
+    honorific, an affiliation, institution, medium or title word, or a capitalised word): the
+    only places :func:`scan_mentions` tries. One pass over the article's tokens."""
+    return [
+        g
+        for g, t in enumerate(toks)
+        if t.low in _STARTS or t.bare in _STARTS or t.text[:1].isupper()
+    ]
+
+
 def scan_mentions(
-    text: str, toks: list[Token], lo: int = 0, hi: int | None = None
+    text: str,
+    toks: list[Token],
+    lo: int = 0,
+    hi: int | None = None,
+    starts: list[int] | None = None,
 ) -> list[Mention]:
     """Every actor-like noun phrase of the sentence ``toks[lo:hi]``, left to right (unresolved;
-    token indices are into ``toks``)."""
+    token indices are into ``toks``). ``starts``: :func:`phrase_starts` of ``toks``, when the
+    caller scans many sentences of one article."""
+    hi = len(toks) if hi is None else hi
     sub = toks[lo:hi]
+    if starts is None:
+        cands = [g + lo for g in phrase_starts(sub)]
+    else:
+        cands = starts[bisect_left(starts, lo) : bisect_left(starts, hi)]
     out: list[Mention] = []
-    i = 0
-    n = len(sub)
-    while i < n:
-        t = sub[i]
-        if t.low not in _STARTS and t.bare not in _STARTS and not t.text[:1].isupper():
-            i += 1  # a word no phrase starts with (most words): skipped at once
+    nxt = lo  # the first token not yet inside a phrase
+    for g in cands:
+        if g < nxt:
             continue
-        m = _phrase(text, sub, i)
+        m = _phrase(text, sub, g - lo)
         if m is None:
-            i += 1
             continue
         if lo:
             m = Mention(m.i + lo, m.j + lo, m.start, m.end, m.kind, m.text, m.name, m.role,
                         m.affiliation, m.definite, m.actor)  # fmt: skip
         out.append(m)
-        i = m.j - lo
+        nxt = m.j
     return out
 
 
@@ -365,6 +383,7 @@ _GENERIC = frozenset({"official", "diplomat", "representative"})
 _MODS_ANY = frozenset({"kremlin", "senior", "top", "presidential", "foreign", "government"})
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """One spelling for a name's transliterations: Zelensky, Zelenskyy and Zelenskiy; Yuri and
     Yury; Dmitri and Dmitry; Sergei and Sergey; Andriy and Andrii; accents dropped."""
@@ -378,6 +397,7 @@ def fold(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=65536)
 def name_parts(name: str) -> tuple[str, str]:
     """(folded first name, folded last name) of a person's name; middle initials ignored."""
     words = [w for w in name.split() if not (len(w) <= 2 and w.endswith("."))]

@@ -24,6 +24,7 @@ speaker, never a guess.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -62,7 +63,7 @@ class Attr:
     source: str | None = None  # the words naming an unnamed source
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Context:
     """What a finder may look at for one quote."""
 
@@ -278,6 +279,7 @@ def after_quote(r: Reading, c: Context) -> Attr | None:  # noqa: C901  the after
     m = r.mentions.get(g)
     if m is not None and m.kind != "channel":
         v = g + (m.j - m.i)
+        v = _past_relative(r, v, stop)  # "…,” Rustem Umerov, who leads the team, said
         while v < stop and r.toks[v].low in _SKIP:
             v += 1
         if _verb_at(r, v):
@@ -293,6 +295,21 @@ def after_quote(r: Reading, c: Context) -> Attr | None:  # noqa: C901  the after
                 src = r.text[r.toks[g].start : r.toks[v - 1].end] if v > g else None
                 return Attr(None, r.toks[v].low, "anonymous", v + 1, source=src)
     return None
+
+
+def _past_relative(r: Reading, v: int, stop: int) -> int:
+    """Past a relative clause or an apposition between a name and its verb (", who is also
+    the secretary of the council," / ", the Kremlin aide,"): the token after its closing comma
+    (at most ``_PAREN`` tokens on), else ``v``."""
+    if v + 1 >= stop or r.toks[v].text != ",":
+        return v
+    for k in range(v + 1, min(stop, v + _PAREN)):
+        t = r.toks[k].text
+        if t in {";", ".", ":", "“", "”", '"'}:
+            return v
+        if t == ",":
+            return k + 1 if _verb_at(r, k + 1) else v
+    return v
 
 
 def split_quote(r: Reading, c: Context) -> Attr | None:
@@ -339,9 +356,7 @@ def before_quote(r: Reading, c: Context) -> Attr | None:
     respond “…”"); the main subject for a participle ("…, telling state TV that “…”")."""
     s = c.s
     open_tok = token_at(r.starts, c.q.open)
-    for v in range(open_tok - 1, max(s.i, open_tok - _REACH) - 1, -1):
-        if r.in_quote(r.toks[v].start):
-            continue
+    for v in reversed(r.cues_between(max(s.i, open_tok - _REACH), open_tok)):
         if r.toks[v].low == "according" and v + 1 < open_tok and r.toks[v + 1].low == "to":
             m = r.mentions.get(v + 2)
             if m is not None:
@@ -376,9 +391,11 @@ def _outer(r: Reading, m: Mention, lo: int) -> Mention:
         v = g
         while outer is None and v > lo and r.toks[v - 1].low == "and":
             # "called the plan “theft”, and said Russia would …": the subject of the first verb
-            v = next((x for x in range(v - 2, lo - 1, -1) if _verb_at(r, x)), lo - 1)
-            if v < lo:
+            # the nearest speech verb before it, within reach (a bounded, indexed look)
+            verbs = [x for x in r.cues_between(max(lo, v - _REACH), v - 1) if _verb_at(r, x)]
+            if not verbs:
                 break
+            v = verbs[-1]
             outer = subject_before(r, v, lo)
         if outer is not None and outer.kind != "channel":
             return outer
@@ -442,17 +459,14 @@ FINDERS: tuple[tuple[str, Finder], ...] = (
 
 
 def _channel(r: Reading, s: Sentence) -> str | None:
-    """The first medium named outside quotes in the sentence (computed once per sentence)."""
-    if s.i in r.sent_channel:
-        return r.sent_channel[s.i]
-    found = None
-    for g in range(s.i, s.j):
-        m = r.mentions.get(g)
-        if m is not None and m.kind == "channel" and not r.in_quote(m.start):
-            found = m.text
-            break
-    r.sent_channel[s.i] = found
-    return found
+    """The first medium named outside quotes in the sentence (an index lookup)."""
+    k = bisect_left(r.channels, s.i)
+    if k < len(r.channels) and r.channels[k] < s.j:
+        return r.mentions[r.channels[k]].text
+    return None
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def attribute_quotes(r: Reading) -> None:
@@ -460,7 +474,7 @@ def attribute_quotes(r: Reading) -> None:
     prev_by_para: dict[int, tuple[int, Attr | None, QuoteSpan]] = {}
     last: tuple[int, QuoteSpan] | None = None
     for q in r.spans:
-        if not any(ch.isalpha() for ch in r.text[q.start : min(q.end, q.start + 400)]):
+        if _LETTER.search(r.text, q.start, min(q.end, q.start + 400)) is None:
             continue
         k = r.sentence_of(q.open)
         s = r.sents[k]
@@ -524,10 +538,8 @@ def _kind(r: Reading, q: QuoteSpan, s: Sentence) -> Literal["full", "partial"]:
 def sentence_attr(r: Reading, s: Sentence) -> Attr | None:
     """Who a sentence reports (outside its quotes): ``according to X``, ``X said …``, ``…,
     said X``, or an unnamed source."""
-    for v in range(s.i, s.j):
+    for v in r.cues_between(s.i, s.j):
         t = r.toks[v]
-        if r.in_quote(t.start):
-            continue
         if t.low == "according" and v + 1 < s.j and r.toks[v + 1].low == "to":
             m = r.mentions.get(v + 2)
             if m is not None:

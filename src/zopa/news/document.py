@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from zopa.news._text import QuoteSpan, Token
 from zopa.news.actors import ActorTable, Mention
+from zopa.news.lexicon import SPEECH_VERBS
 from zopa.news.result import Claim, Quote
 
 __all__ = ["Reading", "Sentence", "token_at"]
@@ -42,18 +43,31 @@ class Reading:
 
     def __post_init__(self) -> None:
         self.spoken: list[tuple[int, str]] = []  # (start, speaker id) of attributed quotes
-        self.sent_channel: dict[int, str | None] = {}
         self.starts = [t.start for t in self.toks]
         self._sent_starts = [s.start for s in self.sents]
         self._opens = [q.open for q in self.spans]
         self.by_end = {m.j - 1: m for m in self.mentions.values()}
+        # speech verbs and "according" outside quotes, in text order: the only tokens the
+        # attribution loops act on, so they step through these instead of every token
+        self.cues = [
+            g
+            for g, t in enumerate(self.toks)
+            if (t.low in SPEECH_VERBS or t.low == "according") and not self.in_quote(t.start)
+        ]
+        # token indices of media named outside quotes ("Russian state media"), in order
+        self.channels = sorted(
+            g
+            for g, m in self.mentions.items()
+            if m.kind == "channel" and not self.in_quote(m.start)
+        )
         self.para_start: dict[int, int] = {}
         for sent in self.sents:
             self.para_start.setdefault(sent.para, sent.start)
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence holding ``offset`` (or the last one starting before it)."""
-        return max(0, bisect_right(self._sent_starts, offset) - 1)
+        k = bisect_right(self._sent_starts, offset) - 1
+        return k if k > 0 else 0
 
     def quotes_in(self, k: int) -> list[int]:
         """Indices of the quotes whose opening mark is in sentence ``k``."""
@@ -64,17 +78,15 @@ class Reading:
         lo = bisect_left(self.claim_sent, k)
         return list(range(lo, bisect_right(self.claim_sent, k)))
 
+    def cues_between(self, lo: int, hi: int) -> list[int]:
+        """Token indices in ``[lo, hi)`` of speech verbs and "according" outside quotes."""
+        return self.cues[bisect_left(self.cues, lo) : bisect_left(self.cues, hi)]
+
     def in_quote(self, offset: int) -> bool:
         k = bisect_right(self._opens, offset) - 1
         return k >= 0 and self.spans[k].open <= offset <= self.spans[k].close
 
 
 def token_at(starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] < offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    """Index of the first token starting at or after ``offset``."""
+    return bisect_left(starts, offset)

@@ -12,7 +12,14 @@ from bisect import bisect_left, bisect_right
 
 from zopa.news import _patterns as P
 from zopa.news._text import Token, find_quotes, paragraphs, sentences, tokens
-from zopa.news.actors import ActorTable, Mention, lexicon_name, name_parts, scan_mentions
+from zopa.news.actors import (
+    ActorTable,
+    Mention,
+    lexicon_name,
+    name_parts,
+    phrase_starts,
+    scan_mentions,
+)
 from zopa.news.attribution import _channel, attribute_quotes, sentence_attr
 from zopa.news.document import Reading, Sentence, token_at
 from zopa.news.lexicon import CLAIM_VERBS, ISSUES, NOT_NAMES, SPEECH_VERBS, WORDS
@@ -37,14 +44,15 @@ def read_text(text: str) -> Reading:
         sents.append(Sentence(a, b, para, i, j))
     table = ActorTable()
     sent_starts = [s.start for s in sents]
-    table.sentence_of = lambda off: max(0, bisect_right(sent_starts, off) - 1)
+    table.sentence_of = lambda off: max(0, bisect_right(sent_starts, off) - 1)  # rare
+    phrase_at = phrase_starts(toks)
     lower = set(re.findall(r"\b[a-z]+\b", text))
     dl = find_dateline(text)
     skip = (dl.start, dl.end) if dl is not None else (0, 0)
     per_sentence = [
         [
             m
-            for m in scan_mentions(text, toks, s.i, s.j)
+            for m in scan_mentions(text, toks, s.i, s.j, starts=phrase_at)
             if not _common(m, lower, s.i)
             and (m.kind == "channel" or not skip[0] <= m.start < skip[1])
         ]
@@ -123,16 +131,13 @@ def _common(m: Mention, lower: set[str], first: int) -> bool:
 def _claims(r: Reading) -> None:
     for k, s in enumerate(r.sents):
         text = r.text[s.start : s.end]
-        if _hedge_only(r, k):
-            found = P.HEDGE.search(text)
+        hedge_m = P.HEDGE.search(text)
+        attr = sentence_attr(r, s)
+        if hedge_m is not None and attr is None and _hedge_only(text, hedge_m):
             for c in _hedged(r, k):
                 if r.claims[c].status == "attributed":
-                    r.claims[c] = _with_status(
-                        r.claims[c], "unverified", found.group() if found else None
-                    )
+                    r.claims[c] = _with_status(r.claims[c], "unverified", hedge_m.group())
             continue
-        attr = sentence_attr(r, s)
-        hedge_m = P.HEDGE.search(text)
         if attr is None and hedge_m is None:
             continue
         if _quote_sentence(r, s):
@@ -191,22 +196,19 @@ def _with_status(c: Claim, status: str, hedge: str | None) -> Claim:
     return replace(c, status=status, hedge=hedge)  # type: ignore[arg-type]
 
 
-def _hedge_only(r: Reading, k: int) -> bool:
-    s = r.sents[k]
-    text = r.text[s.start : s.end]
-    m = P.HEDGE.search(text)
-    if m is None or m.group().lower() in {"reportedly", "allegedly", "purportedly"}:
+def _hedge_only(text: str, m: re.Match[str]) -> bool:
+    """A sentence (with no source of its own) that only hedges earlier claims: "The claims
+    have not been independently verified." (``m``: its hedge)."""
+    if m.group().lower() in {"reportedly", "allegedly", "purportedly"}:
         return False
-    return (
-        re.search(
-            r"\b(?:claims?|reports?|assertions?|figures?|accounts?|details|information|data"
-            r"|numbers|it|this|that)\b",
-            text,
-            re.I,
-        )
-        is not None
-        and sentence_attr(r, s) is None
-    )
+    return _ABOUT_CLAIMS.search(text) is not None
+
+
+_ABOUT_CLAIMS = re.compile(
+    r"\b(?:claims?|reports?|assertions?|figures?|accounts?|details|information|data"
+    r"|numbers|it|this|that)\b",
+    re.I,
+)
 
 
 def _quote_sentence(r: Reading, s: Sentence) -> bool:
@@ -240,8 +242,7 @@ def issue_phrases(extra: dict[str, str] | None = None) -> tuple[re.Pattern[str],
             table.setdefault(w, key)
     for w, key in (extra or {}).items():
         table[w.lower()] = key
-    alts = sorted(table, key=len, reverse=True)
-    pat = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.I)
+    pat = re.compile(r"(?<!\w)(?:" + P.alternation(table) + r")(?!\w)", re.I)
     return pat, table
 
 
@@ -270,6 +271,8 @@ def find_events(r: Reading) -> list[Event]:
     out: list[Event] = []
     people = {rec.name for rec in r.table.records() if rec.name}
     for s in r.sents:
+        if P.ANY_EVENT.search(r.text, s.start, s.end) is None:
+            continue  # one scan of the sentence for every kind's trigger words
         text = r.text[s.start : s.end]
         places: set[str | None] = set()
         for kind, pat in P.EVENT.items():

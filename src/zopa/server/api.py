@@ -53,20 +53,21 @@ DraftId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100, description="a
 AmendmentId = Annotated[str, Path(pattern=REF, description="an amendment id")]
 
 
-def member(room: RoomId, caller: Annotated[Caller, Depends(current_member)]) -> Caller:
-    """Dependency: a member of the room in the path (403 for another room's token)."""
+async def member(room: RoomId, caller: Annotated[Caller, Depends(current_member)]) -> Caller:
+    """Dependency: a member of the room in the path (403 for another room's token). The role
+    checks are ``async``: they run on the event loop, not as a hop through the thread pool."""
     if caller.room_id != room:
         raise HTTPException(403, "your token belongs to another room")
     return caller
 
 
-def mediator(caller: Annotated[Caller, Depends(member)]) -> Caller:
+async def mediator(caller: Annotated[Caller, Depends(member)]) -> Caller:
     if caller.role != "mediator":
         raise HTTPException(403, "only the mediator may do this")
     return caller
 
 
-def delegation(caller: Annotated[Caller, Depends(member)]) -> Caller:
+async def delegation(caller: Annotated[Caller, Depends(member)]) -> Caller:
     if caller.role != "delegation":
         raise HTTPException(403, "only a delegation may do this")
     return caller

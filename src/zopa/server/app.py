@@ -35,7 +35,19 @@ from zopa.server.crypto import KeyError_, RoomKey
 from zopa.server.db import Database
 from zopa.server.rooms import Conflict, RoomError
 
-__all__ = ["MAX_BODY", "RoomApp", "SafeJSON", "create_app", "refused_rooms"]
+__all__ = [
+    "MAX_BODY",
+    "SERVE_DB",
+    "SERVE_KEY_FILE",
+    "RoomApp",
+    "SafeJSON",
+    "app_from_environment",
+    "create_app",
+    "refused_rooms",
+]
+
+SERVE_DB = "ZOPA_SERVE_DB"
+SERVE_KEY_FILE = "ZOPA_SERVE_KEY_FILE"
 
 MAX_BODY = 1024 * 1024
 _SECURITY_HEADERS = [
@@ -278,3 +290,15 @@ def create_app(db: Database, key: RoomKey, *, limiter: LoginLimiter | None = Non
 
     pages.html_errors(app)  # pages answer errors as pages, with the same status
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``zopa serve --workers N`` process: the database URL and key file come
+    from :data:`SERVE_DB` and :data:`SERVE_KEY_FILE` (set by ``zopa serve``)."""
+    import os
+
+    from zopa.server.crypto import load_or_create_key
+    from zopa.server.db import open_db
+
+    key = load_or_create_key(Path(os.environ[SERVE_KEY_FILE]), create=False)
+    return create_app(open_db(os.environ[SERVE_DB], migrate=False), key)

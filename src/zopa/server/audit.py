@@ -119,7 +119,6 @@ class AuditReport:
 def verify(db: Database, key: RoomKey, room_id: str | None = None) -> AuditReport:
     """Check each room's keyed chain from the first event, then replay its events and compare
     every state table with what they produce."""
-    from zopa.server.projection import actual_state, compare, replay
 
     with db.read() as s:
         q = select(Room.id).order_by(Room.id)
@@ -136,31 +135,68 @@ def verify(db: Database, key: RoomKey, room_id: str | None = None) -> AuditRepor
     count = rows = 0
     for rid in rooms:
         with db.read() as s:
-            events = list(
-                s.scalars(
-                    select(AuditEvent)
-                    .where(AuditEvent.room_id == rid)
-                    .order_by(AuditEvent.seq, AuditEvent.id)
-                )
+            got = check_room(s, key, rid)
+        count += got.events
+        rows += got.rows
+        if got.fault:
+            return AuditReport(
+                False,
+                count,
+                heads,
+                rid,
+                got.bad_seq,
+                got.fault,
+                table=got.table,
+                row=got.row,
+                rows=rows,
             )
-            prev, want_seq = GENESIS, 1
-            for ev in events:
-                count += 1
-                fault = _check(key, ev, prev, want_seq)
-                if fault:
-                    return AuditReport(False, count, heads, rid, ev.seq, fault)
-                prev, want_seq = ev.hash, ev.seq + 1
-            if not events:
-                return AuditReport(False, count, heads, rid, None, "the room has no events")
-            heads[rid] = prev
-            expected = replay(rid, events)
-            actual = actual_state(s, rid)
-        diff = compare(expected, actual)
-        rows += sum(len(t) for t in actual.values())
-        if diff is not None:
-            table, row, why = diff
-            return AuditReport(False, count, heads, rid, None, why, table=table, row=row, rows=rows)
+        heads[rid] = got.head
     return AuditReport(True, count, heads, rows=rows)
+
+
+@dataclass(frozen=True)
+class RoomCheck:
+    """One room checked from its first event: the head (seq and hash), the state its events
+    produce, and the first fault (empty when the chain verifies and every table matches)."""
+
+    events: int
+    seq: int
+    head: str
+    state: Any  # zopa.server.projection.State
+    rows: int = 0
+    fault: str = ""
+    bad_seq: int | None = None
+    table: str | None = None
+    row: str | None = None
+
+
+def check_room(s: Session, key: RoomKey, room_id: str) -> RoomCheck:
+    """Verify ``room_id``'s keyed chain, replay it and compare every state table (in ``s``)."""
+    from zopa.server.projection import actual_state, compare, replay
+
+    events = list(
+        s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.room_id == room_id)
+            .order_by(AuditEvent.seq, AuditEvent.id)
+        )
+    )
+    prev, want_seq = GENESIS, 1
+    for n, ev in enumerate(events, 1):
+        fault = _check(key, ev, prev, want_seq)
+        if fault:
+            return RoomCheck(n, 0, prev, None, fault=fault, bad_seq=ev.seq)
+        prev, want_seq = ev.hash, ev.seq + 1
+    if not events:
+        return RoomCheck(0, 0, GENESIS, None, fault="the room has no events")
+    expected = replay(room_id, events)
+    actual = actual_state(s, room_id)
+    rows = sum(len(t) for t in actual.values())
+    diff = compare(expected, actual)
+    if diff is not None:
+        table, row, why = diff
+        return RoomCheck(len(events), want_seq - 1, prev, expected, rows, why, None, table, row)
+    return RoomCheck(len(events), want_seq - 1, prev, expected, rows)
 
 
 def _check(key: RoomKey, ev: AuditEvent, prev: str, seq: int) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from zopa.server.crypto import hash_token
 from zopa.server.db import Database, Member, SessionRow, SignInFailure, guard_of
+from zopa.server.projection import member_key
 from zopa.server.rooms import Caller, Refused, member_ok
 
 __all__ = [
@@ -107,6 +108,23 @@ def _caller(s: object, m: Member | None) -> Caller | None:
         raise Refused(f"the server refuses room `{m.room_id}`: {g.refused[m.room_id]}")
     if g.key is None or not member_ok(g.key, m):
         return None
+    from zopa.server.view import refuse, room_view
+
+    want = room_view(s, m.room_id).member(m.role, m.party_id)
+    got = {
+        "token_hash": m.token_hash,
+        "active": bool(m.active),
+        "consent": bool(m.consent_acceptability),
+        "mac": m.mac,
+    }
+    if want != got:  # a row put back (a revoked token restored with its old tag), or edited
+        raise refuse(
+            g,
+            m.room_id,
+            f"its state does not match its event log: table members, row "
+            f"{member_key(m.role, m.party_id)} differs from what the events produce; restore "
+            "the database from a backup, then run `zopa audit verify`",
+        )
     return Caller(m.id, m.room_id, m.role, m.party_id)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -215,6 +216,8 @@ class Guard:
 
     key: Any = None
     refused: dict[str, str] = field(default_factory=dict)
+    views: dict[Any, Any] = field(default_factory=dict)  # room (or room, seq) -> its View
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def guard_of(s: Session) -> Guard:
@@ -231,8 +234,13 @@ class Database:
         self.guard = Guard()
         info = {"guard": self.guard}
         self._factory = sessionmaker(engine, expire_on_commit=False, info=info)
+        # a read sees one snapshot (SQLite's deferred transaction does; PostgreSQL's default
+        # READ COMMITTED does not), so the log head it reads and the rows it reads agree
+        reads: dict[str, Any] = {"zopa_read": True}
+        if not self.sqlite:
+            reads["isolation_level"] = "REPEATABLE READ"
         self._reader = sessionmaker(
-            engine.execution_options(zopa_read=True), expire_on_commit=False, info=info
+            engine.execution_options(**reads), expire_on_commit=False, info=info
         )
 
     @contextmanager
@@ -266,7 +274,12 @@ def _engine(url: str) -> Engine:
     if backend == "sqlite":
         _prepare_sqlite_file(u.database, uri=bool(u.query.get("uri")))
         try:
-            engine = create_engine(u, connect_args={"check_same_thread": False, "timeout": 60})
+            engine = create_engine(
+                u,
+                connect_args={"check_same_thread": False, "timeout": 60},
+                pool_size=20,
+                max_overflow=20,
+            )
         except ArgumentError as exc:  # NoSuchModuleError: an unknown driver
             raise DatabaseError(
                 f"unknown SQLite driver `{u.drivername}` in {url}: {exc}; {_URL_HINT}"

@@ -23,16 +23,13 @@ from zopa.server.db import (
     Disclosure,
     DraftRow,
     DraftVersion,
-    Member,
     PreferenceRow,
 )
 from zopa.server.questions import (
     BudgetSpent,
     NotReady,
     ask,
-    budget,
     disclosure_context,
-    entered_versions,
 )
 from zopa.server.rooms import Caller, Forbidden, NotFound, load_room, read_preferences
 from zopa.server.schemas import (
@@ -52,6 +49,7 @@ from zopa.server.schemas import (
     RoomOut,
     VersionOut,
 )
+from zopa.server.view import room_view
 from zopa.vocab import option_label
 
 __all__ = [
@@ -93,22 +91,16 @@ _PUBLIC_PARTIES = ("overlap",)
 def room(db: Database, caller: Caller) -> RoomOut:
     """The public skeleton and the caller's role (plus readiness where the policy allows)."""
     with db.read() as s:
-        info = load_room(s, caller.room_id)
-        entered = entered_versions(s, caller.room_id)
-        rows = _draft_rows(s, caller.room_id)
-        consent = None
-        if caller.role == "delegation":
-            m = s.get(Member, caller.member_id)
-            consent = bool(m and m.consent_acceptability)
-        bud = budget(s, info, caller)
-        rounds = {
-            p: r
-            for p, r in s.execute(
-                select(PreferenceRow.party_id, PreferenceRow.round).where(
-                    PreferenceRow.room_id == caller.room_id
-                )
-            )
-        }
+        view = room_view(s, caller.room_id)
+    info = view.info
+    entered = view.entered
+    consent = None
+    if caller.role == "delegation":
+        m = view.member("delegation", caller.party_id)
+        consent = bool(m and m["consent"])
+    bud = view.budget(caller.name)
+    rounds = {p: int(r["round"]) for p, r in view.state["preferences"].items()}
+    rows = view.state["drafts"]
     sc = info.scenario
     readiness = None
     if caller.role == "mediator" and info.policy.mediator.readiness:
@@ -137,7 +129,7 @@ def room(db: Database, caller: Caller) -> RoomOut:
             for p in sc.parties
         ],
         constraints=[r.text for r in sc.constraints],
-        drafts=[_summary(r) for r in rows],
+        drafts=[_view_summary(d, r) for d, r in rows.items()],
         readiness=readiness,
         entered=(caller.party_id in entered) if caller.role == "delegation" else None,
         consent_acceptability=consent,
@@ -153,7 +145,8 @@ def room(db: Database, caller: Caller) -> RoomOut:
 
 def policy(db: Database, caller: Caller) -> dict[str, Any]:
     with db.read() as s:
-        return load_room(s, caller.room_id).policy.to_dict()
+        out: dict[str, Any] = room_view(s, caller.room_id).info.policy.to_dict()
+        return out
 
 
 def _draft_rows(s: Session, room_id: str) -> list[DraftRow]:
@@ -173,10 +166,22 @@ def _summary(r: DraftRow) -> DraftSummary:
     )
 
 
+def _view_summary(draft_id: str, r: dict[str, Any]) -> DraftSummary:
+    return DraftSummary(
+        id=draft_id,
+        label=r["label"],
+        author=r["author"],
+        revises=r["revises"],
+        version=r["version"],
+        package=json.loads(r["package"]),
+    )
+
+
 def drafts(db: Database, caller: Caller) -> list[DraftSummary]:
+    """Every draft with its current version (in the order they were circulated)."""
     with db.read() as s:
-        load_room(s, caller.room_id)
-        return [_summary(r) for r in _draft_rows(s, caller.room_id)]
+        view = room_view(s, caller.room_id)
+    return [_view_summary(d, r) for d, r in view.state["drafts"].items()]
 
 
 def draft(db: Database, caller: Caller, draft_id: str) -> DraftOut:

@@ -69,9 +69,10 @@ def _empty() -> State:
     return {t: {} for t in TABLES}
 
 
-def replay(room_id: str, events: Iterable[AuditEvent]) -> State:
-    """The rows the room's events produce."""
-    st = _empty()
+def replay(room_id: str, events: Iterable[AuditEvent], start: State | None = None) -> State:
+    """The rows the room's events produce (after ``start``'s, when given: ``start`` itself is
+    never changed, and rows are replaced, never changed in place, so a state can be shared)."""
+    st = _empty() if start is None else {t: dict(start[t]) for t in TABLES}
     for ev in events:
         _apply(st, room_id, ev.action, json.loads(ev.data))
     return st
@@ -115,7 +116,7 @@ def _apply(st: State, room_id: str, action: str, d: dict[str, Any]) -> None:
         for party in d.get("locks", []):
             row = st["preferences"].get(party)
             if row is not None and row["version"] == d["basis"].get(party):
-                row["locked"] = True
+                st["preferences"][party] = {**row, "locked": True}
     elif action == "draft.created":
         st["drafts"][d["draft"]] = {
             "label": d["label"],
@@ -139,17 +140,24 @@ def _apply(st: State, room_id: str, action: str, d: dict[str, Any]) -> None:
         }
     elif action == "amendment.merged":
         draft = st["drafts"][d["draft"]]
-        draft["version"] = d["version"]
-        draft["package"] = dumps(d["package"])
+        st["drafts"][d["draft"]] = {
+            **draft,
+            "version": d["version"],
+            "package": dumps(d["package"]),
+        }
         st["draft_versions"][f"{d['draft']}@v{d['version']}"] = {
             "package": dumps(d["package"]),
             "cause": "amendment merged",
         }
         am = st["amendments"][d["amendment"]]
-        am["status"], am["decided_version"] = "merged", d["version"]
+        st["amendments"][d["amendment"]] = {
+            **am,
+            "status": "merged",
+            "decided_version": d["version"],
+        }
     elif action == "amendment.rejected":
         am = st["amendments"][d["amendment"]]
-        am["status"], am["decided_version"] = "rejected", None
+        st["amendments"][d["amendment"]] = {**am, "status": "rejected", "decided_version": None}
 
 
 def actual_state(s: Session, room_id: str) -> State:

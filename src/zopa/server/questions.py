@@ -45,9 +45,6 @@ from zopa.server.crypto import RoomKey
 from zopa.server.db import (
     Database,
     Disclosure,
-    DraftRow,
-    DraftVersion,
-    Member,
     PreferenceRow,
     guard_of,
     now,
@@ -59,8 +56,6 @@ from zopa.server.rooms import (
     NotFound,
     RoomError,
     RoomInfo,
-    load_room,
-    member_ok,
     new_ref,
     private_scenario,
     read_preferences,
@@ -70,8 +65,8 @@ from zopa.server.schemas import (
     Comparison,
     FeedbackOut,
     OverlapOut,
-    VersionOut,
 )
+from zopa.server.view import View, refuse, room_view
 
 __all__ = [
     "PRECISION",
@@ -120,7 +115,7 @@ class Question:
     name: str
     response: type[BaseModel]
     gate: Callable[[RoomInfo, Caller], str | None]  # None, or why the caller may not ask
-    plan: Callable[[Session, RoomInfo, Caller, Mapping[str, Any]], Plan]
+    plan: Callable[[View, Caller, Mapping[str, Any]], Plan]
     description: str = ""
     params: tuple[str, ...] = field(default_factory=tuple)
 
@@ -157,40 +152,60 @@ def disclosure_context(room_id: str, ref: str, asker: str, parties: list[str]) -
 
 @dataclass(frozen=True)
 class _Basis:
-    info: RoomInfo
+    view: View
     plan: Plan
     fingerprint: str
     versions: dict[str, int]
-    repeat: Disclosure | None
+    repeat: str | None  # the ref of the answer given to this very question before
+
+    @property
+    def info(self) -> RoomInfo:
+        info: RoomInfo = self.view.info
+        return info
 
 
-def _basis(s: Session, q: Question, caller: Caller, params: Mapping[str, Any]) -> _Basis:
-    info = load_room(s, caller.room_id)
-    why = q.gate(info, caller)
+def _basis(view: View, q: Question, caller: Caller, params: Mapping[str, Any]) -> _Basis:
+    why = q.gate(view.info, caller)
     if why:
         raise Forbidden(why)
-    plan = q.plan(s, info, caller, params)
-    versions = entered_versions(s, caller.room_id)
-    used = {p: versions.get(p) for p in plan.parties}
+    plan = q.plan(view, caller, params)
+    used = {p: view.entered.get(p) for p in plan.parties}
     fp = hashlib.sha256(
         f"{caller.name}|{q.name}|{_dumps(plan.question)}|{_dumps(used)}".encode()
     ).hexdigest()
-    repeat = s.scalars(
-        select(Disclosure)
-        .where(Disclosure.room_id == caller.room_id, Disclosure.fingerprint == fp)
-        .limit(1)
-    ).first()
-    return _Basis(info, plan, fp, {p: v for p, v in used.items() if v is not None}, repeat)
+    repeat = view.answered.get(fp)
+    return _Basis(view, plan, fp, {p: v for p, v in used.items() if v is not None}, repeat)
 
 
 def _dumps(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"))
 
 
-def _opened(key: RoomKey, room_id: str, d: Disclosure) -> dict[str, Any]:
-    ctx = disclosure_context(room_id, d.ref, d.asker, json.loads(d.parties))
+def _opened(s: Session, key: RoomKey, view: View, ref: str) -> dict[str, Any]:
+    """A recorded answer, opened; its sealed blob must be the one the log names."""
+    d = s.scalars(
+        select(Disclosure).where(Disclosure.room_id == view.room_id, Disclosure.ref == ref)
+    ).first()
+    if d is None or not view.sealed_ok("disclosures", ref, digest(d.sealed)):
+        raise refuse(
+            guard_of(s),
+            view.room_id,
+            f"its state does not match its event log: table disclosures, row {ref} is missing "
+            "or its sealed answer is not the one the events name; restore the database from "
+            "a backup, then run `zopa audit verify`",
+        )
+    ctx = disclosure_context(view.room_id, d.ref, d.asker, json.loads(d.parties))
     out: dict[str, Any] = json.loads(key.open_value(d.sealed, ctx))
     return out
+
+
+def _spent(view: View, caller: Caller) -> None:
+    spent = view.budget(caller.name)
+    if spent["used"] >= spent["limit"]:
+        raise BudgetSpent(
+            f"your disclosure budget is spent ({spent['used']} of {spent['limit']} "
+            "answers that used others' data); the room's policy sets it"
+        )
 
 
 def ask(db: Database, key: RoomKey, caller: Caller, name: str, **params: Any) -> BaseModel:
@@ -198,33 +213,32 @@ def ask(db: Database, key: RoomKey, caller: Caller, name: str, **params: Any) ->
     q = QUESTIONS[name]
     for _ in range(_RETRIES):
         with db.read() as s:
-            b = _basis(s, q, caller, params)
+            b = _basis(room_view(s, caller.room_id, key), q, caller, params)
             if b.plan.early is not None:
                 return b.plan.early
             if b.repeat is not None:
                 return b.plan.respond(
-                    _opened(key, caller.room_id, b.repeat)["answer"], budget(s, b.info, caller)
+                    _opened(s, key, b.view, b.repeat)["answer"], b.view.budget(caller.name)
                 )
             counted = any(p != caller.party_id for p in b.plan.parties)
-            spent = budget(s, b.info, caller)
-            if counted and spent["used"] >= spent["limit"]:
-                raise BudgetSpent(
-                    f"your disclosure budget is spent ({spent['used']} of {spent['limit']} "
-                    "answers that used others' data); the room's policy sets it"
-                )
-            prefs = read_preferences(s, key, caller.room_id, b.plan.parties)
+            if counted:
+                _spent(b.view, caller)
+            prefs = read_preferences(s, key, caller.room_id, b.plan.parties, view=b.view)
         answer = _compute(b, prefs)  # outside any transaction: writers are never held up
         with db.write(caller.room_id) as s:
-            again = _basis(s, q, caller, params)
+            again = _basis(room_view(s, caller.room_id, key), q, caller, params)
             if again.fingerprint != b.fingerprint or again.plan.parties != b.plan.parties:
                 continue  # a preference or a consent changed meanwhile: answer afresh
             if again.repeat is not None:
                 return again.plan.respond(
-                    _opened(key, caller.room_id, again.repeat)["answer"],
-                    budget(s, again.info, caller),
+                    _opened(s, key, again.view, again.repeat)["answer"],
+                    again.view.budget(caller.name),
                 )
+            if counted:  # again under the room's lock: other workers' answers count too
+                _spent(again.view, caller)
             _record(s, key, caller, q.name, again, answer, counted)
-            return again.plan.respond(answer, budget(s, again.info, caller))
+            bud = again.view.budget(caller.name)
+            return again.plan.respond(answer, bud | {"used": bud["used"] + int(counted)})
     raise RoomError("the room changed while answering; ask again")
 
 
@@ -331,9 +345,10 @@ def _overlap_gate(info: RoomInfo, caller: Caller) -> str | None:
     return None if allowed else "the room's policy does not let you ask about the overlap"
 
 
-def _overlap_plan(s: Session, info: RoomInfo, caller: Caller, _: Mapping[str, Any]) -> Plan:
+def _overlap_plan(view: View, caller: Caller, _: Mapping[str, Any]) -> Plan:
+    info: RoomInfo = view.info
     pol = info.policy
-    entered = entered_versions(s, caller.room_id)
+    entered = view.entered
     gating = tuple(p.id for p in info.scenario.gating)
     waiting = [p for p in gating if p not in entered]
     show_waiting = caller.role == "mediator" and pol.mediator.readiness
@@ -364,7 +379,7 @@ def _overlap_plan(s: Session, info: RoomInfo, caller: Caller, _: Mapping[str, An
             ready=False,
             exists=None,
             waiting_for=waiting if show_waiting else None,
-            budget=budget(s, info, caller),
+            budget=view.budget(caller.name),
         )
     return Plan({}, gating, compute, respond, early)
 
@@ -372,49 +387,10 @@ def _overlap_plan(s: Session, info: RoomInfo, caller: Caller, _: Mapping[str, An
 # ------------------------------------------------------------------------ feedback
 
 
-def _version_package(s: Session, room_id: str, draft_id: str, version: int | None) -> VersionOut:
-    if version is not None and not 1 <= version <= 2**31 - 1:
-        raise NotFound(f"draft `{draft_id}` has no version {version}")
-    q = select(DraftVersion).where(
-        DraftVersion.room_id == room_id, DraftVersion.draft_id == draft_id
-    )
-    if version is not None:
-        q = q.where(DraftVersion.version == version)
-    v = s.scalars(q.order_by(DraftVersion.version.desc()).limit(1)).first()
-    if v is None:
-        if s.scalar(
-            select(func.count())
-            .select_from(DraftRow)
-            .where(DraftRow.room_id == room_id, DraftRow.draft_id == draft_id)
-        ):
-            raise NotFound(f"draft `{draft_id}` has no version {version}")
-        raise NotFound(f"no draft `{draft_id}` in this room")
-    return VersionOut(version=v.version, package=json.loads(v.package), cause=v.cause, at=v.at)
-
-
-def _earlier_text(s: Session, room_id: str, draft_id: str, version: int) -> VersionOut | None:
-    """The version just before ``version`` (every version is a change of text)."""
-    v = s.scalars(
-        select(DraftVersion)
-        .where(
-            DraftVersion.room_id == room_id,
-            DraftVersion.draft_id == draft_id,
-            DraftVersion.version < version,
-            DraftVersion.package
-            != s.scalar(
-                select(DraftVersion.package).where(
-                    DraftVersion.room_id == room_id,
-                    DraftVersion.draft_id == draft_id,
-                    DraftVersion.version == version,
-                )
-            ),
-        )
-        .order_by(DraftVersion.version.desc())
-        .limit(1)
-    ).first()
-    if v is None:
-        return None
-    return VersionOut(version=v.version, package=json.loads(v.package), cause=v.cause, at=v.at)
+@dataclass(frozen=True)
+class _Text:
+    version: int
+    package: dict[str, str]
 
 
 def _feedback_gate(info: RoomInfo, caller: Caller) -> str | None:
@@ -425,23 +401,25 @@ def _feedback_gate(info: RoomInfo, caller: Caller) -> str | None:
     return None
 
 
-def _feedback_plan(s: Session, info: RoomInfo, caller: Caller, params: Mapping[str, Any]) -> Plan:
+def _feedback_plan(view: View, caller: Caller, params: Mapping[str, Any]) -> Plan:
     party = caller.party_id
     assert party is not None
     draft_id: str = params["draft"]
-    if party not in entered_versions(s, caller.room_id):
+    if party not in view.entered:
         raise NotReady("enter your preferences first (PUT /api/rooms/{room}/preferences)")
-    this = _version_package(s, caller.room_id, draft_id, params.get("version"))
-    before = _earlier_text(s, caller.room_id, draft_id, this.version)
-    row = s.scalars(
-        select(DraftRow).where(DraftRow.room_id == caller.room_id, DraftRow.draft_id == draft_id)
-    ).one()
+    version: int | None = params.get("version")
+    if version is not None and not 1 <= version <= 2**31 - 1:
+        raise NotFound(f"draft `{draft_id}` has no version {version}")
+    n, package = view.package(draft_id, version)
+    this = _Text(n, package)
+    before = view.earlier_text(draft_id, n)
+    revises = view.state["drafts"][draft_id]["revises"]
     others: list[tuple[str, dict[str, str]]] = []
     if before is not None:
-        others.append((f"{draft_id} v{before.version}", before.package))
-    if row.revises:
-        revised = _version_package(s, caller.room_id, row.revises, None)
-        others.append((f"{row.revises} v{revised.version}", revised.package))
+        others.append((f"{draft_id} v{before[0]}", before[1]))
+    if revises:
+        rn, rpackage = view.package(revises)
+        others.append((f"{revises} v{rn}", rpackage))
 
     def compute(sc: Scenario) -> dict[str, Any]:
         mine = accepts(sc, party, this.package)
@@ -502,27 +480,12 @@ def _acceptability_gate(info: RoomInfo, caller: Caller) -> str | None:
     return None
 
 
-def consenting(s: Session, key: RoomKey | None, room_id: str) -> set[str]:
-    """Delegations whose consent is in force (a member row whose tag does not verify counts
-    as no consent: consent forced on in the table is ignored)."""
-    rows = s.scalars(
-        select(Member).where(
-            Member.room_id == room_id,
-            Member.role == "delegation",
-            Member.consent_acceptability.is_(True),
-            Member.active.is_(True),
-        )
-    )
-    return {m.party_id for m in rows if m.party_id and (key is None or member_ok(key, m))}
-
-
-def _acceptability_plan(
-    s: Session, info: RoomInfo, caller: Caller, params: Mapping[str, Any]
-) -> Plan:
+def _acceptability_plan(view: View, caller: Caller, params: Mapping[str, Any]) -> Plan:
+    info: RoomInfo = view.info
     draft_id: str = params["draft"]
-    this = _version_package(s, caller.room_id, draft_id, None)
-    agree = consenting(s, guard_of(s).key, caller.room_id)
-    entered = entered_versions(s, caller.room_id)
+    this = _Text(*view.package(draft_id))
+    agree = view.consenting()
+    entered = view.entered
     parties = tuple(p.id for p in info.scenario.parties if p.id in agree and p.id in entered)
 
     def compute(sc: Scenario) -> dict[str, Any]:
@@ -533,7 +496,7 @@ def _acceptability_plan(
         shown.update(answer["parties"])
         return AcceptabilityOut(draft=draft_id, version=this.version, parties=shown, budget=bud)
 
-    early = None if parties else respond({"parties": {}}, budget(s, info, caller))
+    early = None if parties else respond({"parties": {}}, view.budget(caller.name))
     return Plan({"draft": draft_id, "version": this.version}, parties, compute, respond, early)
 
 

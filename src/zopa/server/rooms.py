@@ -247,8 +247,13 @@ def load_room(s: Session, room_id: str) -> RoomInfo:
     refused = guard_of(s).refused.get(room_id)
     if refused:
         raise Refused(f"the server refuses room `{room_id}`: {refused}")
+    return room_info(room)
+
+
+def room_info(room: Room) -> RoomInfo:
+    """A room row's public skeleton (validated once per text) and policy."""
     public = json.loads(room.public)
-    scenario = _public_scenario(room_id, room.public, public)
+    scenario = _public_scenario(room.id, room.public, public)
     return RoomInfo(room.id, public, scenario, Policy.model_validate(json.loads(room.policy)))
 
 
@@ -270,15 +275,35 @@ def _remember(key: tuple[str, ...], value: Scenario) -> None:
 
 
 def read_preferences(
-    s: Session, key: RoomKey, room_id: str, parties: tuple[str, ...] | None = None
+    s: Session,
+    key: RoomKey,
+    room_id: str,
+    parties: tuple[str, ...] | None = None,
+    *,
+    view: Any = None,
 ) -> dict[str, tuple[int, dict[str, Any]]]:
     """Decrypt the preferences of ``parties`` (all entered when None): party -> (version,
-    payload with ``preferences`` and ``salt``)."""
+    payload with ``preferences`` and ``salt``). With the room's ``view``
+    (:mod:`zopa.server.view`), each row's version and sealed blob must be the ones its events
+    name, or the room is refused."""
     q = select(PreferenceRow).where(PreferenceRow.room_id == room_id)
     out: dict[str, tuple[int, dict[str, Any]]] = {}
     for row in s.scalars(q):
         if parties is not None and row.party_id not in parties:
             continue
+        if view is not None:
+            want = view.state["preferences"].get(row.party_id)
+            if want is None or (want["version"], want["sealed_sha256"]) != (
+                row.version,
+                digest(row.wrapped_key, row.ciphertext),
+            ):
+                why = (
+                    f"its state does not match its event log: table preferences, row "
+                    f"{row.party_id} is not what the events produce; restore the database "
+                    "from a backup, then run `zopa audit verify`"
+                )
+                guard_of(s).refused[room_id] = why
+                raise Refused(f"the server refuses room `{room_id}`: {why}")
         plain = key.open(row.wrapped_key, row.ciphertext, _context(room_id, row.party_id))
         out[row.party_id] = (row.version, json.loads(plain))
     return out

@@ -1,0 +1,250 @@
+"""Each room as its event log says it is: a per-process read model keyed on the log's head.
+
+The event log is the room's source of truth (:mod:`zopa.server.audit`), and every change to a
+room appends an event in the same transaction as its rows. So what a request reads of a room
+(its drafts and their versions, who entered preferences at which version, rounds and locks,
+consents, each asker's spent budget, which questions were answered) is a pure function of the
+log, and a process can keep it between requests as long as the log's head (sequence number and
+keyed hash) has not moved. :func:`room_view` reads the head (one indexed row) and:
+
+- returns the cached :class:`View` when the head is the one it was built at;
+- when the head moved (a write by this or any other process), reads only the new events,
+  checks that they extend the chain it knows (keyed HMAC), and replays them on the cached state;
+- when the process has no view of the room yet, when the head is not a continuation of the one
+  it knew, or when its last full check is more than :data:`FULL_CHECK_SECONDS` old, does the
+  full check of ``zopa audit verify`` (the chain from the first event, a replay, and every state
+  table compared row by row) and *refuses the room* (503 naming the table and row) on a mismatch.
+
+Reads are answered from the view, not from the state tables: a row edited behind the server's
+back does not change what a member is told. The rows a request still reads from the tables are
+checked against the view before use: the sealed blobs of preferences and answers (their
+SHA-256 is in the log), and the caller's member row (token hash, active, consent and tag).
+
+Nothing here is a cache that workers share or need to invalidate: every process checks the head
+in the request's own transaction, so a write by another worker is seen by the next request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zopa.server.audit import _check, check_room
+from zopa.server.crypto import RoomKey
+from zopa.server.db import ROOM_FORMAT, AuditEvent, Room, guard_of
+from zopa.server.projection import State, member_key, replay
+
+__all__ = ["FULL_CHECK_SECONDS", "View", "refuse", "room_view"]
+
+
+def _seconds(text: str | None, default: float) -> float:
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        return default
+    return value if 0 <= value < 1e9 else default
+
+
+# how old a view's last full check may be when the head moves (ZOPA_FULL_CHECK_SECONDS; 0: a
+# full check at every head change, which costs a replay of the whole log per write)
+FULL_CHECK_SECONDS = _seconds(os.environ.get("ZOPA_FULL_CHECK_SECONDS"), 5.0)
+_KEEP = 64  # views of older heads kept per room
+
+
+@dataclass(frozen=True)
+class View:
+    """A room's state at one head of its log (never changed: a new head makes a new view)."""
+
+    room_id: str
+    seq: int
+    head: str
+    state: State
+    info: Any  # zopa.server.rooms.RoomInfo
+    checked: float  # time.monotonic() of the last full check this view descends from
+
+    @cached_property
+    def entered(self) -> dict[str, int]:
+        """Party -> version of the preferences it entered."""
+        return {p: int(r["version"]) for p, r in self.state["preferences"].items()}
+
+    @cached_property
+    def spent(self) -> dict[str, int]:
+        """Asker -> answers it was given that used others' data (its budget used)."""
+        out: dict[str, int] = {}
+        for d in self.state["disclosures"].values():
+            if d["counted"]:
+                out[d["asker"]] = out.get(d["asker"], 0) + 1
+        return out
+
+    @cached_property
+    def answered(self) -> dict[str, str]:
+        """Fingerprint of a question on given preference versions -> the answer's ref."""
+        return {d["fingerprint"]: ref for ref, d in self.state["disclosures"].items()}
+
+    @cached_property
+    def versions(self) -> dict[str, list[tuple[int, str]]]:
+        """Draft -> its text versions (version, canonical package JSON), oldest first."""
+        out: dict[str, list[tuple[int, str]]] = {}
+        for k, v in self.state["draft_versions"].items():
+            draft, _, n = k.rpartition("@v")
+            out.setdefault(draft, []).append((int(n), v["package"]))
+        for xs in out.values():
+            xs.sort()
+        return out
+
+    def member(self, role: str, party: str | None) -> Mapping[str, Any] | None:
+        return self.state["members"].get(member_key(role, party))
+
+    def consenting(self) -> set[str]:
+        """Delegations whose consent to acceptability answers is in force."""
+        out = set()
+        for k, m in self.state["members"].items():
+            if k.startswith("delegation:") and m["consent"] and m["active"]:
+                out.add(k.removeprefix("delegation:"))
+        return out
+
+    def budget(self, asker: str) -> dict[str, int]:
+        return {"used": self.spent.get(asker, 0), "limit": self.info.policy.budget}
+
+    def package(self, draft: str, version: int | None = None) -> tuple[int, dict[str, str]]:
+        """A draft's text at ``version`` (the newest when None); NotFound otherwise."""
+        from zopa.server.rooms import NotFound
+
+        xs = self.versions.get(draft)
+        if not xs:
+            raise NotFound(f"no draft `{draft}` in this room")
+        if version is None:
+            n, text = xs[-1]
+            return n, json.loads(text)
+        for n, text in xs:
+            if n == version:
+                return n, json.loads(text)
+        raise NotFound(f"draft `{draft}` has no version {version}")
+
+    def earlier_text(self, draft: str, version: int) -> tuple[int, dict[str, str]] | None:
+        """The newest version before ``version`` whose text differs from it."""
+        xs = self.versions.get(draft, [])
+        this = next((t for n, t in xs if n == version), None)
+        for n, text in reversed(xs):
+            if n < version and text != this:
+                return n, json.loads(text)
+        return None
+
+    def sealed_ok(self, table: str, row: str, digest: str) -> bool:
+        got = self.state[table].get(row)
+        return got is not None and got.get("sealed_sha256") == digest
+
+
+def refuse(guard: Any, room_id: str, why: str) -> Exception:
+    from zopa.server.rooms import Refused
+
+    guard.refused[room_id] = why
+    return Refused(f"the server refuses room `{room_id}`: {why}")
+
+
+def room_view(s: Session, room_id: str, key: RoomKey | None = None) -> View:
+    """The room's view at the log head ``s`` sees (see the module docstring)."""
+    from zopa.server.rooms import NotFound, Refused
+
+    guard = guard_of(s)
+    why = guard.refused.get(room_id)
+    if why:
+        raise Refused(f"the server refuses room `{room_id}`: {why}")
+    key = key or guard.key
+    if key is None:
+        raise Refused(f"the server has no room key to check room `{room_id}` with")
+    top = s.execute(
+        select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.room_id == room_id)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    if top is None:
+        if s.get(Room, room_id) is None:
+            raise NotFound(f"no room `{room_id}`")
+        raise refuse(guard, room_id, "the room has no events; restore it from a backup")
+    seq, head = int(top[0]), str(top[1])
+    with guard.lock:
+        old: View | None = guard.views.get(room_id)
+        if old is not None and old.seq > seq:  # this transaction's snapshot is older
+            old = guard.views.get((room_id, seq))
+    if old is not None and old.seq == seq and old.head == head:
+        return old
+    fresh = time.monotonic()
+    if old is not None and old.seq < seq and fresh - old.checked < FULL_CHECK_SECONDS:
+        view = _advance(s, key, old, guard)
+    else:
+        view = _full(s, key, room_id, guard)
+    with guard.lock:
+        newest = guard.views.get(room_id)
+        if newest is None or newest.seq <= view.seq:
+            guard.views[room_id] = view
+        # the views of recent heads, for reads whose snapshot began before the newest write
+        guard.views[(room_id, view.seq)] = view
+        if len(guard.views) > 4 * _KEEP:
+            for k in [k for k in guard.views if isinstance(k, tuple) and k[1] < view.seq - _KEEP]:
+                del guard.views[k]
+    return view
+
+
+def _advance(s: Session, key: RoomKey, old: View, guard: Any) -> View:
+    events = list(
+        s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.room_id == old.room_id, AuditEvent.seq > old.seq)
+            .order_by(AuditEvent.seq, AuditEvent.id)
+        )
+    )
+    prev, want = old.head, old.seq + 1
+    for ev in events:
+        fault = _check(key, ev, prev, want)
+        if fault:
+            raise refuse(
+                guard,
+                old.room_id,
+                f"its event log does not verify at event {ev.seq}: {fault}; restore the "
+                "database from a backup, then run `zopa audit verify`",
+            )
+        prev, want = ev.hash, ev.seq + 1
+    state = replay(old.room_id, events, old.state)
+    return View(old.room_id, want - 1, prev, state, old.info, old.checked)
+
+
+def _full(s: Session, key: RoomKey, room_id: str, guard: Any) -> View:
+    from zopa.server.rooms import NotFound, Refused, room_info
+
+    room = s.get(Room, room_id)
+    if room is None:
+        raise NotFound(f"no room `{room_id}`")
+    if room.format != ROOM_FORMAT:
+        raise Refused(
+            f"room `{room_id}` was created by an older zopa (room format {room.format}; this "
+            f"zopa serves format {ROOM_FORMAT}, with sealed answers and a keyed event log); "
+            "recreate it with `zopa room create`"
+        )
+    if room.key_fingerprint != key.fingerprint:
+        raise refuse(
+            guard,
+            room_id,
+            "the room key this server was given is not the room's key (the room was made "
+            "with another); give the key file `zopa room create` made, or its ZOPA_ROOM_KEY",
+        )
+    got = check_room(s, key, room_id)
+    if got.fault:
+        where = f" (event {got.bad_seq})" if got.bad_seq is not None else ""
+        raise refuse(
+            guard,
+            room_id,
+            f"its state does not match its event log{where}: {got.fault}; "
+            "restore the database from a backup, then run `zopa audit verify`",
+        )
+    info = room_info(room)
+    return View(room_id, got.seq, got.head, got.state, info, time.monotonic())
