@@ -94,12 +94,12 @@ def test_fast_path_never_accepts_what_the_schema_rejects(data):
             parent = parent[part]
         action = data.draw(st.sampled_from(["set", "drop", "extra"]))
         if action == "set":
-            parent[path[-1]] = data.draw(st.sampled_from(ODD))
+            parent[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(ODD)))
         elif action == "drop" and isinstance(parent, dict):
             del parent[path[-1]]
         elif isinstance(parent, dict):
-            parent[data.draw(st.sampled_from(["colour", 3, "id", "label"]))] = data.draw(
-                st.sampled_from(ODD)
+            parent[data.draw(st.sampled_from(["colour", 3, "id", "label"]))] = copy.deepcopy(
+                data.draw(st.sampled_from(ODD))
             )
     fast = fast_spec(doc)
     if fast is not None:

@@ -241,7 +241,7 @@ def _id(v: Any, keyword_ok: bool = False) -> str:
     return v
 
 
-def _num(v: Any) -> float:
+def _number(v: Any) -> float:
     t = type(v)
     if t is int:
         if abs(v) > MAX_MAGNITUDE:
@@ -274,7 +274,7 @@ def _list(v: Any) -> list[Any]:
 def _num_map(v: Any) -> dict[str, float]:
     if type(v) is not dict:
         raise _Defer
-    return {_text(k, MAX_LABEL): _num(x) for k, x in v.items()}
+    return {_text(k, MAX_LABEL): _number(x) for k, x in v.items()}
 
 
 def _option(v: Any) -> OptionSpec | str:
@@ -290,7 +290,7 @@ def _option(v: Any) -> OptionSpec | str:
 
 def _numeric(v: Any) -> NumericSpec:
     d = _keys(v, ("min", "max", "step"), ("unit",))
-    lo, hi, step = _num(d["min"]), _num(d["max"]), _num(d["step"])
+    lo, hi, step = _number(d["min"]), _number(d["max"]), _number(d["step"])
     if step <= 0 or lo >= hi:
         raise _Defer
     return NumericSpec(lo, hi, step, _opt_text(d.get("unit"), MAX_LABEL))
@@ -333,20 +333,20 @@ def _preferences(v: Any) -> PreferencesSpec:
     for k, per in values.items():
         if type(per) is not dict:
             raise _Defer
-        vals[_text(k, MAX_LABEL)] = {_scalar(o): _num(x) for o, x in per.items()}
+        vals[_text(k, MAX_LABEL)] = {_scalar(o): _number(x) for o, x in per.items()}
     hyper = []
     for h in _list(d.get("hyperrectangles", [])):
         hd = _keys(h, ("when", "utility"), ())
-        hyper.append(HyperRectangleSpec(_text(hd["when"], MAX_RULE), _num(hd["utility"])))
+        hyper.append(HyperRectangleSpec(_text(hd["when"], MAX_RULE), _number(hd["utility"])))
     discount = d.get("discount")
     if discount is not None:
-        discount = _num(discount)
+        discount = _number(discount)
         if not 0.0 <= discount <= 1.0:
             raise _Defer
     return PreferencesSpec(
         _num_map(d["weights"]),
         vals,
-        _num(d.get("reservation", 0.0)),
+        _number(d.get("reservation", 0.0)),
         [_text(r, MAX_RULE) for r in _list(d.get("red_lines", []))],
         hyper,
         discount,
@@ -359,7 +359,7 @@ def _party(v: Any) -> PartySpec:
     role = d.get("role", "party")
     if role not in ("party", "mediator", "observer") or type(role) is not str:
         raise _Defer
-    power = _num(d.get("power", 1.0))
+    power = _number(d.get("power", 1.0))
     if not power > 0:
         raise _Defer
     prefs = d.get("preferences")
@@ -396,7 +396,7 @@ def _event(v: Any) -> EventSpec:
     return EventSpec(
         at,
         _text(d["party"], MAX_LABEL),
-        _num(d.get("reservation", 0.0)),
+        _number(d.get("reservation", 0.0)),
         _num_map(d.get("weights", {})),
         _opt_text(d.get("note"), MAX_TEXT),
     )
@@ -407,7 +407,7 @@ def _evidence(v: Any) -> EvidenceSpec:
     d = _keys(v, ("party", "source"), (*names, "confidence", "date", "quote", "note"))
     confidence = d.get("confidence")
     if confidence is not None:
-        confidence = _num(confidence)
+        confidence = _number(confidence)
         if not 0 < confidence <= 1:
             raise _Defer
     source = _text(d["source"], MAX_TEXT)
@@ -432,7 +432,7 @@ def _correlation(v: Any) -> CorrelationSpec:
     between = _list(d["between"])
     if len(between) != 2 or any(type(b) is not str for b in between):
         raise _Defer
-    rho = _num(d["rho"])
+    rho = _number(d["rho"])
     if not -1 < rho < 1:
         raise _Defer
     return CorrelationSpec(list(between), rho)
