@@ -96,3 +96,41 @@ def test_proposed_packages_differ_and_the_fit_reads_back_as_the_form() -> None:
     assert abs(sum(f.points or 0 for f in form.issues) - 100) < 1e-9
     block = to_block(sc, form)
     assert set(block["weights"]) == {"i0", "i1", "i2", "i3"}
+
+
+@settings(max_examples=8, deadline=None)
+@given(known_models())
+def test_pairs_asked_until_settled_fit_a_model_that_orders_every_pair_as_the_truth(
+    case: tuple[Any, list[dict[str, str]], list[float]],
+) -> None:
+    from zopa.elicit import next_pair, open_pairs
+
+    sc, packages, true = case
+    assume(len(set(true)) == len(true))
+    answers: list[tuple[int, int]] = []
+    n = len(packages)
+    for _ in range(n * (n - 1) // 2):
+        pair = next_pair(sc, packages, answers)
+        if pair is None:
+            break
+        a, b = pair
+        assert (a, b) not in answers and (b, a) not in answers  # never asked twice
+        answers.append((a, b) if true[a] > true[b] else (b, a))
+    assert next_pair(sc, packages, answers) is None and open_pairs(sc, packages, answers) == {}
+    assert len(answers) < n * (n - 1) // 2 or n <= 2  # additivity settles some pairs unasked
+    got = fit(sc, packages, answers)
+    assert got.consistent
+    for a, b in itertools.combinations(range(n), 2):
+        assert (got.utility(packages[a]) > got.utility(packages[b])) == (true[a] > true[b])
+
+
+def test_a_pair_answered_against_the_others_is_named_to_revisit() -> None:
+    sc = _space([2, 2])
+    p = [
+        {"i0": "o0", "i1": "o0"},
+        {"i0": "o1", "i1": "o0"},
+        {"i0": "o1", "i1": "o1"},
+        {"i0": "o0", "i1": "o1"},
+    ]
+    got = fit(sc, p, [(0, 1), (1, 2), (3, 2), (2, 0)])
+    assert not got.consistent and len(got.revisit) == 1

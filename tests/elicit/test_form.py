@@ -234,3 +234,61 @@ def test_every_valid_form_survives_the_round_trip_through_the_file_format(
         if f.issue == "hours" and f.shape != "custom":
             assert b.shape == f.shape or b.ratings == f.ratings  # a custom curve may be a shape
         assert [round(r or 0, 6) for _, r in b.ratings] == [round(r or 0, 6) for _, r in f.ratings]
+
+
+def test_an_order_alone_gives_evenly_spaced_ratings_and_ratings_must_follow_it() -> None:
+    from zopa.elicit import places_from_ratings, ratings_from_places
+
+    assert ratings_from_places((("a", 2), ("b", 1), ("c", 3))) == (
+        ("a", 50.0),
+        ("b", 100.0),
+        ("c", 0.0),
+    )
+    assert ratings_from_places((("a", 1), ("b", 1), ("c", 3))) == (
+        ("a", 100.0),
+        ("b", 100.0),
+        ("c", 0.0),
+    )
+    assert ratings_from_places((("a", 1), ("b", None))) == ()
+    assert places_from_ratings((("a", 20.0), ("b", 90.0), ("c", 20.0))) == (
+        ("a", 2),
+        ("b", 1),
+        ("c", 2),
+    )
+    sc = build_scenario(_small(), require_preferences=False)
+    none = (("none", None), ("two", None), ("five", None))
+    hours = IssueForm("hours", 40, (), shape="less")
+
+    def problems(rise: IssueForm) -> dict[str, str]:
+        return {p.field: p.message for p in check_form(sc, PreferenceForm((rise, hours), 0.3))}
+
+    ordered = IssueForm("rise", 60, none, places=(("none", 3), ("two", 2), ("five", 1)))
+    assert problems(ordered) == {}
+    assert to_block(sc, PreferenceForm((ordered, hours), 0.3))["values"]["rise"] == {
+        "none": 0.0,
+        "two": 0.5,
+        "five": 1.0,
+    }
+    assert problems(IssueForm("rise", 60, none)) == {
+        "order.rise": "Pay rise: put the options in order, 1 for the best (0 of 3 placed), or "
+        "give the issue 0 points"
+    }
+    part = IssueForm("rise", 60, none, places=(("none", 3), ("two", None), ("five", 1)))
+    assert problems(part)["order.rise"].startswith("Pay rise: give every option a place (2 of 3")
+    level = IssueForm("rise", 60, none, places=(("none", 1), ("two", 1), ("five", 1)))
+    assert "at least two options in different places" in problems(level)["order.rise"]
+    against = IssueForm(
+        "rise",
+        60,
+        (("none", 0.0), ("two", 80.0), ("five", 60.0)),
+        places=(("none", 3), ("two", 2), ("five", 1)),
+    )
+    assert problems(against) == {
+        "order.rise": "Pay rise: your order puts “five” above “two” but your ratings do not; "
+        "change one, or clear the ratings to go by your order alone"
+    }
+    # a rated form reads back with the order its ratings give
+    back = from_block(
+        _with(_small(), "union", to_block(sc, PreferenceForm((against, hours), 0.3))), "union"
+    )
+    assert back.issue("rise").places == (("none", 3), ("two", 1), ("five", 2))

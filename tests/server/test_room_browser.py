@@ -82,19 +82,19 @@ class Checks:
             for v in got.response["violations"]
         ]
         self.results[name] = {"url": page.url.replace(self.base, ""), "violations": bad}
-        self.narrow(page.url, name, page.context.cookies())
+        self.narrow(page, name)
 
-    def narrow(self, url: str, name: str, cookies: list[dict[str, Any]]) -> None:
-        ctx = self.browser.new_context(viewport={"width": 320, "height": 640})
-        ctx.add_cookies(cookies)
-        p = ctx.new_page()
-        p.goto(url)
-        p.wait_for_load_state("networkidle")
-        width = p.evaluate("document.documentElement.scrollWidth")
+    def narrow(self, page: Any, name: str) -> None:
+        """The same page (a form's answer too, which a new GET would not show) at 320 px."""
+        size = page.viewport_size
+        page.set_viewport_size({"width": 320, "height": 640})
+        page.wait_for_timeout(100)
+        width = page.evaluate("document.documentElement.scrollWidth")
         self.results[name]["scroll_width_at_320"] = width
-        p.screenshot(path=str(ART / f"room-{name}-320px.png"), full_page=True)
+        page.screenshot(path=str(ART / f"room-{name}-320px.png"), full_page=True)
         self.shots.append(f"room-{name}-320px.png")
-        ctx.close()
+        if size:
+            page.set_viewport_size(size)
 
 
 def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) -> None:
@@ -216,6 +216,31 @@ def test_room_end_to_end_in_chromium(tmp_path: Path, room_key: str, key: Any) ->
             ua.click("#fit")
             expect(ua.locator("#fitted")).to_contain_text("fits your ranking")
             checks.page(ua, "compare-fitted")
+            # pairs: pick the better of the two texts zopa shows, from the keyboard, until settled
+            ua.goto(f"{server.url}/rooms/{room}/preferences/pairs")
+            checks.page(ua, "pairs-question")
+            for _ in range(28):
+                if ua.locator("#settled").count():
+                    break
+                a, b = (int(x) for x in ua.get_attribute("#pick-first", "value").split("-"))  # type: ignore[union-attr]
+                ua.focus("#pick-first" if us[a] > us[b] else "#pick-second")
+                with ua.expect_navigation():
+                    ua.keyboard.press("Enter")
+            expect(ua.locator("#settled")).to_contain_text("settle the order of every pair")
+            checks.page(ua, "pairs-settled")
+            ua.click("#fit-pairs")
+            expect(ua.locator("#fitted")).to_contain_text("choices between pairs of texts")
+            # a stale save from the form: another tab saved first
+            other = ua_ctx.new_page()
+            other.goto(f"{server.url}/rooms/{room}/preferences")
+            other.click("#save-form")
+            expect(other.locator("#saved")).to_be_visible()
+            other.close()
+            typed = ua.input_value(fid("points.territory"))  # the fitted model, not saved
+            ua.click("#save-form")
+            expect(ua.locator("#stale")).to_contain_text("another save")
+            expect(ua.locator(fid("points.territory"))).to_have_value(typed)
+            checks.page(ua, "preferences-stale")
             ua.goto(f"{server.url}/rooms/{room}/preferences/advanced")
             expect(ua.locator("#text")).to_contain_text("# Donetsk, Luhansk and Crimea")
             checks.page(ua, "preferences-advanced")

@@ -36,6 +36,7 @@ def _fields(party: str) -> dict[str, str]:
     full = build_scenario(copy.deepcopy(ukraine_data()))
     fields = form_fields(from_block(full, party))
     fields["walk_away"] = ""  # found by comparison, not typed
+    fields["version"] = "0"  # the version the page was opened on: none saved yet
     return fields
 
 
@@ -76,7 +77,11 @@ def test_the_form_saves_the_block_a_file_would_hold_and_reads_it_back(room: Any)
     import html
 
     text = html.unescape(text).replace("amnesty: 4.2", "amnesty: 10.4")
-    saved = c.post(f"/rooms/{made.room}/preferences", data={"text": text, "csrf": csrf})
+    version = re.search(r'name="version" value="(\d+)"', yml).group(1)  # type: ignore[union-attr]
+    assert version == "1"
+    saved = c.post(
+        f"/rooms/{made.room}/preferences", data={"text": text, "csrf": csrf, "version": version}
+    )
     assert saved.status_code == 303
     assert 'name="points.amnesty" value="9.8"' in c.get(f"/rooms/{made.room}/preferences").text
 
@@ -135,16 +140,105 @@ def test_the_walk_away_is_bracketed_by_yes_no_answers_and_saved(room: Any) -> No
         yes = rungs[k].utility >= truth
         page = c.post(
             f"/rooms/{made.room}/preferences/walkaway",
-            data={**answers, "ask": str(k), "answer": "yes" if yes else "no", "csrf": csrf},
+            data={
+                **answers,
+                "ask": str(k),
+                "answer": "yes" if yes else "no",
+                "csrf": csrf,
+                "version": "1",
+            },
         ).text
         answers[f"a.{k}"] = "yes" if yes else "no"
     assert "lies between" in page
     done = c.post(
-        f"/rooms/{made.room}/preferences/walkaway", data={**answers, "save": "1", "csrf": csrf}
+        f"/rooms/{made.room}/preferences/walkaway",
+        data={**answers, "save": "1", "csrf": csrf, "version": "1"},
     )
     assert done.status_code == 303
     r = _stored(app, made, "europe")["reservation"]
     assert all((x.utility >= r) == (x.utility >= truth) for x in rungs)
+
+
+def test_an_order_alone_is_enough_and_ratings_beside_it_must_follow_it(room: Any) -> None:
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["ukraine"], made.room)
+    fields = _fields("ukraine")
+    page = c.get(f"/rooms/{made.room}/preferences").text
+    # every categorical option has a place select with a label, 1 the best
+    assert 'id="f-place-nato-consensus"' in page and 'for="f-place-nato-consensus"' in page
+    for o in ("constitutional_ban", "consensus", "open_door"):
+        fields[f"rate.nato.{o}"] = ""  # no ratings: the order alone
+    fields |= {
+        "place.nato.open_door": "1",
+        "place.nato.consensus": "2",
+        "place.nato.constitutional_ban": "2",
+    }
+    got = c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf})
+    assert got.status_code == 303, got.text
+    nato = _stored(app, made, "ukraine")["values"]["nato"]
+    assert nato == {"open_door": 1.0, "consensus": 0.0, "constitutional_ban": 0.0}
+    again = c.get(f"/rooms/{made.room}/preferences").text
+    assert re.search(r'name="place.nato.consensus"[^>]*>.*?<option value="2" selected>', again)
+    assert 'name="rate.nato.consensus" value=""' in again  # an order shows as an order
+    # ratings that contradict the order: the message names both options, next to the field
+    fields |= {"version": "1", "rate.nato.open_door": "10", "rate.nato.consensus": "50"}
+    fields["rate.nato.constitutional_ban"] = "50"
+    bad = c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf})
+    assert bad.status_code == 422
+    assert 'id="f-err-order-nato"' in bad.text
+    assert (
+        "NATO membership: your order puts “an explicit path to membership” above “constitutional "
+        "ban; no NATO troops in Ukraine” but your ratings do not"
+    ) in bad.text
+    assert 'name="rate.nato.open_door" value="10"' in bad.text  # kept as typed
+    half = {
+        **fields,
+        "rate.nato.open_door": "",
+        "rate.nato.consensus": "",
+        "rate.nato.constitutional_ban": "",
+    }
+    half["place.nato.constitutional_ban"] = ""
+    got = c.post(f"/rooms/{made.room}/preferences/form", data={**half, "csrf": csrf})
+    assert got.status_code == 422
+    assert "NATO membership: give every option a place (2 of 3 placed)" in got.text
+
+
+def test_a_save_from_a_stale_page_is_refused_with_what_was_typed_kept(room: Any) -> None:
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["russia"], made.room)
+    first = c.post(f"/rooms/{made.room}/preferences/form", data={**_fields("russia"), "csrf": csrf})
+    assert first.status_code == 303
+    # two tabs opened on version 1; the second saves first
+    fields = {**_fields("russia"), "version": "1", "walk_away": "0.4"}
+    assert (
+        c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf}).status_code
+        == 303
+    )
+    moved = round(float(fields["points.territory"]) + 1, 1)
+    fields["points.territory"] = str(moved)
+    fields["points.nato"] = str(round(float(fields["points.nato"]) - 1, 1))
+    stale = c.post(f"/rooms/{made.room}/preferences/form", data={**fields, "csrf": csrf})
+    assert stale.status_code == 409
+    assert "another save of your delegation&#39;s preferences happened" in stale.text
+    assert f'name="points.territory" value="{moved}"' in stale.text  # kept as typed
+    assert 'name="version" value="2"' in stale.text  # saving again replaces version 2
+    assert _stored(app, made, "russia")["weights"]["territory"] != moved
+    import html
+
+    page = c.get(f"/rooms/{made.room}/preferences/advanced").text
+    text = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1))  # type: ignore[union-attr]
+    yml = c.post(
+        f"/rooms/{made.room}/preferences",
+        data={"text": text + "# mine\n", "csrf": csrf, "version": "1"},
+    )
+    assert yml.status_code == 409 and "# mine" in yml.text
+    walk = c.post(
+        f"/rooms/{made.room}/preferences/walkaway",
+        data={"ask": "0", "answer": "yes", "csrf": csrf, "version": "1"},
+    )
+    assert walk.status_code == 409 and "start again" in walk.text
+    nover = c.post(f"/rooms/{made.room}/preferences/form", data={"csrf": csrf})
+    assert nover.status_code == 422 and "reload the page" in nover.text
 
 
 def test_a_ranking_no_additive_model_explains_names_the_texts_to_revisit(room: Any) -> None:
@@ -229,3 +323,50 @@ def test_answers_read_in_words_and_charts_need_no_inline_style(room: Any) -> Non
         "(with those of 2 other delegations); the answer: yes, an agreement zone exists"
     ) in disc
     assert csrf_of(disc)
+
+
+def test_pairs_are_asked_until_settled_and_the_fit_is_shown_back(room: Any) -> None:
+    from zopa.elicit import propose
+    from zopa.model import build_scenario
+    from zopa.model.compiled import compile_scenario
+    from zopa.server.preference_pages import COMPARE_PACKAGES, _seed
+
+    app, made = room
+    c, csrf = sign_in(app, made.delegations["ukraine"], made.room)
+    full = build_scenario(copy.deepcopy(ukraine_data()))
+    public = build_scenario(copy.deepcopy(ukraine_data()), require_preferences=False)
+    texts = propose(public, COMPARE_PACKAGES, _seed(made.room, "ukraine"))
+    cs = compile_scenario(full)
+    p = cs.party_ids.index("ukraine")
+    us = [float(cs.utility(full.indices(t))[p]) for t in texts]
+    page = c.get(f"/rooms/{made.room}/preferences/pairs").text
+    answers: dict[str, str] = {}
+    for _ in range(28):
+        m = re.search(r'name="pick" value="(\d+)-(\d+)" id="pick-first"', page)
+        if m is None:
+            break
+        a, b = int(m.group(1)), int(m.group(2))
+        better = f"{a}-{b}" if us[a] > us[b] else f"{b}-{a}"
+        got = c.post(
+            f"/rooms/{made.room}/preferences/pairs", data={**answers, "pick": better, "csrf": csrf}
+        )
+        assert got.status_code == 200
+        answers[f"p.{len(answers)}"] = better
+        page = got.text
+    assert 'id="settled"' in page and len(answers) < 28  # additivity settles some unasked
+    fitted = c.post(
+        f"/rooms/{made.room}/preferences/pairs", data={**answers, "fit": "1", "csrf": csrf}
+    )
+    assert fitted.status_code == 200 and "choices between pairs of texts" in fitted.text
+    # answers no additive model gives: the page names a pair to look at again
+    flipped = {k: "-".join(reversed(v.split("-"))) if k == "p.0" else v for k, v in answers.items()}
+    bad = c.post(
+        f"/rooms/{made.room}/preferences/pairs", data={**flipped, "fit": "1", "csrf": csrf}
+    )
+    if bad.status_code == 422:
+        assert "Look again at Text" in bad.text and "(look again)" in bad.text
+    else:  # the first answer alone may be free of the others
+        assert bad.status_code == 200
+    cyc = {"p.0": "0-1", "p.1": "1-2", "p.2": "2-0", "fit": "1", "csrf": csrf}
+    got = c.post(f"/rooms/{made.room}/preferences/pairs", data=cyc)
+    assert got.status_code == 422 and "Look again at Text" in got.text

@@ -12,7 +12,7 @@ Pure functions over the public :class:`~zopa.model.scenario.Scenario`; the room'
 them, and nothing here reads or writes a room.
 """
 
-from zopa.elicit.compare import Fit, choices_from_ranking, fit, propose
+from zopa.elicit.compare import Fit, choices_from_ranking, fit, next_pair, open_pairs, propose
 from zopa.elicit.form import (
     SHAPES,
     FieldProblem,
@@ -22,6 +22,8 @@ from zopa.elicit.form import (
     curve,
     form_from_fit,
     from_block,
+    places_from_ratings,
+    ratings_from_places,
     share_points,
     to_block,
 )
@@ -43,7 +45,11 @@ __all__ = [
     "form_from_fit",
     "from_block",
     "ladder",
+    "next_pair",
+    "open_pairs",
+    "places_from_ratings",
     "propose",
+    "ratings_from_places",
     "share_points",
     "to_block",
 ]

@@ -28,10 +28,11 @@ import numpy as np
 from zopa.errors import AnalysisError
 from zopa.model.scenario import Scenario
 
-__all__ = ["Fit", "choices_from_ranking", "fit", "propose"]
+__all__ = ["Fit", "choices_from_ranking", "fit", "next_pair", "open_pairs", "propose"]
 
 _GAP = 1e-4  # the least utility gap an answer needs in the MILP that finds what to revisit
 _CONSISTENT = 1e-7
+_TIE_DIGITS = 9  # margins equal to this many digits are a tie (broken by the pair)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,63 @@ def fit(
     x = _solve(h, highspy.ObjSense.kMinimize)
     weights, values = _normalise(cols, x)
     return Fit(True, margin, weights, values, (), tuple(answers))
+
+
+def _margin(cols: _Cols, diffs: Sequence[Mapping[int, float]]) -> float:
+    """The largest eps by which every difference can be at least eps (above 0: consistent)."""
+    h = _highs()
+    _base(h, cols, 1)
+    eps = cols.n
+    h.changeColBounds(eps, -1.0, 1.0)
+    h.changeColCost(eps, 1.0)
+    for d in diffs:
+        _add(h, {**d, eps: -1.0}, 0.0, highspy.kHighsInf)
+    return float(_solve(h, highspy.ObjSense.kMaximize)[eps])
+
+
+def open_pairs(
+    scenario: Scenario,
+    packages: Sequence[Mapping[str, str]],
+    answers: Sequence[tuple[int, int]],
+) -> dict[tuple[int, int], float]:
+    """The pairs ``(a, b)``, a < b, whose order the answers so far do not settle: both "a over
+    b" and "b over a" still agree with some additive model that keeps every answer. The value
+    is how open the pair is: the smaller of the two margins (0 when one way is ruled out, so
+    such pairs are left out)."""
+    cols = _Cols(scenario)
+    diffs = [_difference(cols, packages[a], packages[b]) for a, b in answers]
+    asked = {frozenset(x) for x in answers}
+    out: dict[tuple[int, int], float] = {}
+    for a in range(len(packages)):
+        for b in range(a + 1, len(packages)):
+            if frozenset((a, b)) in asked:
+                continue
+            ab = _difference(cols, packages[a], packages[b])
+            if not ab:
+                continue  # the same text twice
+            one = _margin(cols, [*diffs, ab])
+            if one <= _CONSISTENT:
+                continue
+            other = _margin(cols, [*diffs, {k: -v for k, v in ab.items()}])
+            if other <= _CONSISTENT:
+                continue
+            out[(a, b)] = min(one, other)
+    return out
+
+
+def next_pair(
+    scenario: Scenario,
+    packages: Sequence[Mapping[str, str]],
+    answers: Sequence[tuple[int, int]],
+) -> tuple[int, int] | None:
+    """The most informative pair to ask about next: of the pairs the answers leave open, the
+    one whose two answers stay most evenly plausible (the largest smaller margin), so that
+    either answer settles as much as it can; None when every pair is settled (then any model
+    that fits the answers orders every pair of ``packages`` the same way)."""
+    got = open_pairs(scenario, packages, answers)
+    if not got:
+        return None
+    return max(got, key=lambda ab: (round(got[ab], _TIE_DIGITS), -ab[0], -ab[1]))
 
 
 def _prior(scenario: Scenario, prior: Fit | None) -> dict[tuple[str, str], float]:

@@ -1,13 +1,18 @@
 """The guided preferences form and the ``preferences`` block of a scenario file.
 
-A delegation answers in its own terms: for each issue it rates the options from worst (0) to
-best (100), or for a numeric issue picks the shape of the curve (more is better, less is
+A delegation answers in its own terms: for each issue it puts the options in order (places,
+1 the best; ties share a place) and, if some gaps matter more than others, rates them from worst
+(0) to best (100); for a numeric issue it picks the shape of the curve (more is better, less is
 better, best at a point, a threshold); it shares 100 points of importance between the issues;
 it ticks the options it would never sign and bounds numeric issues; its walk-away value is
 found by comparison (:mod:`zopa.elicit.walkaway`). :func:`to_block` writes the block the
 scenario format reads and :func:`from_block` reads any block back into a form.
 
-Round trip: ``from_block(to_block(form)) == form`` for every valid form. A block typed by an
+An order alone means evenly spaced ratings (best 100, worst 0, the places between at equal
+steps); ratings typed beside an order must follow it.
+
+Round trip: ``from_block(to_block(form)) == form`` for every valid form in which places are
+given as :func:`places_from_ratings` would give them. A block typed by an
 analyst comes back as the form that gives the same utilities, except that points and ratings
 are rounded to 0.1 (a change of at most 0.0005 in a weight or a value); red lines that are not
 a single issue's allowed set, and the analyst-only keys (``hyperrectangles``, ``discount``,
@@ -33,6 +38,8 @@ __all__ = [
     "check_form",
     "curve",
     "from_block",
+    "places_from_ratings",
+    "ratings_from_places",
     "share_points",
     "to_block",
 ]
@@ -58,7 +65,9 @@ _EXTRA = ("hyperrectangles", "discount", "uncertainty")
 @dataclass(frozen=True)
 class IssueForm:
     """One issue of the form. ``ratings`` are 0 (worst) to 100 (best) per option id, None where
-    not rated; on a numeric issue with a shape other than ``custom`` they follow the shape."""
+    not rated; on a numeric issue with a shape other than ``custom`` they follow the shape.
+    ``places`` (options other than numeric ones) order the options, 1 the best, None where not
+    placed; with no ratings typed the order alone gives them (:func:`ratings_from_places`)."""
 
     issue: str
     points: float | None
@@ -68,9 +77,20 @@ class IssueForm:
     never: frozenset[str] = frozenset()  # option ids the delegation would never sign
     at_least: float | None = None  # numeric: never below
     at_most: float | None = None  # numeric: never above
+    places: tuple[tuple[str, int | None], ...] = ()  # 1 = best; ties share a place
 
     def rating(self, option: str) -> float | None:
-        return dict(self.ratings).get(option)
+        return dict(self.effective_ratings()).get(option)
+
+    def place(self, option: str) -> int | None:
+        return dict(self.places).get(option)
+
+    def effective_ratings(self) -> tuple[tuple[str, float | None], ...]:
+        """The ratings typed, or, when none is typed, the ones the order gives."""
+        if any(r is not None for _, r in self.ratings):
+            return self.ratings
+        got = ratings_from_places(self.places)
+        return got if got else self.ratings
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,37 @@ class FieldProblem:
 
     field: str  # e.g. ``points.territory``, ``ratings.nato``, ``points``, ``walk_away``
     message: str
+
+
+# ------------------------------------------------------------------------ order
+
+
+def ratings_from_places(
+    places: Sequence[tuple[str, int | None]],
+) -> tuple[tuple[str, float | None], ...]:
+    """Evenly spaced ratings (0.1 steps) from a complete order with at least two places: the
+    best place 100, the worst 0, the places between at equal steps; () otherwise."""
+    given = [p for _, p in places if p is not None]
+    if not places or len(given) < len(places) or len(set(given)) < 2:
+        return ()
+    levels = sorted(set(given))
+    top = len(levels) - 1
+    return tuple(
+        (o, round(100 * (top - levels.index(p)) / top, RATING_DIGITS))
+        for o, p in places
+        if p is not None
+    )
+
+
+def places_from_ratings(
+    ratings: Sequence[tuple[str, float | None]],
+) -> tuple[tuple[str, int | None], ...]:
+    """The order ratings give (1 the best; equal ratings share a place, places without gaps);
+    () unless every option is rated."""
+    if not ratings or any(r is None for _, r in ratings):
+        return ()
+    levels = sorted({r for _, r in ratings if r is not None}, reverse=True)
+    return tuple((o, levels.index(r) + 1 if r is not None else None) for o, r in ratings)
 
 
 # ------------------------------------------------------------------------ shapes
@@ -268,7 +319,10 @@ def from_block(
         ratings = tuple(
             (o.id, round(100 * v, RATING_DIGITS)) for o, v in zip(issue.options, vals, strict=True)
         )
-        issues.append(IssueForm(issue.id, pts, ratings, shape, at, never, at_least, at_most))
+        places = () if issue.numeric else places_from_ratings(ratings)
+        issues.append(
+            IssueForm(issue.id, pts, ratings, shape, at, never, at_least, at_most, places)
+        )
     return PreferenceForm(tuple(issues), prefs.reservation, tuple(other), extra)
 
 
@@ -300,28 +354,10 @@ def check_form(scenario: Scenario, form: PreferenceForm) -> list[FieldProblem]:
                 out.append(
                     FieldProblem(f"at.{issue.id}", f"{name}: choose the point of your curve")
                 )
+        elif not issue.numeric and f.points > 0 and any(p is not None for _, p in f.places):
+            out.extend(_check_order(issue, f))
         elif (not issue.numeric or f.shape == "custom") and f.points > 0:
-            rated = [r for _, r in f.ratings if r is not None]
-            bad = [r for r in rated if not (math.isfinite(r) and 0 <= r <= 100)]
-            if bad:
-                out.append(FieldProblem(f"ratings.{issue.id}", f"{name}: ratings go from 0 to 100"))
-            elif len(rated) < len(issue.options):
-                n = len(issue.options)
-                out.append(
-                    FieldProblem(
-                        f"ratings.{issue.id}",
-                        f"{name}: rate every option ({len(rated)} of {n} rated), or give the "
-                        "issue 0 points",
-                    )
-                )
-            elif len(set(rated)) < 2:
-                out.append(
-                    FieldProblem(
-                        f"ratings.{issue.id}",
-                        f"{name}: rate at least two options differently, or give the issue "
-                        "0 points",
-                    )
-                )
+            out.extend(_check_ratings(issue, f))
         allowed = [o for o in issue.options if o.id not in f.never]
         if issue.numeric and allowed:
             lo, hi = f.at_least, f.at_most
@@ -360,6 +396,93 @@ def check_form(scenario: Scenario, form: PreferenceForm) -> list[FieldProblem]:
     return out
 
 
+def _check_ratings(issue: Issue, f: IssueForm) -> list[FieldProblem]:
+    """Ratings typed without an order: all of them, from 0 to 100, two of them different."""
+    name = issue.label
+    rated = [r for _, r in f.ratings if r is not None]
+    bad = [r for r in rated if not (math.isfinite(r) and 0 <= r <= 100)]
+    n = len(issue.options)
+    if bad:
+        return [FieldProblem(f"ratings.{issue.id}", f"{name}: ratings go from 0 to 100")]
+    if not rated and not issue.numeric:
+        return [
+            FieldProblem(
+                f"order.{issue.id}",
+                f"{name}: put the options in order, 1 for the best (0 of {n} placed), "
+                "or give the issue 0 points",
+            )
+        ]
+    if len(rated) < n:
+        return [
+            FieldProblem(
+                f"ratings.{issue.id}",
+                f"{name}: rate every option ({len(rated)} of {n} rated), or give the "
+                "issue 0 points",
+            )
+        ]
+    if len(set(rated)) < 2:
+        return [
+            FieldProblem(
+                f"ratings.{issue.id}",
+                f"{name}: rate at least two options differently, or give the issue 0 points",
+            )
+        ]
+    return []
+
+
+def _check_order(issue: Issue, f: IssueForm) -> list[FieldProblem]:
+    """An order (and the ratings beside it, if any): complete, two places at least, and the
+    ratings following it."""
+    name, n = issue.label, len(issue.options)
+    placed = [(o, p) for o, p in f.places if p is not None]
+    if any(not 1 <= p <= n for _, p in placed):
+        return [FieldProblem(f"order.{issue.id}", f"{name}: places go from 1 (best) to {n}")]
+    if len(placed) < n:
+        return [
+            FieldProblem(
+                f"order.{issue.id}",
+                f"{name}: give every option a place ({len(placed)} of {n} placed), or give the "
+                "issue 0 points",
+            )
+        ]
+    if len({p for _, p in placed}) < 2:
+        return [
+            FieldProblem(
+                f"order.{issue.id}",
+                f"{name}: put at least two options in different places, or give the issue 0 points",
+            )
+        ]
+    rated = {o: r for o, r in f.ratings if r is not None}
+    if not rated:
+        return []
+    if any(not (math.isfinite(r) and 0 <= r <= 100) for r in rated.values()):
+        return [FieldProblem(f"ratings.{issue.id}", f"{name}: ratings go from 0 to 100")]
+    if len(rated) < n:
+        return [
+            FieldProblem(
+                f"ratings.{issue.id}",
+                f"{name}: rate every option ({len(rated)} of {n} rated), or clear the ratings "
+                "to go by your order alone",
+            )
+        ]
+    label = {o.id: o.label for o in issue.options}
+    for a, pa in placed:
+        for b, pb in placed:
+            if (pa < pb and not rated[a] > rated[b]) or (
+                pa == pb and a < b and rated[a] != rated[b]
+            ):
+                how = "above" if pa < pb else "level with"
+                return [
+                    FieldProblem(
+                        f"order.{issue.id}",
+                        f"{name}: your order puts “{label[a]}” {how} “{label[b]}” but your "
+                        "ratings do not; change one, or clear the ratings to go by your order "
+                        "alone",
+                    )
+                ]
+    return []
+
+
 def form_from_fit(
     scenario: Scenario,
     weights: Mapping[str, float],
@@ -375,19 +498,20 @@ def form_from_fit(
         vals = [values[issue.id][o] for o in issue.option_ids]
         old = base.issue(issue.id) if base is not None else None
         shape, at = _detect(issue, vals) if issue.numeric else (None, None)
+        ratings = tuple(
+            (o, round(100 * v, RATING_DIGITS)) for o, v in zip(issue.option_ids, vals, strict=True)
+        )
         issues.append(
             IssueForm(
                 issue.id,
                 pts,
-                tuple(
-                    (o, round(100 * v, RATING_DIGITS))
-                    for o, v in zip(issue.option_ids, vals, strict=True)
-                ),
+                ratings,
                 shape,
                 at,
                 old.never if old else frozenset(),
                 old.at_least if old else None,
                 old.at_most if old else None,
+                () if issue.numeric else places_from_ratings(ratings),
             )
         )
     if base is None:

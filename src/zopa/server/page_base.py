@@ -37,6 +37,7 @@ _TITLES = {
     401: "Sign in first",
     403: "This page is not for you",
     404: "Not found",
+    405: "That address takes a form, not a visit",
     409: "Someone changed this first",
     413: "Too large",
     422: "Something in the form needs fixing",

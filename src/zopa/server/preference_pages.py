@@ -49,8 +49,12 @@ def form_fields(form: PreferenceForm) -> dict[str, str]:
     v: dict[str, str] = {"walk_away": _fmt(form.walk_away)}
     for f in form.issues:
         v[f"points.{f.issue}"] = _fmt(f.points)
+        for o, pl in f.places:
+            v[f"place.{f.issue}.{o}"] = "" if pl is None else str(pl)
+        # ratings an order alone gives are not shown: reordering is then all it takes
+        even = f.places and tuple(f.ratings) == elicit.ratings_from_places(f.places)
         for o, r in f.ratings:
-            v[f"rate.{f.issue}.{o}"] = _fmt(r)
+            v[f"rate.{f.issue}.{o}"] = "" if even else _fmt(r)
         if f.shape:
             v[f"shape.{f.issue}"] = f.shape
         if f.at is not None:
@@ -96,6 +100,9 @@ def read_form(sc: Scenario, data: Mapping[str, Any], extra: Mapping[str, Any]) -
                 (o.id, _number(data.get(f"rate.{issue.id}.{o.id}"))) for o in issue.options
             )
         never = frozenset(o.id for o in issue.options if data.get(f"never.{issue.id}.{o.id}"))
+        places = (
+            () if issue.numeric else tuple((o, _place(data, issue.id, o)) for o in issue.option_ids)
+        )
         issues.append(
             IssueForm(
                 issue.id,
@@ -106,6 +113,7 @@ def read_form(sc: Scenario, data: Mapping[str, Any], extra: Mapping[str, Any]) -
                 never,
                 _number(data.get(f"least.{issue.id}")) if issue.numeric else None,
                 _number(data.get(f"most.{issue.id}")) if issue.numeric else None,
+                places if any(pl is not None for _, pl in places) else (),
             )
         )
     other = tuple(
@@ -113,6 +121,14 @@ def read_form(sc: Scenario, data: Mapping[str, Any], extra: Mapping[str, Any]) -
     )
     walk = _number(data.get("walk_away"))
     return PreferenceForm(tuple(issues), walk, other, dict(extra))
+
+
+def _place(data: Mapping[str, Any], issue: str, option: str) -> int | None:
+    """A place from its select: 1..n, None when not chosen, 0 (out of range) when forged."""
+    text = str(data.get(f"place.{issue}.{option}", "")).strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) < 4 else 0
 
 
 def _blank(sc: Scenario) -> PreferenceForm:
@@ -145,8 +161,39 @@ def problems_of(sc: Scenario, form: PreferenceForm) -> list[FieldProblem]:
 
 
 def _own(request: Request, caller: Caller) -> dict[str, Any] | None:
+    return _own_versioned(request, caller)[0]
+
+
+def _own_versioned(request: Request, caller: Caller) -> tuple[dict[str, Any] | None, int]:
+    """The delegation's own block and its version (0 before the first save)."""
     own = disclose.own_preferences(app_of(request).db, app_of(request).key, caller)
-    return own.preferences
+    return own.preferences, own.version or 0
+
+
+def _version_of(data: Mapping[str, Any]) -> int:
+    """The version of the preferences a page was rendered from (its hidden ``version``)."""
+    text = str(data.get("version", "")).strip()
+    if not text.isdigit() or len(text) > 10:
+        raise HTTPException(
+            422,
+            "the form does not say which version of your preferences it was opened on; "
+            "reload the page and enter your change again",
+        )
+    return int(text)
+
+
+def stale_words(current: int, kept: bool = True) -> str:
+    """What a page says when a save names a version another save has replaced."""
+    head = (
+        "Not saved: another save of your delegation's preferences happened after this page was "
+        f"opened (they are now at version {current})."
+    )
+    if not kept:
+        return f"{head} The questions start again from your preferences as they are now."
+    return (
+        f"{head} What you entered is kept here; open the saved preferences in another tab to "
+        "compare, or save again to replace them with this."
+    )
 
 
 def _own_scenario(info: RoomInfo, party: str, block: Mapping[str, Any]) -> Scenario:
@@ -222,7 +269,7 @@ def _form_page(
     fields: dict[str, str],
     problems: list[FieldProblem],
     status: int = 200,
-    **extra: Any,
+    **extra: Any,  # ``version`` (the preferences version the page shows) among them
 ) -> HTMLResponse:
     return render(
         request,
@@ -248,7 +295,7 @@ def _form_page(
 def preferences_page(room: str, request: Request) -> Response:
     caller, csrf = _delegation(request, room)
     info = public_room(request, room)
-    block = _own(request, caller)
+    block, version = _own_versioned(request, caller)
     if block is None:
         form = _blank(info.scenario)
     else:
@@ -265,6 +312,7 @@ def preferences_page(room: str, request: Request) -> Response:
         [],
         entered=block is not None,
         saved=request.query_params.get("saved"),
+        version=version,
     )
 
 
@@ -291,18 +339,35 @@ async def save_form(room: str, request: Request) -> Response:
     data = await request.form()
     check_csrf(csrf, str(data.get("csrf", "")))
     info = public_room(request, room)
+    replaces = _version_of(data)
     old = _own(request, caller) or {}
     form = read_form(info.scenario, data, _extra(old))
     fields = _typed(data)
     problems = problems_of(info.scenario, form)
+    status, refused = 422, None
     if not problems:
         try:
-            _save(request, caller, elicit.to_block(info.scenario, form))
+            _save(request, caller, elicit.to_block(info.scenario, form), replaces)
         except ScenarioError as exc:
             problems = [FieldProblem("form", p.message) for p in exc.problems]
-    if problems:
+        except rooms.Conflict as exc:
+            status, refused, replaces = 409, stale_words(exc.current_version), exc.current_version
+        except rooms.Locked as exc:
+            status, refused = 409, f"Not saved: {exc}. What you entered is kept here."
+    if problems or refused:
         return _form_page(
-            request, caller, csrf, info, form, fields, problems, 422, entered=bool(old), saved=None
+            request,
+            caller,
+            csrf,
+            info,
+            form,
+            fields,
+            problems,
+            status,
+            entered=bool(old),
+            saved=None,
+            version=replaces,
+            refused=refused,
         )
     nxt = "walkaway" if form.walk_away is None else "preferences?saved=form"
     return RedirectResponse(
@@ -311,12 +376,14 @@ async def save_form(room: str, request: Request) -> Response:
 
 
 def _typed(data: FormData) -> dict[str, str]:
-    return {k: str(v) for k, v in data.items() if k != "csrf"}
+    return {k: str(v) for k, v in data.items() if k not in ("csrf", "version")}
 
 
-def _save(request: Request, caller: Caller, block: dict[str, Any]) -> None:
+def _save(request: Request, caller: Caller, block: dict[str, Any], replaces: int) -> None:
+    """Save through the same checks as the API, naming the version the page was opened on
+    (:class:`rooms.Conflict` when another save came first)."""
     app = app_of(request)
-    rooms.set_preferences(app.db, app.key, caller, block, file="the form")
+    rooms.set_preferences(app.db, app.key, caller, block, file="the form", replaces=replaces)
 
 
 # ------------------------------------------------------------------------ walk-away
@@ -325,7 +392,7 @@ def _save(request: Request, caller: Caller, block: dict[str, Any]) -> None:
 def _walkaway_state(
     request: Request, caller: Caller, info: RoomInfo, data: Mapping[str, Any]
 ) -> dict[str, Any]:
-    block = _own(request, caller)
+    block, version = _own_versioned(request, caller)
     if block is None:
         raise rooms.RoomError("fill in and save the guided form first: the texts come from it")
     sc = _own_scenario(info, str(caller.party_id), block)
@@ -345,6 +412,8 @@ def _walkaway_state(
         "answers": answers,
         "bracket": bracket,
         "current": block.get("reservation"),
+        "version": version,
+        "block": block,
     }
 
 
@@ -371,18 +440,33 @@ async def walkaway_answer(room: str, request: Request) -> Response:
     data = await request.form()
     check_csrf(csrf, str(data.get("csrf", "")))
     info = public_room(request, room)
+    replaces = _version_of(data)
     state = _walkaway_state(request, caller, info, data)
     b = state["bracket"]
-    if data.get("save") and b.done and b.reservation is not None:
-        block = dict(_own(request, caller) or {})
+    status, refused = 200, None
+    if replaces != state["version"]:
+        # the texts asked about came from preferences another save has replaced: start again
+        status, refused = 409, stale_words(state["version"], kept=False)
+        state = _walkaway_state(request, caller, info, {})
+    elif data.get("save") and b.done and b.reservation is not None:
+        block = dict(state["block"])
         block["reservation"] = b.reservation
-        _save(request, caller, block)
-        return RedirectResponse(f"/rooms/{room}/preferences?saved=walkaway", 303)
+        try:
+            _save(request, caller, block, replaces)
+        except rooms.Conflict as exc:
+            status, refused = 409, stale_words(exc.current_version, kept=False)
+            state = _walkaway_state(request, caller, info, {})
+        except rooms.Locked as exc:
+            status, refused = 409, f"Not saved: {exc}."
+        else:
+            return RedirectResponse(f"/rooms/{room}/preferences?saved=walkaway", 303)
     return render(
         request,
         "walkaway.html",
         caller,
         csrf,
+        status,
+        refused=refused,
         tab="walkaway",
         room=info.id,
         party=info.scenario.party(str(caller.party_id)),
@@ -463,7 +547,40 @@ async def compare_answer(room: str, request: Request) -> Response:
             error="Rank the texts: give at least two of them different places (1 is the best).",
         )
     answers = answers_from_ranks(ranks)
-    block = _own(request, caller)
+    got, fitted = _fitted(request, caller, csrf, info, packages, answers, "ranking")
+    if got.consistent:
+        return fitted
+    letters = _letters(len(packages))
+    pairs = [got.answers[j] for j in got.revisit]
+    text = "; ".join(f"Text {letters[a]} above Text {letters[b]}" for a, b in pairs)
+    return _compare_page(
+        request,
+        caller,
+        csrf,
+        info,
+        status=422,
+        ranks=ranks,
+        revisit=[k for pair in pairs for k in pair],
+        error=(
+            "No issue-by-issue valuation gives this ranking: an option cannot be worth more "
+            f"in one text and less in another. Look again at {text}."
+        ),
+    )
+
+
+def _fitted(
+    request: Request,
+    caller: Caller,
+    csrf: str,
+    info: RoomInfo,
+    packages: list[dict[str, str]],
+    answers: list[tuple[int, int]],
+    how: str,
+) -> tuple[elicit.Fit, HTMLResponse]:
+    """The additive model fitted to ``answers`` (closest to the saved one, if any) and, when
+    it is consistent, the guided form showing it back for confirmation (nothing saved)."""
+    sc = info.scenario
+    block, version = _own_versioned(request, caller)
     prior = None
     base = None
     if block is not None:
@@ -478,25 +595,10 @@ async def compare_answer(room: str, request: Request) -> Response:
             {i.id: dict(zip(i.option_ids, prefs.values[i.id], strict=True)) for i in sc.issues},
         )
     got = elicit.fit(sc, packages, answers, prior)
-    letters = _letters(len(packages))
     if not got.consistent:
-        pairs = [got.answers[j] for j in got.revisit]
-        text = "; ".join(f"Text {letters[a]} above Text {letters[b]}" for a, b in pairs)
-        return _compare_page(
-            request,
-            caller,
-            csrf,
-            info,
-            status=422,
-            ranks=ranks,
-            revisit=[k for pair in pairs for k in pair],
-            error=(
-                "No issue-by-issue valuation gives this ranking: an option cannot be worth more "
-                f"in one text and less in another. Look again at {text}."
-            ),
-        )
+        return got, HTMLResponse("")
     form = elicit.form_from_fit(sc, got.weights, got.values, base)
-    return _form_page(
+    page = _form_page(
         request,
         caller,
         csrf,
@@ -506,7 +608,119 @@ async def compare_answer(room: str, request: Request) -> Response:
         [],
         entered=block is not None,
         saved=None,
-        fitted=True,
+        fitted=how,
+        version=version,
+    )
+    return got, page
+
+
+# ------------------------------------------------------------------------ pairs
+
+
+def _pair_answers(data: Mapping[str, Any], n: int) -> list[tuple[int, int]]:
+    """Answers "a over b" from the form's ``p.K`` fields ("a-b"), in the order given."""
+    out: list[tuple[int, int]] = []
+    keys = sorted(
+        (int(k[2:]), k) for k in data if k.startswith("p.") and k[2:].isdigit() and len(k) < 8
+    )
+    for _, k in keys:
+        got = _pair(str(data[k]), n)
+        if got is not None and not any({*got} == {*x} for x in out):
+            out.append(got)
+    return out
+
+
+def _pair(text: str, n: int) -> tuple[int, int] | None:
+    a, _, b = text.partition("-")
+    if a.isdigit() and b.isdigit() and len(text) < 8 and a != b and max(int(a), int(b)) < n:
+        return int(a), int(b)
+    return None
+
+
+def _pairs_page(
+    request: Request,
+    caller: Caller,
+    csrf: str,
+    info: RoomInfo,
+    packages: list[dict[str, str]],
+    answers: list[tuple[int, int]],
+    **problem: Any,  # ``status``, ``error`` and ``revisit`` when the answers need another look
+) -> HTMLResponse:
+    error = problem.get("error")
+    revisit = problem.get("revisit", ())
+    ask = None if error else elicit.next_pair(info.scenario, packages, answers)
+    return render(
+        request,
+        "pairs.html",
+        caller,
+        csrf,
+        problem.get("status", 200),
+        tab="pairs",
+        room=info.id,
+        sc=info.scenario,
+        party=info.scenario.party(str(caller.party_id)),
+        packages=packages,
+        letters=_letters(len(packages)),
+        answers=answers,
+        ask=ask,
+        error=error,
+        revisit=revisit,
+        total=len(packages) * (len(packages) - 1) // 2,
+    )
+
+
+@router.get("/rooms/{room}/preferences/pairs", response_class=HTMLResponse)
+def pairs_page(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    info = public_room(request, room)
+    packages = elicit.propose(info.scenario, COMPARE_PACKAGES, _seed(info.id, str(caller.party_id)))
+    return _pairs_page(request, caller, csrf, info, packages, [])
+
+
+@router.post("/rooms/{room}/preferences/pairs", response_class=HTMLResponse)
+async def pairs_answer(room: str, request: Request) -> Response:
+    caller, csrf = _delegation(request, room)
+    data = await request.form()
+    check_csrf(csrf, str(data.get("csrf", "")))
+    info = public_room(request, room)
+    packages = elicit.propose(info.scenario, COMPARE_PACKAGES, _seed(info.id, str(caller.party_id)))
+    answers = _pair_answers(data, len(packages))
+    pick = _pair(str(data.get("pick", "")), len(packages))
+    if pick is not None and not any({*pick} == {*x} for x in answers):
+        answers.append(pick)
+    if not data.get("fit"):
+        return _pairs_page(request, caller, csrf, info, packages, answers)
+    if not answers:
+        return _pairs_page(
+            request,
+            caller,
+            csrf,
+            info,
+            packages,
+            answers,
+            status=422,
+            error="Pick the better text of at least one pair first.",
+        )
+    got, page = _fitted(request, caller, csrf, info, packages, answers, "pairs")
+    if got.consistent:
+        return page
+    letters = _letters(len(packages))
+    pairs = [got.answers[j] for j in got.revisit]
+    text = "; ".join(f"Text {letters[a]} better than Text {letters[b]}" for a, b in pairs)
+    return _pairs_page(
+        request,
+        caller,
+        csrf,
+        info,
+        packages,
+        answers,
+        status=422,
+        error=(
+            "No issue-by-issue valuation gives all these answers: an option cannot be worth more "
+            f"in one text and less in another. Look again at {text}, change it below, and ask "
+            "for the model again."
+        ),
+        revisit=got.revisit,
     )
 
 
@@ -562,7 +776,7 @@ def commented_yaml(sc: Scenario, block: Mapping[str, Any]) -> str:
 def advanced_page(room: str, request: Request) -> Response:
     caller, csrf = _delegation(request, room)
     info = public_room(request, room)
-    block = _own(request, caller)
+    block, version = _own_versioned(request, caller)
     if block is None:
         block = elicit.to_block(info.scenario, _blank(info.scenario))
     return render(
@@ -577,6 +791,7 @@ def advanced_page(room: str, request: Request) -> Response:
         text=commented_yaml(info.scenario, block),
         problems=None,
         saved=request.query_params.get("saved"),
+        version=version,
     )
 
 
@@ -586,29 +801,47 @@ def save_yaml(
     request: Request,
     text: str = Form("", max_length=200_000),
     csrf: str = Form("", max_length=100),
+    version: str = Form("", max_length=12),
 ) -> Response:
     caller, session_csrf = _delegation(request, room)
     check_csrf(session_csrf, csrf)
     app = app_of(request)
+    replaces = _version_of({"version": version})
+    problems: Any = None
+    refused = None
     try:
         doc = parse_document(text.encode("utf-8"), "preferences.yaml")
         rooms.set_preferences(
-            app.db, app.key, caller, doc.data, file="preferences.yaml", locate=doc.locate
+            app.db,
+            app.key,
+            caller,
+            doc.data,
+            file="preferences.yaml",
+            locate=doc.locate,
+            replaces=replaces,
         )
     except ScenarioError as exc:
+        problems = exc.problems
+    except rooms.Conflict as exc:
+        refused, replaces = stale_words(exc.current_version), exc.current_version
+    except rooms.Locked as exc:
+        refused = f"Not saved: {exc}. What you typed is kept here."
+    if problems or refused:
         info = public_room(request, room)
         return render(
             request,
             "advanced.html",
             caller,
             session_csrf,
-            422,
+            409 if refused else 422,
             tab="advanced",
             room=info.id,
             party=info.scenario.party(str(caller.party_id)),
             sc=info.scenario,
             text=text,
-            problems=exc.problems,
+            problems=problems,
+            refused=refused,
             saved=None,
+            version=replaces,
         )
     return RedirectResponse(f"/rooms/{room}/preferences/advanced?saved=1", 303)
