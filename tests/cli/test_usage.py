@@ -10,7 +10,8 @@ import pytest
 
 import zopa
 from tests.conftest import EXAMPLES, ROOT
-from zopa.cli import app, main
+from zopa.cli import main
+from zopa.cli.commands import load_all
 
 F = str(EXAMPLES / "logrolling.yaml")
 LOGROLL = F
@@ -64,7 +65,7 @@ def test_version(capsys):
 
 
 def _commands() -> list[str]:
-    names = [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+    names = [c.name or c.callback.__name__ for c in load_all().registered_commands]  # type: ignore[union-attr]
     assert len(names) >= 10
     return names
 
@@ -99,7 +100,7 @@ def _numeric_options() -> list[tuple[str, Any]]:
 
     import typer.main
 
-    from zopa.cli import app
+    from zopa.cli.commands import load_all
 
     found: list[tuple[str, Any]] = []
 
@@ -115,7 +116,7 @@ def _numeric_options() -> list[tuple[str, Any]]:
             if kinds & {int, float} and not getattr(p, "is_flag", False):
                 found.append((f"{name} --{p.name.replace('_', '-')}", p))
 
-    walk(typer.main.get_command(app), "")
+    walk(typer.main.get_command(load_all()), "")
     return found
 
 

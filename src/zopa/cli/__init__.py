@@ -1,7 +1,9 @@
 """Command line: ``zopa COMMAND``. Thin: parse, call the library, render.
 
 Each command module registers its commands on :data:`zopa.cli.app.app`; command modules import
-only Typer at import time (the library is imported inside each command), so start-up is fast.
+only Typer at import time (the library is imported inside each command). ``zopa --help``,
+``--version`` and a bare ``zopa`` are answered without Typer, and a command imports Typer and
+its own module only (:mod:`zopa.cli.commands`), so start-up is fast.
 
 Exit codes: 0 ok; 2 bad input — usage errors (unknown option or command, missing or malformed
 argument; Typer's own message) and every :class:`zopa.errors.ZopaError` (one clear message);
@@ -11,61 +13,28 @@ argument; Typer's own message) and every :class:`zopa.errors.ZopaError` (one cle
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import sys
 
-import typer
-
-from zopa.cli import analysis as _analysis  # noqa: F401  (registers commands)
-from zopa.cli import conflict as _conflict  # noqa: F401
-from zopa.cli import forecast as _forecast  # noqa: F401
-from zopa.cli import formats as _formats  # noqa: F401
-from zopa.cli import negotiate as _negotiate  # noqa: F401
-from zopa.cli import news as _news  # noqa: F401
-from zopa.cli import report as _report  # noqa: F401
-from zopa.cli import robust as _robust  # noqa: F401
-from zopa.cli import server as _server  # noqa: F401
-from zopa.cli.app import app
-from zopa.errors import ZopaError
-
-__all__ = ["app", "main"]
-
-
-def _lean_app(argv: list[str]) -> typer.Typer:
-    """The app with only the command ``argv`` runs (or all of them for ``zopa --help``).
-
-    Typer turns every registered command into a click command on each run, reading each
-    function's signature (37 string annotations evaluated); a run needs only its own."""
-    name = next((a for a in argv if not a.startswith("-")), None)
-    if name is None:
-        return app
-    commands = [c for c in app.registered_commands if _command_name(c) == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if not commands and not groups:
-        return app  # an unknown command: the full app says so and lists the commands
-    lean = copy.copy(app)
-    lean.registered_commands, lean.registered_groups = commands, groups
-    return lean
-
-
-def _command_name(info: typer.models.CommandInfo) -> str:
-    if info.name:
-        return info.name
-    callback = info.callback
-    return getattr(callback, "__name__", "").lower().replace("_", "-")
+__all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input, 1 unexpected fault)."""
-    from zopa.errors import set_warning_sink
+    from zopa.cli.commands import load, quick_answer
+    from zopa.errors import ZopaError, set_warning_sink
 
     _robust_streams()
+    args = sys.argv[1:] if argv is None else list(argv)
+    quick = quick_answer(args)
+    if quick is not None:
+        text, to_stderr, code = quick
+        (sys.stderr if to_stderr else sys.stdout).write(text)
+        return _exit(code)
     set_warning_sink(lambda w: _stderr(f"[yellow]warning:[/] {_escape(w)}"))
     try:
         # standalone mode: Typer (its vendored click) prints usage errors itself and exits 2.
-        args = sys.argv[1:] if argv is None else list(argv)
-        _lean_app(args)(args=args, prog_name="zopa", standalone_mode=True)
+        load(args)(args=args, prog_name="zopa", standalone_mode=True)
     except ZopaError as exc:
         _stderr(f"[bold red]error:[/] {_escape(str(exc))}")
         return _exit(2)

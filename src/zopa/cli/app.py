@@ -7,13 +7,18 @@ matplotlib, Rich) inside its function, so ``zopa --help`` starts fast (``bench/b
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from zopa.cli.coercion import install_light_coercion
+
 if TYPE_CHECKING:
     from zopa.io.output import OutputKind, OutputTarget
+
+install_light_coercion()
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -48,6 +53,27 @@ def _root(
     ] = False,
 ) -> None:
     """Analyse and mediate multi-party, multi-issue negotiations."""
+
+
+def lean(full: typer.Typer, name: str) -> typer.Typer:
+    """``full`` with only the command (or group) ``name`` registered, if it is registered.
+
+    Typer turns every registered command into a click command on each run, reading each
+    function's signature; a run needs only its own."""
+    commands = [c for c in full.registered_commands if _command_name(c) == name]
+    groups = [g for g in full.registered_groups if g.name == name]
+    if not commands and not groups:
+        return full  # unknown: the app says so and lists the commands
+    slim = copy.copy(full)
+    slim.registered_commands, slim.registered_groups = commands, groups
+    return slim
+
+
+def _command_name(info: typer.models.CommandInfo) -> str:
+    if info.name:
+        return info.name
+    callback = info.callback
+    return getattr(callback, "__name__", "").lower().replace("_", "-")
 
 
 ForceOpt = Annotated[

@@ -24,11 +24,13 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-from lark import Lark, Token, Transformer, UnexpectedInput
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from lark import Lark, Transformer
 
 __all__ = [
     "And",
@@ -139,42 +141,54 @@ def _unresolved(f: Cmp) -> TypeError:
     return TypeError(f"resolve the expression first (comparison on `{f.issue}`)")
 
 
-class _Build(Transformer[Token, Expr]):
-    def value(self, items: list[Token]) -> Token:
-        return items[0]
+@lru_cache(maxsize=1)
+def _builder() -> Transformer[Any, Expr]:
+    """The tree-to-Expr transformer (lark is imported on the first expression only: a
+    scenario without constraints or red lines is read without it)."""
+    from lark import Token, Transformer
 
-    def cmp(self, items: list[Token]) -> Cmp:
-        name, op, val = items
-        return Cmp(str(name), str(op), (str(val),), int(name.column or 0))
+    class _Build(Transformer[Token, Expr]):
+        def value(self, items: list[Token]) -> Token:
+            return items[0]
 
-    def in_(self, items: list[Token]) -> Cmp:
-        return Cmp(str(items[0]), "in", tuple(str(v) for v in items[1:]), int(items[0].column or 0))
+        def cmp(self, items: list[Token]) -> Cmp:
+            name, op, val = items
+            return Cmp(str(name), str(op), (str(val),), int(name.column or 0))
 
-    def not_in(self, items: list[Token]) -> Cmp:
-        name = items[0]
-        return Cmp(str(name), "not in", tuple(str(v) for v in items[1:]), int(name.column or 0))
+        def in_(self, items: list[Token]) -> Cmp:
+            return Cmp(
+                str(items[0]), "in", tuple(str(v) for v in items[1:]), int(items[0].column or 0)
+            )
 
-    def true(self, _: list[Token]) -> Const:
-        return Const(True)
+        def not_in(self, items: list[Token]) -> Cmp:
+            name = items[0]
+            return Cmp(str(name), "not in", tuple(str(v) for v in items[1:]), int(name.column or 0))
 
-    def false(self, _: list[Token]) -> Const:
-        return Const(False)
+        def true(self, _: list[Token]) -> Const:
+            return Const(True)
 
-    def not_(self, items: list[Expr]) -> Not:
-        return Not(items[0])
+        def false(self, _: list[Token]) -> Const:
+            return Const(False)
 
-    def and_(self, items: list[Expr]) -> And:
-        return And(tuple(items))
+        def not_(self, items: list[Expr]) -> Not:
+            return Not(items[0])
 
-    def or_(self, items: list[Expr]) -> Or:
-        return Or(tuple(items))
+        def and_(self, items: list[Expr]) -> And:
+            return And(tuple(items))
 
-    def implies(self, items: list[Expr]) -> Implies:
-        return Implies(items[0], items[1])
+        def or_(self, items: list[Expr]) -> Or:
+            return Or(tuple(items))
+
+        def implies(self, items: list[Expr]) -> Implies:
+            return Implies(items[0], items[1])
+
+    return _Build()
 
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    from lark import Lark
+
     return Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, propagate_positions=True)
 
 
@@ -212,6 +226,8 @@ def parse(text: str) -> Expr:
             f"{MAX_EXPRESSION_LENGTH:,}",
             hint="split it into several red lines or constraints (each must hold)",
         )
+    from lark import UnexpectedInput
+
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
@@ -230,7 +246,7 @@ def parse(text: str) -> Expr:
             f"the expression nests deeper than {MAX_NESTING} levels",
             hint="write it flat: `a and b and c`, `x in {p, q}`, fewer `not`/`->` in a row",
         )
-    result = _Build().transform(tree)
+    result = _builder().transform(tree)
     return result
 
 
