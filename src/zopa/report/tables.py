@@ -7,6 +7,7 @@ option as ``id: label`` when the label says more than the id, numbers with the i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -14,7 +15,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from zopa.analysis.drafts import Comparison, DraftEvaluation
 from zopa.analysis.reach import IssueChange, ZonePath, find_option
 from zopa.analysis.result import Analysis, Concession, Point
 from zopa.model.scenario import Issue, Scenario
@@ -32,6 +32,9 @@ from zopa.vocab import (
     solution,
     utility,
 )
+
+if TYPE_CHECKING:  # loaded by `zopa evaluate`/`compare`, not by `zopa analyze`
+    from zopa.analysis.drafts import Comparison, DraftEvaluation
 
 __all__ = [
     "render_analysis",
