@@ -68,8 +68,9 @@ def _commands() -> dict[str, bool]:
     """Every command of the CLI (sub-commands as "room create") and whether it takes --json."""
     import typer
 
-    import zopa.cli  # noqa: F401  (registers the commands)
-    from zopa.cli.app import app
+    from zopa.cli.commands import load_all
+
+    app = load_all()  # every command module imported, so every command registered
 
     found: dict[str, bool] = {}
 

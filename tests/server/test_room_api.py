@@ -460,7 +460,7 @@ def test_cli_does_not_load_the_server_stack() -> None:
     import sys
 
     code = (
-        "import sys, zopa.cli; "
+        "import sys; from zopa.cli.commands import load_all; load_all(); "
         "heavy = ('fastapi', 'sqlalchemy', 'uvicorn', 'cryptography'); "
         "bad = [m for m in heavy if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
