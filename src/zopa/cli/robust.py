@@ -262,13 +262,13 @@ def track_cmd(
         if since is not None:
             from zopa.report.track import changes_since
 
-            out["since"] = {"date": since, "in_words": changes_since(result, since)}
+            out["since"] = {"date": since, "in_words": changes_since(result, since, scenario=s)}
         print_json(out)
         return
     from zopa.report.track import render_track
 
     con = _console()
-    render_track(result, con, since=since)
+    render_track(result, con, since=since, scenario=s)
     if target is not None:
         con.print(f"chart written to {target.path}{target.note()}")
 
