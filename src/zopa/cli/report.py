@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from zopa.cli.app import Bounded, ForceOpt, app
+from zopa.cli.robust import ReportDateOpt, ReportYearOpt
 from zopa.errors import AnalysisError
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -48,16 +49,8 @@ def report_cmd(
         list[Path] | None,
         typer.Option(help="a report (text/HTML) to mark on the timeline; repeat for more"),
     ] = None,
-    date: Annotated[
-        list[str] | None,
-        typer.Option(help="FILE=YYYY-MM-DD: a report's date where its dateline has none"),
-    ] = None,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            help="the year of datelines that give none (Dec 2)", parser=Bounded(int, 1900, 2200)
-        ),
-    ] = None,
+    date: ReportDateOpt = None,
+    year: ReportYearOpt = None,
     since: Annotated[
         str | None,
         typer.Option(help="YYYY-MM-DD: say what changed since this date (default: the start)"),
