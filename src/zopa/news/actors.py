@@ -138,14 +138,20 @@ class Mention:
 
 
 def _is_name(t: Token) -> bool:
-    w = t.text
+    return _is_name_word(t.text, t.bare)
+
+
+@lru_cache(maxsize=65536)
+def _is_name_word(w: str, bare: str) -> bool:
+    """Whether a token (its text and its lower case without a possessive) may be part of a
+    capitalised name (cached: a pure test, called for most capitalised tokens)."""
     if not w[:1].isupper() or not w[:1].isalpha():
         return False
-    if w in NOT_NAMES or t.bare in TITLE_WORDS:
+    if w in NOT_NAMES or bare in TITLE_WORDS:
         return False
     if w.isupper() and len(w) > 1 and w not in _CAPS_OK:
         return False  # datelines (MOSCOW) and shouting
-    return t.bare not in _AFF
+    return bare not in _AFF
 
 
 class _Phrases:
@@ -157,14 +163,15 @@ class _Phrases:
         self.longest = max((len(p.split()) for p in self.phrases), default=1)
 
 
-def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
-    """Length of the longest phrase of ``phrases`` starting at token ``i`` (0 if none)."""
-    if i >= len(toks):
+def _match_phrase(toks: list[Token], i: int, phrases: _Phrases, end: int) -> int:
+    """Length of the longest phrase of ``phrases`` starting at token ``i`` and ending before
+    token ``end`` (0 if none)."""
+    if i >= end:
         return 0
     head = toks[i]
     if head.low not in phrases.first and head.bare not in phrases.first:
         return 0
-    for n in range(min(phrases.longest, len(toks) - i), 0, -1):
+    for n in range(min(phrases.longest, end - i), 0, -1):
         words = [t.low for t in toks[i : i + n - 1]]
         words.append(toks[i + n - 1].bare)
         if " ".join(words) in phrases.phrases:
@@ -175,6 +182,17 @@ def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
 _AFF_PHRASES = _Phrases(set(_AFF))
 _INST_PHRASES = _Phrases(set(INSTITUTIONS))
 _CHANNELS = _Phrases(set(CHANNELS))
+_AFF_FIRST = _AFF_PHRASES.first
+_INST_FIRST = _INST_PHRASES.first
+_CH_FIRST = _CHANNELS.first
+
+
+def _maybe(t: Token, first: frozenset[str]) -> bool:
+    """Whether a phrase of a list may start at ``t`` (the test :func:`_match_phrase` begins
+    with, done before calling it)."""
+    return t.low in first or t.bare in first
+
+
 # first words of every phrase _phrase can read (besides a capitalised name)
 _STARTS = (
     frozenset({"the", "a", "an"})
@@ -209,9 +227,8 @@ def scan_mentions(
     token indices are into ``toks``). ``starts``: :func:`phrase_starts` of ``toks``, when the
     caller scans many sentences of one article."""
     hi = len(toks) if hi is None else hi
-    sub = toks[lo:hi]
     if starts is None:
-        cands = [g + lo for g in phrase_starts(sub)]
+        cands = [g + lo for g in phrase_starts(toks[lo:hi])]
     else:
         cands = starts[bisect_left(starts, lo) : bisect_left(starts, hi)]
     out: list[Mention] = []
@@ -219,19 +236,16 @@ def scan_mentions(
     for g in cands:
         if g < nxt:
             continue
-        m = _phrase(text, sub, g - lo)
+        m = _phrase(text, toks, g, hi)
         if m is None:
             continue
-        if lo:
-            m = Mention(m.i + lo, m.j + lo, m.start, m.end, m.kind, m.text, m.name, m.role,
-                        m.affiliation, m.definite, m.actor)  # fmt: skip
         out.append(m)
         nxt = m.j
     return out
 
 
-def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C901  a hand-written recogniser of name phrases (pronoun, honorific, title, role): its branches are the grammar
-    n = len(toks)
+def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # noqa: C901  a hand-written recogniser of name phrases (pronoun, honorific, title, role): its branches are the grammar
+    """The noun phrase starting at token ``i`` of a sentence ending before token ``n``."""
     low = toks[i].low
     if low in _PRONOUNS:
         return Mention(i, i + 1, toks[i].start, toks[i].end, "pronoun", toks[i].text)
@@ -241,7 +255,7 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
         k = i + 1
         if k < n and toks[k].text == "." and toks[k].start == toks[i].end:
             k += 1
-        e = _name_end(toks, k)
+        e = _name_end(toks, k, n)
         if e == k:
             return None
         hname = _name_text(text, toks, k, e)
@@ -251,7 +265,7 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
     if low in {"the", "a", "an"}:
         definite = low == "the"
         k += 1
-    ch = _match_phrase(toks, k, _CHANNELS)
+    ch = _match_phrase(toks, k, _CHANNELS, n) if k < n and _maybe(toks[k], _CH_FIRST) else 0
     if ch and (k == i or toks[k].text[:1].isupper() or "media" in toks[k + ch - 1].low):
         j = k + ch
         return Mention(i, j, toks[i].start, toks[j - 1].end, "channel", _span(text, toks, i, j))
@@ -261,8 +275,11 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
     start = k
     while k < n:
         t = toks[k]
-        a = _match_phrase(toks, k, _AFF_PHRASES)
-        ins = _match_phrase(toks, k, _INST_PHRASES)
+        lw, b = t.low, t.bare  # the tests of _match_phrase's first line, inlined (a hot loop)
+        a = _match_phrase(toks, k, _AFF_PHRASES, n) if lw in _AFF_FIRST or b in _AFF_FIRST else 0
+        ins = (
+            _match_phrase(toks, k, _INST_PHRASES, n) if lw in _INST_FIRST or b in _INST_FIRST else 0
+        )
         if ins >= a and ins:
             inst = " ".join(x.text for x in toks[k : k + ins])
             affs.append(_AFF.get(_bare(inst), "") or "")
@@ -272,7 +289,6 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
             affs.append(_bare_phrase(toks, k, a))
             k += a
             continue
-        b = t.bare
         if b in TITLE_WORDS or (
             b == "of" and roles and k + 1 < n and toks[k + 1].bare in TITLE_WORDS
         ):
@@ -284,7 +300,7 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
             continue
         break
     name_start = k
-    k = _name_end(toks, k)
+    k = _name_end(toks, k, n)
     if k == start:
         return None
     name = _name_text(text, toks, name_start, k) if k > name_start else None
@@ -329,14 +345,13 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
     return None
 
 
-def _name_end(toks: list[Token], k: int) -> int:
-    """One past the last token of the capitalised name starting at ``k`` (particles such as
-    "von der" and middle initials such as "V." inside it)."""
-    n = len(toks)
+def _name_end(toks: list[Token], k: int, n: int) -> int:
+    """One past the last token (before ``n``) of the capitalised name starting at ``k``
+    (particles such as "von der" and middle initials such as "V." inside it)."""
     start = k
     while k < n:
         t = toks[k]
-        if _is_name(t):
+        if _is_name_word(t.text, t.bare):
             if len(t.text) == 1 and k + 1 < n and toks[k + 1].text == ".":
                 if k + 2 < n and _is_name(toks[k + 2]) and k > start:
                     k += 2  # a middle initial: "Vladimir V. Putin"
@@ -365,6 +380,16 @@ def _span(text: str, toks: list[Token], i: int, j: int) -> str:
     return text[toks[i].start : toks[j - 1].end]
 
 
+@lru_cache(maxsize=4096)
+def _thing_label(phrase: str) -> str:
+    """ "the Kremlin's" -> "Kremlin": the label of an institution, country or group."""
+    return _POSS.sub("", _DETERMINER.sub("", phrase))
+
+
+_DETERMINER = re.compile(r"^(the|a|an)\s+", re.I)
+
+
+@lru_cache(maxsize=4096)
 def _head(role: str | None) -> str:
     if not role:
         return ""
@@ -615,7 +640,7 @@ class ActorTable:
         return self._new(None, label, "person", m.affiliation, m.role)
 
     def _named_thing(self, m: Mention) -> _Rec:
-        label = _POSS.sub("", re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I))
+        label = _thing_label(m.text)
         if m.kind == "country" and m.affiliation:
             label = m.affiliation
         found = self._by_label.get((m.kind, label.lower()))

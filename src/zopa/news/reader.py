@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from zopa.news import _patterns as P
 from zopa.news._text import Token, find_quotes, paragraphs, sentences, tokens
@@ -35,7 +36,7 @@ def read_text(text: str) -> Reading:
     spans = find_quotes(text)
     para_starts = [a for a, _b in paragraphs(text)]
     toks = tokens(text, 0, len(text))
-    starts = [t.start for t in toks]
+    starts = list(map(itemgetter(1), toks))
     sents: list[Sentence] = []
     for a, b in sentences(text, spans):
         para = max(0, bisect_right(para_starts, a) - 1)
