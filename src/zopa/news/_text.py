@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from itertools import accumulate, compress, count, repeat
 from sys import intern
 from typing import NamedTuple
@@ -31,8 +30,7 @@ _SINGLE = frozenset("‘’‚'‹›")
 _OPEN_BEFORE = frozenset(" \t\n([{—–-/:") | frozenset(_PAIRS)
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteSpan:
+class QuoteSpan(NamedTuple):
     """A top-level quotation: marks at ``open`` and ``close``; content ``text[start:end]``."""
 
     open: int
@@ -142,7 +140,7 @@ def _scan(text: str, a: int, b: int) -> list[QuoteSpan]:
     for hit in _MARKS.finditer(text, a, b):  # only the marks: linear, and fast
         i = hit.start()
         ch = text[i]
-        k = _closes(stack, text, i, a)
+        k = _closes(stack, text, i, a) if stack else None
         if k is not None:
             del stack[k + 1 :]  # stray single marks above it were apostrophes
             mark, j = stack.pop()

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from zopa.news._text import Token
 from zopa.news.lexicon import (
@@ -120,9 +121,9 @@ def related(a: str | None, b: str | None) -> bool:
     return a == b or b in BLOCS.get(a, ()) or a in BLOCS.get(b, ())
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One noun phrase that names an actor or a channel (token indices ``[i, j)``)."""
+class Mention(NamedTuple):
+    """One noun phrase that names an actor or a channel (token indices ``[i, j)``); a named
+    tuple, as tokens are: tens of thousands are made for a long article."""
 
     i: int
     j: int
@@ -161,6 +162,12 @@ class _Phrases:
         self.phrases = frozenset(phrases)
         self.first = frozenset(p.split()[0] for p in self.phrases if p.split())
         self.longest = max((len(p.split()) for p in self.phrases), default=1)
+        lengths: dict[str, set[int]] = {}
+        for p in self.phrases:
+            if p.split():
+                lengths.setdefault(p.split()[0], set()).add(len(p.split()))
+        # first word -> the lengths (in words) of the phrases it starts, longest first
+        self.lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
 
 
 def _match_phrase(toks: list[Token], i: int, phrases: _Phrases, end: int) -> int:
@@ -171,7 +178,12 @@ def _match_phrase(toks: list[Token], i: int, phrases: _Phrases, end: int) -> int
     head = toks[i]
     if head.low not in phrases.first and head.bare not in phrases.first:
         return 0
-    for n in range(min(phrases.longest, end - i), 0, -1):
+    # a phrase of n > 1 words starts with the head's lower case; of one word, it is its bare
+    # form: only the lengths of phrases starting with one of them can match
+    ns = phrases.lengths.get(head.low, ()) + (1,) * (head.bare in phrases.phrases)
+    for n in sorted(set(ns), reverse=True):
+        if n > end - i:
+            continue
         words = [t.low for t in toks[i : i + n - 1]]
         words.append(toks[i + n - 1].bare)
         if " ".join(words) in phrases.phrases:

@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from zopa.news._text import QuoteSpan
 from zopa.news.actors import Mention
@@ -50,8 +50,7 @@ _INTRO = frozenset(
 _OBLIQUE = frozenset({",", "to", "of", "with", "for", "by", "from", "and", "under", "like"})
 
 
-@dataclass(frozen=True)
-class Attr:
+class Attr(NamedTuple):
     """An attribution: the actor (None for nobody or an unnamed source), the verb, how it was
     found (the finder's name), the token after it and the medium, if any."""
 
@@ -73,6 +72,7 @@ class Context:
     stop: int  # token index where looking after the quote stops
     prev: tuple[int, Attr | None, QuoteSpan] | None  # the paragraph's previous quote
     last: tuple[int, QuoteSpan] | None  # the article's previous quote
+    before: tuple[Attr | None] | None = None  # before_quote's answer, once computed
 
 
 Finder = Callable[[Reading, Context], Attr | None]
@@ -354,6 +354,12 @@ def before_quote(r: Reading, c: Context) -> Attr | None:
     ``X had earlier spoken of “…”``, ``X welcomed the “…”``, ``according to X, “…”``; the
     speaker of the outer verb when the quote is in a reported clause ("Peskov said Russia would
     respond “…”"); the main subject for a participle ("…, telling state TV that “…”")."""
+    if c.before is None:
+        c.before = (_before_quote(r, c),)  # asked by after_quote, then in its own turn
+    return c.before[0]
+
+
+def _before_quote(r: Reading, c: Context) -> Attr | None:
     s = c.s
     open_tok = token_at(r.starts, c.q.open)
     for v in reversed(r.cues_between(max(s.i, open_tok - _REACH), open_tok)):
@@ -362,7 +368,7 @@ def before_quote(r: Reading, c: Context) -> Attr | None:
             if m is not None:
                 ch = m.text if m.kind == "channel" else None
                 return Attr(_speaker(r, m, m.start), "according to", "before", open_tok, ch)
-        if not _verb_at(r, v):
+        if r.toks[v].low not in SPEECH_VERBS:  # a cue: a speech verb outside quotes, or this
             continue
         verb = r.toks[v].low
         m = subject_before(r, v, s.i)
