@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -306,6 +307,8 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
         ):
             roles.append(b)
             k += 1
+            if lw != b and k < n and toks[k].bare in TITLE_WORDS:
+                roles.clear()  # "the Kremlin leader’s aide": the aide (whose: the affiliation)
             continue
         if t.text == "-" and roles:
             k += 1
@@ -401,10 +404,18 @@ def _thing_label(phrase: str) -> str:
 _DETERMINER = re.compile(r"^(the|a|an)\s+", re.I)
 
 
+_OFFICES = {"head of state": "president", "head of government": "premier"}
+
+
 @lru_cache(maxsize=4096)
 def _head(role: str | None) -> str:
+    """The word a role is named by ("foreign policy adviser" -> adviser, "secretary of state"
+    -> secretary); "head of state" and "head of government" are the offices they name."""
     if not role:
         return ""
+    for phrase, office in _OFFICES.items():
+        if role.lower().endswith(phrase):
+            return office
     words = role.split()
     if "of" in words:
         words = words[: words.index("of")]
@@ -413,6 +424,20 @@ def _head(role: str | None) -> str:
 
 def _same_head(a: str, b: str) -> bool:
     return a == b or any(a in g and b in g for g in ROLE_GROUPS)
+
+
+def _fits(title: _Rec, person: _Rec) -> bool:
+    """Whether an unnamed title's role and affiliation fit a named person's."""
+    head = _head(title.role)
+    words = (title.role or "").lower()
+    for phrase in _OFFICES:
+        words = words.removesuffix(phrase)
+    mods = set(words.split()) - {head, "of", "senior", "top"}
+    return (
+        _same_head(head, _head(person.role))
+        and mods <= set((person.role or "").lower().split()) | _MODS_ANY
+        and related(title.affiliation, person.affiliation)
+    )
 
 
 _RECENT = 16  # people of one role head a title is matched against (the most recent)
@@ -473,6 +498,7 @@ class _Rec:
     known_from: str = "text"
     mentions: list[tuple[int, int]] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # other spellings of the name
+    forward: bool = False  # a definite title nobody before fits: may be named after
 
 
 class ActorTable:
@@ -620,7 +646,10 @@ class ActorTable:
         if not m.definite:
             return self._new(None, m.text, "person", m.affiliation, m.role)
         head = _head(m.role)
-        mods = set((m.role or "").split()) - {head, "of", "senior", "top"}
+        words = (m.role or "").lower()
+        for phrase in _OFFICES:  # "head of state": the office, not three modifiers
+            words = words.removesuffix(phrase)
+        mods = set(words.split()) - {head, "of", "senior", "top"}
         if head in _GENERIC:
             pool = {r.id: r for r in self._roled[-_RECENT:]}
         else:
@@ -634,10 +663,14 @@ class ActorTable:
             and (head in _GENERIC or _same_head(head, _head(r.role)))
             and mods <= set(r.role.lower().split()) | _MODS_ANY
             and related(m.affiliation, r.affiliation)
-            and (m.affiliation is None or r.affiliation is not None)
             and r.mentions
             and r.mentions[-1][0] < m.start
         ]
+        # "Ukraine's president": someone known to be Ukrainian first, else (when nobody is,
+        # and the title names an office, not just "official") someone whose affiliation the
+        # article does not give
+        known = [f for f in fits if m.affiliation is None or f.affiliation is not None]
+        fits = known if known or head in _GENERIC else fits
         if head in _GENERIC:  # "the official": an official first, anyone with a role after
             same = [f for f in fits if _head(f.role) == head]
             fits = same or fits
@@ -649,7 +682,47 @@ class ActorTable:
         if fits:
             return fits[0]
         label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
-        return self._new(None, label, "person", m.affiliation, m.role)
+        rec = self._new(None, label, "person", m.affiliation, m.role)
+        rec.forward = True
+        return rec
+
+    def name_forward(self, ms: list[Mention]) -> dict[str, str]:
+        """A definite title nobody before it fits is the next person named with a fitting
+        role within the next three sentences ("…,” its negotiator said Sunday. … “…,”
+        negotiator Rustem Umerov said."): merges them and returns {title actor: person}.
+        ``ms``: the article's resolved mentions in text order. Each person is compared with
+        the last ``_RECENT`` such titles (bounded: linear)."""
+        sent = self.sentence_of or (lambda _off: 0)
+        pending: deque[tuple[_Rec, int]] = deque(maxlen=_RECENT)
+        alias: dict[str, str] = {}
+        for m in ms:
+            rec = self._by_id.get(m.actor or "")
+            if rec is None or rec.id in alias:
+                continue
+            k = sent(m.start)
+            while pending and k - pending[0][1] > 3:
+                pending.popleft()
+            if rec.forward:
+                if all(p is not rec for p, _k in pending):
+                    pending.append((rec, k))
+                continue
+            if m.kind != "person" or rec.name is None or not rec.role:
+                continue
+            for p, pk in pending:
+                if _fits(p, rec):
+                    alias[p.id] = rec.id
+                    pending.remove((p, pk))
+                    break
+        if alias:
+            self._merge(alias)
+        return alias
+
+    def _merge(self, alias: dict[str, str]) -> None:
+        for src, dst in alias.items():
+            self._by_id[dst].mentions.extend(self._by_id[src].mentions)
+            self._by_id[src].mentions = []
+        self._people = [(o, alias.get(a, a)) for o, a in self._people]
+        self._order = [(o, alias.get(a, a)) for o, a in self._order]
 
     def _named_thing(self, m: Mention) -> _Rec:
         label = _thing_label(m.text)

@@ -65,7 +65,9 @@ def read_text(text: str) -> Reading:
         name_parts(m.name)[1] for ms in per_sentence for m in ms if m.name and " " in m.name
     }
     per_sentence = [
-        [m for m in ms if m.kind != "person" or m.role or _plausible(m, toks, surnames)]
+        _appositions(
+            toks, [m for m in ms if m.kind != "person" or m.role or _plausible(m, toks, surnames)]
+        )
         for ms in per_sentence
     ]  # (the first tests of _plausible, inlined: most mentions pass them)
     for ms in per_sentence:
@@ -75,10 +77,58 @@ def read_text(text: str) -> Reading:
     for ms in per_sentence:
         for m in ms:
             mentions[m.i] = table.resolve(m)
+    alias = table.name_forward(list(mentions.values()))
+    if alias:
+        mentions = {
+            g: m._replace(actor=alias.get(m.actor or "", m.actor)) for g, m in mentions.items()
+        }
     r = Reading(text, toks, sents, spans, mentions, table)
     attribute_quotes(r)
     _claims(r)
     return r
+
+
+_LINKS = frozenset({"to", "of", "for"})
+
+
+def _appositions(toks: list[Token], ms: list[Mention]) -> list[Mention]:
+    """A title before a name in apposition ("The aide to the Russian president, Anton Volkov,
+    said"): the title is the person's role (and its affiliation, or that of the title it is
+    linked to, theirs), and not a second person."""
+    out: list[Mention] = []
+    done = -1  # mentions up to this index are already in ``out``
+    for n, t in enumerate(ms):
+        if n <= done:
+            continue
+        if t.kind == "title" and t.definite:
+            link = (
+                ms[n + 1]
+                if n + 2 < len(ms)
+                and t.j < len(toks)
+                and toks[t.j].low in _LINKS
+                and ms[n + 1].i == t.j + 1
+                else None
+            )
+            p = ms[n + 2] if link is not None else (ms[n + 1] if n + 1 < len(ms) else None)
+            before = link.j if link is not None else t.j
+            if (
+                p is not None
+                and p.kind == "person"
+                and p.name
+                and p.i == before + 1
+                and toks[before].text == ","
+                and p.j < len(toks)
+                and (toks[p.j].text == "," or toks[p.j].low in SPEECH_VERBS)
+            ):
+                aff = p.affiliation or t.affiliation or (link.affiliation if link else None)
+                role = p.role or t.role
+                if link is not None:
+                    out.append(link)
+                out.append(p._replace(role=role, affiliation=aff))
+                done = n + 2 if link is not None else n + 1
+                continue
+        out.append(t)
+    return out
 
 
 _CREDIT = re.compile(
