@@ -244,8 +244,6 @@ def shapley_effects(  # noqa: PLR0913  the estimator's tuning keywords
     the effects are those of the weighted posterior. ``queries`` samples (drawn without
     replacement) are the query points; each has ``neighbours - 1`` nearest other samples.
     """
-    from scipy.stats import rankdata
-
     if neighbours < 2:
         raise AnalysisError(f"Shapley effects need at least 2 neighbours (got {neighbours})")
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2**32 - 3,)))
@@ -257,7 +255,7 @@ def shapley_effects(  # noqa: PLR0913  the estimator's tuning keywords
         extra.append(
             f"the soft evidence's weights are applied by resampling the {n:,} kept samples"
         )
-    x = np.column_stack([rankdata(theta[:, j]) / n for j in range(k)]) if k else theta
+    x = np.column_stack([_ranks(theta[:, j]) / n for j in range(k)]) if k else theta
     q = rng.choice(n, size=min(queries, n), replace=False)
     if k <= EXACT_SHAPLEY:
         chains = [sorted(u) for u in _all_subsets(k) if 0 < len(u) < k]
@@ -432,6 +430,14 @@ def neighbour_variances(
 
 
 _CACHE_FLOATS = 400_000  # float32 distances per block of query points (about 1.6 MB)
+
+
+def _ranks(v: FloatArray) -> FloatArray:
+    """Ranks 1..n, ties given their average rank (as scipy.stats.rankdata, without importing
+    scipy.stats: a second of start-up)."""
+    _, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
+    average: FloatArray = (np.cumsum(counts) - (counts - 1) / 2.0)[inverse]
+    return average
 
 
 def _counts(rng: np.random.Generator, n: int, reps: int) -> FloatArray:
