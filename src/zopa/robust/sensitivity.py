@@ -176,10 +176,13 @@ def sobol_indices(
     y = y - float(np.mean(y[: 2 * base]))
     ya, yb = y[:base], y[base : 2 * base]
     yab = y[2 * base :].reshape(k, base).T  # (N, k)
-    first, total, var = _sobol(ya[None, :], yb[None, :], yab[None, :, :])
+    first, total, var = _sobol(ya, yb, yab, np.ones((base, 1)))
     boot = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2**32 - 2,)))
     idx = boot.integers(0, base, size=(BOOTSTRAP, base))
-    bf, bt, _ = _sobol(ya[idx], yb[idx], yab[idx])
+    counts = np.bincount(
+        (idx + (np.arange(BOOTSTRAP) * base)[:, None]).ravel(), minlength=BOOTSTRAP * base
+    )
+    bf, bt, _ = _sobol(ya, yb, yab, counts.reshape(BOOTSTRAP, base).T.astype(np.float64))
     indices = [
         Index(
             p,
@@ -206,13 +209,17 @@ def sobol_indices(
 
 
 def _sobol(
-    ya: FloatArray, yb: FloatArray, yab: FloatArray
+    ya: FloatArray, yb: FloatArray, yab: FloatArray, w: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(first, total, variance) for stacked resamples: ya, yb (R, N), yab (R, N, k)."""
-    var = np.concatenate([ya, yb], axis=1).var(axis=1)
+    """(first, total, variance) per resample: ya, yb (N), yab (N, k); ``w`` (N, R) how often
+    each row is drawn in each of R resamples (ones: the estimate itself). The estimators are
+    means over rows, so a resample's is a weighted mean: two products instead of R copies."""
+    n = len(ya)
+    mean = (ya @ w + yb @ w) / (2 * n)
+    var = (ya * ya @ w + yb * yb @ w) / (2 * n) - mean * mean
     safe = np.where(var > 0, var, 1.0)[:, None]
-    first = np.mean(yb[:, :, None] * (yab - ya[:, :, None]), axis=1) / safe
-    total = 0.5 * np.mean((ya[:, :, None] - yab) ** 2, axis=1) / safe
+    first = (w.T @ (yb[:, None] * (yab - ya[:, None]))) / n / safe
+    total = 0.5 * (w.T @ ((ya[:, None] - yab) ** 2)) / n / safe
     zero = (var <= 0)[:, None]
     return np.where(zero, 0.0, first), np.where(zero, 0.0, total), var
 
