@@ -377,8 +377,9 @@ def neighbour_variances(
 
     Exact brute-force search, organised for speed: query points go in blocks of a few dozen
     whose squared distances to every sample stay in cache; a node's distances are its parent's
-    plus one column's squared differences, so the whole tree costs one pass per node and block
-    (an order of k parameters, k - 1 passes) instead of a search per subset from scratch. The
+    plus one column's squared differences (computed once per block and column), so the whole
+    tree costs one addition pass and ``neighbours - 1`` argmin passes per node and block (an
+    order of k parameters, k - 1 nodes) instead of a search per subset from scratch. The
     blocks are shared by ``threads`` threads (NumPy releases the GIL in these passes); each
     block draws its own tie-breaking stream, so the answer does not depend on ``threads``.
     """
@@ -395,6 +396,7 @@ def neighbour_variances(
     tiny = np.float32(0.1 * gap * gap)
     inf = np.float32(np.inf)
     size = max(1, min(len(q), _CACHE_FLOATS // max(n, 1)))
+    used = sorted(set(tree.column[1:]))
     starts = range(0, len(q), size)
     streams = seed.spawn(len(starts))  # one per block: the same answer on any number of threads
 
@@ -402,9 +404,13 @@ def neighbour_variances(
         qb = q[a : a + size]
         rows = np.arange(len(qb))
         xq = xt[:, qb][:, :, None]
+        # every column's squared differences, once per block: each node then costs one pass
+        sq = np.empty((len(xt), len(qb), n), dtype=np.float32)
+        for c in used:
+            np.subtract(xq[c], xt[c], out=sq[c])
+            np.multiply(sq[c], sq[c], out=sq[c])
         d0 = np.random.default_rng(stream).random((len(qb), n), dtype=np.float32) * tiny
         d0[rows, qb] = inf  # the query point is not its own neighbour
-        tmp = np.empty_like(d0)
         total, squares = y[qb].copy(), y[qb] ** 2
         # depth first; the first child pushed is the last popped and takes its parent's array
         stack: list[tuple[int, NDArray[np.float32], bool]] = [
@@ -413,10 +419,7 @@ def neighbour_variances(
         while stack:
             node, dist, own = stack.pop()
             d = dist if own else dist.copy()
-            col = tree.column[node]
-            np.subtract(xq[col], xt[col], out=tmp)
-            np.multiply(tmp, tmp, out=tmp)
-            np.add(d, tmp, out=d)
+            np.add(d, sq[tree.column[node]], out=d)
             s1, s2 = total.copy(), squares.copy()
             undo = []
             for _ in range(m):  # the m nearest, one argmin each (faster than a partition)
