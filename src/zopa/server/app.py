@@ -131,6 +131,16 @@ class Gate:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
+        held = self.room.db.request_scope()  # the request's reads share one snapshot
+        token = held.enter()
+        try:
+            await self._gate(scope, receive, send_with_headers)
+        finally:
+            held.leave(token)
+            if held.session is not None:  # left open (a refusal, a failure): end it
+                await run_in_threadpool(held.close)
+
+    async def _gate(self, scope: Scope, receive: Receive, send_with_headers: Send) -> None:
         method, path = scope["method"], scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         size = headers.get("content-length")

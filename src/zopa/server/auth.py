@@ -92,7 +92,7 @@ def member_by_token(db: Database, token: str) -> Caller | None:
     """The active member whose token this is, with a valid row tag; None otherwise."""
     if not token or len(token) > 200:
         return None
-    with db.read() as s:
+    with db.read(keep=True) as s:  # the route reads in the same snapshot
         m = s.scalars(select(Member).where(Member.token_hash == hash_token(token))).first()
         return _caller(s, m)
 
@@ -180,7 +180,7 @@ def session_member(db: Database, sid: str | None) -> tuple[Caller, str] | None:
     """The member and CSRF token of a live session cookie."""
     if not sid or len(sid) > 200:
         return None
-    with db.read() as s:
+    with db.read(keep=True) as s:  # the page reads in the same snapshot
         row = s.scalars(select(SessionRow).where(SessionRow.token_hash == hash_token(sid))).first()
         if row is None or row.expires_at < datetime.now(UTC).isoformat():
             return None

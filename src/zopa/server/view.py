@@ -152,7 +152,7 @@ def refuse(guard: Any, room_id: str, why: str) -> Exception:
 
 def room_view(s: Session, room_id: str, key: RoomKey | None = None) -> View:
     """The room's view at the log head ``s`` sees (see the module docstring)."""
-    from zopa.server.rooms import NotFound, Refused
+    from zopa.server.rooms import Refused
 
     guard = guard_of(s)
     why = guard.refused.get(room_id)
@@ -161,6 +161,20 @@ def room_view(s: Session, room_id: str, key: RoomKey | None = None) -> View:
     key = key or guard.key
     if key is None:
         raise Refused(f"the server has no room key to check room `{room_id}` with")
+    seen: dict[str, View] | None = None
+    if s.info.get("zopa_read"):
+        seen = s.info.setdefault("zopa_views", {})
+    if seen is not None and room_id in seen:  # a read sees one snapshot: its head is read once
+        return seen[room_id]
+    view = _at_head(s, room_id, key, guard)
+    if seen is not None:
+        seen[room_id] = view
+    return view
+
+
+def _at_head(s: Session, room_id: str, key: RoomKey, guard: Any) -> View:
+    from zopa.server.rooms import NotFound
+
     top = s.execute(
         select(AuditEvent.seq, AuditEvent.hash)
         .where(AuditEvent.room_id == room_id)
