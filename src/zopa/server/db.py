@@ -77,6 +77,16 @@ class Base(DeclarativeBase):
     pass
 
 
+# worker threads of one serving process (the sync routes and the database sessions run there;
+# ZOPA_SERVE_THREADS): more only contend for the interpreter lock, and a thread that holds a
+# room's write lock waits for the interpreter at every statement; the connection pools are as
+# large
+def _threads(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and 1 <= int(text) <= 256 else default
+
+
+SERVE_THREADS = _threads(os.environ.get("ZOPA_SERVE_THREADS"), 8)
+
 ROOM_FORMAT = 2  # rooms of an older format (clear-text answers, SHA-256 chain) are refused
 
 
@@ -330,8 +340,8 @@ def _engine(url: str) -> Engine:
             engine = create_engine(
                 u,
                 connect_args={"check_same_thread": False, "timeout": 60},
-                pool_size=20,
-                max_overflow=20,
+                pool_size=SERVE_THREADS,
+                max_overflow=SERVE_THREADS,
             )
         except ArgumentError as exc:  # NoSuchModuleError: an unknown driver
             raise DatabaseError(
@@ -357,7 +367,12 @@ def _engine(url: str) -> Engine:
     if backend == "postgresql":
         if u.drivername != "postgresql+psycopg":
             u = u.set(drivername="postgresql+psycopg")
-        return create_engine(u, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # as many pooled connections as a serving process runs threads (no connection is
+        # opened and closed per request when they are all busy: a PostgreSQL connection is a
+        # process on the server)
+        return create_engine(
+            u, pool_pre_ping=True, pool_size=SERVE_THREADS, max_overflow=SERVE_THREADS
+        )
     raise DatabaseError(f"unsupported database `{backend}` in {url.split('@')[-1]}; {_URL_HINT}")
 
 
