@@ -98,9 +98,12 @@ def _app(request: Request) -> Any:
 
 async def _on_loop(fn: Callable[..., T], *args: Any) -> T:
     """Run a read that only looks at the room's view (which the caller's authentication read
-    in the same snapshot) on the event loop, with no thread hop; in a worker thread when the
-    view needs more work (:class:`zopa.server.view.Slow`)."""
+    in the same snapshot) on the event loop, with no thread hop, on SQLite; in a worker thread
+    on PostgreSQL, and when the view needs more work (:class:`zopa.server.view.Slow`)."""
+    db = args[0]
     try:
+        if not db.sqlite:  # PostgreSQL: the snapshot's end is a round trip, better in a thread
+            raise Slow("")
         with quick():
             return fn(*args)
     except Slow:
