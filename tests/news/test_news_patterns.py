@@ -58,6 +58,22 @@ def _speakers(text: str) -> list[str | None]:
          ["Anton Serov"]),
         # guillemets
         ("Dmitry Peskov said «the Ukrainian side is playing for time».", ["Dmitry Peskov"]),
+        # a title before a name in apposition, and a possessive title that refers back to it
+        ("The aide to the Russian president, Anton Volkov, spoke after the talks. The Kremlin "
+         "leader’s aide said the meeting was “long but useful.”", ["Anton Volkov"]),
+        # a possessive title for a president whose affiliation the text never gave
+        ("President Petro Hrytsenko spoke on Monday. Ukraine’s president said the text was "
+         "“a good basis.”", ["Petro Hrytsenko"]),
+        # "the Head of State" is the president
+        ("President Olena Marchuk spoke in Kyiv.\n\n“We need results soon,” the Head of State "
+         "noted.", ["Olena Marchuk"]),
+        # a title with a possessive determiner, named only in the next paragraph
+        ("“Most of our priorities are in,” its negotiator said on Sunday.\n\n“The text "
+         "reflects our aims,” negotiator Ivan Kosar, who also chairs the council, said.",
+         ["Ivan Kosar", "Ivan Kosar"]),
+        # a participle after a comma belongs to the main clause's subject, not to its object
+        ("President Dan Miller, who often changes course on Ukraine, criticised Kyiv on his "
+         "platform, saying its leadership “SHOWED NO THANKS.”", ["Dan Miller"]),
     ],
 )  # fmt: skip
 def test_attribution_patterns(text: str, want: list[str | None]) -> None:
@@ -65,6 +81,24 @@ def test_attribution_patterns(text: str, want: list[str | None]) -> None:
     assert len(got) == len(want)
     for g, w in zip(got, want, strict=True):
         assert (g is None) if w is None else (g is not None and g.endswith(w.split()[-1]))
+
+
+def test_a_medium_named_in_quotation_marks_is_not_a_quote() -> None:
+    a = read_text_article(
+        'Marchuk said so in an interview, quoted by the "Novyny" agency. The newspaper '
+        "«Dzerkalo Tyzhnia» reported it too. Marchuk called it “Progress” in a post."
+    )
+    assert [q.text for q in a.quotes] == ["Progress"]
+
+
+def test_an_unnamed_official_is_not_matched_with_a_person_of_unknown_side() -> None:
+    """Only an office (president, leader) may fit someone whose affiliation is not given; a
+    generic "US official" is not the president named earlier."""
+    a = read_text_article(
+        "President Olena Marchuk spoke in Kyiv. The agency cited an unnamed US official. "
+        "“We hope to finish soon,” the official said."
+    )
+    assert a.quotes[0].speaker != "Olena Marchuk"
 
 
 def test_an_anonymous_source_is_named_as_such() -> None:

@@ -12,6 +12,17 @@ from zopa.cli.analysis import FileArg, JsonOpt, _console, print_json
 from zopa.cli.app import Bounded, ForceOpt, app, vet_output
 from zopa.errors import AnalysisError
 
+ReportDateOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="FILE=YYYY-MM-DD: a report's date where its dateline has none"),
+]
+ReportYearOpt = Annotated[
+    int | None,
+    typer.Option(
+        help="the year of datelines that give none (Dec 2)", parser=Bounded(int, 1900, 2200)
+    ),
+]
+
 
 @app.command("robust")
 def robust_cmd(
@@ -186,16 +197,8 @@ def track_cmd(
         Path | None,
         typer.Option(help="the reviewed evidence log (YAML list: date, status, evidence item)"),
     ] = None,
-    date: Annotated[
-        list[str] | None,
-        typer.Option(help="FILE=YYYY-MM-DD: a report's date where its dateline has none"),
-    ] = None,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            help="the year of datelines that give none (Dec 2)", parser=Bounded(int, 1900, 2200)
-        ),
-    ] = None,
+    date: ReportDateOpt = None,
+    year: ReportYearOpt = None,
     since: Annotated[
         str | None, typer.Option(help="YYYY-MM-DD: say what changed since this date")
     ] = None,
@@ -262,13 +265,13 @@ def track_cmd(
         if since is not None:
             from zopa.report.track import changes_since
 
-            out["since"] = {"date": since, "in_words": changes_since(result, since)}
+            out["since"] = {"date": since, "in_words": changes_since(result, since, scenario=s)}
         print_json(out)
         return
     from zopa.report.track import render_track
 
     con = _console()
-    render_track(result, con, since=since)
+    render_track(result, con, since=since, scenario=s)
     if target is not None:
         con.print(f"chart written to {target.path}{target.note()}")
 

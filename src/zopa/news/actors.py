@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from zopa.news._text import Token
 from zopa.news.lexicon import (
@@ -120,9 +122,9 @@ def related(a: str | None, b: str | None) -> bool:
     return a == b or b in BLOCS.get(a, ()) or a in BLOCS.get(b, ())
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One noun phrase that names an actor or a channel (token indices ``[i, j)``)."""
+class Mention(NamedTuple):
+    """One noun phrase that names an actor or a channel (token indices ``[i, j)``); a named
+    tuple, as tokens are: tens of thousands are made for a long article."""
 
     i: int
     j: int
@@ -138,14 +140,20 @@ class Mention:
 
 
 def _is_name(t: Token) -> bool:
-    w = t.text
+    return _is_name_word(t.text, t.bare)
+
+
+@lru_cache(maxsize=65536)
+def _is_name_word(w: str, bare: str) -> bool:
+    """Whether a token (its text and its lower case without a possessive) may be part of a
+    capitalised name (cached: a pure test, called for most capitalised tokens)."""
     if not w[:1].isupper() or not w[:1].isalpha():
         return False
-    if w in NOT_NAMES or t.bare in TITLE_WORDS:
+    if w in NOT_NAMES or bare in TITLE_WORDS:
         return False
     if w.isupper() and len(w) > 1 and w not in _CAPS_OK:
         return False  # datelines (MOSCOW) and shouting
-    return t.bare not in _AFF
+    return bare not in _AFF
 
 
 class _Phrases:
@@ -155,16 +163,28 @@ class _Phrases:
         self.phrases = frozenset(phrases)
         self.first = frozenset(p.split()[0] for p in self.phrases if p.split())
         self.longest = max((len(p.split()) for p in self.phrases), default=1)
+        lengths: dict[str, set[int]] = {}
+        for p in self.phrases:
+            if p.split():
+                lengths.setdefault(p.split()[0], set()).add(len(p.split()))
+        # first word -> the lengths (in words) of the phrases it starts, longest first
+        self.lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
 
 
-def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
-    """Length of the longest phrase of ``phrases`` starting at token ``i`` (0 if none)."""
-    if i >= len(toks):
+def _match_phrase(toks: list[Token], i: int, phrases: _Phrases, end: int) -> int:
+    """Length of the longest phrase of ``phrases`` starting at token ``i`` and ending before
+    token ``end`` (0 if none)."""
+    if i >= end:
         return 0
     head = toks[i]
     if head.low not in phrases.first and head.bare not in phrases.first:
         return 0
-    for n in range(min(phrases.longest, len(toks) - i), 0, -1):
+    # a phrase of n > 1 words starts with the head's lower case; of one word, it is its bare
+    # form: only the lengths of phrases starting with one of them can match
+    ns = phrases.lengths.get(head.low, ()) + (1,) * (head.bare in phrases.phrases)
+    for n in sorted(set(ns), reverse=True):
+        if n > end - i:
+            continue
         words = [t.low for t in toks[i : i + n - 1]]
         words.append(toks[i + n - 1].bare)
         if " ".join(words) in phrases.phrases:
@@ -175,6 +195,17 @@ def _match_phrase(toks: list[Token], i: int, phrases: _Phrases) -> int:
 _AFF_PHRASES = _Phrases(set(_AFF))
 _INST_PHRASES = _Phrases(set(INSTITUTIONS))
 _CHANNELS = _Phrases(set(CHANNELS))
+_AFF_FIRST = _AFF_PHRASES.first
+_INST_FIRST = _INST_PHRASES.first
+_CH_FIRST = _CHANNELS.first
+
+
+def _maybe(t: Token, first: frozenset[str]) -> bool:
+    """Whether a phrase of a list may start at ``t`` (the test :func:`_match_phrase` begins
+    with, done before calling it)."""
+    return t.low in first or t.bare in first
+
+
 # first words of every phrase _phrase can read (besides a capitalised name)
 _STARTS = (
     frozenset({"the", "a", "an"})
@@ -209,9 +240,8 @@ def scan_mentions(
     token indices are into ``toks``). ``starts``: :func:`phrase_starts` of ``toks``, when the
     caller scans many sentences of one article."""
     hi = len(toks) if hi is None else hi
-    sub = toks[lo:hi]
     if starts is None:
-        cands = [g + lo for g in phrase_starts(sub)]
+        cands = [g + lo for g in phrase_starts(toks[lo:hi])]
     else:
         cands = starts[bisect_left(starts, lo) : bisect_left(starts, hi)]
     out: list[Mention] = []
@@ -219,19 +249,16 @@ def scan_mentions(
     for g in cands:
         if g < nxt:
             continue
-        m = _phrase(text, sub, g - lo)
+        m = _phrase(text, toks, g, hi)
         if m is None:
             continue
-        if lo:
-            m = Mention(m.i + lo, m.j + lo, m.start, m.end, m.kind, m.text, m.name, m.role,
-                        m.affiliation, m.definite, m.actor)  # fmt: skip
         out.append(m)
         nxt = m.j
     return out
 
 
-def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C901  a hand-written recogniser of name phrases (pronoun, honorific, title, role): its branches are the grammar
-    n = len(toks)
+def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # noqa: C901  a hand-written recogniser of name phrases (pronoun, honorific, title, role): its branches are the grammar
+    """The noun phrase starting at token ``i`` of a sentence ending before token ``n``."""
     low = toks[i].low
     if low in _PRONOUNS:
         return Mention(i, i + 1, toks[i].start, toks[i].end, "pronoun", toks[i].text)
@@ -241,7 +268,7 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
         k = i + 1
         if k < n and toks[k].text == "." and toks[k].start == toks[i].end:
             k += 1
-        e = _name_end(toks, k)
+        e = _name_end(toks, k, n)
         if e == k:
             return None
         hname = _name_text(text, toks, k, e)
@@ -251,7 +278,7 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
     if low in {"the", "a", "an"}:
         definite = low == "the"
         k += 1
-    ch = _match_phrase(toks, k, _CHANNELS)
+    ch = _match_phrase(toks, k, _CHANNELS, n) if k < n and _maybe(toks[k], _CH_FIRST) else 0
     if ch and (k == i or toks[k].text[:1].isupper() or "media" in toks[k + ch - 1].low):
         j = k + ch
         return Mention(i, j, toks[i].start, toks[j - 1].end, "channel", _span(text, toks, i, j))
@@ -261,8 +288,11 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
     start = k
     while k < n:
         t = toks[k]
-        a = _match_phrase(toks, k, _AFF_PHRASES)
-        ins = _match_phrase(toks, k, _INST_PHRASES)
+        lw, b = t.low, t.bare  # the tests of _match_phrase's first line, inlined (a hot loop)
+        a = _match_phrase(toks, k, _AFF_PHRASES, n) if lw in _AFF_FIRST or b in _AFF_FIRST else 0
+        ins = (
+            _match_phrase(toks, k, _INST_PHRASES, n) if lw in _INST_FIRST or b in _INST_FIRST else 0
+        )
         if ins >= a and ins:
             inst = " ".join(x.text for x in toks[k : k + ins])
             affs.append(_AFF.get(_bare(inst), "") or "")
@@ -272,19 +302,20 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
             affs.append(_bare_phrase(toks, k, a))
             k += a
             continue
-        b = t.bare
         if b in TITLE_WORDS or (
             b == "of" and roles and k + 1 < n and toks[k + 1].bare in TITLE_WORDS
         ):
             roles.append(b)
             k += 1
+            if lw != b and k < n and toks[k].bare in TITLE_WORDS:
+                roles.clear()  # "the Kremlin leader’s aide": the aide (whose: the affiliation)
             continue
         if t.text == "-" and roles:
             k += 1
             continue
         break
     name_start = k
-    k = _name_end(toks, k)
+    k = _name_end(toks, k, n)
     if k == start:
         return None
     name = _name_text(text, toks, name_start, k) if k > name_start else None
@@ -329,14 +360,13 @@ def _phrase(text: str, toks: list[Token], i: int) -> Mention | None:  # noqa: C9
     return None
 
 
-def _name_end(toks: list[Token], k: int) -> int:
-    """One past the last token of the capitalised name starting at ``k`` (particles such as
-    "von der" and middle initials such as "V." inside it)."""
-    n = len(toks)
+def _name_end(toks: list[Token], k: int, n: int) -> int:
+    """One past the last token (before ``n``) of the capitalised name starting at ``k``
+    (particles such as "von der" and middle initials such as "V." inside it)."""
     start = k
     while k < n:
         t = toks[k]
-        if _is_name(t):
+        if _is_name_word(t.text, t.bare):
             if len(t.text) == 1 and k + 1 < n and toks[k + 1].text == ".":
                 if k + 2 < n and _is_name(toks[k + 2]) and k > start:
                     k += 2  # a middle initial: "Vladimir V. Putin"
@@ -365,9 +395,27 @@ def _span(text: str, toks: list[Token], i: int, j: int) -> str:
     return text[toks[i].start : toks[j - 1].end]
 
 
+@lru_cache(maxsize=4096)
+def _thing_label(phrase: str) -> str:
+    """ "the Kremlin's" -> "Kremlin": the label of an institution, country or group."""
+    return _POSS.sub("", _DETERMINER.sub("", phrase))
+
+
+_DETERMINER = re.compile(r"^(the|a|an)\s+", re.I)
+
+
+_OFFICES = {"head of state": "president", "head of government": "premier"}
+
+
+@lru_cache(maxsize=4096)
 def _head(role: str | None) -> str:
+    """The word a role is named by ("foreign policy adviser" -> adviser, "secretary of state"
+    -> secretary); "head of state" and "head of government" are the offices they name."""
     if not role:
         return ""
+    for phrase, office in _OFFICES.items():
+        if role.lower().endswith(phrase):
+            return office
     words = role.split()
     if "of" in words:
         words = words[: words.index("of")]
@@ -376,6 +424,20 @@ def _head(role: str | None) -> str:
 
 def _same_head(a: str, b: str) -> bool:
     return a == b or any(a in g and b in g for g in ROLE_GROUPS)
+
+
+def _fits(title: _Rec, person: _Rec) -> bool:
+    """Whether an unnamed title's role and affiliation fit a named person's."""
+    head = _head(title.role)
+    words = (title.role or "").lower()
+    for phrase in _OFFICES:
+        words = words.removesuffix(phrase)
+    mods = set(words.split()) - {head, "of", "senior", "top"}
+    return (
+        _same_head(head, _head(person.role))
+        and mods <= set((person.role or "").lower().split()) | _MODS_ANY
+        and related(title.affiliation, person.affiliation)
+    )
 
 
 _RECENT = 16  # people of one role head a title is matched against (the most recent)
@@ -436,6 +498,7 @@ class _Rec:
     known_from: str = "text"
     mentions: list[tuple[int, int]] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # other spellings of the name
+    forward: bool = False  # a definite title nobody before fits: may be named after
 
 
 class ActorTable:
@@ -583,7 +646,10 @@ class ActorTable:
         if not m.definite:
             return self._new(None, m.text, "person", m.affiliation, m.role)
         head = _head(m.role)
-        mods = set((m.role or "").split()) - {head, "of", "senior", "top"}
+        words = (m.role or "").lower()
+        for phrase in _OFFICES:  # "head of state": the office, not three modifiers
+            words = words.removesuffix(phrase)
+        mods = set(words.split()) - {head, "of", "senior", "top"}
         if head in _GENERIC:
             pool = {r.id: r for r in self._roled[-_RECENT:]}
         else:
@@ -597,10 +663,14 @@ class ActorTable:
             and (head in _GENERIC or _same_head(head, _head(r.role)))
             and mods <= set(r.role.lower().split()) | _MODS_ANY
             and related(m.affiliation, r.affiliation)
-            and (m.affiliation is None or r.affiliation is not None)
             and r.mentions
             and r.mentions[-1][0] < m.start
         ]
+        # "Ukraine's president": someone known to be Ukrainian first, else (when nobody is,
+        # and the title names an office, not just "official") someone whose affiliation the
+        # article does not give
+        known = [f for f in fits if m.affiliation is None or f.affiliation is not None]
+        fits = known if known or head in _GENERIC else fits
         if head in _GENERIC:  # "the official": an official first, anyone with a role after
             same = [f for f in fits if _head(f.role) == head]
             fits = same or fits
@@ -612,10 +682,50 @@ class ActorTable:
         if fits:
             return fits[0]
         label = re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I)
-        return self._new(None, label, "person", m.affiliation, m.role)
+        rec = self._new(None, label, "person", m.affiliation, m.role)
+        rec.forward = True
+        return rec
+
+    def name_forward(self, ms: list[Mention]) -> dict[str, str]:
+        """A definite title nobody before it fits is the next person named with a fitting
+        role within the next three sentences ("…,” its negotiator said Sunday. … “…,”
+        negotiator Rustem Umerov said."): merges them and returns {title actor: person}.
+        ``ms``: the article's resolved mentions in text order. Each person is compared with
+        the last ``_RECENT`` such titles (bounded: linear)."""
+        sent = self.sentence_of or (lambda _off: 0)
+        pending: deque[tuple[_Rec, int]] = deque(maxlen=_RECENT)
+        alias: dict[str, str] = {}
+        for m in ms:
+            rec = self._by_id.get(m.actor or "")
+            if rec is None or rec.id in alias:
+                continue
+            k = sent(m.start)
+            while pending and k - pending[0][1] > 3:
+                pending.popleft()
+            if rec.forward:
+                if all(p is not rec for p, _k in pending):
+                    pending.append((rec, k))
+                continue
+            if m.kind != "person" or rec.name is None or not rec.role:
+                continue
+            for p, pk in pending:
+                if _fits(p, rec):
+                    alias[p.id] = rec.id
+                    pending.remove((p, pk))
+                    break
+        if alias:
+            self._merge(alias)
+        return alias
+
+    def _merge(self, alias: dict[str, str]) -> None:
+        for src, dst in alias.items():
+            self._by_id[dst].mentions.extend(self._by_id[src].mentions)
+            self._by_id[src].mentions = []
+        self._people = [(o, alias.get(a, a)) for o, a in self._people]
+        self._order = [(o, alias.get(a, a)) for o, a in self._order]
 
     def _named_thing(self, m: Mention) -> _Rec:
-        label = _POSS.sub("", re.sub(r"^(the|a|an)\s+", "", m.text, flags=re.I))
+        label = _thing_label(m.text)
         if m.kind == "country" and m.affiliation:
             label = m.affiliation
         found = self._by_label.get((m.kind, label.lower()))

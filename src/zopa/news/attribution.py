@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from zopa.news._text import QuoteSpan
 from zopa.news.actors import Mention
@@ -47,11 +47,12 @@ _INTRO = frozenset(
      "meanwhile", "separately", "for", "with", "from", "during", "despite", "commenting",
      "following", "addressing", "writing", "however", "still", "yet", "overnight"}
 )  # fmt: skip
+_MEDIA_NOUNS = WORDS["media_nouns"]
+_POSS_DET = WORDS["possessive_determiners"]
 _OBLIQUE = frozenset({",", "to", "of", "with", "for", "by", "from", "and", "under", "like"})
 
 
-@dataclass(frozen=True)
-class Attr:
+class Attr(NamedTuple):
     """An attribution: the actor (None for nobody or an unnamed source), the verb, how it was
     found (the finder's name), the token after it and the medium, if any."""
 
@@ -73,6 +74,7 @@ class Context:
     stop: int  # token index where looking after the quote stops
     prev: tuple[int, Attr | None, QuoteSpan] | None  # the paragraph's previous quote
     last: tuple[int, QuoteSpan] | None  # the article's previous quote
+    before: tuple[Attr | None] | None = None  # before_quote's answer, once computed
 
 
 Finder = Callable[[Reading, Context], Attr | None]
@@ -276,6 +278,8 @@ def after_quote(r: Reading, c: Context) -> Attr | None:  # noqa: C901  the after
         if m is not None:
             ch = m.text if m.kind == "channel" else None
             return Attr(_speaker(r, m, m.start), "according to", "after", m.j, ch)
+    if r.toks[g].low in _POSS_DET and g + 1 < stop and r.mentions.get(g + 1) is not None:
+        g += 1  # "…,” its negotiator said: the title after the possessive
     m = r.mentions.get(g)
     if m is not None and m.kind != "channel":
         v = g + (m.j - m.i)
@@ -354,6 +358,12 @@ def before_quote(r: Reading, c: Context) -> Attr | None:
     ``X had earlier spoken of “…”``, ``X welcomed the “…”``, ``according to X, “…”``; the
     speaker of the outer verb when the quote is in a reported clause ("Peskov said Russia would
     respond “…”"); the main subject for a participle ("…, telling state TV that “…”")."""
+    if c.before is None:
+        c.before = (_before_quote(r, c),)  # asked by after_quote, then in its own turn
+    return c.before[0]
+
+
+def _before_quote(r: Reading, c: Context) -> Attr | None:
     s = c.s
     open_tok = token_at(r.starts, c.q.open)
     for v in reversed(r.cues_between(max(s.i, open_tok - _REACH), open_tok)):
@@ -362,12 +372,21 @@ def before_quote(r: Reading, c: Context) -> Attr | None:
             if m is not None:
                 ch = m.text if m.kind == "channel" else None
                 return Attr(_speaker(r, m, m.start), "according to", "before", open_tok, ch)
-        if not _verb_at(r, v):
+        if r.toks[v].low not in SPEECH_VERBS:  # a cue: a speech verb outside quotes, or this
             continue
         verb = r.toks[v].low
-        m = subject_before(r, v, s.i)
-        if m is not None:
-            m = _outer(r, m, s.i)
+        if (
+            verb.endswith("ing")
+            and _skip_back(r, v - 1, s.i) >= s.i
+            and (r.toks[_skip_back(r, v - 1, s.i)].text == ",")
+        ):
+            # a participle after a comma ("…, saying its leadership “…”"): the main clause's
+            # subject speaks, not the nearest noun before the comma
+            m = sentence_subject(r, s)
+        else:
+            m = subject_before(r, v, s.i)
+            if m is not None:
+                m = _outer(r, m, s.i)
         if m is None and verb.endswith("ing"):
             m = sentence_subject(r, s)
         if m is not None and m.kind != "channel":
@@ -476,6 +495,8 @@ def attribute_quotes(r: Reading) -> None:
     for q in r.spans:
         if _LETTER.search(r.text, q.start, min(q.end, q.start + 400)) is None:
             continue
+        if _medium_name(r, q):
+            continue  # the "Novyny" agency: a name in quotation marks, not a quotation
         k = r.sentence_of(q.open)
         s = r.sents[k]
         stop = min(s.j + (r.sents[k + 1].j - s.j if k + 1 < len(r.sents) else 0), len(r.toks))
@@ -520,6 +541,21 @@ def attribute_quotes(r: Reading) -> None:
             r.spoken.append((quote.start, quote.speaker_id))
         prev_by_para[s.para] = (len(r.quotes) - 1, attr if rec else None, q)
         last = (len(r.quotes) - 1, q)
+
+
+def _medium_name(r: Reading, q: QuoteSpan) -> bool:
+    """A medium's name in quotation marks ("quoted by the “Novyny” agency", "the newspaper
+    «Vesti»"): one to three capitalised words right before or after a medium noun."""
+    if q.end - q.start > 60 or not q.closed:
+        return False
+    words = r.text[q.start : q.end].split()
+    if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return False
+    after = token_at(r.starts, q.close + 1)
+    before = token_at(r.starts, q.open) - 1
+    return (after < len(r.toks) and r.toks[after].low in _MEDIA_NOUNS) or (
+        before >= 0 and r.toks[before].low in _MEDIA_NOUNS
+    )
 
 
 def _kind(r: Reading, q: QuoteSpan, s: Sentence) -> Literal["full", "partial"]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import compress, count
+from operator import itemgetter
 
 from zopa.news._text import QuoteSpan, Token
 from zopa.news.actors import ActorTable, Mention
@@ -15,6 +17,8 @@ from zopa.news.lexicon import SPEECH_VERBS
 from zopa.news.result import Claim, Quote
 
 __all__ = ["Reading", "Sentence", "token_at"]
+
+_CUES = frozenset(SPEECH_VERBS) | {"according"}
 
 
 @dataclass
@@ -43,17 +47,14 @@ class Reading:
 
     def __post_init__(self) -> None:
         self.spoken: list[tuple[int, str]] = []  # (start, speaker id) of attributed quotes
-        self.starts = [t.start for t in self.toks]
+        self.starts = list(map(itemgetter(1), self.toks))  # token start offsets
         self._sent_starts = [s.start for s in self.sents]
         self._opens = [q.open for q in self.spans]
         self.by_end = {m.j - 1: m for m in self.mentions.values()}
         # speech verbs and "according" outside quotes, in text order: the only tokens the
         # attribution loops act on, so they step through these instead of every token
-        self.cues = [
-            g
-            for g, t in enumerate(self.toks)
-            if (t.low in SPEECH_VERBS or t.low == "according") and not self.in_quote(t.start)
-        ]
+        cands = compress(count(), map(_CUES.__contains__, map(itemgetter(3), self.toks)))
+        self.cues = [g for g in cands if not self.in_quote(self.starts[g])]
         # token indices of media named outside quotes ("Russian state media"), in order
         self.channels = sorted(
             g

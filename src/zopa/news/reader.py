@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from zopa.news import _patterns as P
 from zopa.news._text import Token, find_quotes, paragraphs, sentences, tokens
@@ -35,7 +36,7 @@ def read_text(text: str) -> Reading:
     spans = find_quotes(text)
     para_starts = [a for a, _b in paragraphs(text)]
     toks = tokens(text, 0, len(text))
-    starts = [t.start for t in toks]
+    starts = list(map(itemgetter(1), toks))
     sents: list[Sentence] = []
     for a, b in sentences(text, spans):
         para = max(0, bisect_right(para_starts, a) - 1)
@@ -53,7 +54,7 @@ def read_text(text: str) -> Reading:
         [
             m
             for m in scan_mentions(text, toks, s.i, s.j, starts=phrase_at)
-            if not _common(m, lower, s.i)
+            if not (m.kind == "person" and m.i == s.i and _common(m, lower, s.i))
             and (m.kind == "channel" or not skip[0] <= m.start < skip[1])
         ]
         if not _credit(text, s)
@@ -63,7 +64,12 @@ def read_text(text: str) -> Reading:
     surnames = {
         name_parts(m.name)[1] for ms in per_sentence for m in ms if m.name and " " in m.name
     }
-    per_sentence = [[m for m in ms if _plausible(m, toks, surnames)] for ms in per_sentence]
+    per_sentence = [
+        _appositions(
+            toks, [m for m in ms if m.kind != "person" or m.role or _plausible(m, toks, surnames)]
+        )
+        for ms in per_sentence
+    ]  # (the first tests of _plausible, inlined: most mentions pass them)
     for ms in per_sentence:
         for m in ms:
             table.register_name(m)
@@ -71,10 +77,58 @@ def read_text(text: str) -> Reading:
     for ms in per_sentence:
         for m in ms:
             mentions[m.i] = table.resolve(m)
+    alias = table.name_forward(list(mentions.values()))
+    if alias:
+        mentions = {
+            g: m._replace(actor=alias.get(m.actor or "", m.actor)) for g, m in mentions.items()
+        }
     r = Reading(text, toks, sents, spans, mentions, table)
     attribute_quotes(r)
     _claims(r)
     return r
+
+
+_LINKS = frozenset({"to", "of", "for"})
+
+
+def _appositions(toks: list[Token], ms: list[Mention]) -> list[Mention]:
+    """A title before a name in apposition ("The aide to the Russian president, Anton Volkov,
+    said"): the title is the person's role (and its affiliation, or that of the title it is
+    linked to, theirs), and not a second person."""
+    out: list[Mention] = []
+    done = -1  # mentions up to this index are already in ``out``
+    for n, t in enumerate(ms):
+        if n <= done:
+            continue
+        if t.kind == "title" and t.definite:
+            link = (
+                ms[n + 1]
+                if n + 2 < len(ms)
+                and t.j < len(toks)
+                and toks[t.j].low in _LINKS
+                and ms[n + 1].i == t.j + 1
+                else None
+            )
+            p = ms[n + 2] if link is not None else (ms[n + 1] if n + 1 < len(ms) else None)
+            before = link.j if link is not None else t.j
+            if (
+                p is not None
+                and p.kind == "person"
+                and p.name
+                and p.i == before + 1
+                and toks[before].text == ","
+                and p.j < len(toks)
+                and (toks[p.j].text == "," or toks[p.j].low in SPEECH_VERBS)
+            ):
+                aff = p.affiliation or t.affiliation or (link.affiliation if link else None)
+                role = p.role or t.role
+                if link is not None:
+                    out.append(link)
+                out.append(p._replace(role=role, affiliation=aff))
+                done = n + 2 if link is not None else n + 1
+                continue
+        out.append(t)
+    return out
 
 
 _CREDIT = re.compile(
@@ -129,14 +183,15 @@ def _common(m: Mention, lower: set[str], first: int) -> bool:
 
 
 def _claims(r: Reading) -> None:
+    low = P.folded(r.text)
     for k, s in enumerate(r.sents):
         text = r.text[s.start : s.end]
-        hedge_m = P.HEDGE.search(text)
+        hedge_m = _search(P.HEDGE, P.HEDGE_LOW, r.text, low, s.start, s.end)
         attr = sentence_attr(r, s)
         if hedge_m is not None and attr is None and _hedge_only(text, hedge_m):
             for c in _hedged(r, k):
                 if r.claims[c].status == "attributed":
-                    r.claims[c] = _with_status(r.claims[c], "unverified", hedge_m.group())
+                    r.claims[c] = _with_status(r.claims[c], "unverified", hedge_m)
             continue
         if attr is None and hedge_m is None:
             continue
@@ -145,9 +200,9 @@ def _claims(r: Reading) -> None:
         status = "attributed"
         hedge: str | None = None
         if hedge_m is not None:
-            status, hedge = "unverified", hedge_m.group()
-        elif (v := P.VERIFY.search(text)) is not None:
-            status, hedge = "verified", v.group()
+            status, hedge = "unverified", hedge_m
+        elif (v := _search(P.VERIFY, P.VERIFY_LOW, r.text, low, s.start, s.end)) is not None:
+            status, hedge = "verified", v
         if status == "attributed" and attr is not None and attr.verb in CLAIM_VERBS:
             status, hedge = "unverified", attr.verb  # "has claimed", "alleging"
         rec = r.table.get(attr.actor if attr else None)
@@ -167,6 +222,15 @@ def _claims(r: Reading) -> None:
             )
         )
         r.claim_sent.append(k)
+
+
+def _search(
+    pat: re.Pattern[str], pat_low: re.Pattern[str], text: str, low: str | None, a: int, b: int
+) -> str | None:
+    """The first match of a case-insensitive pattern in ``text[a:b]`` (its text as written),
+    searched in the lower-cased text when there is one (``P.folded``)."""
+    m = pat.search(text, a, b) if low is None else pat_low.search(low, a, b)
+    return None if m is None else text[m.start() : m.end()]
 
 
 def _hedged(r: Reading, k: int) -> list[int]:
@@ -196,10 +260,10 @@ def _with_status(c: Claim, status: str, hedge: str | None) -> Claim:
     return replace(c, status=status, hedge=hedge)  # type: ignore[arg-type]
 
 
-def _hedge_only(text: str, m: re.Match[str]) -> bool:
+def _hedge_only(text: str, m: str) -> bool:
     """A sentence (with no source of its own) that only hedges earlier claims: "The claims
     have not been independently verified." (``m``: its hedge)."""
-    if m.group().lower() in {"reportedly", "allegedly", "purportedly"}:
+    if m.lower() in {"reportedly", "allegedly", "purportedly"}:
         return False
     return _ABOUT_CLAIMS.search(text) is not None
 
@@ -250,12 +314,15 @@ def find_issues(
     text: str, extra: dict[str, str] | None = None, labels: dict[str, str] | None = None
 ) -> list[IssueMention]:
     pat, table = issue_phrases(extra)
+    low = P.folded(text)
+    hits = pat.finditer(text) if low is None else re.compile(pat.pattern).finditer(low)
     found: dict[str, tuple[list[str], list[tuple[int, int]]]] = {}
-    for m in pat.finditer(text):
-        key = table[m.group().lower()]
+    for m in hits:
+        term = m.group().lower()
+        key = table[term]
         terms, spans = found.setdefault(key, ([], []))
-        if m.group().lower() not in terms:
-            terms.append(m.group().lower())
+        if term not in terms:
+            terms.append(term)
         spans.append((m.start(), m.end()))
     out = []
     for key, (terms, spans) in found.items():
@@ -270,8 +337,9 @@ _NOT_PLACE = frozenset(NOT_NAMES) | {"Reuters", "Telegram"}
 def find_events(r: Reading) -> list[Event]:
     out: list[Event] = []
     people = {rec.name for rec in r.table.records() if rec.name}
+    low = P.folded(r.text)
     for s in r.sents:
-        if P.ANY_EVENT.search(r.text, s.start, s.end) is None:
+        if _search(P.ANY_EVENT, P.ANY_EVENT_LOW, r.text, low, s.start, s.end) is None:
             continue  # one scan of the sentence for every kind's trigger words
         text = r.text[s.start : s.end]
         places: set[str | None] = set()

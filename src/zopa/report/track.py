@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from zopa.report.robust import odds_words
+from zopa.vocab import draft_label, parameter_in_words, percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -18,14 +19,27 @@ if TYPE_CHECKING:
     from zopa.model.scenario import Scenario
     from zopa.robust.track import Track
 
-__all__ = ["changes_since", "render_track", "track_figure"]
+__all__ = ["changes_since", "parameter_words", "render_track", "track_figure"]
 
 
 def _p(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f}%"
+    return percent(x)
 
 
-def render_track(t: Track, con: Console, *, since: str | None = None) -> None:
+def parameter_words(scenario: Scenario | None, name: str) -> str:
+    """An uncertain parameter of the tracked scenario in words (``Russia: reservation``); its
+    id when the scenario is not given or no longer has it."""
+    if scenario is None:
+        return name
+    from zopa.robust import parameters
+
+    found = next((p for p in parameters(scenario) if p.name == name), None)
+    return name if found is None else parameter_in_words(scenario, found)
+
+
+def render_track(
+    t: Track, con: Console, *, since: str | None = None, scenario: Scenario | None = None
+) -> None:
     """The timeline as a table, then what changed since ``since`` (default: the first step)."""
     con.print(f"[bold]{escape(t.title)}[/] - the odds over time")
     con.print(
@@ -40,44 +54,49 @@ def render_track(t: Track, con: Console, *, since: str | None = None) -> None:
     tab.add_column("new evidence", overflow="fold", ratio=3)
     tab.add_column("P(zone) [95%]", justify="right")
     for d in drafts:
-        tab.add_column(f"all accept {escape(d)}", justify="right")
+        name = d if scenario is None else draft_label(scenario, d)
+        tab.add_column(f"all accept {escape(name)}", justify="right")
     for s in t.steps:
         tab.add_row(
             s.date,
             escape("; ".join(s.source)) or "-",
-            escape("; ".join(s.evidence)) or "-",
+            escape("; ".join(s.evidence_words or s.evidence)) or "-",
             odds_words(s.zone),
             *(_p(s.drafts[d].probability) for d in drafts),
         )
     con.print(tab)
-    for line in changes_since(t, since or t.steps[0].date):
+    for line in changes_since(t, since or t.steps[0].date, scenario=scenario):
         con.print(escape(line))
 
 
-def changes_since(t: Track, date: str) -> list[str]:
+def changes_since(t: Track, date: str, *, scenario: Scenario | None = None) -> list[str]:
     """'What changed since DATE': the evidence that arrived, how each probability moved, and
-    which unknown matters most now."""
+    which unknown matters most now (drafts and parameters in words when ``scenario`` is
+    given, by id otherwise)."""
     a, b = t.since(date)
-    out = [f"What changed since {date} (step of {a.date} to {b.date}):"]
-    new = [e for s in t.steps if a.date < s.date <= b.date for e in s.evidence]
+    out = [f"What changed since {date} (the odds of {a.date} against those of {b.date}):"]
+    new = [
+        e for s in t.steps if a.date < s.date <= b.date for e in (s.evidence_words or s.evidence)
+    ]
     out.append("  evidence that arrived: " + ("; ".join(new) if new else "none"))
 
     def move(name: str, x: float | None, y: float | None) -> str:
         if x is None or y is None:
             return f"  {name}: {_p(x)} -> {_p(y)}"
         pts = 100 * (y - x)
-        word = (
-            "unchanged"
-            if abs(pts) < 0.05
-            else f"{'up' if pts > 0 else 'down'} {abs(pts):.1f} points"
-        )
+        if _p(x) == _p(y):
+            word = "unchanged"
+        else:  # the two shown figures differ: never say "unchanged" or "0.0 points"
+            size = f"{abs(pts):.1f}" if abs(pts) >= 0.05 else "less than 0.1"
+            word = f"{'up' if pts > 0 else 'down'} {size} points"
         return f"  {name}: {_p(x)} -> {_p(y)} ({word})"
 
     out.append(move("P(an agreement zone exists)", a.zone.probability, b.zone.probability))
     for d in b.drafts:
+        name = d if scenario is None else draft_label(scenario, d)
         out.append(
             move(
-                f"P(every gating party accepts {d})",
+                f"P(every gating party accepts {name})",
                 a.drafts[d].probability,
                 b.drafts[d].probability,
             )
@@ -85,9 +104,12 @@ def changes_since(t: Track, date: str) -> list[str]:
     now = t.matters.get(b.date)
     then = t.matters.get(a.date)
     if now is not None:
-        line = f"  matters most now (one-at-a-time swing): {now[0]} ({100 * now[1]:.1f} points)"
+        line = (
+            f"  matters most now (one-at-a-time swing): {parameter_words(scenario, now[0])} "
+            f"({100 * now[1]:.1f} points)"
+        )
         if then is not None and then[0] != now[0]:
-            line += f"; on {a.date} it was {then[0]}"
+            line += f"; on {a.date} it was {parameter_words(scenario, then[0])}"
         out.append(line)
     return out
 
@@ -131,5 +153,11 @@ def track_figure(t: Track, *, scenario: Scenario | None = None) -> Figure:
     ax.set_ylabel("probability")
     ax.set_title("The odds over time (dotted red lines: reports)", fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
-    fig.autofmt_xdate()
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(
+        mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+    )
     return fig

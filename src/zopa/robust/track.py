@@ -102,11 +102,12 @@ class Step:
 
     date: str
     source: tuple[str, ...]  # reports of this date, or the sources of its evidence
-    evidence: tuple[str, ...]  # evidence that arrived on this date, in words
+    evidence: tuple[str, ...]  # evidence that arrived on this date, by ids (``--json``)
     zone: Odds
     drafts: Mapping[str, Odds]
     kept: int
     effective: float | None
+    evidence_words: tuple[str, ...] = ()  # the same evidence in words, with labels
 
     def to_dict(self) -> dict[str, Any]:
         p = self.zone.probability
@@ -303,11 +304,12 @@ def track(
                 tuple(f"{rep.title or rep.file}" for rep in dated)
                 or tuple(dict.fromkeys(str(i.item.get("source", "")) for i in new))
                 or (("the scenario's own evidence",) if date == start else ()),
-                tuple(_describe(i) for i in new),
+                tuple(_describe(scenario, i)[0] for i in new),
                 r.zone,
                 {k: d.all for k, d in r.drafts.items()},
                 r.kept,
                 r.effective_samples,
+                tuple(_describe(scenario, i)[1] for i in new),
             )
         )
     return Track(
@@ -321,17 +323,24 @@ def track(
     )
 
 
-def _describe(i: LogItem) -> str:
+def _describe(scenario: Scenario, i: LogItem) -> tuple[str, str]:
+    """A log item by ids (``russia rejects europe (confidence 0.9)``, for ``--json``) and in
+    words with the scenario's labels (``Russia rejects “European counter-text”: it is not
+    acceptable (confidence 0.9)``, for people)."""
+    from zopa.vocab import evidence_statement, party_label
+
     it = i.item
-    ev = Evidence(
-        str(it["party"]),
-        "prefers" if "prefers" in it else "rejects" if "rejects" in it else "accepts",
-        str(it.get("prefers") or it.get("rejects") or it.get("accepts")),
-        it.get("over"),
-        confidence=float(it.get("confidence", 1.0)),
+    kind: Literal["prefers", "rejects", "accepts"] = (
+        "prefers" if "prefers" in it else "rejects" if "rejects" in it else "accepts"
     )
-    soft = f" (confidence {ev.confidence:g})" if not ev.hard else ""
-    return ev.describe() + soft
+    draft = str(it.get("prefers") or it.get("rejects") or it.get("accepts"))
+    over = None if it.get("over") is None else str(it["over"])
+    confidence = float(it.get("confidence", 1.0))
+    soft = f" (confidence {confidence:g})" if confidence < 1.0 else ""
+    party = str(it["party"])
+    ids = Evidence(party, kind, draft, over, confidence=confidence).describe()
+    words = f"{party_label(scenario, party)} {evidence_statement(scenario, kind, draft, over)}"
+    return ids + soft, words + soft
 
 
 class SuggestedEvidence(Protocol):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from zopa.vocab.labels import (
     draft_label,
+    evidence_statement,
     issue_label,
     option_label,
     package_cells,
@@ -53,6 +54,7 @@ __all__ = [
     "count",
     "criterion_words",
     "draft_label",
+    "evidence_statement",
     "interval",
     "issue_label",
     "join",

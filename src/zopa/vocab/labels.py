@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Named",
     "draft_label",
+    "evidence_statement",
     "issue_label",
     "option_label",
     "package_cells",
@@ -194,3 +195,15 @@ def _atom(issue: Issue, allowed: frozenset[int]) -> str:
     if len(banned) == 1 and n > 2:
         return f"{issue.label} is not “{banned[0]}”"
     return f"{issue.label} is one of " + ", ".join(f"“{c}”" for c in chosen)
+
+
+def evidence_statement(scenario: Scenario, kind: str, draft: str, over: str | None = None) -> str:
+    """What an evidence item says a party thinks of a draft, in words (the party not named):
+    ``prefers “US 28-point draft” over “European counter-text”`` / ``rejects “20-point plan”:
+    it is not acceptable`` / ``accepts ...: it is acceptable``."""
+    d = f"“{draft_label(scenario, draft)}”"
+    if kind == "prefers":
+        return f"prefers {d} over “{draft_label(scenario, over or '')}”"
+    if kind == "rejects":
+        return f"rejects {d}: it is not acceptable"
+    return f"accepts {d}: it is acceptable"

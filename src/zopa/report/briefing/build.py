@@ -4,11 +4,12 @@ their revision chain, the concessions, and (when asked for) the robustness under
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from zopa.analysis import Analysis, Comparison, DraftEvaluation, analyze, compare, evaluate
 from zopa.analysis.result import Concession, Point
 from zopa.model.scenario import Draft, Party, Scenario
-from zopa.report.briefing.charts import frontier_charts, tornado_chart
+from zopa.report.briefing.charts import frontier_charts, tornado_chart, track_chart
 from zopa.report.briefing.model import (
     Briefing,
     Chart,
@@ -19,6 +20,8 @@ from zopa.report.briefing.model import (
     PartyRow,
     Robustness,
     SolutionRow,
+    TrackStep,
+    TrackSummary,
     ZoneSummary,
 )
 from zopa.robust import RobustAnalysis
@@ -26,6 +29,7 @@ from zopa.vocab import (
     CONCESSION_KINDS,
     concession_takes,
     draft_label,
+    evidence_statement,
     join,
     option_label,
     package_cells,
@@ -37,6 +41,9 @@ from zopa.vocab import (
     value_label,
 )
 
+if TYPE_CHECKING:
+    from zopa.robust.track import Track
+
 __all__ = ["build_briefing"]
 
 
@@ -45,13 +52,18 @@ def build_briefing(
     *,
     analysis: Analysis | None = None,
     robustness: RobustAnalysis | None = None,
+    track: Track | None = None,
+    log: str = "",
+    since: str | None = None,
     charts: bool = True,
 ) -> Briefing:
     """The briefing of ``scenario`` as data (pure: reads nothing, writes nothing).
 
     ``robustness`` is a :func:`zopa.robust.robustness` result for the same scenario (the
     sampling is the caller's choice of ``samples`` and ``seed``); without it the briefing says
-    that no sampling was run. ``charts=False`` skips the SVG charts.
+    that no sampling was run. ``track`` is a :func:`zopa.robust.track.track` of the same
+    scenario over the reviewed evidence log ``log`` (the file name shown); the section says
+    what changed since ``since`` (default: the start). ``charts=False`` skips the SVG charts.
     """
     from zopa import __version__
 
@@ -61,6 +73,8 @@ def build_briefing(
     rob = _robustness(scenario, robustness) if robustness is not None else None
     if charts and robustness is not None and robustness.sensitivity:
         chart_list.append(tornado_chart(robustness, scenario))
+    if charts and track is not None:
+        chart_list.append(track_chart(track, scenario))
     return Briefing(
         title=scenario.title,
         description=scenario.description,
@@ -89,6 +103,32 @@ def build_briefing(
         robustness_note=_robustness_note(scenario, robustness),
         evidence=_evidence(scenario, robustness),
         charts=tuple(chart_list),
+        track=None if track is None else _track(scenario, track, log, since),
+    )
+
+
+def _track(scenario: Scenario, t: Track, log: str, since: str | None) -> TrackSummary:
+    from zopa.report.track import changes_since
+
+    drafts = list(t.steps[0].drafts) if t.steps else []
+    return TrackSummary(
+        log=log,
+        samples=t.samples,
+        seed=t.seed,
+        steps=tuple(
+            TrackStep(
+                s.date,
+                "; ".join(s.source),
+                s.evidence_words or s.evidence,
+                s.zone.probability,
+                s.zone.ci95,
+                tuple((draft_label(scenario, d), s.drafts[d].probability) for d in drafts),
+            )
+            for s in t.steps
+        ),
+        reports=tuple((r.date, r.title or r.file) for r in t.reports),
+        since=tuple(changes_since(t, since or t.steps[0].date, scenario=scenario)),
+        rejected=t.rejected,
     )
 
 
@@ -314,13 +354,7 @@ def _evidence(scenario: Scenario, r: RobustAnalysis | None) -> tuple[EvidenceRow
     holds = [h for _, _, h in r.evidence] if r is not None else []
     rows = []
     for k, e in enumerate(scenario.evidence):
-        d = f"“{draft_label(scenario, e.draft)}”"
-        if e.kind == "prefers":
-            statement = f"prefers {d} over “{draft_label(scenario, e.over or '')}”"
-        elif e.kind == "rejects":
-            statement = f"rejects {d}: it is not acceptable"
-        else:
-            statement = f"accepts {d}: it is acceptable"
+        statement = evidence_statement(scenario, e.kind, e.draft, e.over)
         rows.append(
             EvidenceRow(
                 party=party_label(scenario, e.party),

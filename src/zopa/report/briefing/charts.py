@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
@@ -21,7 +22,17 @@ from zopa.report.briefing.model import Chart, section_number
 from zopa.robust import RobustAnalysis
 from zopa.vocab import party_label
 
-__all__ = ["BRIEFING_SIZE", "frontier_caption", "frontier_charts", "svg_text", "tornado_chart"]
+if TYPE_CHECKING:
+    from zopa.robust.track import Track
+
+__all__ = [
+    "BRIEFING_SIZE",
+    "frontier_caption",
+    "frontier_charts",
+    "svg_text",
+    "tornado_chart",
+    "track_chart",
+]
 
 MAX_PAIR_CHARTS = 3
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
@@ -125,4 +136,24 @@ def tornado_chart(r: RobustAnalysis, scenario: Scenario | None = None) -> Chart:
             "checking first."
         ),
         svg=svg_text(fig, "tornado"),
+    )
+
+
+def track_chart(t: Track, scenario: Scenario) -> Chart:
+    """The odds over time (:func:`zopa.report.track.track_figure`), each report marked."""
+    from zopa.report.track import track_figure
+
+    with mpl.rc_context({"text.parse_math": False}):
+        fig = track_figure(t, scenario=scenario)
+    return Chart(
+        key="track",
+        title="The odds over time",
+        caption=(
+            "The black steps: the probability that an agreement zone exists given the evidence "
+            "accepted by each date (grey band: its 95% interval); the coloured steps: the "
+            "probability that every party that must accept accepts each draft; dotted red "
+            "lines: the reports on the timeline. The same sampled models at every date, so the "
+            "lines move only with the evidence."
+        ),
+        svg=svg_text(fig, "track"),
     )

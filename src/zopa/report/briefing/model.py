@@ -21,6 +21,8 @@ __all__ = [
     "Robustness",
     "Section",
     "SolutionRow",
+    "TrackStep",
+    "TrackSummary",
     "ZoneSummary",
 ]
 
@@ -54,6 +56,7 @@ SECTIONS: tuple[Section, ...] = tuple(
             ("concessions", "What would open a zone", "Concessions"),
             ("robustness", "Robustness: what we do not know", "Robustness"),
             ("evidence", "The evidence and what it rules out", "Evidence"),
+            ("track", "The talks over time", "Over time"),
         ),
         start=1,
     )
@@ -178,6 +181,31 @@ class Robustness:
 
 
 @dataclass(frozen=True)
+class TrackStep:
+    """One date of the talks: what arrived and the odds after it."""
+
+    date: str
+    source: str  # the reports of the date, or the sources of its evidence
+    evidence: tuple[str, ...]  # accepted evidence that arrived on the date, in words
+    zone_probability: float | None
+    ci95: tuple[float, float]
+    drafts: tuple[tuple[str, float | None], ...]  # (draft label, P(all gating parties accept))
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    """The answer of :func:`zopa.robust.track.track`, in words with labels."""
+
+    log: str  # the evidence log's file
+    samples: int
+    seed: int
+    steps: tuple[TrackStep, ...]
+    reports: tuple[tuple[str, str], ...]  # (date, title) of each report on the timeline
+    since: tuple[str, ...]  # "what changed since" lines
+    rejected: int  # log items the analyst rejected (never counted)
+
+
+@dataclass(frozen=True)
 class Briefing:
     """Everything the analyst's briefing shows, in reading order."""
 
@@ -199,6 +227,7 @@ class Briefing:
     robustness_note: str
     evidence: tuple[EvidenceRow, ...]
     charts: tuple[Chart, ...]
+    track: TrackSummary | None = None
 
     def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts if c.key == key), None)
