@@ -35,9 +35,9 @@ demo: $(CORE)
 	@echo "    source $(VENV)/bin/activate"
 	@echo "or call $(BIN)/zopa directly."
 
-# The coverage floor of `make test` (issue 20 §3): the figure the suite reaches, to be raised
-# toward 90% as tests are added; the per-file table is in the output (docs/architecture.md).
-COVERAGE := --cov=zopa --cov-report=term:skip-covered --cov-fail-under=78
+# The coverage floor of `make test` (issue 20 §3): the figure the suite reaches without services
+# (94.5% measured), rounded down; the per-file table is in the output (docs/architecture.md).
+COVERAGE := --cov=zopa --cov-report=term:skip-covered --cov-fail-under=94
 
 ## test: ruff (lint and format) + mypy (strict, library) + the whole pytest suite
 test: $(STAMP)

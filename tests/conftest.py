@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,12 @@ def fixtures() -> Path:
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
+
+
+@pytest.fixture(autouse=True)
+def _tracer_kept() -> Iterator[None]:
+    """No test may leave another tracer in place (or none): `make test` measures coverage with
+    one, and a test that set ``sys.settrace(None)`` once stopped every later line being counted."""
+    before = sys.gettrace()
+    yield
+    assert sys.gettrace() is before, "the test changed sys.settrace and did not restore it"

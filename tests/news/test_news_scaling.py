@@ -49,11 +49,12 @@ def _steps(text: str) -> int:
     def trace(frame: FrameType, event: str, arg: Any) -> Any:
         return local if "zopa/news" in frame.f_code.co_filename.replace("\\", "/") else None
 
+    previous = sys.gettrace()  # coverage's tracer under `make test`: put it back after
     sys.settrace(trace)
     try:
         read_text_article(text)
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
@@ -115,11 +116,12 @@ def _html_steps(html: str) -> int:
             local if name.endswith(("html/parser.py", "_markupbase.py", "io/articles.py")) else None
         )
 
+    previous = sys.gettrace()
     sys.settrace(trace)
     try:
         html_to_text("<html><body>" + html)
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 

@@ -370,3 +370,90 @@ def test_pairs_are_asked_until_settled_and_the_fit_is_shown_back(room: Any) -> N
     cyc = {"p.0": "0-1", "p.1": "1-2", "p.2": "2-0", "fit": "1", "csrf": csrf}
     got = c.post(f"/rooms/{made.room}/preferences/pairs", data=cyc)
     assert got.status_code == 422 and "Look again at Text" in got.text
+
+
+def test_a_text_circulates_is_amended_merged_and_its_acceptance_asked_through_the_pages(
+    room: Any,
+) -> None:
+    """The mediator's and delegations' pages without a browser (the Chromium test walks the same
+    road with clicks): circulate, amend, merge, consent, ask, audit, disclosures."""
+    app, made = room
+    r = made.room
+    for party in ("ukraine", "russia", "europe"):
+        c, csrf = sign_in(app, made.delegations[party], made.room)
+        fields = {**_fields(party), "walk_away": "0.45", "csrf": csrf}
+        assert c.post(f"/rooms/{r}/preferences/form", data=fields).status_code == 303
+    m, mcsrf = sign_in(app, made.mediator, made.room)
+    geneva = next(d for d in ukraine_data()["drafts"] if d["id"] == "geneva")["package"]
+    typed = {f"issue.{k}": v for k, v in geneva.items()}
+    made_draft = m.post(
+        f"/rooms/{r}/drafts",
+        data={**typed, "issue.nato": "consensus", "label": "Miami text", "csrf": mcsrf},
+    )
+    assert made_draft.status_code == 303
+    where = made_draft.headers["location"]
+    assert where == f"/rooms/{r}/drafts/miami-text"
+    page = m.get(where).text
+    assert "<h1>Miami text <span" in page and "version 1" in page
+    assert 'id="ask-acceptability"' in page and "Amendments" in page and "None." in page
+    # a forged post (no CSRF token) changes nothing
+    forged = m.post(f"/rooms/{r}/drafts", data={**typed, "label": "Forged"})
+    assert forged.status_code == 403
+    assert "forged" not in m.get(f"/rooms/{r}").text.lower()
+
+    ua, ucsrf = sign_in(app, made.delegations["ukraine"], made.room)
+    draft = ua.get(where).text
+    assert 'id="amend"' in draft and "Loading what this text means for you" in draft
+    fb = ua.get(f"{where}/feedback", headers={"HX-Request": "true"})
+    assert fb.status_code == 200 and "<html" not in fb.text and "for you" in fb.text
+    unchanged = ua.post(
+        f"{where}/amend",
+        data={**typed, "issue.nato": "consensus", "base_version": "1", "csrf": ucsrf},
+    )
+    assert unchanged.status_code == 422
+    assert "Change at least one issue before proposing an amendment." in unchanged.text
+    amended = {**typed, "issue.nato": "consensus", "issue.elections": "asap_after_signing"}
+    stale = ua.post(f"{where}/amend", data={**amended, "base_version": "7", "csrf": ucsrf})
+    assert stale.status_code == 409 and "The text moved on while you were editing" in stale.text
+    ok = ua.post(f"{where}/amend", data={**amended, "base_version": "1", "csrf": ucsrf})
+    assert ok.status_code == 303
+    mine = ua.get(where).text
+    assert "Elections in Ukraine: “as soon as possible after signing”" in mine
+    assert '<span class="status">proposed' in mine
+
+    med = m.get(where).text
+    ref = re.search(r"/amendments/([^/]+)/merge", med)
+    assert ref is not None and 'class="merge"' in med
+    wrong = m.post(f"{where}/amendments/{ref.group(1)}/approve", data={"csrf": mcsrf})
+    assert wrong.status_code == 404 and "merged or rejected" in wrong.text
+    merged = m.post(
+        f"{where}/amendments/{ref.group(1)}/merge", data={"base_version": "1", "csrf": mcsrf}
+    )
+    assert merged.status_code == 303
+    after = m.get(where).text
+    assert "version 2" in after and '<span class="status">merged (version 2)' in after
+    again = m.post(
+        f"{where}/amendments/{ref.group(1)}/reject", data={"base_version": "2", "csrf": mcsrf}
+    )
+    assert again.status_code in (409, 422) and 'id="error"' in again.text
+
+    eu, eucsrf = sign_in(app, made.delegations["europe"], made.room)
+    assert "The mediator may not learn whether you accept a draft." in eu.get(f"/rooms/{r}").text
+    given = eu.post(f"/rooms/{r}/consent", data={"acceptability": "yes", "csrf": eucsrf})
+    assert given.status_code == 303
+    assert "You let the mediator learn whether you accept each draft." in eu.get(f"/rooms/{r}").text
+    asked = m.get(f"{where}/acceptability", headers={"HX-Request": "true"})
+    assert asked.status_code == 200 and "Who accepts version 2" in asked.text
+    row = re.search(r"European governments</th><td[^>]*>([^<]+)<", asked.text)
+    assert row is not None and row.group(1) in ("accepts", "does not accept")
+    not_told = re.search(r"Ukraine</th><td[^>]*>([^<]+)<", asked.text)
+    assert not_told is not None and not_told.group(1).startswith("not told")
+    home = m.get(f"/rooms/{r}").text
+    assert 'class="acc"' in home and "European governments" in home
+    audit = m.get(f"/rooms/{r}/audit").text
+    assert "Chain intact" in audit and "merged an amendment of “Miami text”" in audit
+    told = eu.get(f"/rooms/{r}/disclosures").text
+    assert "the mediator asked" in told and "Miami text" in told
+    out = m.post("/logout", data={"csrf": mcsrf})
+    assert out.status_code == 303
+    assert m.get(f"/rooms/{r}").status_code in (401, 303)
