@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from zopa.errors import Problem, ScenarioError
+from zopa.io.policy import Policy
 from zopa.model.build import build_scenario
 from zopa.model.scenario import Scenario
 from zopa.server import audit
@@ -41,7 +42,6 @@ from zopa.server.db import (
     guard_of,
     now,
 )
-from zopa.server.policy import Policy
 from zopa.server.projection import digest, member_key
 from zopa.server.room_errors import (
     Conflict,
