@@ -241,6 +241,35 @@ def test_gmcr_types_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 2 and "g.gmcr" in out and "decisionMakers[0].options[0]" in out
 
 
+def test_the_format_readers_of_zopa_io_name_file_line_and_key(tmp_path: Path) -> None:
+    """The readers under ``zopa.io`` (conflict files, gmcr-py saves, tournament configs, room
+    policies) tell formats apart and refuse a wrong key with its file, line and key path."""
+    from zopa.io.conflict import read_conflict
+    from zopa.io.policy import load_policy
+    from zopa.io.tournament import read_tournament
+
+    gmcr = tmp_path / "saved.json"
+    gmcr.write_text(json.dumps({"options": [], "decisionMakers": [{"options": []}]}))
+    assert read_conflict(gmcr).kind == "gmcr"
+    own = tmp_path / "c.json"
+    own.write_text(json.dumps({"decision_makers": []}))
+    assert read_conflict(own).kind == "zopa"
+    cfg = tmp_path / "t.yaml"
+    cfg.write_text(f'scenarios: ["{WATER.name}"]\nstrategies: [boulware]\n')
+    with pytest.raises(ScenarioError, match="not found"):
+        read_tournament(cfg)
+    (tmp_path / WATER.name).write_text(WATER.read_text("utf-8"), encoding="utf-8")
+    assert read_tournament(cfg).scenarios == (str((tmp_path / WATER.name).resolve()),)
+    pol = tmp_path / "policy.yaml"
+    pol.write_text("budget: 5\nmediator:\n  zone_sise: true\n")
+    with pytest.raises(ScenarioError) as err:
+        load_policy(pol)
+    text = str(err.value)
+    assert "policy.yaml:3" in text and "mediator.zone_sise" in text
+    pol.write_text("budget: 5\nmediator: {zone_size: true}\n")
+    assert load_policy(pol).mediator.zone_size is True
+
+
 # ---------------------------------------------------------------- every command takes any format
 
 

@@ -71,6 +71,17 @@ def _speakers(text: str) -> list[str | None]:
         ("“Most of our priorities are in,” its negotiator said on Sunday.\n\n“The text "
          "reflects our aims,” negotiator Ivan Kosar, who also chairs the council, said.",
          ["Ivan Kosar", "Ivan Kosar"]),
+        # a paragraph that is only a quote goes on with the speaker of the paragraph before
+        ("“The tone was calm,” Anton Volkov told state radio as the president flew to Delhi."
+         "\n\n“They know each other well. They talk often.”", ["Anton Volkov", "Anton Volkov"]),
+        # ... but not when the attributed sentence did not end that paragraph
+        ("“The tone was calm,” Anton Volkov said. Later Mr. Petrenko met the envoy."
+         "\n\n“They know each other well.”", ["Anton Volkov", None]),
+        # a title's descriptive modifiers do not contradict the role given before; its rank does
+        ("Presidential aide Anton Volkov arrived early.\n\nThe Kremlin's top foreign policy "
+         "adviser said the talks were “truly useful”.", ["Anton Volkov"]),
+        ("Foreign Minister Ivan Orlov arrived early.\n\nThe deputy foreign minister said the "
+         "talks were “truly useful”.", ["deputy foreign minister"]),
         # a participle after a comma belongs to the main clause's subject, not to its object
         ("President Dan Miller, who often changes course on Ukraine, criticised Kyiv on his "
          "platform, saying its leadership “SHOWED NO THANKS.”", ["Dan Miller"]),

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from zopa.cli import main
@@ -21,7 +23,12 @@ from zopa.model.uncertainty import Reservation, Weight
 from zopa.robust import draw, robustness
 from zopa.robust.params import Parameter
 from zopa.robust.prim import prim
-from zopa.robust.sensitivity import shapley_effects, sobol_indices
+from zopa.robust.sensitivity import (
+    SubsetTree,
+    neighbour_variances,
+    shapley_effects,
+    sobol_indices,
+)
 
 
 def _one_party(confidence: float | None, reservation: Any = None) -> dict[str, Any]:
@@ -298,6 +305,63 @@ def test_shapley_by_random_orders_on_many_parameters_sums_to_one():
     g = shapley_effects(_params(12), x, (x[:, 5] > 0.5).astype(float), 0, "zone", permutations=8)
     assert sum(i.effect for i in g.indices) == pytest.approx(1.0, abs=1e-9)
     assert g.indices[0].parameter.name == "p.weights.i5" and g.indices[0].effect > 0.6
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(4, 80),
+    k=st.integers(1, 5),
+    neighbours=st.integers(2, 4),
+    threads=st.integers(1, 2),
+)
+def test_neighbour_variances_equal_a_plain_nearest_neighbour_search(
+    seed, n, k, neighbours, threads
+):
+    """Oracle: per subset and query, sort every other sample by its distance (float64)."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, k)).astype(np.float32).astype(np.float64)  # continuous: no ties
+    y = rng.standard_normal(n)
+    q = rng.choice(n, size=min(n, 7), replace=False)
+    chains = [rng.permutation(k)[: rng.integers(1, k + 1)].tolist() for _ in range(3)]
+    tree = SubsetTree.of(chains)
+    got = neighbour_variances(x, y, q, tree, neighbours, np.random.SeedSequence(seed), threads)
+    m = min(neighbours - 1, n - 1)
+    for node, subset in enumerate(tree.subsets()):
+        if not subset:
+            continue
+        cols = sorted(subset)
+        for j, i in enumerate(q):
+            dist = [(sum((x[i, c] - x[p, c]) ** 2 for c in cols), p) for p in range(n) if p != i]
+            near = [p for _, p in sorted(dist)[:m]]
+            want = np.var([y[i], *y[near]], ddof=1)
+            assert got[node, j] == pytest.approx(want, abs=1e-9)
+
+
+def test_neighbour_ties_are_broken_at_random_for_each_query_point():
+    """One two-valued parameter: every sample of a query's class is at distance 0. Choosing the
+    same tied samples for every query would make the mean local variance hinge on two draws;
+    chosen at random it estimates Var(Y) within the class (1 here)."""
+    rng = np.random.default_rng(5)
+    x = (rng.random((4_000, 1)) < 0.5).astype(float)
+    y = rng.standard_normal(4_000)
+    q = rng.choice(4_000, size=1_000, replace=False)
+    lv = neighbour_variances(x, y, q, SubsetTree.of([[0]]), 3, np.random.SeedSequence(0))
+    assert lv[1].mean() == pytest.approx(1.0, abs=0.12)
+
+
+def test_shapley_effects_are_the_same_on_any_number_of_threads(monkeypatch):
+    import zopa.robust.sensitivity as sensitivity
+
+    rng = np.random.default_rng(6)
+    x = rng.random((1_500, 12))
+    y = x[:, 0] + (x[:, 3] > 0.5)
+    runs = []
+    for threads in (1, 2):
+        monkeypatch.setattr(sensitivity, "THREADS", threads)
+        g = shapley_effects(_params(12), x, y, 0, "margin", permutations=6, queries=300)
+        runs.append([(i.parameter.name, i.effect, i.effect_ci) for i in g.indices])
+    assert runs[0] == runs[1]
 
 
 # ------------------------------------------------------------------------------ PRIM

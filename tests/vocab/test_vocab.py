@@ -87,7 +87,7 @@ def test_every_solution_has_words_a_marker_and_a_colour():
 
 def test_the_engines_and_the_room_policy_use_the_same_solutions():
     from zopa.analysis.solutions import SOLUTION_NAMES
-    from zopa.server.policy import Suggestion
+    from zopa.io.policy import Suggestion
 
     assert tuple(SOLUTION_NAMES) == vocab.SOLUTION_KEYS
     assert typing.get_args(Suggestion) == ("none", *vocab.SOLUTION_KEYS)

@@ -68,9 +68,9 @@ def room_create_cmd(
 ) -> None:
     """Make a room from a scenario's public part; print the room id, the tokens and links."""
     from zopa.io.files import read_document
+    from zopa.io.policy import Policy
     from zopa.model.build import build_scenario
     from zopa.server import create_room, load_policy, open_db
-    from zopa.server.policy import Policy
 
     doc = read_document(scenario)
     build_scenario(doc.data, file=doc.file, locate=doc.locate)

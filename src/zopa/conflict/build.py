@@ -74,7 +74,7 @@ def build_conflict(
 ) -> Conflict:
     """Validate the conflict-file mapping ``data`` and compile it (states and payoffs).
 
-    Shapes and types are checked first by :class:`~zopa.conflict.spec.ConflictSpec` (with the
+    Shapes and types are checked first by :class:`~zopa.io.conflict.ConflictSpec` (with the
     line of each problem when ``locate`` maps key paths to lines), then cross-references."""
     out = _Problems(file, locate)
     if not isinstance(data, Mapping):
@@ -86,18 +86,9 @@ def build_conflict(
     _unknown_keys(data, _TOP_KEYS, "", out)
     options, dms = _read_dms(data.get("decision_makers"), out)
     out.raise_if_any()
-    from zopa.conflict.spec import ConflictSpec
-    from zopa.io.validate import validate
+    from zopa.io.conflict import check_conflict
 
-    validate(
-        ConflictSpec,
-        data,
-        file=file,
-        locate=locate,
-        docs="docs/conflict.md",
-        what="conflict file",
-        hint="start with 'title:' and 'decision_makers:' (see docs/conflict.md)",
-    )
+    check_conflict(data, file=file, locate=locate)
     bit_of = {o.id: j for j, o in enumerate(options)}
     rules = _read_statements(data.get("constraints", []), "constraints", bit_of, file)
     codes = _feasible_codes(len(options), rules, bit_of)

@@ -66,18 +66,9 @@ def conflict_from_gmcr(
     locate: Callable[[tuple[str | int, ...]], tuple[int | None, int | None]] | None = None,
 ) -> Conflict:
     """A :class:`Conflict` from a parsed gmcr-py save file."""
-    from zopa.conflict.spec import GmcrSpec
-    from zopa.io.validate import validate
+    from zopa.io.conflict import check_gmcr
 
-    validate(
-        GmcrSpec,
-        data,
-        file=file,
-        locate=locate,
-        docs="docs/conflict.md",
-        what="gmcr-py save file",
-        hint="a gmcr-py save file holds a JSON object with options and decisionMakers",
-    )
+    check_gmcr(data, file=file, locate=locate)
     rd = _Reader(file)
     if not isinstance(data, Mapping):
         raise rd.fail("a gmcr-py save file holds a JSON object", "top level")

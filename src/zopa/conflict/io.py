@@ -1,9 +1,5 @@
-"""Reading conflict files: the zopa conflict format (YAML or JSON) and gmcr-py ``.gmcr``.
-
-The bytes go through :mod:`zopa.io.files` like every other input (size limit, UTF-8,
-duplicate keys, alias bombs, nesting, non-finite numbers); this module only decides which of
-the two formats the document is and hands it to its builder.
-"""
+"""Loading conflict files: :func:`zopa.io.conflict.read_conflict` reads the file and tells the
+zopa conflict format from a gmcr-py save; this module hands it to its builder."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ from zopa.conflict.build import build_conflict
 from zopa.conflict.gmcr import conflict_from_gmcr
 from zopa.conflict.model import Conflict
 from zopa.errors import ScenarioError
-from zopa.io.files import MAX_FILE_BYTES, parse_document, read_bytes
+from zopa.io.files import MAX_FILE_BYTES
 
 __all__ = ["MAX_FILE_BYTES", "load_conflict"]
 
@@ -23,17 +19,14 @@ def load_conflict(path: str | Path) -> Conflict:
 
     A JSON file with a top-level ``decisionMakers`` key is read as a gmcr-py save file.
     """
+    from zopa.io.conflict import read_conflict
+
     file = str(path)
-    p = Path(path)
-    doc = parse_document(
-        read_bytes(p, what="conflict file"),
-        file,
-        json_only=p.suffix.lower() in (".json", ".gmcr"),
-    )
-    data = doc.data
+    read = read_conflict(path)
+    doc = read.doc
     try:
-        if p.suffix.lower() == ".gmcr" or (isinstance(data, dict) and "decisionMakers" in data):
-            return conflict_from_gmcr(data, file, locate=doc.locate)
-        return build_conflict(data, file, locate=doc.locate)
+        if read.kind == "gmcr":
+            return conflict_from_gmcr(doc.data, file, locate=doc.locate)
+        return build_conflict(doc.data, file, locate=doc.locate)
     except ScenarioError as exc:
         raise exc.with_file(file) from None

@@ -20,11 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from zopa.errors import ProtocolError, ScenarioError
 from zopa.model.compiled import PRECISION, round_utility
-from zopa.model.spec import Label, Num, Text
 from zopa.negotiate._worker import Batch, Match, match_seed, run_batch
 from zopa.negotiate._worker import space as worker_space
 from zopa.negotiate.protocols import protocol as make_protocol
@@ -38,7 +35,6 @@ __all__ = [
     "Ranking",
     "TournamentConfig",
     "TournamentResult",
-    "TournamentSpec",
     "load_tournament",
     "matches",
     "run_tournament",
@@ -73,61 +69,16 @@ class TournamentConfig:
             raise ProtocolError(f"repetitions must be at least 1, not {self.repetitions}")
 
 
-class _StrategyEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-    name: Label
-    params: dict[Label, Num] = Field(default_factory=dict)
-
-
-class TournamentSpec(BaseModel):
-    """A tournament config file (YAML/JSON), checked strictly: ``events: "false"`` is an
-    error, not True; ``deadline: 1.5`` is an error, not 1."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-    scenarios: list[Text] = Field(min_length=1, max_length=1000)
-    strategies: list[Label | _StrategyEntry] = Field(min_length=1, max_length=100)
-    protocol: Label = "stacked"
-    deadline: int = Field(default=100, ge=1, le=1_000_000)
-    repetitions: int = Field(default=1, ge=1, le=100_000)
-    seed: int = Field(default=0, ge=0, le=2**63 - 1)
-    seconds: Num | None = Field(default=None, gt=0)
-    discount: Num = Field(default=1.0, gt=0, le=1)
-    call_timeout: Num | None = Field(default=None, gt=0)
-    events: bool = True
-    self_play: bool = True
-
-
 def load_tournament(path: str | Path) -> TournamentConfig:
     """Read a tournament config (YAML/JSON); relative scenario paths resolve against its folder.
 
     A scenario entry is anything ``zopa analyze`` reads: a zopa YAML/JSON file, a GENIUS
     folder or domain file, a GeniusWeb folder or file.
     """
-    from zopa.io import read_document
-    from zopa.io.validate import validate_document
+    from zopa.io.tournament import read_tournament
 
-    doc = read_document(path)
-    spec = validate_document(
-        TournamentSpec, doc, what="tournament config", docs="docs/negotiation.md"
-    )
-    file = str(path)
-    base = Path(path).resolve().parent
-    scenarios: list[str] = []
-    for k, s in enumerate(spec.scenarios):
-        target = base / s
-        try:
-            exists = target.exists()
-        except OSError:
-            exists = False
-        if not exists:
-            raise doc.error(
-                ("scenarios", k),
-                f"scenario `{s[:200]}` not found (looked for {str(target)[:300]})",
-                "paths are relative to the config's folder",
-            )
-        scenarios.append(str(target.resolve()))
+    read = read_tournament(path)
+    spec, doc, file = read.spec, read.doc, str(path)
     try:
         strategies = []
         for k, entry in enumerate(spec.strategies):
@@ -145,7 +96,7 @@ def load_tournament(path: str | Path) -> TournamentConfig:
             events=spec.events,
         )
         return TournamentConfig(
-            scenarios=tuple(scenarios),
+            scenarios=read.scenarios,
             strategies=tuple(strategies),
             protocol=spec.protocol,
             session=session,

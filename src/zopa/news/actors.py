@@ -426,6 +426,26 @@ def _same_head(a: str, b: str) -> bool:
     return a == b or any(a in g and b in g for g in ROLE_GROUPS)
 
 
+# modifiers that tell two people of one role apart ("the deputy foreign minister" is not "the
+# foreign minister"; "the defence minister" is not "the foreign minister"); other modifiers
+# ("policy", "Kremlin", "top") describe, and do not contradict a role the text gave before
+_RANKS = frozenset({"deputy", "vice", "former", "acting", "first", "assistant"})
+_PORTFOLIOS = frozenset(
+    {"foreign", "defence", "defense", "finance", "interior", "justice", "economic", "economy",
+     "intelligence", "energy", "trade", "health", "military", "army", "navy"}
+)  # fmt: skip
+
+
+def _compatible(mods: set[str], role: str | None) -> bool:
+    """Whether a title's modifiers fit a person's role: the same rank, and no other
+    portfolio."""
+    words = set((role or "").lower().split())
+    if (mods & _RANKS) != (words & _RANKS):
+        return False
+    mine, theirs = mods & _PORTFOLIOS, words & _PORTFOLIOS
+    return not (mine and theirs and not mine & theirs)
+
+
 def _fits(title: _Rec, person: _Rec) -> bool:
     """Whether an unnamed title's role and affiliation fit a named person's."""
     head = _head(title.role)
@@ -435,14 +455,13 @@ def _fits(title: _Rec, person: _Rec) -> bool:
     mods = set(words.split()) - {head, "of", "senior", "top"}
     return (
         _same_head(head, _head(person.role))
-        and mods <= set((person.role or "").lower().split()) | _MODS_ANY
+        and _compatible(mods, person.role)
         and related(title.affiliation, person.affiliation)
     )
 
 
 _RECENT = 16  # people of one role head a title is matched against (the most recent)
 _GENERIC = frozenset({"official", "diplomat", "representative"})
-_MODS_ANY = frozenset({"kremlin", "senior", "top", "presidential", "foreign", "government"})
 
 
 @lru_cache(maxsize=65536)
@@ -661,7 +680,7 @@ class ActorTable:
             if r.kind == "person"
             and r.role
             and (head in _GENERIC or _same_head(head, _head(r.role)))
-            and mods <= set(r.role.lower().split()) | _MODS_ANY
+            and _compatible(mods, r.role)
             and related(m.affiliation, r.affiliation)
             and r.mentions
             and r.mentions[-1][0] < m.start

@@ -436,14 +436,34 @@ def colon_quote(r: Reading, c: Context) -> Attr | None:
 
 
 def continued_quote(r: Reading, c: Context) -> Attr | None:
-    """A quote still open at the end of the previous paragraph goes on in this one."""
+    """A quote still open at the end of the previous paragraph goes on in this one; so does a
+    paragraph that is only a quote, right after a paragraph ending with the sentence of an
+    attributed quote (wire copy's way of letting a speaker go on)."""
     if c.last is None:
         return None
     n, lq = c.last
-    if lq.closed or r.sents[r.sentence_of(lq.open)].para != c.s.para - 1:
+    if r.sents[r.sentence_of(lq.open)].para != c.s.para - 1:
         return None
     src = r.quotes[n]
+    if not lq.closed:
+        return Attr(src.speaker_id, src.verb, "continued", 0, src.channel)
+    if src.speaker_id is None or c.prev is not None or not _only_quote(r, c):
+        return None
+    k = r.sentence_of(lq.open)
+    if r.sents[k + 1].para != c.s.para:
+        return None  # the attributed quote's sentence did not end its paragraph
     return Attr(src.speaker_id, src.verb, "continued", 0, src.channel)
+
+
+def _only_quote(r: Reading, c: Context) -> bool:
+    """Whether the quote's paragraph holds nothing but the quote (bounded looks: at most a few
+    characters before it and 40 after it)."""
+    start = r.para_start.get(c.s.para, c.s.start)
+    end = r.para_start.get(c.s.para + 1, len(r.text))
+    if c.q.open - start > 8 or _WORDY.search(r.text, start, c.q.open) is not None:
+        return False
+    after = min(c.q.close + 1, end)
+    return end - after <= 40 and _WORDY.search(r.text, after, end) is None
 
 
 _WORDY = re.compile(r"[^\s.,]")

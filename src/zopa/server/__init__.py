@@ -6,7 +6,7 @@ allows (:mod:`zopa.server.disclose` builds every such answer). Parts:
 
 - :mod:`~zopa.server.db` (SQLAlchemy 2 + Alembic), :mod:`~zopa.server.crypto` (AES-GCM, tokens),
   :mod:`~zopa.server.audit` (keyed event log), :mod:`~zopa.server.projection` (the state
-  tables replayed from the log), :mod:`~zopa.server.policy` (the disclosure policy),
+  tables replayed from the log), :mod:`~zopa.io.policy` (the disclosure policy file),
 - :mod:`~zopa.server.rooms` (changes), :mod:`~zopa.server.questions` (the registry of
   disclosure questions), :mod:`~zopa.server.disclose` (views), :mod:`~zopa.server.schemas`,
 - :mod:`~zopa.server.api` (JSON under /api), :mod:`~zopa.server.pages` (HTML), and
@@ -17,11 +17,11 @@ FastAPI and SQLAlchemy load only when this package is imported, never by ``zopa 
 
 from __future__ import annotations
 
+from zopa.io.policy import Policy, load_policy
 from zopa.server.app import create_app
 from zopa.server.audit import verify
 from zopa.server.crypto import load_or_create_key
 from zopa.server.db import open_db
-from zopa.server.policy import Policy, load_policy
 from zopa.server.rooms import create_room
 
 __all__ = [

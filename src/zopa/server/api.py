@@ -11,9 +11,11 @@ replaces, 429 when the asker's disclosure budget is spent or after too many fail
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from zopa.model.spec import ID_PATTERN
 from zopa.server import disclose, rooms
@@ -41,8 +43,11 @@ from zopa.server.schemas import (
     TokenOut,
     check_text,
 )
+from zopa.server.view import Slow, quick
 
 __all__ = ["router"]
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api")
 
@@ -91,11 +96,25 @@ def _app(request: Request) -> Any:
     return request.app.state.room_app
 
 
+async def _on_loop(fn: Callable[..., T], *args: Any) -> T:
+    """Run a read that only looks at the room's view (which the caller's authentication read
+    in the same snapshot) on the event loop, with no thread hop, on SQLite; in a worker thread
+    on PostgreSQL, and when the view needs more work (:class:`zopa.server.view.Slow`)."""
+    db = args[0]
+    try:
+        if not db.sqlite:  # PostgreSQL: the snapshot's end is a round trip, better in a thread
+            raise Slow("")
+        with quick():
+            return fn(*args)
+    except Slow:
+        return await run_in_threadpool(fn, *args)
+
+
 @router.get("/rooms/{room}", response_model=RoomOut, responses=_ERRORS)
-def get_room(caller: Member, request: Request) -> RoomOut:
+async def get_room(caller: Member, request: Request) -> RoomOut:
     """The public skeleton of the room (issues, options, parties, drafts), your role, your
     budget, and each delegation's preference round (public)."""
-    return disclose.room(_app(request).db, caller)
+    return await _on_loop(disclose.room, _app(request).db, caller)
 
 
 @router.get("/rooms/{room}/policy", responses=_ERRORS)
@@ -185,9 +204,9 @@ def get_overlap(caller: Member, request: Request) -> OverlapOut:
 
 
 @router.get("/rooms/{room}/drafts", response_model=list[DraftSummary], responses=_ERRORS)
-def get_drafts(caller: Member, request: Request) -> list[DraftSummary]:
+async def get_drafts(caller: Member, request: Request) -> list[DraftSummary]:
     """Every draft of the single negotiating text, with its current version."""
-    return disclose.drafts(_app(request).db, caller)
+    return await _on_loop(disclose.drafts, _app(request).db, caller)
 
 
 @router.post(

@@ -16,11 +16,17 @@ the operator restores it.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -32,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zopa.errors import ScenarioError
 from zopa.server.auth import COOKIE, LoginLimiter, member_by_token, session_member
 from zopa.server.crypto import KeyError_, RoomKey
-from zopa.server.db import Database
+from zopa.server.db import SERVE_THREADS, Database
 from zopa.server.rooms import Conflict, RoomError
 
 __all__ = [
@@ -118,6 +124,17 @@ class Gate:
     def __init__(self, app: ASGIApp, room_app: RoomApp) -> None:
         self.app = app
         self.room = room_app
+        # requests inside the app at once, per event loop: each holds at most two pooled
+        # connections (its read snapshot, and a write), so the pool (2 x SERVE_THREADS) never
+        # runs dry while requests that hold one wait for a thread
+        self._slots: weakref.WeakKeyDictionary[Any, anyio.Semaphore] = weakref.WeakKeyDictionary()
+
+    def _slot(self) -> anyio.Semaphore:
+        loop = asyncio.get_running_loop()
+        got = self._slots.get(loop)
+        if got is None:
+            got = self._slots[loop] = anyio.Semaphore(SERVE_THREADS)
+        return got
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -131,6 +148,19 @@ class Gate:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
+        held = self.room.db.request_scope()  # the request's reads share one snapshot
+        token = held.enter()
+        try:
+            await self._gate(scope, receive, send_with_headers, held)
+        finally:
+            held.leave(token)
+            await _end(held)  # what the request left open (a refusal, a failure)
+
+    async def _gate(
+        self, scope: Scope, receive: Receive, send_with_headers: Send, held: Any
+    ) -> None:
+        """Slots are held while a request works, never while its body is read (a slow
+        client holds no slot, thread or connection)."""
         method, path = scope["method"], scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         size = headers.get("content-length")
@@ -140,7 +170,8 @@ class Gate:
         if method in ("POST", "PUT", "PATCH", "DELETE"):
             peer = scope.get("client")
             client = peer[0] if peer else "?"
-            refusal = await run_in_threadpool(self._refusal, path, headers, client, scope)
+            async with self._slot():
+                refusal = await run_in_threadpool(self._refusal, path, headers, client, scope)
             if refusal is not None:
                 status, detail, extra = refusal
                 await _reply(send_with_headers, status, detail, extra)
@@ -149,7 +180,11 @@ class Gate:
         if over:
             await _reply(send_with_headers, 413, f"the body is over {MAX_BODY:,} bytes")
             return
-        await self.app(scope, _replay(body, receive), send_with_headers)
+        async with self._slot():
+            try:
+                await self.app(scope, _replay(body, receive), send_with_headers)
+            finally:
+                await _end(held)  # the route did not end its snapshot
 
     def _refusal(
         self, path: str, headers: dict[str, str], client: str, scope: Scope
@@ -157,8 +192,8 @@ class Gate:
         if path.startswith("/api/"):
             scheme, _, token = headers.get("authorization", "").partition(" ")
             ok = scheme.lower() == "bearer" and token.strip()
-            try:
-                caller = member_by_token(self.room.db, token.strip()) if ok else None
+            try:  # its session ends here: the body is read next, at the client's pace
+                caller = member_by_token(self.room.db, token.strip(), keep=False) if ok else None
                 if caller is not None:
                     scope["zopa.caller"] = caller  # the route's dependency reuses it
                     return None
@@ -170,12 +205,20 @@ class Gate:
         if path.startswith("/rooms/"):
             sid = _cookie(headers.get("cookie", ""), COOKIE)
             try:
-                if session_member(self.room.db, sid) is not None:
+                if session_member(self.room.db, sid, keep=False) is not None:
                     return None
             except RoomError as exc:
                 return exc.status, str(exc), {}
             return 303, "sign in first", {"location": "/login"}
         return None
+
+
+async def _end(held: Any) -> None:
+    """Close a request's read session in a worker thread, even when the request was cancelled
+    (a client gone): its connection goes back to the pool, never left to the collector."""
+    if held.session is not None:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(held.close)
 
 
 def _cookie(header: str, name: str) -> str | None:
@@ -229,7 +272,14 @@ async def _reply(send: Send, status: int, detail: str, extra: dict[str, str] | N
 def create_app(db: Database, key: RoomKey, *, limiter: LoginLimiter | None = None) -> FastAPI:
     from zopa.server import api, pages
 
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # the sync routes' thread pool: as many threads as the connection pool holds
+        to_thread.current_default_thread_limiter().total_tokens = SERVE_THREADS
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="zopa mediation room",
         version="2",
         description="Confidential multi-party talks: private preferences, one negotiating text, "

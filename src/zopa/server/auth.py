@@ -20,9 +20,10 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi import HTTPException, Request
-from sqlalchemy import delete, select, update
+from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zopa.server.crypto import hash_token
@@ -88,16 +89,23 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-def member_by_token(db: Database, token: str) -> Caller | None:
-    """The active member whose token this is, with a valid row tag; None otherwise."""
+def member_by_token(db: Database, token: str, *, keep: bool = True) -> Caller | None:
+    """The active member whose token this is, with a valid row tag; None otherwise. With
+    ``keep`` the route's reads use the same snapshot (see :meth:`Database.read`)."""
     if not token or len(token) > 200:
         return None
-    with db.read() as s:
-        m = s.scalars(select(Member).where(Member.token_hash == hash_token(token))).first()
+    with db.read(keep=keep) as s:
+        m = s.execute(_BY_TOKEN, {"h": hash_token(token)}).first()
         return _caller(s, m)
 
 
-def _caller(s: object, m: Member | None) -> Caller | None:
+# a Core statement built once: on the path of every request, the ORM's entity loading costs
+# several times the query itself
+_MEMBERS = Member.__table__
+_BY_TOKEN = select(_MEMBERS).where(_MEMBERS.c.token_hash == bindparam("h"))
+
+
+def _caller(s: object, m: Member | Row[Any] | None) -> Caller | None:
     from sqlalchemy.orm import Session
 
     assert isinstance(s, Session)
@@ -135,8 +143,18 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def current_member(request: Request) -> Caller:
-    """FastAPI dependency: the member whose bearer token the request carries."""
+async def current_member(request: Request) -> Caller:
+    """FastAPI dependency: the member whose bearer token the request carries.
+
+    On SQLite it runs on the event loop, not as a hop through the thread pool: two indexed
+    reads of a local file (the member row and the room's log head, in the snapshot the route
+    then reads). On PostgreSQL (each read a round trip to wait for), when the room's view needs
+    more (a full check, a long replay: :class:`zopa.server.view.Slow`), and to count a failed
+    sign-in (a write), it runs in a worker thread."""
+    from starlette.concurrency import run_in_threadpool
+
+    from zopa.server.view import Slow, quick
+
     cached = request.scope.get("zopa.caller")
     if isinstance(cached, Caller):
         return cached
@@ -148,9 +166,16 @@ def current_member(request: Request) -> Caller:
             "send `Authorization: Bearer TOKEN` (the token `zopa room create` printed)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    caller = member_by_token(app.db, token)
+    caller: Caller | None = None
+    try:
+        if not app.db.sqlite:  # PostgreSQL: round trips, which a thread waits for better
+            raise Slow("")
+        with quick():
+            caller = member_by_token(app.db, token)
+    except Slow:
+        caller = await run_in_threadpool(member_by_token, app.db, token)
     if caller is None:
-        if app.limiter.failed(app.db, client_address(request)):
+        if await run_in_threadpool(app.limiter.failed, app.db, client_address(request)):
             raise app.limiter.refuse()
         raise HTTPException(
             401, "this token is not valid for any room", headers={"WWW-Authenticate": "Bearer"}
@@ -176,11 +201,14 @@ def new_session(db: Database, caller: Caller) -> tuple[str, str]:
     return sid, csrf
 
 
-def session_member(db: Database, sid: str | None) -> tuple[Caller, str] | None:
-    """The member and CSRF token of a live session cookie."""
+def session_member(
+    db: Database, sid: str | None, *, keep: bool = True
+) -> tuple[Caller, str] | None:
+    """The member and CSRF token of a live session cookie (``keep``: the page reads in the
+    same snapshot)."""
     if not sid or len(sid) > 200:
         return None
-    with db.read() as s:
+    with db.read(keep=keep) as s:
         row = s.scalars(select(SessionRow).where(SessionRow.token_hash == hash_token(sid))).first()
         if row is None or row.expires_at < datetime.now(UTC).isoformat():
             return None

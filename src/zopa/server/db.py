@@ -14,6 +14,7 @@ import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +76,16 @@ def dumps(obj: Any) -> str:
 class Base(DeclarativeBase):
     pass
 
+
+# worker threads of one serving process (the sync routes and the database sessions run there;
+# ZOPA_SERVE_THREADS): more only contend for the interpreter lock, and a thread that holds a
+# room's write lock waits for the interpreter at every statement; the connection pools are as
+# large
+def _threads(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and 1 <= int(text) <= 256 else default
+
+
+SERVE_THREADS = _threads(os.environ.get("ZOPA_SERVE_THREADS"), 8)
 
 ROOM_FORMAT = 2  # rooms of an older format (clear-text answers, SHA-256 chain) are refused
 
@@ -225,6 +236,29 @@ def guard_of(s: Session) -> Guard:
     return g if isinstance(g, Guard) else Guard()
 
 
+class _Held:
+    """The read session one request shares between its authentication and its route."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.session: Session | None = None
+        self.depth = 0
+
+    def enter(self) -> Token[_Held | None]:
+        return _REQUEST.set(self)
+
+    def leave(self, token: Token[_Held | None]) -> None:
+        _REQUEST.reset(token)
+
+    def close(self) -> None:
+        s, self.session = self.session, None
+        if s is not None:
+            s.close()
+
+
+_REQUEST: ContextVar[_Held | None] = ContextVar("zopa_request_session", default=None)
+
+
 class Database:
     """An engine and its session factory; :meth:`write` and :meth:`read` are units of work."""
 
@@ -240,19 +274,48 @@ class Database:
         if not self.sqlite:
             reads["isolation_level"] = "REPEATABLE READ"
         self._reader = sessionmaker(
-            engine.execution_options(**reads), expire_on_commit=False, info=info
+            engine.execution_options(**reads),
+            expire_on_commit=False,
+            info={**info, "zopa_read": True},  # one snapshot: a room's view is read once in it
         )
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read-only unit of work (on SQLite a deferred transaction: readers run together)."""
-        with self._reader() as s:
+    def read(self, *, keep: bool = False) -> Iterator[Session]:
+        """A read-only unit of work (on SQLite a deferred transaction: readers run together).
+
+        Inside :meth:`request` the reads of one request share one snapshot: ``keep=True`` (the
+        caller's authentication) leaves the session open for the request's next read, which
+        reuses it and closes it at its end; a write closes it first, so that what a request
+        reads after its own write is read afresh.
+        """
+        held = _REQUEST.get()
+        if held is None or held.db is not self:
+            with self._reader() as s:
+                yield s
+            return
+        if held.session is None:
+            held.session = self._reader()
+        s = held.session
+        held.depth += 1
+        try:
             yield s
+        finally:
+            held.depth -= 1
+            if not keep and held.depth == 0:
+                held.close()
+
+    def request_scope(self) -> _Held:
+        """One request's scope for :meth:`read` (:class:`zopa.server.app.Gate` binds it with
+        ``enter`` and ends it with ``leave``, closing what the request left open)."""
+        return _Held(self)
 
     @contextmanager
     def write(self, room_id: str | None = None) -> Iterator[Session]:
         """A transaction that commits on success; it locks ``room_id``'s row first on PostgreSQL
         (SQLite takes its database write lock at BEGIN), so one room's writes are serial."""
+        held = _REQUEST.get()
+        if held is not None and held.db is self and held.depth == 0:
+            held.close()  # the request's shared read snapshot ends before its write
         with self._factory() as s, s.begin():
             if room_id is not None and not self.sqlite:
                 s.execute(select(Room.id).where(Room.id == room_id).with_for_update())
@@ -277,8 +340,8 @@ def _engine(url: str) -> Engine:
             engine = create_engine(
                 u,
                 connect_args={"check_same_thread": False, "timeout": 60},
-                pool_size=20,
-                max_overflow=20,
+                pool_size=SERVE_THREADS,
+                max_overflow=SERVE_THREADS,
             )
         except ArgumentError as exc:  # NoSuchModuleError: an unknown driver
             raise DatabaseError(
@@ -304,7 +367,12 @@ def _engine(url: str) -> Engine:
     if backend == "postgresql":
         if u.drivername != "postgresql+psycopg":
             u = u.set(drivername="postgresql+psycopg")
-        return create_engine(u, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # as many pooled connections as a serving process runs threads (no connection is
+        # opened and closed per request when they are all busy: a PostgreSQL connection is a
+        # process on the server)
+        return create_engine(
+            u, pool_pre_ping=True, pool_size=SERVE_THREADS, max_overflow=SERVE_THREADS
+        )
     raise DatabaseError(f"unsupported database `{backend}` in {url.split('@')[-1]}; {_URL_HINT}")
 
 

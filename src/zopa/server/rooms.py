@@ -19,11 +19,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from zopa.errors import Problem, ScenarioError
+from zopa.io.policy import Policy
 from zopa.model.build import build_scenario
 from zopa.model.scenario import Scenario
 from zopa.server import audit
@@ -41,7 +42,6 @@ from zopa.server.db import (
     guard_of,
     now,
 )
-from zopa.server.policy import Policy
 from zopa.server.projection import digest, member_key
 from zopa.server.room_errors import (
     Conflict,
@@ -102,7 +102,7 @@ def member_mac(
     return key.mac("member", room_id, role, party or "", token, flags)
 
 
-def member_ok(key: RoomKey, m: Member) -> bool:
+def member_ok(key: RoomKey, m: Member | Row[Any]) -> bool:
     return key.mac_ok(
         m.mac,
         "member",
@@ -848,8 +848,27 @@ def _changes(info: RoomInfo, current: dict[str, str], changes: Mapping[str, Any]
     if not changes:
         raise ScenarioError("an amendment changes at least one issue", where="changes")
     merged = {**current, **{str(k): v for k, v in changes.items()}}
+    known = _known_package(info.scenario, merged)
+    if known is not None:
+        return known
     spec = {"id": "amendment", "package": merged}
     return _check_package(info, spec, [])
+
+
+def _known_package(scenario: Scenario, package: Mapping[str, Any]) -> dict[str, str] | None:
+    """``package`` when it names, for every issue of the room and nothing else, one of the
+    issue's option ids exactly: what :func:`_check_package` returns for it, without building
+    the scenario again (11 ms on the Ukraine example). None otherwise: the full check then
+    says what is wrong (or matches a number to a grid point)."""
+    if len(package) != len(scenario.issues):
+        return None
+    out: dict[str, str] = {}
+    for iss in scenario.issues:
+        v = package.get(iss.id)
+        if not isinstance(v, str) or v not in iss.option_ids:
+            return None
+        out[iss.id] = v
+    return out
 
 
 def propose_amendment(

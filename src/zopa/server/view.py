@@ -29,12 +29,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from zopa.server.audit import _check, check_room
@@ -42,7 +44,7 @@ from zopa.server.crypto import RoomKey
 from zopa.server.db import ROOM_FORMAT, AuditEvent, Room, guard_of
 from zopa.server.projection import State, member_key, replay
 
-__all__ = ["FULL_CHECK_SECONDS", "View", "refuse", "room_view"]
+__all__ = ["FULL_CHECK_SECONDS", "Slow", "View", "quick", "refuse", "room_view"]
 
 
 def _seconds(text: str | None, default: float) -> float:
@@ -143,6 +145,28 @@ class View:
         return got is not None and got.get("sealed_sha256") == digest
 
 
+# a caller on the event loop (:func:`zopa.server.auth.current_member`) reads a view there
+# only when it is at most this many events behind; a full check, or a longer replay, raises
+# :class:`Slow` and the caller does it in a worker thread
+QUICK_EVENTS = 16
+_QUICK: ContextVar[bool] = ContextVar("zopa_quick_view", default=False)
+
+
+class Slow(Exception):
+    """The view needs more work than a caller on the event loop may do."""
+
+
+@contextmanager
+def quick() -> Iterator[None]:
+    """Inside, :func:`room_view` raises :class:`Slow` instead of a full check or a long
+    replay."""
+    token = _QUICK.set(True)
+    try:
+        yield
+    finally:
+        _QUICK.reset(token)
+
+
 def refuse(guard: Any, room_id: str, why: str) -> Exception:
     from zopa.server.rooms import Refused
 
@@ -152,7 +176,7 @@ def refuse(guard: Any, room_id: str, why: str) -> Exception:
 
 def room_view(s: Session, room_id: str, key: RoomKey | None = None) -> View:
     """The room's view at the log head ``s`` sees (see the module docstring)."""
-    from zopa.server.rooms import NotFound, Refused
+    from zopa.server.rooms import Refused
 
     guard = guard_of(s)
     why = guard.refused.get(room_id)
@@ -161,12 +185,21 @@ def room_view(s: Session, room_id: str, key: RoomKey | None = None) -> View:
     key = key or guard.key
     if key is None:
         raise Refused(f"the server has no room key to check room `{room_id}` with")
-    top = s.execute(
-        select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.room_id == room_id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    seen: dict[str, View] | None = None
+    if s.info.get("zopa_read"):
+        seen = s.info.setdefault("zopa_views", {})
+    if seen is not None and room_id in seen:  # a read sees one snapshot: its head is read once
+        return seen[room_id]
+    view = _at_head(s, room_id, key, guard)
+    if seen is not None:
+        seen[room_id] = view
+    return view
+
+
+def _at_head(s: Session, room_id: str, key: RoomKey, guard: Any) -> View:
+    from zopa.server.rooms import NotFound
+
+    top = s.execute(_HEAD, {"room": room_id}).first()
     if top is None:
         if s.get(Room, room_id) is None:
             raise NotFound(f"no room `{room_id}`")
@@ -180,8 +213,12 @@ def room_view(s: Session, room_id: str, key: RoomKey | None = None) -> View:
         return old
     fresh = time.monotonic()
     if old is not None and old.seq < seq and fresh - old.checked < FULL_CHECK_SECONDS:
+        if _QUICK.get() and seq - old.seq > QUICK_EVENTS:
+            raise Slow(room_id)
         view = _advance(s, key, old, guard)
     else:
+        if _QUICK.get():
+            raise Slow(room_id)
         view = _full(s, key, room_id, guard)
     with guard.lock:
         newest = guard.views.get(room_id)
@@ -193,6 +230,16 @@ def room_view(s: Session, room_id: str, key: RoomKey | None = None) -> View:
             for k in [k for k in guard.views if isinstance(k, tuple) and k[1] < view.seq - _KEEP]:
                 del guard.views[k]
     return view
+
+
+# the log head: a Core statement built once (it runs on every request)
+_EVENTS = AuditEvent.__table__
+_HEAD = (
+    select(_EVENTS.c.seq, _EVENTS.c.hash)
+    .where(_EVENTS.c.room_id == bindparam("room"))
+    .order_by(_EVENTS.c.seq.desc())
+    .limit(1)
+)
 
 
 def _advance(s: Session, key: RoomKey, old: View, guard: Any) -> View:

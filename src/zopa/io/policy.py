@@ -1,7 +1,9 @@
-"""The room's disclosure policy: what the mediator and the delegations may learn.
+"""The room's disclosure policy file: what the mediator and the delegations may learn.
 
 A policy file is YAML or JSON, read by :func:`zopa.io.files.parse_document` and validated by
-:class:`Policy` (unknown keys are errors). Every key has a cautious default::
+:class:`Policy` through :func:`zopa.io.validate.validate_document` (unknown keys are errors,
+named with their line and key path). The server (:mod:`zopa.server`) enforces it. Every key
+has a cautious default::
 
     budget: 50                 # answers derived from others' private data, per asker
     rounds: 3                  # preference rounds per delegation once answers used them
@@ -26,7 +28,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from zopa.io.files import Document, parse_document
+from zopa.io.files import Document, parse_document, read_document
+from zopa.io.validate import validate_document
 
 __all__ = ["DelegationPolicy", "MediatorPolicy", "Policy", "load_policy", "parse_policy"]
 
@@ -71,14 +74,11 @@ def parse_policy(raw: bytes, name: str = "<policy>") -> Policy:
 
 
 def load_policy(path: str | Path) -> Policy:
-    from zopa.io.files import read_document
-
+    """Read and validate a policy file."""
     return _validate(read_document(path))
 
 
 def _validate(doc: Document) -> Policy:
-    from zopa.io.validate import validate_document
-
     return validate_document(
         Policy,
         doc,
