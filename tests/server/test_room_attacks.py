@@ -238,7 +238,9 @@ def test_a_sealed_answer_moved_to_another_record_does_not_open(
 
 
 TAMPER = {
-    "members": "UPDATE members SET token_hash = 'f' || substr(token_hash, 2) "
+    # the first hex digit flipped (always a change: the hash may already start with 'f')
+    "members": "UPDATE members SET token_hash = "
+    "(CASE WHEN substr(token_hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END) || substr(token_hash, 2) "
     "WHERE party_id = 'russia'",
     "members-consent": "UPDATE members SET consent_acceptability = {true} "
     "WHERE party_id = 'united_states'",
