@@ -210,6 +210,7 @@ def genius_ready(scenario: Scenario) -> Scenario:
             pr.red_lines,
             rects,
             pr.discount,
+            cap=None if pr.cap is None else pr.cap / total,
         )
         parties.append(dataclasses.replace(p, preferences=prefs))
     return dataclasses.replace(scenario, parties=tuple(parties))
