@@ -90,3 +90,20 @@ def test_room_files_in_the_checkout_are_git_ignored(name):
         pytest.skip("needs a git checkout")
     done = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT, check=False)
     assert done.returncode == 0, f"{name} is not git-ignored"
+
+
+def test_ci_runs_the_plain_suite_before_it_installs_any_service():
+    """A fresh machine lacked a library Chromium pulls in (HarfBuzz-Subset) and CI never saw
+    it: CI runs `make test` before services.sh, and the one command that runs everything CI
+    runs (`make test-all`) is in the Makefile and the README."""
+    lines = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines()]
+    code = [ln for ln in lines if ln and not ln.startswith("#") and not ln.startswith("echo")]
+    first_test = next(k for k, ln in enumerate(code) if ln.endswith("make test"))
+    first_service = next(k for k, ln in enumerate(code) if "services.sh" in ln)
+    assert first_test < first_service
+    # read, not `make -n`: a recipe line with $(MAKE) runs even under -n (services.sh would)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile[makefile.index("\ntest-all:") :].split("\n\n")[0]
+    assert "services.sh" in recipe and "ZOPA_CI=1" in recipe
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "make test-all" in readme
