@@ -658,3 +658,32 @@ def test_a_cap_that_is_not_positive_is_refused(tmp_path, capsys):
     assert main(["analyze", str(f)]) == 2
     err = capsys.readouterr().err
     assert "cap" in err and "s.yaml" in err and "Traceback" not in err
+
+
+def test_the_whole_frontier_of_the_1e10_folder_is_genius_pareto_file(shared_data: Path) -> None:
+    """Every point of the Pareto file GENIUS ships, and no other: the exact two-party frontier
+    by MILPs (the most for one party above each step of the other), utilities capped at 1."""
+    from zopa.analysis.milp import INF, PackageModel
+    from zopa.model.compiled import SLACK
+
+    folder = shared_data / "anac" / "10issues_hyperrect"
+    cs = compile_scenario(load_any(folder))
+
+    def most(p: int, q: int, floor: float) -> list[int] | None:
+        m = PackageModel(cs)
+        m.add_row(*m.utility_terms(q), floor, INF)
+        out = m.solve(dict(zip(*m.utility_terms(p), strict=True)), maximize=True)
+        return None if out is None else out[0]
+
+    got, floor = [], -1.0
+    while (a := most(1, 0, floor)) is not None:
+        b = most(0, 1, float(cs.utility(a)[1]) - SLACK)
+        assert b is not None
+        u = cs.utility(b)
+        got.append((float(u[0]), float(u[1])))
+        floor = float(u[0]) + 1e-6
+    text = (folder / "pareto.xml").read_text()
+    want = [tuple(float(x) for x in ln.split(",")) for ln in text.split("\n") if "," in ln]
+    assert len(got) == len(want) == 10
+    for g, w in zip(got, sorted(want), strict=True):
+        assert g == pytest.approx(w, abs=1e-6)
