@@ -263,3 +263,54 @@ def test_milp_nash_on_small_capped_box_spaces(space: Any) -> None:
 def test_milp_nash_on_capped_spaces_just_under_the_enumeration_limit(space: Any) -> None:
     """11^7 packages, GENIUS's cap at 1, raw sums above it."""
     _check(space)
+
+
+def test_a_cap_on_an_additive_party_makes_it_non_additive_for_every_engine() -> None:
+    """An additive party whose cap binds: the frontier engine (sums per issue) refuses it and
+    says why; enumeration and the MILP agree with a brute force of min(cap, sum)."""
+    import itertools
+
+    import pytest
+
+    from zopa.analysis.analyze import analyze
+    from zopa.errors import AnalysisError
+
+    data = {
+        "title": "capped",
+        "issues": [{"id": f"i{k}", "options": ["a", "b", "c"]} for k in range(3)],
+        "parties": [
+            {
+                "id": "p",
+                "preferences": {
+                    "weights": {"i0": 1, "i1": 1, "i2": 1},
+                    "values": {f"i{k}": {"a": 1, "b": 0.5, "c": 0} for k in range(3)},
+                    "reservation": 0.1,
+                    "cap": 0.5,
+                },
+            },
+            {
+                "id": "q",
+                "preferences": {
+                    "weights": {"i0": 2, "i1": 1, "i2": 1},
+                    "values": {f"i{k}": {"a": 0, "b": 0.4, "c": 1} for k in range(3)},
+                    "reservation": 0.1,
+                },
+            },
+        ],
+    }
+    s = build_scenario(data)
+    with pytest.raises(AnalysisError, match="a utility cap that can bind"):
+        analyze(s, engine="frontier")
+    vp, vq = {0: 1.0, 1: 0.5, 2: 0.0}, {0: 0.0, 1: 0.4, 2: 1.0}
+    best = -1.0
+    for x in itertools.product(range(3), repeat=3):
+        up = min(0.5, sum(vp[o] for o in x) / 3)
+        uq = (2 * vq[x[0]] + vq[x[1]] + vq[x[2]]) / 4
+        if up >= 0.1 and uq >= 0.1:
+            best = max(best, (up - 0.1) * (uq - 0.1))
+    for engine in ("enumerate", "milp"):
+        nash = analyze(s, engine=engine).solutions["nash"]
+        assert nash is not None
+        got = (nash.utilities["p"] - 0.1) * (nash.utilities["q"] - 0.1)
+        assert math.isclose(got, best, rel_tol=1e-9), engine
+        assert nash.utilities["p"] <= 0.5
