@@ -687,3 +687,16 @@ def test_the_whole_frontier_of_the_1e10_folder_is_genius_pareto_file(shared_data
     assert len(got) == len(want) == 10
     for g, w in zip(got, sorted(want), strict=True):
         assert g == pytest.approx(w, abs=1e-6)
+
+
+def test_convert_names_the_file_and_place_genius_cannot_hold(tmp_path, capsys):
+    src = tmp_path / "capless.yaml"
+    src.write_text(
+        "title: t\nissues: [{id: i0, numeric: {min: 0, max: 3, step: 1}}]\nparties:\n"
+        "- id: p\n  preferences:\n    weights: {}\n    hyperrectangles:\n"
+        '    - {when: "i0 <= 2", utility: 0.7}\n    - {when: "i0 >= 1", utility: 0.7}\n'
+    )
+    assert main(["convert", str(src), str(tmp_path / "g"), "--to", "genius"]) == 2
+    err = capsys.readouterr().err
+    assert f"{src}: parties[0].preferences" in err and "caps" in err and "cap: 1" in err
+    assert "Traceback" not in err and not (tmp_path / "g").exists()

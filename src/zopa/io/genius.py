@@ -712,13 +712,15 @@ def _profile_xml(scenario: Scenario, party_id: str, kinds: list[str]) -> str:
     prefs = scenario.party(party_id).preferences
     assert prefs is not None
     nonlinear = bool(prefs.hyperrectangles)
+    where = f"parties[{[p.id for p in scenario.parties].index(party_id)}].preferences"
     if nonlinear and any(w > 0 and max(prefs.values[i]) > 0 for i, w in prefs.weights.items()):
         raise ScenarioError(
             f"party `{party_id}` has both weighted issue values and hyper-rectangles; GENIUS "
             'reads a profile of type="nonlinear" by its hyper-rectangles alone',
+            where=where,
             hint="keep this scenario in zopa's YAML, or give the party hyper-rectangles only",
         )
-    _check_cap(party_id, prefs, nonlinear)
+    _check_cap(party_id, prefs, nonlinear, where)
     lines = [
         '<utility_space type="nonlinear">' if nonlinear else "<utility_space>",
         f'<reservation value="{prefs.reservation!r}"/>',
@@ -769,7 +771,7 @@ def _profile_xml(scenario: Scenario, party_id: str, kinds: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _check_cap(party_id: str, prefs: Preferences, nonlinear: bool) -> None:
+def _check_cap(party_id: str, prefs: Preferences, nonlinear: bool, where: str) -> None:
     """GENIUS caps a hyper-rectangle profile at 1 and an additive one not at all: refuse a
     party whose utilities would then differ from zopa's (min(cap, sum of the terms))."""
     ceiling = prefs.ceiling()
@@ -782,12 +784,14 @@ def _check_cap(party_id: str, prefs: Preferences, nonlinear: bool) -> None:
             f"party `{party_id}`: GENIUS caps a hyper-rectangle profile's utility at 1, "
             f"and its terms reach {ceiling:.6g} "
             + ("uncapped" if prefs.cap is None else f"under its cap {prefs.cap:g}"),
+            where=where,
             hint="give it `cap: 1` (what GENIUS computes), or scale its terms to sum to at "
             "most 1 and its cap to 1",
         )
     raise ScenarioError(
         f"party `{party_id}`: its cap {prefs.cap:g} can bind, and GENIUS's additive profiles "
         "have no cap",
+        where=where,
         hint="remove the cap, or keep this scenario in zopa's YAML",
     )
 
