@@ -139,6 +139,9 @@ class Mention(NamedTuple):
     actor: str | None = None  # resolved actor id (None: unresolved or a channel)
 
 
+_NEW = tuple.__new__  # a named tuple made from all its fields, without the Python-level __new__
+
+
 def _is_name(t: Token) -> bool:
     return _is_name_word(t.text, t.bare)
 
@@ -261,7 +264,22 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
     """The noun phrase starting at token ``i`` of a sentence ending before token ``n``."""
     low = toks[i].low
     if low in _PRONOUNS:
-        return Mention(i, i + 1, toks[i].start, toks[i].end, "pronoun", toks[i].text)
+        return _NEW(
+            Mention,
+            (
+                i,
+                i + 1,
+                toks[i].start,
+                toks[i].end,
+                "pronoun",
+                toks[i].text,
+                None,
+                None,
+                None,
+                True,
+                None,
+            ),
+        )
     k = i
     definite = True
     if low in _HONORIFICS:  # "Mr. Zelensky", "Ms Kallas", "Sir Keir Starmer"
@@ -272,8 +290,21 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
         if e == k:
             return None
         hname = _name_text(text, toks, k, e)
-        return Mention(
-            i, e, toks[i].start, toks[e - 1].end, "person", _span(text, toks, i, e), hname
+        return _NEW(
+            Mention,
+            (
+                i,
+                e,
+                toks[i].start,
+                toks[e - 1].end,
+                "person",
+                _span(text, toks, i, e),
+                hname,
+                None,
+                None,
+                True,
+                None,
+            ),
         )
     if low in {"the", "a", "an"}:
         definite = low == "the"
@@ -281,7 +312,22 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
     ch = _match_phrase(toks, k, _CHANNELS, n) if k < n and _maybe(toks[k], _CH_FIRST) else 0
     if ch and (k == i or toks[k].text[:1].isupper() or "media" in toks[k + ch - 1].low):
         j = k + ch
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "channel", _span(text, toks, i, j))
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "channel",
+                _span(text, toks, i, j),
+                None,
+                None,
+                None,
+                True,
+                None,
+            ),
+        )
     affs: list[str] = []
     roles: list[str] = []
     inst = ""
@@ -326,7 +372,22 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
             known = PERSONS[full][0] if full else None
             phrase = _span(text, toks, i, k + 1)
             end = toks[k].end
-            return Mention(i, k + 1, toks[i].start, end, "institution", phrase, None, None, known)
+            return _NEW(
+                Mention,
+                (
+                    i,
+                    k + 1,
+                    toks[i].start,
+                    end,
+                    "institution",
+                    phrase,
+                    None,
+                    None,
+                    known,
+                    True,
+                    None,
+                ),
+            )
     aff = next((x for x in affs if x), None)
     role = " ".join(roles).strip() or None
     head = roles[-1] if roles else ""
@@ -337,26 +398,93 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
             return None
         if name in NOT_NAMES:
             return None
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "person", phrase, name, role, aff)
+        return _NEW(
+            Mention,
+            (i, j, toks[i].start, toks[j - 1].end, "person", phrase, name, role, aff, True, None),
+        )
     if head in _GROUP_HEADS:
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "group", phrase, None, role, aff)
+        return _NEW(
+            Mention,
+            (i, j, toks[i].start, toks[j - 1].end, "group", phrase, None, role, aff, True, None),
+        )
     if role and any(r in TITLE_HEADS for r in roles):
-        return Mention(
-            i, j, toks[i].start, toks[j - 1].end, "title", phrase, None, role, aff, definite
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "title",
+                phrase,
+                None,
+                role,
+                aff,
+                definite,
+                None,
+            ),
         )
     if affs and roles and roles[-1] in _INST_HEADS:  # "Ukraine's military"
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "institution",
+                phrase,
+                None,
+                None,
+                aff,
+                True,
+                None,
+            ),
+        )
     if j + 1 < n and affs and toks[j].text.islower() and toks[j + 1].low in _INST_HEADS:
         j += 1  # "Ukraine's energy ministry"
     if j < n and affs and toks[j].low in _INST_HEADS:
         j += 1
         phrase = _span(text, toks, i, j)
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "institution",
+                phrase,
+                None,
+                None,
+                aff,
+                True,
+                None,
+            ),
+        )
     if inst:
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "institution",
+                phrase,
+                None,
+                None,
+                aff,
+                True,
+                None,
+            ),
+        )
     if affs and aff and toks[j - 1].bare not in _ADJECTIVES:
         kind = "institution" if aff in _ORGS else "country"
-        return Mention(i, j, toks[i].start, toks[j - 1].end, kind, phrase, None, None, aff)
+        return _NEW(
+            Mention,
+            (i, j, toks[i].start, toks[j - 1].end, kind, phrase, None, None, aff, True, None),
+        )
     return None
 
 
@@ -560,8 +688,7 @@ class ActorTable:
             return m
         rec.mentions.append((m.start, m.end))
         self._order.append((m.start, rec.id))
-        m = Mention(m.i, m.j, m.start, m.end, m.kind, m.text, m.name, m.role, m.affiliation,
-                    m.definite, rec.id)  # fmt: skip
+        m = _NEW(Mention, m[:10] + (rec.id,))  # the mention with its actor
         if rec.kind == "person":
             self._index_role(rec)
             other = len(self._people) - 1

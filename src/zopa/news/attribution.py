@@ -92,9 +92,8 @@ def _speaker(r: Reading, m: Mention | None, at: int) -> str | None:
 
 
 def _verb_at(r: Reading, g: int) -> bool:
-    return (
-        0 <= g < len(r.toks) and r.toks[g].low in SPEECH_VERBS and not r.in_quote(r.toks[g].start)
-    )
+    """Whether token ``g`` is a speech verb outside quotes (an index lookup)."""
+    return g in r.verbs
 
 
 def _skip_back(r: Reading, g: int, lo: int) -> int:

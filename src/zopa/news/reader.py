@@ -28,6 +28,7 @@ from zopa.news.result import Claim, Dateline, Deadline, Event, IssueMention
 
 __all__ = ["Reading", "read_text"]
 
+_LOWER_RUN = re.compile(r"\b[a-z]+\b")
 _COMMON = frozenset(["nobody", "everyone", "someone", "nothing", "drone", "drones", "peace", "war"])
 _ISSUE_WORDS = frozenset(w for _label, words in ISSUES.values() for w in words)
 
@@ -47,7 +48,9 @@ def read_text(text: str) -> Reading:
     sent_starts = [s.start for s in sents]
     table.sentence_of = lambda off: max(0, bisect_right(sent_starts, off) - 1)  # rare
     phrase_at = phrase_starts(toks)
-    lower = set(re.findall(r"\b[a-z]+\b", text))
+    # the words the article writes in lower case (runs of a-z between non-word characters):
+    # found in each distinct token once (a run of word characters never spans two tokens)
+    lower = {w for word in set(map(itemgetter(0), toks)) for w in _LOWER_RUN.findall(word)}
     dl = find_dateline(text)
     skip = (dl.start, dl.end) if dl is not None else (0, 0)
     per_sentence = [
@@ -82,7 +85,7 @@ def read_text(text: str) -> Reading:
         mentions = {
             g: m._replace(actor=alias.get(m.actor or "", m.actor)) for g, m in mentions.items()
         }
-    r = Reading(text, toks, sents, spans, mentions, table)
+    r = Reading(text, toks, sents, spans, mentions, table, starts=starts)
     attribute_quotes(r)
     _claims(r)
     return r
