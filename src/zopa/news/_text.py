@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, repeat
 from sys import intern
 from typing import NamedTuple
 
@@ -245,6 +245,10 @@ _POSSESSIVE = ("'s", "’s")
 _MARKED = ("'s", "’s", "'", "’")
 
 
+def _unmarked(w: str) -> str:
+    return w[:-2] if w.endswith(_POSSESSIVE) else w[:-1]
+
+
 def tokens(text: str, a: int, b: int) -> list[Token]:
     """Word and punctuation tokens of ``text[a:b]`` with absolute offsets.
 
@@ -254,13 +258,14 @@ def tokens(text: str, a: int, b: int) -> list[Token]:
     pieces = _SPLIT.split(text[a:b])
     at = list(accumulate(map(len, pieces), initial=a))  # at[n]: where piece n starts
     # one string object per distinct word (text is Zipfian, hostile text more so): a third of
-    # the memory, and fewer allocations
+    # the memory, and fewer allocations; the lower case and the bare form are worked out once
+    # per distinct word and looked up (C-level maps) for every token
     words = list(map(intern, pieces[1::2]))
-    lows = list(map(intern, map(str.lower, words)))
-    bares = lows[:]  # without a possessive: only the few words that end in a mark differ
-    for n in compress(count(), map(str.endswith, lows, repeat(_MARKED))):
-        w = lows[n]
-        bares[n] = w[:-2] if w.endswith(_POSSESSIVE) else w[:-1]
+    low_of = {w: intern(w.lower()) for w in set(words)}
+    lows = list(map(low_of.__getitem__, words))
+    # without a possessive: only the few words that end in a mark differ
+    bare_of = {w: _unmarked(w) for w in set(low_of.values()) if w.endswith(_MARKED)}
+    bares = list(map(bare_of.get, lows, lows))
     starts, ends = at[1:-1:2], at[2::2]
     fields = zip(words, starts, ends, lows, bares, strict=True)
     return list(map(tuple.__new__, repeat(Token), fields))

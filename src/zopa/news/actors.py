@@ -621,6 +621,7 @@ for _p in PERSONS:
     _LEXICON_LAST.setdefault(name_parts(_p)[1], []).append(_p)
 
 
+@lru_cache(maxsize=65536)
 def lexicon_name(name: str) -> str | None:
     """The lexicon's entry for a name in any spelling ("Zelenskyy", "Yury Ushakov"), if one."""
     first, last = name_parts(name)
@@ -634,7 +635,7 @@ def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") or "actor"
 
 
-@dataclass
+@dataclass(eq=False)  # one record is one actor: compared by identity (ids are unique)
 class _Rec:
     id: str
     name: str | None
@@ -688,7 +689,7 @@ class ActorTable:
             return m
         rec.mentions.append((m.start, m.end))
         self._order.append((m.start, rec.id))
-        m = _NEW(Mention, m[:10] + (rec.id,))  # the mention with its actor
+        m = _NEW(Mention, (*m[:10], rec.id))  # the mention with its actor
         if rec.kind == "person":
             self._index_role(rec)
             other = len(self._people) - 1
@@ -753,7 +754,8 @@ class ActorTable:
             rec.affiliation, rec.known_from = known[0], "lexicon"
         if known and rec.role is None:
             rec.role = known[1]
-        self._index_role(rec)
+        if not record:
+            self._index_role(rec)  # (when recording, resolve() indexes it after the mention)
         return rec
 
     def _find_name(self, name: str) -> _Rec | None:
@@ -774,7 +776,7 @@ class ActorTable:
                 cands.append(r)
         if not cands:
             return None
-        r = min(cands, key=lambda c: self._rank[c.id])
+        r = cands[0] if len(cands) == 1 else min(cands, key=lambda c: self._rank[c.id])
         if r.name is not None and name != r.name:
             r.aliases.append(r.name)
             if len(name.split()) > len(r.name.split()):

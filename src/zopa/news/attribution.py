@@ -507,6 +507,9 @@ def _channel(r: Reading, s: Sentence) -> str | None:
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+_DECISIVE = frozenset({"anonymous", "after", "before"})
+
+
 def attribute_quotes(r: Reading) -> None:
     """Attribute every quote of the article, in order (later finders see earlier answers)."""
     prev_by_para: dict[int, tuple[int, Attr | None, QuoteSpan]] = {}
@@ -525,13 +528,12 @@ def attribute_quotes(r: Reading) -> None:
         attr: Attr | None = None
         for _name, finder in FINDERS:
             attr = finder(r, ctx)
-            if attr is not None and (attr.actor is not None or attr.how == "anonymous"):
-                break
-            if attr is not None and attr.channel is not None:
-                break
-            attr = None if attr is None or attr.how not in {"after", "before"} else attr
             if attr is not None:
-                break
+                # a speaker, an unnamed source or a medium ends the search; so does a verb
+                # found after or before the quote with nobody to say it (no later guess)
+                if attr.actor is not None or attr.how in _DECISIVE or attr.channel is not None:
+                    break
+                attr = None
         rec = r.table.get(attr.actor if attr else None)
         channel = (attr.channel if attr else None) or _channel(r, s)
         continues = None
@@ -551,7 +553,7 @@ def attribute_quotes(r: Reading) -> None:
             channel=channel,
             attribution=attr.how if attr is not None else "none",  # type: ignore[arg-type]
             continues=continues,
-            nested=tuple(r.text[a:b] for a, b in q.nested),
+            nested=tuple([r.text[a:b] for a, b in q.nested]) if q.nested else (),
             source=attr.source if attr is not None else None,
         )
         r.quotes.append(quote)
