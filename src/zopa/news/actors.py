@@ -16,6 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
+from operator import itemgetter
 from typing import NamedTuple
 
 from zopa.news._text import Token
@@ -225,11 +227,14 @@ def phrase_starts(toks: list[Token]) -> list[int]:
     """Indices of the tokens a noun phrase may start with (a determiner, a pronoun, an
     honorific, an affiliation, institution, medium or title word, or a capitalised word): the
     only places :func:`scan_mentions` tries. One pass over the article's tokens."""
-    return [
-        g
-        for g, t in enumerate(toks)
-        if t.low in _STARTS or t.bare in _STARTS or t.text[:1].isupper()
-    ]
+    texts = list(map(itemgetter(0), toks))
+    # the test depends on a token's text only: made once per distinct word, then looked up
+    # for every token by C-level maps
+    first = dict(zip(texts, toks, strict=True))
+    ok = {
+        w for w, t in first.items() if t.low in _STARTS or t.bare in _STARTS or w[:1].isupper()
+    }
+    return list(compress(count(), map(ok.__contains__, texts)))
 
 
 def scan_mentions(
