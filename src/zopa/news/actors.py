@@ -225,14 +225,18 @@ _STARTS = (
 
 def phrase_starts(toks: list[Token]) -> list[int]:
     """Indices of the tokens a noun phrase may start with (a determiner, a pronoun, an
-    honorific, an affiliation, institution, medium or title word, or a capitalised word): the
-    only places :func:`scan_mentions` tries. One pass over the article's tokens."""
+    honorific, an affiliation, institution, medium or title word, or a word that may start a
+    name): the only places :func:`scan_mentions` tries (:func:`_phrase` finds nothing at any
+    other token: with none of these, its name reader stops at once). One pass over the
+    article's tokens."""
     texts = list(map(itemgetter(0), toks))
     # the test depends on a token's text only: made once per distinct word, then looked up
     # for every token by C-level maps
     first = dict(zip(texts, toks, strict=True))
     ok = {
-        w for w, t in first.items() if t.low in _STARTS or t.bare in _STARTS or w[:1].isupper()
+        w
+        for w, t in first.items()
+        if t.low in _STARTS or t.bare in _STARTS or _is_name_word(w, t.bare)
     }
     return list(compress(count(), map(ok.__contains__, texts)))
 
@@ -569,7 +573,7 @@ _PORTFOLIOS = frozenset(
 )  # fmt: skip
 
 
-def _compatible(mods: set[str], role: str | None) -> bool:
+def _compatible(mods: frozenset[str] | set[str], role: str | None) -> bool:
     """Whether a title's modifiers fit a person's role: the same rank, and no other
     portfolio."""
     words = set((role or "").lower().split())
@@ -591,6 +595,23 @@ def _fits(title: _Rec, person: _Rec) -> bool:
         and _compatible(mods, person.role)
         and related(title.affiliation, person.affiliation)
     )
+
+
+@lru_cache(maxsize=4096)
+def _title_words(role: str | None) -> tuple[str, frozenset[str]]:
+    """A title's role head and its modifiers ("head of state": the office, not three
+    modifiers); cached: a pure function of the role."""
+    head = _head(role)
+    words = (role or "").lower()
+    for phrase in _OFFICES:
+        words = words.removesuffix(phrase)
+    return head, frozenset(set(words.split()) - {head, "of", "senior", "top"})
+
+
+@lru_cache(maxsize=4096)
+def _heads(head: str) -> frozenset[str]:
+    """The role heads that may refer to ``head`` (itself and its role groups)."""
+    return frozenset({head} | {h for g in ROLE_GROUPS if head in g for h in g})
 
 
 _RECENT = 16  # people of one role head a title is matched against (the most recent)
@@ -798,16 +819,11 @@ class ActorTable:
         were last named in the same sentence; an indefinite title is a new, unnamed person."""
         if not m.definite:
             return self._new(None, m.text, "person", m.affiliation, m.role)
-        head = _head(m.role)
-        words = (m.role or "").lower()
-        for phrase in _OFFICES:  # "head of state": the office, not three modifiers
-            words = words.removesuffix(phrase)
-        mods = set(words.split()) - {head, "of", "senior", "top"}
+        head, mods = _title_words(m.role)
         if head in _GENERIC:
             pool = {r.id: r for r in self._roled[-_RECENT:]}
         else:
-            heads = {head} | {h for g in ROLE_GROUPS if head in g for h in g}
-            pool = {r.id: r for h in heads for r in self._by_head.get(h, [])[-_RECENT:]}
+            pool = {r.id: r for h in _heads(head) for r in self._by_head.get(h, [])[-_RECENT:]}
         fits = [
             r
             for r in pool.values()
