@@ -585,11 +585,7 @@ def _compatible(mods: frozenset[str] | set[str], role: str | None) -> bool:
 
 def _fits(title: _Rec, person: _Rec) -> bool:
     """Whether an unnamed title's role and affiliation fit a named person's."""
-    head = _head(title.role)
-    words = (title.role or "").lower()
-    for phrase in _OFFICES:
-        words = words.removesuffix(phrase)
-    mods = set(words.split()) - {head, "of", "senior", "top"}
+    head, mods = _title_words(title.role)
     return (
         _same_head(head, _head(person.role))
         and _compatible(mods, person.role)
@@ -868,6 +864,8 @@ class ActorTable:
             rec = self._by_id.get(m.actor or "")
             if rec is None or rec.id in alias:
                 continue
+            if not pending and not rec.forward:
+                continue  # (nothing to compare with, nothing to keep: the common case)
             k = sent(m.start)
             while pending and k - pending[0][1] > 3:
                 pending.popleft()
