@@ -106,6 +106,7 @@ _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame"
 _GROUP_HEADS = frozenset({"officials", "diplomats", "negotiators", "spokesmen", "sources"})
 _ORGS = frozenset({"NATO", "European Union", "United Nations", "IAEA"})
 _POSS = re.compile(r"['’]s?$")
+_POSS_ENDS = ("'", "’", "'s", "’s")
 
 
 def _bare(word: str) -> str:
@@ -318,7 +319,11 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
     if low in {"the", "a", "an"}:
         definite = low == "the"
         k += 1
-    ch = _match_phrase(toks, k, _CHANNELS, n) if k < n and _maybe(toks[k], _CH_FIRST) else 0
+    ch = (
+        _match_phrase(toks, k, _CHANNELS, n)
+        if k < n and (toks[k].low in _CH_FIRST or toks[k].bare in _CH_FIRST)
+        else 0
+    )
     if ch and (k == i or toks[k].text[:1].isupper() or "media" in toks[k + ch - 1].low):
         j = k + ch
         return _NEW(
@@ -374,7 +379,7 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
     if k == start:
         return None
     name = _name_text(text, toks, name_start, k) if k > name_start else None
-    if name and _POSS.search(name):
+    if name and name.endswith(_POSS_ENDS):  # (what _POSS finds: a name has no line break)
         name = _POSS.sub("", name)
         if k < n and toks[k].low in _INST_HEADS and not roles:  # "Zelensky's office"
             full = lexicon_name(name)
@@ -397,8 +402,8 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
                     None,
                 ),
             )
-    aff = next((x for x in affs if x), None)
-    role = " ".join(roles).strip() or None
+    aff = next((x for x in affs if x), None) if affs else None
+    role = (" ".join(roles).strip() or None) if roles else None
     head = roles[-1] if roles else ""
     j = k
     phrase = _span(text, toks, i, j)

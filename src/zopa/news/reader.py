@@ -75,7 +75,8 @@ def read_text(text: str) -> Reading:
     ]  # (the first tests of _plausible, inlined: most mentions pass them)
     for ms in per_sentence:
         for m in ms:
-            table.register_name(m)
+            if m.kind == "person":  # (register_name's first test, before the call)
+                table.register_name(m)
     mentions: dict[int, Mention] = {}
     for ms in per_sentence:
         for m in ms:
