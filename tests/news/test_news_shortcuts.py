@@ -90,3 +90,26 @@ def test_one_scan_keeps_every_sentence_with_a_match(text: str) -> None:
             found = _search(pat, pat_low, text, low, s.start, s.end)
             if found is not None:
                 assert maybe is None or k in maybe, (k, found)
+
+
+def _plain_abbreviation_word(text: str, a: int, dot: int) -> str | None:
+    """The word before the full stop at ``dot`` (word characters and dots, at most 12), or
+    None when there is none or it is longer: a character-by-character walk back."""
+    k = dot
+    while k > a and dot - k <= 12 and (text[k - 1].isalnum() or text[k - 1] in "._"):
+        k -= 1
+    return None if k == dot or dot - k > 12 else text[k:dot]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_st, st.data())
+def test_the_word_before_a_full_stop_is_the_plain_one(text: str, data: st.DataObject) -> None:
+    from zopa.news import _text
+
+    text = text + "."
+    dot = data.draw(st.sampled_from([i for i, c in enumerate(text) if c == "."]))
+    a = data.draw(st.integers(0, dot))
+    plain = _plain_abbreviation_word(text, a, dot)
+    run = _text._RUN.search(text, max(a, dot - 13), dot)
+    fast = None if run is None or dot - run.start() > 12 else text[run.start() : dot]
+    assert fast == plain

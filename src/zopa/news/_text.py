@@ -200,15 +200,16 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
     a quotation, after an abbreviation (``Mr.``, ``Gen.``, ``U.S.``, ``Nov.``) or an initial
     (``J. D. Vance``); every paragraph ends a sentence."""
     opens = [q.open for q in quotes]  # quotes do not overlap and come in text order
+    closes = [q.close for q in quotes]
     out: list[tuple[int, int]] = []
     for a, b in paragraphs(text):
         pos = a
         for m in _END.finditer(text, a, b):
-            end = m.end()
-            k = bisect_left(opens, m.start()) - 1
-            if k >= 0 and quotes[k].open < m.start() and m.end() <= quotes[k].close:
+            at, end = m.span()
+            k = bisect_left(opens, at) - 1
+            if k >= 0 and opens[k] < at and end <= closes[k]:
                 continue
-            if text[m.start()] == "." and _abbreviation(text, pos, m.start()):
+            if text[at] == "." and _abbreviation(text, pos, at):
                 continue
             out.append(_strip(text, pos, end))
             pos = end
@@ -216,16 +217,17 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if e > s]
 
 
+_RUN = re.compile(r"[\w.]+\Z")  # (\Z: at the end position given to search)
+
+
 def _abbreviation(text: str, a: int, dot: int) -> bool:
     """Whether the full stop at ``dot`` ends an abbreviation or an initial. Looks back over the
     word before it only (at most 12 characters: no abbreviation is longer), so a paragraph
     of a million full stops is still read in linear time."""
-    k = dot
-    while k > a and dot - k <= 12 and (text[k - 1].isalnum() or text[k - 1] in "._"):
-        k -= 1
-    if k == dot or dot - k > 12:
+    run = _RUN.search(text, max(a, dot - 13), dot)  # the word characters and dots before it
+    if run is None or dot - run.start() > 12:
         return False
-    word = text[k:dot].lower().strip(".")
+    word = text[run.start() : dot].lower().strip(".")
     if len(word) == 1 and word.isalpha():
         return True  # an initial
     if word in {"no", "nos"}:  # "No. 3", not "said no."

@@ -567,8 +567,8 @@ def attribute_quotes(r: Reading) -> None:
 def _medium_name(r: Reading, q: QuoteSpan) -> bool:
     """A medium's name in quotation marks ("quoted by the “Novyny” agency", "the newspaper
     «Vesti»"): one to three capitalised words right before or after a medium noun."""
-    if q.end - q.start > 60 or not q.closed:
-        return False
+    if q.end - q.start > 60 or not q.closed or not r.text[q.start : q.start + 1].isupper():
+        return False  # (the first word starts at q.start: it must be capitalised)
     words = r.text[q.start : q.end].split()
     if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
         return False
@@ -580,6 +580,8 @@ def _medium_name(r: Reading, q: QuoteSpan) -> bool:
 
 
 def _kind(r: Reading, q: QuoteSpan, s: Sentence) -> Literal["full", "partial"]:
+    if not r.text[q.start : q.start + 1].isupper():
+        return "partial"  # (the first of the three tests below, done first: the cheapest)
     k = q.open
     while k > s.start and r.text[k - 1].isspace():
         k -= 1
