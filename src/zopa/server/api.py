@@ -97,13 +97,11 @@ def _app(request: Request) -> Any:
 
 
 async def _on_loop(fn: Callable[..., T], *args: Any) -> T:
-    """Run a read that only looks at the room's view (which the caller's authentication read
-    in the same snapshot) on the event loop, with no thread hop, on SQLite; in a worker thread
-    on PostgreSQL, and when the view needs more work (:class:`zopa.server.view.Slow`)."""
-    db = args[0]
+    """Run a read on the event loop, with no thread hop, when it answers from the room's view
+    the caller's authentication read (and at most one statement more, on PostgreSQL); in a
+    worker thread when it needs more (:class:`zopa.server.view.Slow`: a read transaction on
+    PostgreSQL, a new answer to compute, a write)."""
     try:
-        if not db.sqlite:  # PostgreSQL: the snapshot's end is a round trip, better in a thread
-            raise Slow("")
         with quick():
             return fn(*args)
     except Slow:
@@ -196,11 +194,11 @@ def put_consent(caller: Delegation, request: Request, body: ConsentIn) -> dict[s
     response_model=OverlapOut,
     responses={**_ERRORS, 429: {"model": ErrorOut, "description": "budget spent"}},
 )
-def get_overlap(caller: Member, request: Request) -> OverlapOut:
+async def get_overlap(caller: Member, request: Request) -> OverlapOut:
     """Is there an agreement zone? What the policy allows (`ready` is false until every gating
     delegation has entered preferences)."""
     a = _app(request)
-    return disclose.overlap(a.db, a.key, caller)
+    return await _on_loop(disclose.overlap, a.db, a.key, caller)
 
 
 @router.get("/rooms/{room}/drafts", response_model=list[DraftSummary], responses=_ERRORS)
@@ -282,7 +280,7 @@ def reject_amendment(
     response_model=FeedbackOut,
     responses={**_ERRORS, 409: {"model": ErrorOut, "description": "no preferences yet"}},
 )
-def get_feedback(
+async def get_feedback(
     draft: DraftId,
     caller: Delegation,
     request: Request,
@@ -291,7 +289,7 @@ def get_feedback(
     """What a draft version means for you (a delegation): your utility, whether you accept
     it, which of your red lines it breaks, how it compares with earlier texts."""
     a = _app(request)
-    return disclose.feedback(a.db, a.key, caller, draft, version)
+    return await _on_loop(disclose.feedback, a.db, a.key, caller, draft, version)
 
 
 @router.get(

@@ -36,10 +36,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zopa.errors import ScenarioError
-from zopa.server.auth import COOKIE, LoginLimiter, member_by_token, session_member
+from zopa.server.auth import (
+    COOKIE,
+    LoginLimiter,
+    member_at_head,
+    member_by_token,
+    session_member,
+)
 from zopa.server.crypto import KeyError_, RoomKey
-from zopa.server.db import SERVE_THREADS, Database
-from zopa.server.rooms import Conflict, RoomError
+from zopa.server.db import SERVE_THREADS, Database, Slow
+from zopa.server.rooms import Caller, Conflict, RoomError
 
 __all__ = [
     "MAX_BODY",
@@ -193,7 +199,7 @@ class Gate:
             scheme, _, token = headers.get("authorization", "").partition(" ")
             ok = scheme.lower() == "bearer" and token.strip()
             try:  # its session ends here: the body is read next, at the client's pace
-                caller = member_by_token(self.room.db, token.strip(), keep=False) if ok else None
+                caller = _member(self.room.db, token.strip()) if ok else None
                 if caller is not None:
                     scope["zopa.caller"] = caller  # the route's dependency reuses it
                     return None
@@ -211,6 +217,15 @@ class Gate:
                 return exc.status, str(exc), {}
             return 303, "sign in first", {"location": "/login"}
         return None
+
+
+def _member(db: Database, token: str) -> Caller | None:
+    """The caller of a write (in a worker thread): one statement when the room's view is at
+    hand, a read transaction otherwise."""
+    try:
+        return member_at_head(db, token)
+    except Slow:
+        return member_by_token(db, token, keep=False)
 
 
 async def _end(held: Any) -> None:

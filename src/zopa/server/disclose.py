@@ -49,7 +49,7 @@ from zopa.server.schemas import (
     RoomOut,
     VersionOut,
 )
-from zopa.server.view import room_view
+from zopa.server.view import View, room_view
 from zopa.vocab import option_label
 
 __all__ = [
@@ -88,10 +88,19 @@ _PUBLIC_PARTIES = ("overlap",)
 # ------------------------------------------------------------------------ public answers
 
 
+def _view(db: Database, caller: Caller) -> View:
+    """The room's view at the head the caller's authentication read (no more reads), or at the
+    head a read transaction sees."""
+    view: View | None = db.pinned(caller.room_id)
+    if view is None:
+        with db.read() as s:
+            view = room_view(s, caller.room_id)
+    return view
+
+
 def room(db: Database, caller: Caller) -> RoomOut:
     """The public skeleton and the caller's role (plus readiness where the policy allows)."""
-    with db.read() as s:
-        view = room_view(s, caller.room_id)
+    view = _view(db, caller)
     info = view.info
     entered = view.entered
     consent = None
@@ -144,9 +153,8 @@ def room(db: Database, caller: Caller) -> RoomOut:
 
 
 def policy(db: Database, caller: Caller) -> dict[str, Any]:
-    with db.read() as s:
-        out: dict[str, Any] = room_view(s, caller.room_id).info.policy.to_dict()
-        return out
+    out: dict[str, Any] = _view(db, caller).info.policy.to_dict()
+    return out
 
 
 def _draft_rows(s: Session, room_id: str) -> list[DraftRow]:
@@ -179,8 +187,7 @@ def _view_summary(draft_id: str, r: dict[str, Any]) -> DraftSummary:
 
 def drafts(db: Database, caller: Caller) -> list[DraftSummary]:
     """Every draft with its current version (in the order they were circulated)."""
-    with db.read() as s:
-        view = room_view(s, caller.room_id)
+    view = _view(db, caller)
     return [_view_summary(d, r) for d, r in view.state["drafts"].items()]
 
 
