@@ -31,7 +31,6 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
-    select,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
@@ -282,6 +281,11 @@ def _end_read(s: Session) -> None:
 _REQUEST: ContextVar[_Held | None] = ContextVar("zopa_request_session", default=None)
 
 
+# a statement compiled for :meth:`Database.rows`: SQL, bound values, parameter order, row type,
+# boolean columns
+_Plan = tuple[str, dict[str, Any], tuple[str, ...] | None, Any, frozenset[int]]
+
+
 class Database:
     """An engine and its session factory; :meth:`write` and :meth:`read` are units of work."""
 
@@ -301,9 +305,7 @@ class Database:
             expire_on_commit=False,
             info={**info, "zopa_read": True},  # one snapshot: a room's view is read once in it
         )
-        self._once = engine.execution_options(
-            zopa_read=True, **({} if self.sqlite else {"isolation_level": "AUTOCOMMIT"})
-        )
+        self._plans: dict[Any, _Plan] = {}
 
     @contextmanager
     def read(self, *, keep: bool = False) -> Iterator[Session]:
@@ -342,13 +344,68 @@ class Database:
         PostgreSQL in autocommit: one round trip, no BEGIN and no ROLLBACK). One statement sees
         one snapshot; use it only for what needs no other read to agree with it, or for rows
         that are never changed (events, recorded answers)."""
-        with self._once.connect() as c:
-            return c.execute(statement, params).first()
+        got = self.rows(statement, params, first=True)
+        return got[0] if got else None
 
-    def rows(self, statement: Any, params: dict[str, Any]) -> list[Any]:
-        """Every row of one statement run on its own (see :meth:`once`)."""
-        with self._once.connect() as c:
-            return list(c.execute(statement, params))
+    def rows(self, statement: Any, params: dict[str, Any], *, first: bool = False) -> list[Any]:
+        """Every row of one statement run on its own (see :meth:`once`), as named tuples.
+
+        It runs on the driver's connection (from the pool, with its checks), compiled once per
+        statement: SQLAlchemy's per-statement work (a Connection, an execution context, a
+        result) cost more than the round trip. The statements given here select plain columns
+        (text, integers, bytes, and booleans: SQLite's 0/1 are made bool)."""
+        sql, defaults, order, row_type, flags = self._plan(statement)
+        values = {**defaults, **params}  # a LIMIT's bound value, with the caller's
+        args: Any = values if order is None else tuple(values[k] for k in order)
+        fairy = self.engine.raw_connection()
+        try:
+            conn = fairy.driver_connection
+            if not self.sqlite:
+                conn.autocommit = True  # type: ignore[union-attr]
+            cur = fairy.cursor()
+            try:
+                cur.execute(sql, args)
+                got = [cur.fetchone()] if first else cur.fetchall()
+            finally:
+                cur.close()
+            if not self.sqlite:
+                conn.autocommit = False  # type: ignore[union-attr]
+        except BaseException:
+            fairy.invalidate()  # a broken or half-used connection never goes back to the pool
+            raise
+        finally:
+            fairy.close()
+        out = []
+        for r in got:
+            if r is None:
+                continue
+            if flags:
+                r = tuple(bool(v) if k in flags and v is not None else v for k, v in enumerate(r))
+            out.append(row_type._make(r))
+        return out
+
+    def _plan(self, statement: Any) -> _Plan:
+        """A statement compiled for this database: its SQL, its parameters' bound values, their
+        order (None: by name), a named-tuple type for its rows, and which columns are booleans
+        to convert."""
+        got = self._plans.get(statement)
+        if got is None:
+            from collections import namedtuple
+
+            from sqlalchemy import Boolean
+
+            compiled = statement.compile(dialect=self.engine.dialect)
+            names = [c.key for c in statement.selected_columns]
+            order = tuple(compiled.positiontup) if compiled.positiontup else None
+            flags = frozenset(
+                k
+                for k, c in enumerate(statement.selected_columns)
+                if self.sqlite and isinstance(c.type, Boolean)
+            )
+            row_type = namedtuple("Row", names, rename=True)  # type: ignore[misc]
+            got = (compiled.string, dict(compiled.params), order, row_type, flags)
+            self._plans[statement] = got
+        return got
 
     def pinned(self, room_id: str) -> Any:
         """The room's view the request's authentication pinned (see :class:`_Held`), if any."""
@@ -378,7 +435,9 @@ class Database:
                 held.close()  # the request's shared read snapshot ends before its write
         with self._factory() as s, s.begin():
             if room_id is not None and not self.sqlite:
-                s.execute(select(Room.id).where(Room.id == room_id).with_for_update())
+                # the room's row, locked and loaded: held here (the session's identity map
+                # holds rows weakly), so the write's own reads of it find it without a query
+                s.info["zopa_locked_room"] = s.get(Room, room_id, with_for_update=True)
             yield s
 
     def dispose(self) -> None:

@@ -98,6 +98,42 @@ def _view(db: Database, caller: Caller) -> View:
     return view
 
 
+_skeletons: dict[int, tuple[Any, tuple[list[IssueOut], list[PartyOut], list[str]]]] = {}
+
+
+def _skeleton(info: Any) -> tuple[list[IssueOut], list[PartyOut], list[str]]:
+    """The issues, parties and constraints every member sees, built once per room skeleton
+    (:func:`zopa.server.rooms.room_info` keeps one object per room text)."""
+    hit = _skeletons.get(id(info))
+    if hit is not None and hit[0] is info:
+        return hit[1]
+    sc = info.scenario
+    got = (
+        [
+            IssueOut(
+                id=i.id,
+                label=i.label,
+                description=i.description,
+                unit=i.unit,
+                numeric=i.numeric,
+                options=[
+                    OptionOut(id=o.id, label=option_label(i, k)) for k, o in enumerate(i.options)
+                ],
+            )
+            for i in sc.issues
+        ],
+        [
+            PartyOut(id=p.id, label=p.label, role=p.role, power=p.power, gates=p.gates)
+            for p in sc.parties
+        ],
+        [r.text for r in sc.constraints],
+    )
+    if len(_skeletons) >= 64:
+        _skeletons.clear()
+    _skeletons[id(info)] = (info, got)
+    return got
+
+
 def room(db: Database, caller: Caller) -> RoomOut:
     """The public skeleton and the caller's role (plus readiness where the policy allows)."""
     view = _view(db, caller)
@@ -111,6 +147,7 @@ def room(db: Database, caller: Caller) -> RoomOut:
     rounds = {p: int(r["round"]) for p, r in view.state["preferences"].items()}
     rows = view.state["drafts"]
     sc = info.scenario
+    skeleton = _skeleton(info)
     readiness = None
     if caller.role == "mediator" and info.policy.mediator.readiness:
         readiness = {p.id: p.id in entered for p in sc.parties}
@@ -120,24 +157,9 @@ def room(db: Database, caller: Caller) -> RoomOut:
         description=sc.description,
         role=caller.role,
         party=caller.party_id,
-        issues=[
-            IssueOut(
-                id=i.id,
-                label=i.label,
-                description=i.description,
-                unit=i.unit,
-                numeric=i.numeric,
-                options=[
-                    OptionOut(id=o.id, label=option_label(i, k)) for k, o in enumerate(i.options)
-                ],
-            )
-            for i in sc.issues
-        ],
-        parties=[
-            PartyOut(id=p.id, label=p.label, role=p.role, power=p.power, gates=p.gates)
-            for p in sc.parties
-        ],
-        constraints=[r.text for r in sc.constraints],
+        issues=skeleton[0],
+        parties=skeleton[1],
+        constraints=skeleton[2],
         drafts=[_view_summary(d, r) for d, r in rows.items()],
         readiness=readiness,
         entered=(caller.party_id in entered) if caller.role == "delegation" else None,

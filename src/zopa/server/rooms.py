@@ -250,11 +250,26 @@ def load_room(s: Session, room_id: str) -> RoomInfo:
     return room_info(room)
 
 
+_infos: dict[tuple[str, str, str], RoomInfo] = {}
+
+
 def room_info(room: Room) -> RoomInfo:
-    """A room row's public skeleton (validated once per text) and policy."""
+    """A room row's public skeleton (validated once per text) and policy, kept per text: every
+    write reads the room row, and parsing the skeleton and the policy again cost more than the
+    write's own work."""
+    k = (room.id, room.public, room.policy)
+    with _cache_lock:
+        hit = _infos.get(k)
+    if hit is not None:
+        return hit
     public = json.loads(room.public)
     scenario = _public_scenario(room.id, room.public, public)
-    return RoomInfo(room.id, public, scenario, Policy.model_validate(json.loads(room.policy)))
+    info = RoomInfo(room.id, public, scenario, Policy.model_validate(json.loads(room.policy)))
+    with _cache_lock:
+        if len(_infos) >= _CACHE_MAX:
+            _infos.pop(next(iter(_infos)))
+        _infos[k] = info
+    return info
 
 
 def _public_scenario(room_id: str, text: str, public: Mapping[str, Any]) -> Scenario:
@@ -906,8 +921,7 @@ def propose_amendment(
                 status="proposed",
                 created_at=now(),
             )
-        )
-        s.flush()
+        )  # inserted with the event, in the one flush audit.append makes
         audit.append(
             s,
             key,
