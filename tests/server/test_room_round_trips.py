@@ -112,3 +112,34 @@ def test_an_idle_connection_that_died_is_replaced(
         got = client.get(api, headers=med)
     assert got.status_code == 200, got.text
     assert seen["pings"] >= 1
+
+
+def test_hot_reads_answer_as_their_routes(client: Any, made: Any) -> None:
+    """The hot reads answered before FastAPI's routing (``Gate._hot``) say exactly what their
+    routes say (a query string sends a request to its route); every refusal is the route's."""
+    api = f"/api/rooms/{made.room}"
+    med, me = bearer(made.mediator), bearer(made.delegations["ukraine"])
+    other = bearer(made.delegations["russia"])
+    cases = [
+        (api, med),
+        (api, me),
+        (f"{api}/drafts", me),
+        (f"{api}/overlap", med),
+        (f"{api}/overlap", me),
+        (f"{api}/drafts/geneva/feedback", me),
+        (f"{api}/drafts/geneva/feedback", other),
+        (f"{api}/drafts/geneva/feedback", med),  # the mediator: 403
+        (f"{api}/drafts/nope/feedback", me),  # 404
+        (f"{api}/drafts/9bad/feedback", me),  # 422: not a draft id
+        (f"{api}/drafts/geneva/feedback", bearer("not-a-token")),  # 401
+        (f"{api}/drafts", {}),  # 401
+        ("/api/rooms/another/drafts", me),  # 403: another room's token
+    ]
+    for path, who in cases:
+        client.get(path, headers=who)  # any first answer recorded
+        hot = client.get(path, headers=who)
+        routed = client.get(path + "?via=route", headers=who)
+        assert hot.status_code == routed.status_code, path
+        assert hot.json() == routed.json(), path
+        for h in ("content-type", "cache-control", "content-security-policy"):
+            assert hot.headers.get(h) == routed.headers.get(h), (path, h)
