@@ -45,8 +45,14 @@ def event_hash(
 def append(
     s: Session, key: RoomKey, room_id: str, actor: str, action: str, data: dict[str, Any]
 ) -> AuditEvent:
-    """Add the next event of ``room_id``'s chain (inside the caller's write transaction)."""
-    last = s.execute(_LAST, {"room": room_id}).first()
+    """Add the next event of ``room_id``'s chain (inside the caller's write transaction). The
+    last event is read here, or was read by the write inside the room's lock, with a row it
+    needed (``zopa_last_event``, set by :func:`zopa.server.rooms._draft`; used once)."""
+    known = s.info.pop("zopa_last_event", None)
+    if known is not None and known[0] == room_id:
+        last = known[1]
+    else:
+        last = s.execute(_LAST, {"room": room_id}).first()
     if last is not None and _check(key, last, last.prev_hash, last.seq):
         raise Refused(
             f"room `{room_id}`: its last event does not verify under the room key (the log was "

@@ -32,6 +32,7 @@ from zopa.server.crypto import RoomKey, hash_token, new_token
 from zopa.server.db import (
     ROOM_FORMAT,
     Amendment,
+    AuditEvent,
     Database,
     DraftRow,
     DraftVersion,
@@ -821,12 +822,54 @@ def add_draft(
 
 
 def _draft(s: Session, room_id: str, draft_id: str) -> DraftRow:
-    row = s.scalars(
+    """A draft's row, read in the write's transaction. On PostgreSQL, inside the room's lock
+    (:meth:`Database.write`), the same statement reads the room's last event for the write's
+    :func:`zopa.server.audit.append`: one round trip fewer while the lock is held (the statement
+    starts after the lock is taken, so it sees every event committed before)."""
+    bind = s.get_bind()
+    if bind.dialect.name == "postgresql" and s.info.get("zopa_locked_room") is not None:
+        got = s.execute(_DRAFT_AND_LAST, {"room": room_id, "draft": draft_id}).first()
+        if got is None:
+            raise NotFound(f"no draft `{draft_id}` in this room")
+        s.info["zopa_last_event"] = (room_id, got if got.seq is not None else None)
+        row: DraftRow = got[0]
+        return row
+    found = s.scalars(
         select(DraftRow).where(DraftRow.room_id == room_id, DraftRow.draft_id == draft_id)
     ).first()
-    if row is None:
+    if found is None:
         raise NotFound(f"no draft `{draft_id}` in this room")
-    return row
+    return found
+
+
+def _draft_and_last() -> Any:
+    from sqlalchemy import bindparam, true
+
+    ev = AuditEvent.__table__
+    last = (
+        select(
+            ev.c.room_id,
+            ev.c.seq,
+            ev.c.at,
+            ev.c.actor,
+            ev.c.action,
+            ev.c.data,
+            ev.c.prev_hash,
+            ev.c.hash,
+        )
+        .where(ev.c.room_id == bindparam("room"))
+        .order_by(ev.c.seq.desc())
+        .limit(1)
+        .subquery("last_event")
+    )
+    return (
+        select(DraftRow, *last.c)
+        .outerjoin(last, true())
+        .where(DraftRow.room_id == bindparam("room"), DraftRow.draft_id == bindparam("draft"))
+    )
+
+
+_DRAFT_AND_LAST = _draft_and_last()  # a draft's row and its room's last event (PostgreSQL)
 
 
 def _bump(s: Session, row: DraftRow, package: dict[str, str], cause: str) -> int:
