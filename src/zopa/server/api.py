@@ -21,9 +21,9 @@ from starlette.responses import Response
 
 from zopa.model.spec import ID_PATTERN
 from zopa.server import disclose, rooms
-from zopa.server.app import SafeJSON
 from zopa.server.auth import current_member
 from zopa.server.rooms import Caller
+from zopa.server.safejson import SafeJSON
 from zopa.server.schemas import (
     AcceptabilityOut,
     AmendmentIn,

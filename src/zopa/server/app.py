@@ -17,7 +17,6 @@ the operator restores it.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import weakref
 from collections.abc import AsyncIterator
@@ -30,7 +29,6 @@ import anyio
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -48,6 +46,7 @@ from zopa.server.auth import (
 from zopa.server.crypto import KeyError_, RoomKey
 from zopa.server.db import SERVE_THREADS, Database, Slow
 from zopa.server.rooms import Caller, Conflict, RoomError
+from zopa.server.safejson import SafeJSON
 from zopa.server.view import quick
 
 __all__ = [
@@ -76,16 +75,6 @@ _SECURITY_HEADERS = [
         b"default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
     ),
 ]
-
-
-class SafeJSON(JSONResponse):
-    """JSON in ASCII: text that is not valid Unicode (a lone surrogate echoed from input) is
-    escaped instead of failing to encode."""
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(
-            content, ensure_ascii=True, allow_nan=False, separators=(",", ":")
-        ).encode()
 
 
 @dataclass
