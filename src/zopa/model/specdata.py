@@ -121,6 +121,7 @@ class PreferencesSpec:
     hyperrectangles: list[HyperRectangleSpec] = field(default_factory=list)
     discount: float | None = None
     uncertainty: Any = None  # zopa.model.spec.UncertaintySpec, the pydantic model (module doc)
+    cap: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +323,15 @@ def _preferences(v: Any) -> PreferencesSpec:
     d = _keys(
         v,
         ("weights",),
-        ("values", "reservation", "red_lines", "hyperrectangles", "discount", "uncertainty"),
+        (
+            "values",
+            "reservation",
+            "red_lines",
+            "hyperrectangles",
+            "discount",
+            "uncertainty",
+            "cap",
+        ),
     )
     if d.get("uncertainty") is not None:
         raise _Defer  # distributions are pydantic models: the schema builds them
@@ -343,6 +352,9 @@ def _preferences(v: Any) -> PreferencesSpec:
         discount = _number(discount)
         if not 0.0 <= discount <= 1.0:
             raise _Defer
+    cap = d.get("cap")
+    if cap is not None:
+        cap = _number(cap)
     return PreferencesSpec(
         _num_map(d["weights"]),
         vals,
@@ -351,6 +363,7 @@ def _preferences(v: Any) -> PreferencesSpec:
         hyper,
         discount,
         None,
+        cap,
     )
 
 
