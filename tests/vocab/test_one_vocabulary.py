@@ -204,3 +204,28 @@ def test_the_room_and_the_briefing_write_options_alike(outputs):
     assert "EUR 310,000" in _flat(
         visible_text(render_html(build_briefing(load_scenario(EXAMPLES / "no-overlap.yaml"))))
     )
+
+
+def test_the_briefing_writes_robust_intervals_as_the_terminal_does(outputs, robust):
+    s, a, _, _ = outputs
+    r, text = robust
+    p = r.zone.probability
+    assert p is not None
+    lo, hi = r.zone.ci95
+    assert f"{percent(p)} {interval(lo, hi)}" in text
+    page = _flat(visible_text(render_html(build_briefing(s, analysis=a, robustness=r))))
+    assert f"{percent(p)} (95% interval {interval(lo, hi)})" in page
+    assert not re.search(r"\d%–\d", page)  # not "95.7%–98.7%": one interval format
+
+
+def test_party_names_with_ids_and_estimated_counts_are_one_helper_each():
+    """Tables that show ids beside labels and the estimated zone size use zopa.vocab."""
+    import zopa.report.tables as tables
+    from zopa.vocab import estimated_count, party_label
+
+    s = load_scenario(EXAMPLES / "ukraine-2025.yaml")
+    assert not hasattr(tables, "party_name")
+    assert party_label(s, "europe", with_id=True) == "European governments (europe)"
+    assert party_label(s, "ukraine", with_id=True) == "Ukraine"
+    assert party_label(s, "nobody", with_id=True) == "nobody"
+    assert estimated_count(3187, 3100, 3300) == "about 3,187 (95% interval 3,100–3,300, estimated)"

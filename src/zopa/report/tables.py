@@ -22,6 +22,7 @@ from zopa.report.fit import PIPE_WIDTH, fits, longest_word
 from zopa.vocab import (
     CONCESSION_KINDS,
     concession_takes,
+    estimated_count,
     join,
     option_label,
     party_label,
@@ -63,14 +64,6 @@ def option_text(iss: Issue, value: object) -> str:
     if o.number is not None:
         return option_label(iss, k)
     return o.id if o.label == o.id else f"{o.id}: {o.label}"
-
-
-def party_name(s: Scenario, pid: str) -> str:
-    try:
-        label = s.party(pid).label
-    except KeyError:
-        return pid
-    return pid if label == pid else f"{label} ({pid})" if label.lower() != pid else label
 
 
 def package_text(s: Scenario, package: Mapping[str, object]) -> str:
@@ -170,7 +163,7 @@ def _matrix(
         rows.append((escape(issue_name(iss)), cells))
     scores = [
         (
-            f"{escape(party_name(s, p))} utility (margin)",
+            f"{escape(party_label(s, p, with_id=True))} utility (margin)",
             [f"{utility(pt.utilities[p])} ({signed(pt.margins[p])})" for _, pt in columns],
         )
         for p in parties
@@ -232,7 +225,7 @@ def _stacked(
         t.add_section()
         for p in parties:
             t.add_row(
-                f"{escape(party_name(s, p))} utility (margin)",
+                f"{escape(party_label(s, p, with_id=True))} utility (margin)",
                 f"{utility(pt.utilities[p])} ({signed(pt.margins[p])})",
             )
         out.append(t)
@@ -260,8 +253,8 @@ def render_analysis(a: Analysis, s: Scenario, console: Console, *, frontier_rows
     parties = list(nash.utilities) if nash else list(a.parties)
     z = a.zone
     size = f"{z.size:,}" if z.size is not None else "unknown"
-    if not z.exact and z.interval:
-        size = f"about {size} (95% interval {z.interval[0]:,}-{z.interval[1]:,}, estimated)"
+    if not z.exact and z.interval and z.size is not None:
+        size = estimated_count(z.size, *z.interval)
     head = Text()
     head.append(f"{a.title}\n", style="bold")
     head.append(f"packages: {a.outcomes:,}")
@@ -270,7 +263,7 @@ def render_analysis(a: Analysis, s: Scenario, console: Console, *, frontier_rows
     head.append(f"   engine: {a.engine}\n")
     head.append("agreement zone: ")
     head.append("exists" if z.exists else "EMPTY", style="bold green" if z.exists else "bold red")
-    who = join([party_name(s, p) for p in a.parties]) if a.parties else "nobody"
+    who = join([party_label(s, p, with_id=True) for p in a.parties]) if a.parties else "nobody"
     head.append(f", {size} package(s) acceptable to {who}")
     console.print(Panel(head, expand=False))
     if z.exists:
@@ -323,14 +316,14 @@ def _frontier(
     ref = dict(nash.package) if nash is not None else None
     console.print(
         "[dim]Packages where no party can gain without another losing, sorted by "
-        f"{escape(party_name(s, parties[0]))}'s utility"
+        f"{escape(party_label(s, parties[0], with_id=True))}'s utility"
         + (
             "; each is shown by the issues on which it differs from the Nash package.[/]"
             if ref is not None
             else ".[/]"
         )
     )
-    heads = ["#", *(escape(party_name(s, p)) for p in parties)]
+    heads = ["#", *(escape(party_label(s, p, with_id=True)) for p in parties)]
     heads.append("package" if ref is None else "differs from the Nash package on")
     cells: list[list[str]] = []
     for k, pt in enumerate(shown):
@@ -467,7 +460,7 @@ def render_evaluation(e: DraftEvaluation, s: Scenario, console: Console) -> None
     for p, u in e.point.utilities.items():
         ok = "[green]yes[/]" if e.acceptable[p] else "[red]no[/]"
         t.add_row(
-            escape(party_name(s, p)),
+            escape(party_label(s, p, with_id=True)),
             f"{u:.3f}",
             f"{e.point.margins[p]:+.3f}",
             ok,
@@ -551,7 +544,7 @@ def render_comparison(c: Comparison, s: Scenario, console: Console) -> None:
     for p, gain in c.gains.items():
         style = "green" if gain > 1e-9 else "red" if gain < -1e-9 else "dim"
         g.add_row(
-            escape(party_name(s, p)),
+            escape(party_label(s, p, with_id=True)),
             f"{c.before.point.utilities[p]:.3f}",
             f"{c.after.point.utilities[p]:.3f}",
             f"[{style}]{gain:+.3f}[/]",

@@ -34,7 +34,15 @@ from zopa.vocab.labels import (
     rule_in_words,
     value_label,
 )
-from zopa.vocab.numbers import amount, count, interval, percent, signed, utility
+from zopa.vocab.numbers import (
+    amount,
+    count,
+    estimated_count,
+    interval,
+    percent,
+    signed,
+    utility,
+)
 from zopa.vocab.sentences import (
     CONCESSION_KINDS,
     concession_takes,
@@ -55,6 +63,7 @@ __all__ = [
     "count",
     "criterion_words",
     "draft_label",
+    "estimated_count",
     "evidence_statement",
     "evidence_words",
     "interval",

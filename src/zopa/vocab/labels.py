@@ -66,11 +66,18 @@ def value_label(issue: Issue, value: object) -> str:
     return str(value)
 
 
-def party_label(scenario: Scenario, party_id: str) -> str:
+def party_label(scenario: Scenario, party_id: str, *, with_id: bool = False) -> str:
+    """The party's label (its id when the scenario has no such party).
+
+    ``with_id`` adds the id in brackets where it differs from the label
+    (``European governments (europe)``): for tables whose reader may type the id next."""
     try:
-        return scenario.party(party_id).label
+        label = scenario.party(party_id).label
     except KeyError:
         return party_id
+    if not with_id or label == party_id or label.lower() == party_id:
+        return label
+    return f"{label} ({party_id})"
 
 
 def draft_label(scenario: Scenario, draft_id: str) -> str:

@@ -85,3 +85,9 @@ def interval(lo: float | None, hi: float | None, digits: int = 1) -> str:
     if lo is None or hi is None:
         return "n/a"
     return f"[{percent(lo, digits)}, {percent(hi, digits)}]"
+
+
+def estimated_count(n: int, lo: int, hi: int) -> str:
+    """A count estimated by sampling, with its 95% interval:
+    ``about 3,187 (95% interval 3,100–3,300, estimated)``."""
+    return f"about {count(n)} (95% interval {count(lo)}–{count(hi)}, estimated)"

@@ -29,6 +29,7 @@ from zopa.vocab import (
     CONCESSION_KINDS,
     concession_takes,
     draft_label,
+    estimated_count,
     evidence_statement,
     join,
     option_label,
@@ -159,8 +160,8 @@ def _party(scenario: Scenario, p: Party) -> PartyRow:
 def _zone(scenario: Scenario, a: Analysis) -> ZoneSummary:
     z = a.zone
     size = f"{z.size:,}" if z.size is not None else "unknown"
-    if not z.exact and z.interval is not None:
-        size = f"about {size} (95% interval {z.interval[0]:,}–{z.interval[1]:,}, estimated)"
+    if not z.exact and z.interval is not None and z.size is not None:
+        size = estimated_count(z.size, *z.interval)
     labels = tuple(party_label(scenario, p) for p in a.parties)
     who = join(labels)
     if z.exists:

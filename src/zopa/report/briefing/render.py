@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from zopa.errors import ZopaError
 from zopa.report.briefing.model import Briefing
-from zopa.vocab import count, percent, signed, utility
+from zopa.vocab import count, interval, percent, signed, utility
 
 __all__ = ["html_to_pdf", "render_html", "write_bytes", "write_html", "write_pdf"]
 
@@ -41,6 +41,7 @@ def _env() -> Environment:
     )
     env.filters.update(
         pct=percent,
+        ci=lambda pair: interval(*pair),
         num=count,
         num2=lambda x: f"{float(x):.2g}",
         u=utility,
