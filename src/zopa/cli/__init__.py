@@ -38,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # a plainly valid scenario command runs without Typer (zopa.cli.fast); any other line,
         # in standalone mode: Typer (its vendored click) prints usage errors itself, exits 2.
-        code = run_fast(args)
-        if code is not None:
-            return _exit(code)
+        fast_code = run_fast(args)
+        if fast_code is not None:
+            return _exit(fast_code)
         load(args)(args=args, prog_name="zopa", standalone_mode=True)
     except ZopaError as exc:
         _stderr(f"[bold red]error:[/] {_escape(str(exc))}")

@@ -209,5 +209,5 @@ def _pacify() -> None:
     click does, with its own wrapper)."""
     from typer._click.utils import PacifyFlushWrapper
 
-    sys.stdout = PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
-    sys.stderr = PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
+    sys.stdout = PacifyFlushWrapper(sys.stdout)
+    sys.stderr = PacifyFlushWrapper(sys.stderr)

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from zopa.model.expr import Atom, Formula, Not
 from zopa.model.scenario import Issue, Scenario, format_number
+from zopa.records import frozen
 
 __all__ = [
     "SHAPES",
@@ -62,7 +63,7 @@ _TOL = 1e-6
 _EXTRA = ("hyperrectangles", "discount", "uncertainty")
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueForm:
     """One issue of the form. ``ratings`` are 0 (worst) to 100 (best) per option id, None where
     not rated; on a numeric issue with a shape other than ``custom`` they follow the shape.
@@ -93,7 +94,7 @@ class IssueForm:
         return got if got else self.ratings
 
 
-@dataclass(frozen=True)
+@frozen
 class PreferenceForm:
     issues: tuple[IssueForm, ...]
     walk_away: float | None  # utility of walking away, 0..1 (found by comparison)
@@ -104,7 +105,7 @@ class PreferenceForm:
         return next(f for f in self.issues if f.issue == issue_id)
 
 
-@dataclass(frozen=True)
+@frozen
 class FieldProblem:
     """A mistake in the form, in the form's words, and the field it belongs next to."""
 
