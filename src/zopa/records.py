@@ -106,12 +106,23 @@ def _build(cls: type[T], eq: bool, slots: bool) -> type[T]:
     params = dc.__dataclass_params__
     params.init, params.repr, params.eq, params.frozen = True, True, eq, True
     if doc is None:
+        dc.__doc__ = _SignatureDoc()
+    return dc  # type: ignore[no-any-return]
+
+
+class _SignatureDoc:
+    """The doc dataclass gives a class without one (``Name(field: type, ...)``), written when
+    first read: ``inspect.signature`` costs more than the rest of the class. (A class's
+    ``__doc__`` that is a descriptor is resolved on reading, by ``type`` itself.)"""
+
+    def __get__(self, obj: object, cls: type) -> str:
         try:
-            sig = str(inspect.signature(dc)).replace(" -> None", "")
+            sig = str(inspect.signature(cls)).replace(" -> None", "")
         except (TypeError, ValueError):  # pragma: no cover - as dataclass does
             sig = ""
-        dc.__doc__ = dc.__name__ + sig
-    return dc  # type: ignore[no-any-return]
+        doc = cls.__name__ + sig
+        cls.__doc__ = doc
+        return doc
 
 
 def _init(dc: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
