@@ -36,8 +36,9 @@ demo: $(CORE)
 	@echo "or call $(BIN)/zopa directly."
 
 # The coverage floor of `make test` (issue 20 §3): the figure the suite reaches without services
-# (94.5% measured), rounded down; the per-file table is in the output (docs/architecture.md).
-COVERAGE := --cov=zopa --cov-report=term:skip-covered --cov-fail-under=94
+# (94.9% measured), rounded down to the half point; the per-file table is in the output
+# (docs/architecture.md). Raise it when the total goes up; never lower it.
+COVERAGE := --cov=zopa --cov-report=term:skip-covered --cov-fail-under=94.5
 
 ## test: ruff (lint and format) + mypy (strict, library) + the whole pytest suite
 test: $(STAMP)

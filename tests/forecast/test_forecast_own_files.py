@@ -82,3 +82,32 @@ def test_forecast_size_limits_are_refused_up_front(
     wide.write_text("actor,position,salience,capability,issue\n" + body)
     assert main(["forecast", str(wide), "--model", "exchange"]) == 2
     assert "exchange model" in capsys.readouterr().err
+
+
+def test_text_parsers_give_what_load_forecast_gives(tmp_path: Path) -> None:
+    """``zopa.forecast.parse_*`` read text (no file) into the same arrays as the file reader."""
+    from zopa.forecast import parse_csv, parse_decide, parse_deu, parse_yaml, read_decide
+
+    yaml_file = tmp_path / "f.yaml"
+    yaml_file.write_text(
+        "issues: {em: {label: Emissions, low: 4, high: 10}}\n"
+        "actors:\n  DE: {capability: 0.16, issues: {em: {position: 4, salience: 0.8}}}\n"
+    )
+    pairs = [
+        (parse_csv, FIX / "emissions.csv"),
+        (parse_decide, FIX / "small.decide.csv"),
+        (parse_deu, FIX / "deu_like.csv"),
+        (parse_yaml, yaml_file),
+    ]
+    for parse, path in pairs:
+        got, want = parse(path.read_text(), source=str(path)), load_forecast(path)
+        assert (got.actors, got.issues, got.labels, got.group) == (
+            want.actors,
+            want.issues,
+            want.labels,
+            want.group,
+        )
+        for name in ("position", "salience", "capability", "low", "high", "outcome"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+    decided = read_decide(FIX / "small.decide.csv")
+    assert decided.labels == {"line": "Ceasefire line"} and decided.position[0, 0] == 20.0

@@ -18,12 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from zopa.errors import Problem, ScenarioError
-from zopa.forecast._types import ForecastInput
 from zopa.io.files import cell_number as number
 from zopa.io.files import read_text
+from zopa.io.forecast.records import ForecastCell, ForecastIssue, ForecastTable
 from zopa.model.spec import MAX_LABEL
 
 __all__ = ["is_decide", "parse_decide", "read_decide"]
@@ -40,7 +38,7 @@ def is_decide(text: str) -> bool:
     return False
 
 
-def read_decide(path: str | Path) -> ForecastInput:
+def read_decide(path: str | Path) -> ForecastTable:
     """Read a decide file; raises :class:`ScenarioError` listing every bad row."""
     p = Path(path)
     return parse_decide(read_text(p, what="decide file"), source=str(p))
@@ -56,8 +54,8 @@ class _Acc:
     problems: list[Problem] = field(default_factory=list)
 
 
-def parse_decide(text: str, *, source: str = "") -> ForecastInput:
-    """Parse decide text into a :class:`ForecastInput`."""
+def parse_decide(text: str, *, source: str = "") -> ForecastTable:
+    """Parse decide text into a :class:`~zopa.io.forecast.records.ForecastTable`."""
     acc = _Acc()
     for lineno, line in enumerate(text.splitlines(), start=1):
         if line.strip():
@@ -286,25 +284,7 @@ def _scale(acc: _Acc, issue: str) -> tuple[float, float]:
     return (min(anchors), max(anchors)) if anchors else _DEFAULT_SCALE
 
 
-def _build(acc: _Acc, source: str) -> ForecastInput:
-    actors, issues = list(acc.actors), list(acc.issues)
-    shape = (len(actors), len(issues))
-    pos, sal, cap = (np.full(shape, np.nan) for _ in range(3))
-    ai = {a: i for i, a in enumerate(actors)}
-    ii = {s: j for j, s in enumerate(issues)}
-    for _, actor, issue, p, s, c in acc.rows:
-        i, j = ai[actor], ii[issue]
-        pos[i, j], sal[i, j], cap[i, j] = p, s, c
-    scales = [_scale(acc, s) for s in issues]
-    return ForecastInput(
-        actors=tuple(actors),
-        issues=tuple(issues),
-        position=pos,
-        salience=sal,
-        capability=cap,
-        low=np.array([s[0] for s in scales]),
-        high=np.array([s[1] for s in scales]),
-        outcome=np.full(len(issues), np.nan),
-        labels=dict(acc.labels),
-        source=source,
-    )
+def _build(acc: _Acc, source: str) -> ForecastTable:
+    issues = tuple(ForecastIssue(s, *_scale(acc, s), label=acc.labels[s]) for s in acc.issues)
+    cells = tuple(ForecastCell(a, s, p, sal, c) for _, a, s, p, sal, c in acc.rows)
+    return ForecastTable(source, tuple(acc.actors), issues, cells)
