@@ -213,3 +213,19 @@ def test_zopa_records_are_frozen_dataclasses():
             ours = isinstance(obj, type) and obj.__module__ == module.__name__
             if ours and dataclasses.is_dataclass(obj):
                 assert obj.__dataclass_params__.frozen, obj  # type: ignore[attr-defined]
+
+
+def test_the_library_builds_frozen_records_one_way():
+    """One mechanism: a frozen record is @frozen, not @dataclass(frozen=True)."""
+    from pathlib import Path
+
+    import zopa
+    import zopa.records
+
+    found = [
+        str(p)
+        for p in Path(zopa.__file__).parent.rglob("*.py")
+        if "@dataclass(frozen=True" in p.read_text(encoding="utf-8")
+        and p != Path(zopa.records.__file__)
+    ]
+    assert found == [], "use zopa.records.frozen"
