@@ -1,6 +1,6 @@
 """Score `zopa news` on the annotated corpus in bench/news_corpus (and spaCy + textacy beside it).
 
-Run: ``python bench/bench_news.py [--split dev|heldout|all] [--json] [--speed]``
+Run: ``python bench/bench_news.py [--split dev|heldout|all] [--json] [--speed] [--read CHARS]``
 
 The corpus has seven house styles (a US broadsheet with honorifics, AP and Reuters wire copy, a
 state news agency, a European broadcaster, a web portal, an HTML page), written for zopa in
@@ -474,7 +474,24 @@ def main(argv: list[str]) -> int:
         "--speed", action="store_true", help="also time hostile paragraphs of 0.1 to 5 MB"
     )
     ap.add_argument("--full", action="store_true", help="(run_all) same as --speed")
+    ap.add_argument(
+        "--read",
+        type=int,
+        metavar="CHARS",
+        help="only read one hostile paragraph of CHARS characters and print its CPU time (for "
+        "an instruction count that load does not change: run it under valgrind --tool=callgrind "
+        "at two sizes and take the difference)",
+    )
     a = ap.parse_args(argv)
+    if a.read is not None:
+        from zopa.news import read_text_article
+
+        text = hostile_article(a.read)
+        t0 = time.process_time()
+        reading = read_text_article(text)
+        print(f"{len(text)} characters, {len(reading.quotes)} quotes, "
+              f"{time.process_time() - t0:.2f} s CPU")  # fmt: skip
+        return 0
     res = evaluate(a.split, peer=not a.no_peer)
     if a.json:
         out = {

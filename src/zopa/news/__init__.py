@@ -75,9 +75,20 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _reading(article: Article, scenario: Scenario | None) -> tuple[ArticleReading, Reading]:
+def _reading(
+    article: Article, scenario: Scenario | None, *, evidence: bool = False
+) -> tuple[ArticleReading, list[Evidence]]:
+    """The reading of one article (and, with ``evidence`` and a scenario, the evidence it
+    suggests). The working state (over a million tokens for 5 MB) is dropped before the
+    collector is back on: its first collection then walks only the answer, not the tokens
+    (that walk was a tenth of the time on a 5 MB article)."""
     with _no_cycle_collection():
-        return _read(article, scenario)
+        reading, r = _read(article, scenario)
+        found = (
+            suggest_evidence(r, scenario, article.file) if evidence and scenario is not None else []
+        )
+        del r
+        return reading, found
 
 
 def _read(article: Article, scenario: Scenario | None) -> tuple[ArticleReading, Reading]:
@@ -136,7 +147,7 @@ def read_news(
     evidence: list[Evidence] = []
     for a in articles:
         art = a if isinstance(a, Article) else read_article(a)
-        reading, r = _reading(art, scenario)
+        reading, found = _reading(art, scenario, evidence=True)
         if nlp is not None:
             from dataclasses import replace
 
@@ -144,8 +155,7 @@ def read_news(
 
             reading = replace(reading, entities=entities(art.text, model=nlp))
         readings.append(reading)
-        if scenario is not None:
-            evidence.extend(suggest_evidence(r, scenario, art.file))
+        evidence.extend(found)
     return NewsReading(
         articles=tuple(readings),
         evidence=tuple(evidence),

@@ -16,6 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
+from operator import itemgetter
 from typing import NamedTuple
 
 from zopa.news._text import Token
@@ -104,6 +106,7 @@ _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame"
 _GROUP_HEADS = frozenset({"officials", "diplomats", "negotiators", "spokesmen", "sources"})
 _ORGS = frozenset({"NATO", "European Union", "United Nations", "IAEA"})
 _POSS = re.compile(r"['’]s?$")
+_POSS_ENDS = ("'", "’", "'s", "’s")
 
 
 def _bare(word: str) -> str:
@@ -137,6 +140,9 @@ class Mention(NamedTuple):
     affiliation: str | None = None
     definite: bool = True
     actor: str | None = None  # resolved actor id (None: unresolved or a channel)
+
+
+_NEW = tuple.__new__  # a named tuple made from all its fields, without the Python-level __new__
 
 
 def _is_name(t: Token) -> bool:
@@ -220,13 +226,20 @@ _STARTS = (
 
 def phrase_starts(toks: list[Token]) -> list[int]:
     """Indices of the tokens a noun phrase may start with (a determiner, a pronoun, an
-    honorific, an affiliation, institution, medium or title word, or a capitalised word): the
-    only places :func:`scan_mentions` tries. One pass over the article's tokens."""
-    return [
-        g
-        for g, t in enumerate(toks)
-        if t.low in _STARTS or t.bare in _STARTS or t.text[:1].isupper()
-    ]
+    honorific, an affiliation, institution, medium or title word, or a word that may start a
+    name): the only places :func:`scan_mentions` tries (:func:`_phrase` finds nothing at any
+    other token: with none of these, its name reader stops at once). One pass over the
+    article's tokens."""
+    texts = list(map(itemgetter(0), toks))
+    # the test depends on a token's text only: made once per distinct word, then looked up
+    # for every token by C-level maps
+    first = dict(zip(texts, toks, strict=True))
+    ok = {
+        w
+        for w, t in first.items()
+        if t.low in _STARTS or t.bare in _STARTS or _is_name_word(w, t.bare)
+    }
+    return list(compress(count(), map(ok.__contains__, texts)))
 
 
 def scan_mentions(
@@ -261,7 +274,22 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
     """The noun phrase starting at token ``i`` of a sentence ending before token ``n``."""
     low = toks[i].low
     if low in _PRONOUNS:
-        return Mention(i, i + 1, toks[i].start, toks[i].end, "pronoun", toks[i].text)
+        return _NEW(
+            Mention,
+            (
+                i,
+                i + 1,
+                toks[i].start,
+                toks[i].end,
+                "pronoun",
+                toks[i].text,
+                None,
+                None,
+                None,
+                True,
+                None,
+            ),
+        )
     k = i
     definite = True
     if low in _HONORIFICS:  # "Mr. Zelensky", "Ms Kallas", "Sir Keir Starmer"
@@ -272,16 +300,48 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
         if e == k:
             return None
         hname = _name_text(text, toks, k, e)
-        return Mention(
-            i, e, toks[i].start, toks[e - 1].end, "person", _span(text, toks, i, e), hname
+        return _NEW(
+            Mention,
+            (
+                i,
+                e,
+                toks[i].start,
+                toks[e - 1].end,
+                "person",
+                _span(text, toks, i, e),
+                hname,
+                None,
+                None,
+                True,
+                None,
+            ),
         )
     if low in {"the", "a", "an"}:
         definite = low == "the"
         k += 1
-    ch = _match_phrase(toks, k, _CHANNELS, n) if k < n and _maybe(toks[k], _CH_FIRST) else 0
+    ch = (
+        _match_phrase(toks, k, _CHANNELS, n)
+        if k < n and (toks[k].low in _CH_FIRST or toks[k].bare in _CH_FIRST)
+        else 0
+    )
     if ch and (k == i or toks[k].text[:1].isupper() or "media" in toks[k + ch - 1].low):
         j = k + ch
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "channel", _span(text, toks, i, j))
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "channel",
+                _span(text, toks, i, j),
+                None,
+                None,
+                None,
+                True,
+                None,
+            ),
+        )
     affs: list[str] = []
     roles: list[str] = []
     inst = ""
@@ -319,16 +379,31 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
     if k == start:
         return None
     name = _name_text(text, toks, name_start, k) if k > name_start else None
-    if name and _POSS.search(name):
+    if name and name.endswith(_POSS_ENDS):  # (what _POSS finds: a name has no line break)
         name = _POSS.sub("", name)
         if k < n and toks[k].low in _INST_HEADS and not roles:  # "Zelensky's office"
             full = lexicon_name(name)
             known = PERSONS[full][0] if full else None
             phrase = _span(text, toks, i, k + 1)
             end = toks[k].end
-            return Mention(i, k + 1, toks[i].start, end, "institution", phrase, None, None, known)
-    aff = next((x for x in affs if x), None)
-    role = " ".join(roles).strip() or None
+            return _NEW(
+                Mention,
+                (
+                    i,
+                    k + 1,
+                    toks[i].start,
+                    end,
+                    "institution",
+                    phrase,
+                    None,
+                    None,
+                    known,
+                    True,
+                    None,
+                ),
+            )
+    aff = next((x for x in affs if x), None) if affs else None
+    role = (" ".join(roles).strip() or None) if roles else None
     head = roles[-1] if roles else ""
     j = k
     phrase = _span(text, toks, i, j)
@@ -337,26 +412,93 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
             return None
         if name in NOT_NAMES:
             return None
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "person", phrase, name, role, aff)
+        return _NEW(
+            Mention,
+            (i, j, toks[i].start, toks[j - 1].end, "person", phrase, name, role, aff, True, None),
+        )
     if head in _GROUP_HEADS:
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "group", phrase, None, role, aff)
+        return _NEW(
+            Mention,
+            (i, j, toks[i].start, toks[j - 1].end, "group", phrase, None, role, aff, True, None),
+        )
     if role and any(r in TITLE_HEADS for r in roles):
-        return Mention(
-            i, j, toks[i].start, toks[j - 1].end, "title", phrase, None, role, aff, definite
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "title",
+                phrase,
+                None,
+                role,
+                aff,
+                definite,
+                None,
+            ),
         )
     if affs and roles and roles[-1] in _INST_HEADS:  # "Ukraine's military"
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "institution",
+                phrase,
+                None,
+                None,
+                aff,
+                True,
+                None,
+            ),
+        )
     if j + 1 < n and affs and toks[j].text.islower() and toks[j + 1].low in _INST_HEADS:
         j += 1  # "Ukraine's energy ministry"
     if j < n and affs and toks[j].low in _INST_HEADS:
         j += 1
         phrase = _span(text, toks, i, j)
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "institution",
+                phrase,
+                None,
+                None,
+                aff,
+                True,
+                None,
+            ),
+        )
     if inst:
-        return Mention(i, j, toks[i].start, toks[j - 1].end, "institution", phrase, None, None, aff)
+        return _NEW(
+            Mention,
+            (
+                i,
+                j,
+                toks[i].start,
+                toks[j - 1].end,
+                "institution",
+                phrase,
+                None,
+                None,
+                aff,
+                True,
+                None,
+            ),
+        )
     if affs and aff and toks[j - 1].bare not in _ADJECTIVES:
         kind = "institution" if aff in _ORGS else "country"
-        return Mention(i, j, toks[i].start, toks[j - 1].end, kind, phrase, None, None, aff)
+        return _NEW(
+            Mention,
+            (i, j, toks[i].start, toks[j - 1].end, kind, phrase, None, None, aff, True, None),
+        )
     return None
 
 
@@ -436,7 +578,7 @@ _PORTFOLIOS = frozenset(
 )  # fmt: skip
 
 
-def _compatible(mods: set[str], role: str | None) -> bool:
+def _compatible(mods: frozenset[str] | set[str], role: str | None) -> bool:
     """Whether a title's modifiers fit a person's role: the same rank, and no other
     portfolio."""
     words = set((role or "").lower().split())
@@ -448,16 +590,29 @@ def _compatible(mods: set[str], role: str | None) -> bool:
 
 def _fits(title: _Rec, person: _Rec) -> bool:
     """Whether an unnamed title's role and affiliation fit a named person's."""
-    head = _head(title.role)
-    words = (title.role or "").lower()
-    for phrase in _OFFICES:
-        words = words.removesuffix(phrase)
-    mods = set(words.split()) - {head, "of", "senior", "top"}
+    head, mods = _title_words(title.role)
     return (
         _same_head(head, _head(person.role))
         and _compatible(mods, person.role)
         and related(title.affiliation, person.affiliation)
     )
+
+
+@lru_cache(maxsize=4096)
+def _title_words(role: str | None) -> tuple[str, frozenset[str]]:
+    """A title's role head and its modifiers ("head of state": the office, not three
+    modifiers); cached: a pure function of the role."""
+    head = _head(role)
+    words = (role or "").lower()
+    for phrase in _OFFICES:
+        words = words.removesuffix(phrase)
+    return head, frozenset(set(words.split()) - {head, "of", "senior", "top"})
+
+
+@lru_cache(maxsize=4096)
+def _heads(head: str) -> frozenset[str]:
+    """The role heads that may refer to ``head`` (itself and its role groups)."""
+    return frozenset({head} | {h for g in ROLE_GROUPS if head in g for h in g})
 
 
 _RECENT = 16  # people of one role head a title is matched against (the most recent)
@@ -493,6 +648,7 @@ for _p in PERSONS:
     _LEXICON_LAST.setdefault(name_parts(_p)[1], []).append(_p)
 
 
+@lru_cache(maxsize=65536)
 def lexicon_name(name: str) -> str | None:
     """The lexicon's entry for a name in any spelling ("Zelenskyy", "Yury Ushakov"), if one."""
     first, last = name_parts(name)
@@ -506,7 +662,7 @@ def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") or "actor"
 
 
-@dataclass
+@dataclass(eq=False)  # one record is one actor: compared by identity (ids are unique)
 class _Rec:
     id: str
     name: str | None
@@ -560,8 +716,7 @@ class ActorTable:
             return m
         rec.mentions.append((m.start, m.end))
         self._order.append((m.start, rec.id))
-        m = Mention(m.i, m.j, m.start, m.end, m.kind, m.text, m.name, m.role, m.affiliation,
-                    m.definite, rec.id)  # fmt: skip
+        m = _NEW(Mention, (*m[:10], rec.id))  # the mention with its actor
         if rec.kind == "person":
             self._index_role(rec)
             other = len(self._people) - 1
@@ -626,7 +781,8 @@ class ActorTable:
             rec.affiliation, rec.known_from = known[0], "lexicon"
         if known and rec.role is None:
             rec.role = known[1]
-        self._index_role(rec)
+        if not record:
+            self._index_role(rec)  # (when recording, resolve() indexes it after the mention)
         return rec
 
     def _find_name(self, name: str) -> _Rec | None:
@@ -647,7 +803,7 @@ class ActorTable:
                 cands.append(r)
         if not cands:
             return None
-        r = min(cands, key=lambda c: self._rank[c.id])
+        r = cands[0] if len(cands) == 1 else min(cands, key=lambda c: self._rank[c.id])
         if r.name is not None and name != r.name:
             r.aliases.append(r.name)
             if len(name.split()) > len(r.name.split()):
@@ -664,16 +820,11 @@ class ActorTable:
         were last named in the same sentence; an indefinite title is a new, unnamed person."""
         if not m.definite:
             return self._new(None, m.text, "person", m.affiliation, m.role)
-        head = _head(m.role)
-        words = (m.role or "").lower()
-        for phrase in _OFFICES:  # "head of state": the office, not three modifiers
-            words = words.removesuffix(phrase)
-        mods = set(words.split()) - {head, "of", "senior", "top"}
+        head, mods = _title_words(m.role)
         if head in _GENERIC:
             pool = {r.id: r for r in self._roled[-_RECENT:]}
         else:
-            heads = {head} | {h for g in ROLE_GROUPS if head in g for h in g}
-            pool = {r.id: r for h in heads for r in self._by_head.get(h, [])[-_RECENT:]}
+            pool = {r.id: r for h in _heads(head) for r in self._by_head.get(h, [])[-_RECENT:]}
         fits = [
             r
             for r in pool.values()
@@ -718,6 +869,8 @@ class ActorTable:
             rec = self._by_id.get(m.actor or "")
             if rec is None or rec.id in alias:
                 continue
+            if not pending and not rec.forward:
+                continue  # (nothing to compare with, nothing to keep: the common case)
             k = sent(m.start)
             while pending and k - pending[0][1] > 3:
                 pending.popleft()

@@ -92,9 +92,8 @@ def _speaker(r: Reading, m: Mention | None, at: int) -> str | None:
 
 
 def _verb_at(r: Reading, g: int) -> bool:
-    return (
-        0 <= g < len(r.toks) and r.toks[g].low in SPEECH_VERBS and not r.in_quote(r.toks[g].start)
-    )
+    """Whether token ``g`` is a speech verb outside quotes (an index lookup)."""
+    return g in r.verbs
 
 
 def _skip_back(r: Reading, g: int, lo: int) -> int:
@@ -508,6 +507,9 @@ def _channel(r: Reading, s: Sentence) -> str | None:
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+_DECISIVE = frozenset({"anonymous", "after", "before"})
+
+
 def attribute_quotes(r: Reading) -> None:
     """Attribute every quote of the article, in order (later finders see earlier answers)."""
     prev_by_para: dict[int, tuple[int, Attr | None, QuoteSpan]] = {}
@@ -526,13 +528,12 @@ def attribute_quotes(r: Reading) -> None:
         attr: Attr | None = None
         for _name, finder in FINDERS:
             attr = finder(r, ctx)
-            if attr is not None and (attr.actor is not None or attr.how == "anonymous"):
-                break
-            if attr is not None and attr.channel is not None:
-                break
-            attr = None if attr is None or attr.how not in {"after", "before"} else attr
             if attr is not None:
-                break
+                # a speaker, an unnamed source or a medium ends the search; so does a verb
+                # found after or before the quote with nobody to say it (no later guess)
+                if attr.actor is not None or attr.how in _DECISIVE or attr.channel is not None:
+                    break
+                attr = None
         rec = r.table.get(attr.actor if attr else None)
         channel = (attr.channel if attr else None) or _channel(r, s)
         continues = None
@@ -552,7 +553,7 @@ def attribute_quotes(r: Reading) -> None:
             channel=channel,
             attribution=attr.how if attr is not None else "none",  # type: ignore[arg-type]
             continues=continues,
-            nested=tuple(r.text[a:b] for a, b in q.nested),
+            nested=tuple([r.text[a:b] for a, b in q.nested]) if q.nested else (),
             source=attr.source if attr is not None else None,
         )
         r.quotes.append(quote)
@@ -566,8 +567,8 @@ def attribute_quotes(r: Reading) -> None:
 def _medium_name(r: Reading, q: QuoteSpan) -> bool:
     """A medium's name in quotation marks ("quoted by the “Novyny” agency", "the newspaper
     «Vesti»"): one to three capitalised words right before or after a medium noun."""
-    if q.end - q.start > 60 or not q.closed:
-        return False
+    if q.end - q.start > 60 or not q.closed or not r.text[q.start : q.start + 1].isupper():
+        return False  # (the first word starts at q.start: it must be capitalised)
     words = r.text[q.start : q.end].split()
     if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
         return False
@@ -579,6 +580,8 @@ def _medium_name(r: Reading, q: QuoteSpan) -> bool:
 
 
 def _kind(r: Reading, q: QuoteSpan, s: Sentence) -> Literal["full", "partial"]:
+    if not r.text[q.start : q.start + 1].isupper():
+        return "partial"  # (the first of the three tests below, done first: the cheapest)
     k = q.open
     while k > s.start and r.text[k - 1].isspace():
         k -= 1

@@ -44,17 +44,22 @@ class Reading:
     quote_sent: list[int] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     claim_sent: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # token start offsets (made if not given)
 
     def __post_init__(self) -> None:
         self.spoken: list[tuple[int, str]] = []  # (start, speaker id) of attributed quotes
-        self.starts = list(map(itemgetter(1), self.toks))  # token start offsets
+        if not self.starts:
+            self.starts = list(map(itemgetter(1), self.toks))
         self._sent_starts = [s.start for s in self.sents]
         self._opens = [q.open for q in self.spans]
+        self._closes = [q.close for q in self.spans]
         self.by_end = {m.j - 1: m for m in self.mentions.values()}
         # speech verbs and "according" outside quotes, in text order: the only tokens the
         # attribution loops act on, so they step through these instead of every token
         cands = compress(count(), map(_CUES.__contains__, map(itemgetter(3), self.toks)))
         self.cues = [g for g in cands if not self.in_quote(self.starts[g])]
+        # the speech verbs among them (a set: "is token g a speech verb outside quotes")
+        self.verbs = frozenset(g for g in self.cues if self.toks[g].low in SPEECH_VERBS)
         # token indices of media named outside quotes ("Russian state media"), in order
         self.channels = sorted(
             g
@@ -85,7 +90,7 @@ class Reading:
 
     def in_quote(self, offset: int) -> bool:
         k = bisect_right(self._opens, offset) - 1
-        return k >= 0 and self.spans[k].open <= offset <= self.spans[k].close
+        return k >= 0 and offset <= self._closes[k]  # (and _opens[k] <= offset, by bisect)
 
 
 def token_at(starts: list[int], offset: int) -> int:

@@ -28,6 +28,7 @@ from zopa.news.result import Claim, Dateline, Deadline, Event, IssueMention
 
 __all__ = ["Reading", "read_text"]
 
+_LOWER_RUN = re.compile(r"\b[a-z]+\b")
 _COMMON = frozenset(["nobody", "everyone", "someone", "nothing", "drone", "drones", "peace", "war"])
 _ISSUE_WORDS = frozenset(w for _label, words in ISSUES.values() for w in words)
 
@@ -47,7 +48,9 @@ def read_text(text: str) -> Reading:
     sent_starts = [s.start for s in sents]
     table.sentence_of = lambda off: max(0, bisect_right(sent_starts, off) - 1)  # rare
     phrase_at = phrase_starts(toks)
-    lower = set(re.findall(r"\b[a-z]+\b", text))
+    # the words the article writes in lower case (runs of a-z between non-word characters):
+    # found in each distinct token once (a run of word characters never spans two tokens)
+    lower = {w for word in set(map(itemgetter(0), toks)) for w in _LOWER_RUN.findall(word)}
     dl = find_dateline(text)
     skip = (dl.start, dl.end) if dl is not None else (0, 0)
     per_sentence = [
@@ -72,7 +75,8 @@ def read_text(text: str) -> Reading:
     ]  # (the first tests of _plausible, inlined: most mentions pass them)
     for ms in per_sentence:
         for m in ms:
-            table.register_name(m)
+            if m.kind == "person":  # (register_name's first test, before the call)
+                table.register_name(m)
     mentions: dict[int, Mention] = {}
     for ms in per_sentence:
         for m in ms:
@@ -82,7 +86,7 @@ def read_text(text: str) -> Reading:
         mentions = {
             g: m._replace(actor=alias.get(m.actor or "", m.actor)) for g, m in mentions.items()
         }
-    r = Reading(text, toks, sents, spans, mentions, table)
+    r = Reading(text, toks, sents, spans, mentions, table, starts=starts)
     attribute_quotes(r)
     _claims(r)
     return r
@@ -184,10 +188,17 @@ def _common(m: Mention, lower: set[str], first: int) -> bool:
 
 def _claims(r: Reading) -> None:
     low = P.folded(r.text)
+    hedged, verified = _may_match(P.HEDGE_LOW, r, low), _may_match(P.VERIFY_LOW, r, low)
     for k, s in enumerate(r.sents):
-        text = r.text[s.start : s.end]
-        hedge_m = _search(P.HEDGE, P.HEDGE_LOW, r.text, low, s.start, s.end)
+        hedge_m = (
+            _search(P.HEDGE, P.HEDGE_LOW, r.text, low, s.start, s.end)
+            if hedged is None or k in hedged
+            else None
+        )
         attr = sentence_attr(r, s)
+        if hedge_m is None and attr is None:
+            continue
+        text = r.text[s.start : s.end]
         if hedge_m is not None and attr is None and _hedge_only(text, hedge_m):
             for c in _hedged(r, k):
                 if r.claims[c].status == "attributed":
@@ -201,7 +212,9 @@ def _claims(r: Reading) -> None:
         hedge: str | None = None
         if hedge_m is not None:
             status, hedge = "unverified", hedge_m
-        elif (v := _search(P.VERIFY, P.VERIFY_LOW, r.text, low, s.start, s.end)) is not None:
+        elif (verified is None or k in verified) and (
+            v := _search(P.VERIFY, P.VERIFY_LOW, r.text, low, s.start, s.end)
+        ) is not None:
             status, hedge = "verified", v
         if status == "attributed" and attr is not None and attr.verb in CLAIM_VERBS:
             status, hedge = "unverified", attr.verb  # "has claimed", "alleging"
@@ -222,6 +235,24 @@ def _claims(r: Reading) -> None:
             )
         )
         r.claim_sent.append(k)
+
+
+def _may_match(pat_low: re.Pattern[str], r: Reading, low: str | None) -> set[int] | None:
+    """Indices of the sentences that may hold a match of ``pat_low`` (see :func:`_search`):
+    those overlapping a match of one scan of the whole lower-cased text; None without one.
+
+    Exact: a sentence whose own search finds a match at ``p`` overlaps a match of the whole
+    scan, which either covers ``p`` or tries ``p`` and matches there (the same characters,
+    and a sentence ends before a space or the text's end, so a ``\\b`` after it reads the
+    same). One C-level scan instead of one search a sentence."""
+    if low is None:
+        return None
+    starts = r._sent_starts
+    out: set[int] = set()
+    for m in pat_low.finditer(low):
+        k = max(0, bisect_right(starts, m.start()) - 1)
+        out.update(range(k, max(k + 1, bisect_left(starts, m.end()))))
+    return out
 
 
 def _search(
@@ -338,7 +369,10 @@ def find_events(r: Reading) -> list[Event]:
     out: list[Event] = []
     people = {rec.name for rec in r.table.records() if rec.name}
     low = P.folded(r.text)
-    for s in r.sents:
+    maybe = _may_match(P.ANY_EVENT_LOW, r, low)
+    for k, s in enumerate(r.sents):
+        if maybe is not None and k not in maybe:
+            continue
         if _search(P.ANY_EVENT, P.ANY_EVENT_LOW, r.text, low, s.start, s.end) is None:
             continue  # one scan of the sentence for every kind's trigger words
         text = r.text[s.start : s.end]
