@@ -33,9 +33,15 @@ def _ink(img: np.ndarray) -> tuple[float, float]:
 
 
 @pytest.fixture(scope="module")
-def ukraine_pdf():
+def ukraine_pdf_bytes():
     s = load_scenario(EXAMPLES / "ukraine-2025.yaml")
-    return s, _pages(html_to_pdf(render_html(build_briefing(s))))
+    return s, html_to_pdf(render_html(build_briefing(s)))
+
+
+@pytest.fixture(scope="module")
+def ukraine_pdf(ukraine_pdf_bytes):
+    s, pdf = ukraine_pdf_bytes
+    return s, _pages(pdf)
 
 
 def test_every_frontier_chart_is_drawn_full_width(ukraine_pdf):
@@ -80,3 +86,22 @@ def test_sections_are_numbered_from_one_list(ukraine_pdf):
     html = render_html(build_briefing(s, charts=False))
     nav = html[html.index("<nav") : html.index("</nav>")]
     assert [f'href="#{sec.key}"' in nav for sec in SECTIONS] == [True] * len(SECTIONS)
+
+
+def test_chart_text_is_readable_on_the_pdf_page(ukraine_pdf_bytes):
+    """The charts' text was about 5 px high once (a figure drawn large and shrunk to the page):
+    on every frontier chart page each capital and digit is at least 4 pt high (a 6 pt font),
+    measured on the PDF's own glyph boxes."""
+    doc = pdfium.PdfDocument(ukraine_pdf_bytes[1])
+    checked = 0
+    for k in range(len(doc)):
+        tp = doc[k].get_textpage()
+        if "Each dot is a package" not in tp.get_text_range():
+            continue
+        for i in range(tp.count_chars()):
+            ch = tp.get_text_range(index=i, count=1)
+            if ch.isupper() or ch.isdigit():
+                _, bottom, _, top = tp.get_charbox(i)
+                assert top - bottom >= 4.0, (k, ch, top - bottom)
+                checked += 1
+    assert checked > 150  # the three charts' tick labels, legends and captions

@@ -190,3 +190,63 @@ def test_tournament_refuses_to_replace_results_before_playing(tmp_path, capsys):
         "results.csv",
         "results.parquet",
     ]
+
+
+# ------------------------------------------- every plot option into an unwritable path (issue 22)
+
+_LOG = EXAMPLES / "robust" / "ukraine-log.yaml"
+_UKRAINE = str(EXAMPLES / "ukraine-2025.yaml")
+PLOT_RUNS = {  # the smallest run of each command that takes a plot option
+    "analyze": ["analyze", F],
+    "stability": ["stability", CONFLICT],
+    "forecast": ["forecast", FORECAST],
+    "simulate": ["simulate", F],
+    "robust": ["robust", _UKRAINE, "--samples", "100"],
+    "track": [
+        "track",
+        _UKRAINE,
+        str(EXAMPLES / "news" / "geneva-revision.txt"),
+        "--log",
+        str(_LOG),
+        "--samples",
+        "100",
+    ],
+}
+
+
+def _plot_options() -> list[tuple[str, str]]:
+    """(command, option) for every option of the CLI that writes a plot, from the app itself."""
+    import typer.main
+
+    from zopa.cli.commands import load_all
+
+    group = typer.main.get_command(load_all())
+    out = []
+    for name, cmd in getattr(group, "commands", {}).items():
+        for p in cmd.params:
+            for opt in getattr(p, "opts", ()):
+                if opt.endswith("plot"):
+                    out.append((name, opt))
+    return sorted(out)
+
+
+def test_every_plot_option_is_covered():
+    assert {c for c, _ in _plot_options()} == set(PLOT_RUNS)
+
+
+@pytest.mark.parametrize(("command", "option"), _plot_options())
+@pytest.mark.parametrize("where", ["under-a-file", "proc"])
+def test_a_plot_into_an_unwritable_path_exits_2_before_any_work(
+    command, option, where, tmp_path, capsys
+):
+    """`stability --plot` into an unwritable path exited 0 without the picture. A path under a
+    regular file, or under /proc, cannot be written even by root, so this holds in CI too."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    target = blocker / "plot.png" if where == "under-a-file" else Path("/proc/zopa-no/plot.png")
+    assert main([*PLOT_RUNS[command], option, str(target)]) == 2
+    captured = capsys.readouterr()
+    assert str(target) in captured.err and "hint:" in captured.err, captured.err
+    assert "Traceback" not in captured.err and "bug in zopa" not in captured.err
+    assert not target.exists() and blocker.read_text() == "x"
+    assert "written" not in captured.out and "drawn" not in captured.out

@@ -85,6 +85,8 @@ def full_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             prefs["hyperrectangles"] = [{"when": atom(draw), "utility": draw(UNIT)}]
         if draw(st.booleans()):
             prefs["discount"] = draw(UNIT)
+        if draw(st.booleans()):
+            prefs["cap"] = draw(st.sampled_from([1, 0.5, 0.875, 2]))
         party: dict[str, Any] = {
             "id": f"p{p}",
             "role": "party" if p == 0 else draw(st.sampled_from(["party", "mediator"])),
@@ -252,6 +254,7 @@ EVERYTHING: dict[str, Any] = {
                 "red_lines": ["a == x"],
                 "hyperrectangles": [{"when": "n >= 5", "utility": 0.5}],
                 "discount": 0.9,
+                "cap": 0.75,
                 "uncertainty": {
                     "reservation": [0.2, 0.3],
                     "weights": {"a": [0.5, 2]},

@@ -119,3 +119,28 @@ def test_no_progress_bar_for_short_scans_or_pipes():
 
     assert enumeration_progress(10) == (None, None)
     assert enumeration_progress(SHOW_FROM * 10) == (None, None)  # stderr is captured, not a tty
+
+
+def test_the_projected_frontier_is_a_staircase_of_undominated_zone_points(examples):
+    """The 2-D frontier line once zig-zagged through the cloud (packages joined in file order):
+    it is drawn as steps through exactly the zone points no other zone point beats for both."""
+    import numpy as np
+
+    s = load_scenario(examples / "ukraine-2025.yaml")
+    a = analyze(s)
+    for pair in (("ukraine", "russia"), ("russia", "europe")):
+        fig = utility_space_figure(s, a, pair)
+        ax = fig.axes[0]
+        (line,) = [ln for ln in ax.lines if ln.get_label() == "frontier of the zone"]
+        assert line.get_drawstyle() == "steps-pre"
+        xy = np.asarray(line.get_xydata())
+        assert (np.diff(xy[:, 0]) > 0).all() and (np.diff(xy[:, 1]) < 0).all(), pair
+        # oracle: every scatter point of the zone layer, undominated by a sort and a scan
+        (zone,) = [c for c in ax.collections if c.get_label() == "agreement zone"]
+        pts = sorted({(round(x, 9), round(y, 9)) for x, y in zone.get_offsets()}, reverse=True)
+        best_y, front = -np.inf, []
+        for x, y in pts:  # x falling: a point is undominated when its y beats every y so far
+            if y > best_y:
+                front.append((x, y))
+                best_y = y
+        assert sorted(front) == [(round(x, 9), round(y, 9)) for x, y in xy], pair

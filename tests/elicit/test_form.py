@@ -292,3 +292,25 @@ def test_an_order_alone_gives_evenly_spaced_ratings_and_ratings_must_follow_it()
         _with(_small(), "union", to_block(sc, PreferenceForm((against, hours), 0.3))), "union"
     )
     assert back.issue("rise").places == (("none", 3), ("two", 1), ("five", 2))
+
+
+def test_every_analyst_only_preferences_key_is_carried_through_the_form() -> None:
+    """Derived from the schema: a preferences key the form does not show (a cap, boxes, a
+    discount, uncertainty) comes back unchanged, so a delegation editing its form in the room
+    never drops what the analyst set."""
+    from zopa.elicit.form import EXTRA_KEYS
+    from zopa.model.spec import PreferencesSpec
+
+    shown = {"weights", "values", "reservation", "red_lines"}
+    assert set(PreferencesSpec.model_fields) - shown == set(EXTRA_KEYS)
+    data = ukraine()
+    sc = build_scenario(copy.deepcopy(data))
+    raw = copy.deepcopy(next(p for p in data["parties"] if p["id"] == "ukraine")["preferences"])
+    raw["cap"] = 0.9
+    raw["discount"] = 0.95
+    raw["hyperrectangles"] = [{"when": "nato == open_door", "utility": 0.1}]
+    block = to_block(sc, from_block(sc, "ukraine", raw))
+    for key in EXTRA_KEYS:
+        assert block[key] == raw[key], key
+    again = _with(data, "ukraine", block).party("ukraine").preferences
+    assert again.cap == 0.9 and again.discount == 0.95 and len(again.hyperrectangles) == 1

@@ -526,3 +526,177 @@ def test_a_mixed_box_is_not_written_as_genius(tmp_path):
 
     with pytest.raises(ScenarioError, match="EXCLUDES ranges alone"):
         write_genius(build_scenario(data), tmp_path / "out")
+
+
+# GENIUS's NonlinearUtilitySpace.getUtility (read against its source) returns
+# min(1, sum of the boxes / maxutility): a package inside boxes worth more than maxutility
+# together is worth 1. zopa summed without the cap, so such a package counted above 1 and
+# could become the Nash point, the utilitarian one, or an ideal above 1.
+
+
+def test_a_box_sum_above_maxutility_is_capped_at_1_as_genius_does(tmp_path, capsys):
+    d = _folder(tmp_path, "boxes")
+    _edit(d / "boxes_a.xml", 'maxutility="10"', 'maxutility="5"')  # 4/5 or 6/5 -> 1
+    _edit(d / "boxes_b.xml", 'maxutility="10"', 'maxutility="6"')  # 5/6 + 5/6 -> 1
+    s = load_any(d)
+    assert s.party("boxes_a").preferences.cap == 1.0
+
+    def ua(x: int, y: int) -> float:  # by hand from the boxes, then GENIUS's cap
+        return min(1.0, ((4 if x <= 4 and y <= 4 else 0) + (6 if x >= 5 and y >= 5 else 0)) / 5)
+
+    def ub(x: int, y: int) -> float:
+        return min(1.0, ((0 if (x <= 4 and y >= 5) else 5) + (5 if x <= 4 else 0)) / 6)
+
+    ra, rb = 0.2, 0.1
+    grid = [(x, y) for x in range(10) for y in range(10)]
+    cs = compile_scenario(s)
+    for x, y in grid:
+        assert list(cs.utility([x, y])) == pytest.approx([ua(x, y), ub(x, y)], abs=1e-10)
+    zone = [(x, y) for x, y in grid if ua(x, y) >= ra and ub(x, y) >= rb]
+    best = max((ua(x, y) - ra) * (ub(x, y) - rb) for x, y in zone)
+    top = max(ua(x, y) + ub(x, y) for x, y in zone)
+    for engine in ("enumerate", "milp"):
+        a = analyze(s, engine=engine)
+        nash, util = a.solutions["nash"], a.solutions["utilitarian"]
+        assert nash is not None and util is not None
+        got = (nash.utilities["boxes_a"] - ra) * (nash.utilities["boxes_b"] - rb)
+        assert math.isclose(got, best, rel_tol=1e-9), engine
+        assert math.isclose(sum(util.utilities.values()), top, rel_tol=1e-9), engine
+        assert max(u for sol in a.solutions.values() if sol for u in sol.utilities.values()) <= 1
+    assert main(["analyze", str(d), "--engine", "milp", "--json"]) == 0
+    assert '"boxes_a": 1.2' not in capsys.readouterr().out
+
+
+def test_hyperrectangle_profile_reaches_exactly_1_on_the_anac_folder(shared_data: Path) -> None:
+    """The 1e10 folder's boxes sum to 1.37 and 1.31 of maxutility at most on paper; GENIUS's
+    Pareto file tops at 1.0 for each, and so does zopa's ideal."""
+    from zopa.analysis.milp import ideal
+
+    s = load_any(shared_data / "anac" / "10issues_hyperrect")
+    cs = compile_scenario(s)
+    assert list(cs.caps) == [1.0, 1.0]
+    assert ideal(cs) == pytest.approx([1.0, 1.0])
+
+
+def test_genius_reads_the_profile_by_its_type(tmp_path, capsys):
+    """type="nonlinear": the boxes alone (weights ignored); no type: additive (boxes ignored)."""
+    d = _folder(tmp_path, "boxes")
+    _edit(
+        d / "boxes_a.xml",
+        '<utility maxutility="10">',
+        '<weight index="1" value="1"/>\n<utility maxutility="10">',
+    )
+    s = load_any(d)
+    assert any("boxes_a.xml" in w and "<weight>" in w and "ignored" in w for w in s.warnings)
+    assert all(w == 0 for w in s.party("boxes_a").preferences.weights.values())
+    d = _folder(tmp_path / "2", "boxes")
+    _edit(d / "boxes_a.xml", '<utility_space type="nonlinear">', "<utility_space>")
+    msg = _error(d, capsys)
+    assert "boxes_a.xml" in msg and 'type="nonlinear"' in msg and "no weights" in msg
+    d = _folder(tmp_path / "3", "boxes")
+    _edit(d / "boxes_a.xml", "<utility maxutility", "<nothing maxutility")
+    _edit(d / "boxes_a.xml", "</utility>", "</nothing>")
+    msg = _error(d, capsys)
+    assert "boxes_a.xml" in msg and "no hyper-rectangle" in msg
+
+
+def test_genius_additive_profile_with_boxes_ignores_them_with_a_warning(tmp_path):
+    d = _folder(tmp_path)
+    _edit(
+        d / "trade_buyer.xml",
+        "</objective>",
+        '<utility maxutility="1"><ufun aggregation="sum"><hyperRectangle utility="1">'
+        "</hyperRectangle></ufun></utility></objective>",
+    )
+    s = load_any(d)
+    assert not s.party("trade_buyer").preferences.hyperrectangles
+    assert any("trade_buyer.xml" in w and "hyper-rectangles" in w for w in s.warnings)
+
+
+def test_genius_writer_refuses_utilities_genius_would_compute_otherwise(tmp_path):
+    from zopa.model import build_scenario
+
+    def scenario(prefs: dict[str, object]) -> Scenario:
+        return build_scenario(
+            {
+                "title": "w",
+                "issues": [{"id": "i0", "numeric": {"min": 0, "max": 3, "step": 1}}],
+                "parties": [{"id": "p", "preferences": prefs}],
+            }
+        )
+
+    boxes = [{"when": "i0 <= 2", "utility": 0.7}, {"when": "i0 >= 1", "utility": 0.7}]
+    write_genius(scenario({"weights": {}, "hyperrectangles": boxes, "cap": 1}), tmp_path / "ok")
+    back = load_any(tmp_path / "ok")
+    assert compile_scenario(back).utility([1])[0] == 1.0
+    with pytest.raises(ScenarioError, match="caps a hyper-rectangle profile's utility at 1"):
+        write_genius(scenario({"weights": {}, "hyperrectangles": boxes}), tmp_path / "a")
+    with pytest.raises(ScenarioError, match="caps a hyper-rectangle"):
+        write_genius(
+            scenario({"weights": {}, "hyperrectangles": boxes, "cap": 0.9}), tmp_path / "b"
+        )
+    with pytest.raises(ScenarioError, match="additive profiles have no cap"):
+        write_genius(
+            scenario({"weights": {"i0": 1}, "values": {"i0": {3: 1}}, "cap": 0.5}),
+            tmp_path / "c",
+        )
+    with pytest.raises(ScenarioError, match="by its hyper-rectangles alone"):
+        write_genius(
+            scenario(
+                {"weights": {"i0": 1}, "values": {"i0": {3: 1}}, "hyperrectangles": boxes[:1]}
+            ),
+            tmp_path / "d",
+        )
+
+
+def test_a_cap_that_is_not_positive_is_refused(tmp_path, capsys):
+    f = tmp_path / "s.yaml"
+    f.write_text(
+        "title: t\nissues: [{id: a, options: [x, y]}]\n"
+        "parties:\n- id: p\n  preferences: {weights: {a: 1}, values: {a: {x: 1, y: 0}}, cap: 0}\n"
+    )
+    assert main(["analyze", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "cap" in err and "s.yaml" in err and "Traceback" not in err
+
+
+def test_the_whole_frontier_of_the_1e10_folder_is_genius_pareto_file(shared_data: Path) -> None:
+    """Every point of the Pareto file GENIUS ships, and no other: the exact two-party frontier
+    by MILPs (the most for one party above each step of the other), utilities capped at 1."""
+    from zopa.analysis.milp import INF, PackageModel
+    from zopa.model.compiled import SLACK
+
+    folder = shared_data / "anac" / "10issues_hyperrect"
+    cs = compile_scenario(load_any(folder))
+
+    def most(p: int, q: int, floor: float) -> list[int] | None:
+        m = PackageModel(cs)
+        m.add_row(*m.utility_terms(q), floor, INF)
+        out = m.solve(dict(zip(*m.utility_terms(p), strict=True)), maximize=True)
+        return None if out is None else out[0]
+
+    got, floor = [], -1.0
+    while (a := most(1, 0, floor)) is not None:
+        b = most(0, 1, float(cs.utility(a)[1]) - SLACK)
+        assert b is not None
+        u = cs.utility(b)
+        got.append((float(u[0]), float(u[1])))
+        floor = float(u[0]) + 1e-6
+    text = (folder / "pareto.xml").read_text()
+    want = [tuple(float(x) for x in ln.split(",")) for ln in text.split("\n") if "," in ln]
+    assert len(got) == len(want) == 10
+    for g, w in zip(got, sorted(want), strict=True):
+        assert g == pytest.approx(w, abs=1e-6)
+
+
+def test_convert_names_the_file_and_place_genius_cannot_hold(tmp_path, capsys):
+    src = tmp_path / "capless.yaml"
+    src.write_text(
+        "title: t\nissues: [{id: i0, numeric: {min: 0, max: 3, step: 1}}]\nparties:\n"
+        "- id: p\n  preferences:\n    weights: {}\n    hyperrectangles:\n"
+        '    - {when: "i0 <= 2", utility: 0.7}\n    - {when: "i0 >= 1", utility: 0.7}\n'
+    )
+    assert main(["convert", str(src), str(tmp_path / "g"), "--to", "genius"]) == 2
+    err = capsys.readouterr().err
+    assert f"{src}: parties[0].preferences" in err and "caps" in err and "cap: 1" in err
+    assert "Traceback" not in err and not (tmp_path / "g").exists()

@@ -77,3 +77,35 @@ def test_html_by_content_and_crlf():
     assert a.html and a.text == "One.\n\nTwo & three."
     b = parse_article(b"Line one.\r\nLine two.", "plain.txt")
     assert not b.html and b.text == "Line one.\nLine two."
+
+
+@pytest.mark.parametrize(
+    "name", ["kremlin-revisions.txt", "berlin-plan.txt", "geneva-revision.txt"]
+)
+def test_tables_show_whole_texts_verbs_in_words_and_no_offsets(name, capsys, monkeypatch):
+    """Claims and events were cut with "…" where the cut hid the point, the verb column read
+    "said before", and character offsets ("225-263") stood in a table for people."""
+    import re
+
+    path = str(EXAMPLES / "news" / name)
+    assert main(["news", path, "--json"]) == 0
+    art = json.loads(capsys.readouterr().out)["articles"][0]
+    for width in ("80", "200"):
+        monkeypatch.setenv("COLUMNS", width)
+        assert main(["news", path]) == 0
+        out = capsys.readouterr().out
+        art_text = Path(path).read_text(encoding="utf-8")
+        assert "…" not in out or "…" in art_text
+        words = set(re.findall(r"[\w'’]+", out))
+        for row in art["claims"] + art["events"] + art["quotes"]:
+            missing = set(re.findall(r"[\w'’]+", row["text"])) - words
+            assert not missing, (width, row["text"], missing)
+        for q in art["quotes"]:
+            assert f"{q['start']}-{q['end']}" not in out and f"{q['start']}–{q['end']}" not in out
+    from zopa.news import read_article_file
+    from zopa.report.news import _how
+
+    for q in read_article_file(path).quotes:  # the verb column: words, no finder names
+        how = _how(q)
+        assert q.attribution is None or f"{q.verb} {q.attribution}" not in how, how
+        assert re.fullmatch(r"[\w ,()#'-]+", how), how

@@ -227,6 +227,8 @@ def _cases(draw_: Any) -> dict[str, Any]:
         if p == 0 and draw_(st.booleans()):  # a non-additive term, kept fixed under uncertainty
             o = issues[0]["options"][0]
             prefs["hyperrectangles"] = [{"when": f"i0 == {o}", "utility": draw_(val)}]
+            if draw_(st.booleans()):  # a cap (GENIUS's 1) that binds in some samples
+                prefs["cap"] = draw_(st.sampled_from([0.5, 0.7, 1]))
         if red:
             prefs["red_lines"] = red
         if unc:

@@ -338,6 +338,18 @@ def test_neighbour_variances_equal_a_plain_nearest_neighbour_search(
             assert got[node, j] == pytest.approx(want, abs=1e-9)
 
 
+def test_near_equal_neighbours_keep_their_order_on_every_seed():
+    """Two samples on either side of the query, 0.1 and 0.10001 away: their squared distances
+    differ by 2e-6, far less than the squared gap between values (0.01). A random tie-breaking
+    key added to every distance (hypothesis found it) picked the farther one on half the seeds."""
+    x = np.array([[0.5], [0.6], [0.39999], [0.0], [1.0]])
+    y = np.array([0.0, 1.0, 100.0, 7.0, -7.0])
+    tree = SubsetTree.of([[0]])
+    for seed in range(20):
+        got = neighbour_variances(x, y, np.array([0]), tree, 2, np.random.SeedSequence(seed))
+        assert got[1, 0] == pytest.approx(np.var([0.0, 1.0], ddof=1)), seed
+
+
 def test_neighbour_ties_are_broken_at_random_for_each_query_point():
     """One two-valued parameter: every sample of a query's class is at distance 0. Choosing the
     same tied samples for every query would make the mean local variance hinge on two draws;

@@ -300,3 +300,25 @@ def test_bad_cli_arguments_exit_2(tmp_path, capsys, monkeypatch, args, text):
     assert main(["robust", str(path), "--samples", "200", *args]) == 2
     captured = capsys.readouterr()
     assert text in captured.err + captured.out
+
+
+def test_the_package_counts_are_analyzes_and_explained():
+    """robust said "20,576 packages solved exactly" beside analyze's 77,760 / 68,040 without a
+    word: the sentence starts from analyze's own counts and says where the rest went."""
+    from tests.conftest import EXAMPLES
+    from zopa.analysis import analyze
+    from zopa.io import load_scenario
+    from zopa.report.robust import packages_sentence
+    from zopa.robust import robustness
+    from zopa.vocab import interval, percent
+
+    s = load_scenario(EXAMPLES / "ukraine-2025.yaml")
+    r = robustness(s, samples=200, sensitivity_samples=50)
+    a = analyze(s)
+    text = packages_sentence(r)
+    assert r.outcomes == a.outcomes and r.space == a.feasible
+    assert text.startswith(f"{a.outcomes:,} packages, {a.feasible:,} within")
+    assert f"{r.candidates:,} packages solved exactly" in text
+    assert f"{r.candidates + r.pruned:,} of them" in text and f"{r.pruned:,} of those" in text
+    # a zero estimate is not shown beside an interval that starts above it ("0.0% [<0.1, 0.9]")
+    assert f"{percent(0.0)} {interval(0.0, 0.009)}" == "0.0% [0.0%, 0.9%]"

@@ -167,10 +167,19 @@ def test_the_prim_box_in_a_table_and_in_words(sobol, scenario) -> None:
         else:
             assert f"{lo:.3g} .. {hi:.3g}" in row and f"{prm.low:g} .. {prm.high:g}" in row
             assert f"(range {prm.low:g} to {prm.high:g})" in flat
+            # "at least 0.3" of a range from 0.3 says nothing: only limits that read as moved
+            for word, x, end in (("at least", lo, prm.low), ("at most", hi, prm.high)):
+                said = f"{name} {word} {x:.3g}" in flat or f"and {word} {x:.3g} (range" in flat
+                assert said == (f"{x:.3g}" != f"{end:.3g}"), (word, x, end)
     sentence = box_in_words(sobol, scenario)
     assert sentence in flat
     assert sentence.startswith(f"A zone exists in {100 * box.density:.0f}% of the samples where")
     assert f"against {100 * p.base_density:.0f}% overall" in sentence
+    numeric = next(prm for prm, _, _ in box.limits if not isinstance(prm.target, RedLine))
+    low, high = numeric.low, numeric.high
+    nudged = dataclasses.replace(box, limits=((numeric, low + 1e-9, high),))
+    only = box_in_words(dataclasses.replace(sobol, prim=dataclasses.replace(p, boxes=(nudged,))))
+    assert f"{numeric.name} at least {low:.3g} (range" in only  # all there is: said anyway
     # a box that restricts nothing says so
     bare = dataclasses.replace(p, boxes=(dataclasses.replace(box, limits=()),))
     plain = box_in_words(dataclasses.replace(sobol, prim=bare))

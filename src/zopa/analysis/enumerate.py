@@ -130,7 +130,7 @@ def chunks(
         extra = cs.rect_utilities(idx)  # hyper-rectangle terms (None when additive)
         if extra is not None:
             u += extra
-        quantise(u)
+        quantise(cs.cap(u))
         feas, rl_rules = _masks(cs, formulas, idx, len(linear))
         rl_ok = np.ones((len(linear), len(gate)), dtype=bool)
         broken = np.zeros(len(linear), dtype=np.int64)

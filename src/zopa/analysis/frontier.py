@@ -89,9 +89,10 @@ class FrontierResult:
 def supports(cs: CompiledScenario) -> str | None:
     """Why the frontier engine cannot analyse ``cs`` (None when it can)."""
     if not cs.additive:
+        what = "hyper-rectangle terms" if any(cs.rects) else "a utility cap that can bind"
         return (
             "the frontier engine needs additive utilities, and this scenario has "
-            "hyper-rectangle (non-additive) utilities; use --engine enumerate or milp"
+            f"non-additive ones ({what}); use --engine enumerate or milp"
         )
     return None
 

@@ -5,6 +5,13 @@ Variables: one binary y[i, o] per issue and option with sum_o y[i, o] = 1, so a 
 into clauses (see :func:`zopa.model.expr.cnf`); a clause is sum_{(i, o) in clause} y[i, o] >= 1.
 A red line may carry a relaxation binary z (clause + z >= 1) to count red lines broken.
 Results are re-checked exactly on the package found (utilities recomputed from the tables).
+
+A party with a utility cap that can bind (:attr:`CompiledScenario.caps`, GENIUS's 1 on
+hyper-rectangle profiles) has a continuous column v_p <= cap with v_p <= (its sum of terms),
+and v_p stands for its utility everywhere. That is exact because every model here only asks
+for utilities to be large (rows U_p >= bound, objectives that maximise increasing functions of
+the U_p, tangent cuts phi_p <= a + b U_p with b > 0): an optimum can always raise v_p to
+min(cap, sum), the concave piece's value.
 """
 
 from __future__ import annotations
@@ -111,6 +118,13 @@ class PackageModel:
         for p, terms in enumerate(cs.rects):
             for f, value in terms:
                 self.rect_cols[p].append((self._indicator(f), value))
+        self.cap_cols: dict[int, int] = {}
+        for p, cap in enumerate(cs.caps):
+            if math.isfinite(cap):
+                v = self.add_col(-INF, float(cap))
+                idx, val = self._sum_terms(p)
+                self.add_row([*idx, v], [*val, -1.0], 0.0, INF)  # v <= the sum of the terms
+                self.cap_cols[p] = v
         for f in cs.constraints:
             self._clauses(f, None)
         binding = None if red_lines_of is None else set(red_lines_of)
@@ -167,7 +181,13 @@ class PackageModel:
         return z
 
     def utility_terms(self, p: int) -> tuple[list[int], list[float]]:
-        """Columns and coefficients of party ``p``'s utility (index among all parties)."""
+        """Columns and coefficients of party ``p``'s utility (index among all parties): its
+        cap column when it has one (see the module doc), else its sum of terms."""
+        if p in self.cap_cols:
+            return [self.cap_cols[p]], [1.0]
+        return self._sum_terms(p)
+
+    def _sum_terms(self, p: int) -> tuple[list[int], list[float]]:
         idx: list[int] = []
         val: list[float] = []
         for i, t in enumerate(self.cs.tables):

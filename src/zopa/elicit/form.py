@@ -15,8 +15,9 @@ Round trip: ``from_block(to_block(form)) == form`` for every valid form in which
 given as :func:`places_from_ratings` would give them. A block typed by an
 analyst comes back as the form that gives the same utilities, except that points and ratings
 are rounded to 0.1 (a change of at most 0.0005 in a weight or a value); red lines that are not
-a single issue's allowed set, and the analyst-only keys (``hyperrectangles``, ``discount``,
-``uncertainty``), are carried through unchanged in ``other_red_lines`` and ``extra``.
+a single issue's allowed set, and the analyst-only keys (:data:`EXTRA_KEYS`:
+``hyperrectangles``, ``cap``, ``discount``, ``uncertainty``), are carried through unchanged in
+``other_red_lines`` and ``extra``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from zopa.model.scenario import Issue, Scenario, format_number
 from zopa.records import frozen
 
 __all__ = [
+    "EXTRA_KEYS",
     "SHAPES",
     "FieldProblem",
     "IssueForm",
@@ -60,7 +62,8 @@ SHAPES: dict[str, str] = {
     "custom": "my own rating of each value",
 }
 _TOL = 1e-6
-_EXTRA = ("hyperrectangles", "discount", "uncertainty")
+EXTRA_KEYS = ("hyperrectangles", "cap", "discount", "uncertainty")
+"""The analyst-only keys of a preferences block, carried through the form unchanged."""
 
 
 @frozen
@@ -290,7 +293,7 @@ def from_block(
     points = share_points([prefs.weights[i.id] for i in scenario.issues])
     allowed: dict[int, frozenset[int]] = {}
     other: list[str] = []
-    extra = {k: block[k] for k in _EXTRA if block is not None and k in block}
+    extra = {k: block[k] for k in EXTRA_KEYS if block is not None and k in block}
     unc = extra.get("uncertainty")
     named = set(unc.get("red_lines", {}) if isinstance(unc, Mapping) else {})
     for rule in prefs.red_lines:

@@ -210,6 +210,7 @@ def genius_ready(scenario: Scenario) -> Scenario:
             pr.red_lines,
             rects,
             pr.discount,
+            cap=None if pr.cap is None else pr.cap / total,
         )
         parties.append(dataclasses.replace(p, preferences=prefs))
     return dataclasses.replace(scenario, parties=tuple(parties))
@@ -260,7 +261,12 @@ def convert_scenario(
     else:
         data = scenario
         writer = write_geniusweb
-    files = _write_folder(data, writer, folder, out if as_file else None, force)
+    try:
+        files = _write_folder(data, writer, folder, out if as_file else None, force)
+    except ScenarioError as exc:  # what the format cannot hold: name the file it came from
+        if source and not exc.file:
+            raise exc.with_file(source) from None
+        raise
     return Conversion(
         source,
         str(out),

@@ -16,7 +16,9 @@ Reading (with :mod:`defusedxml`, so entity bombs and external entities are refus
   ``<ufun type="PlainUfun" aggregation="sum">`` with ``<hyperRectangle utility=...>`` boxes of
   ``<INCLUDES index= min= max=>`` ranges (and ``<EXCLUDES>``: the term counts outside that box)
   become zopa ``hyperrectangles`` terms with utility
-  ``weight * utility / maxutility`` (so utilities lie in [0, 1] like the additive ones).
+  ``weight * utility / maxutility``, and the profile gets ``cap: 1``: GENIUS's
+  ``NonlinearUtilitySpace.getUtility`` returns min(1, sum / maxutility), and a package inside
+  boxes worth more than ``maxutility`` together (the ANAC 2014 profiles have them) is worth 1.
 
 Issue, option and party ids are slugs of the GENIUS names (:func:`zopa.io._names.slug`); the
 names themselves become labels, and the writer writes the labels back, so GENIUS -> zopa ->
@@ -38,7 +40,7 @@ from zopa.io._names import unique_slugs
 from zopa.io.files import cell_number, read_xml
 from zopa.model.build import build_scenario
 from zopa.model.expr import And, Atom, Const, Formula, Not
-from zopa.model.scenario import Issue, Scenario
+from zopa.model.scenario import Issue, Preferences, Scenario
 
 __all__ = [
     "REAL_STEPS",
@@ -248,8 +250,18 @@ def _profile(  # noqa: C901  GENIUS's utility_space read element by element: eac
         seen[k] = el
     objective = root.find(".//objective")
     root_index = objective.get("index") if objective is not None else None
+    # GENIUS picks the utility space by the root's type (UTILITYSPACETYPE): "nonlinear" is the
+    # hyper-rectangles alone (NonlinearUtilitySpace), anything else is additive
+    nonlinear = (root.get("type") or "").strip().upper() == "NONLINEAR"
+    weight_els = list(root.iter("weight"))
+    if nonlinear and weight_els:
+        warnings.append(
+            f"{name_}: its {len(weight_els)} <weight> element(s) are ignored: GENIUS reads a "
+            'profile of type="nonlinear" by its hyper-rectangles alone'
+        )
+        weight_els = []
     weights: dict[int, float] = {}
-    for el in root.iter("weight"):
+    for el in weight_els:
         idx = el.get("index") or ""
         w = _float(el, "value", file, f"weight[@index='{idx}']")
         if idx not in by_index and idx in ("0", root_index):
@@ -289,15 +301,37 @@ def _profile(  # noqa: C901  GENIUS's utility_space read element by element: eac
                 )
             continue
         prefs["values"][ids[k]] = _values(iel, issues[k], file)
-    rects = _rectangles(root, issues, ids, by_index, file)
-    if rects:
+    has_boxes = root.find(".//utility") is not None
+    if nonlinear:
+        rects = _rectangles(root, issues, ids, by_index, file)
+        if not rects:
+            raise ScenarioError(
+                'the profile is of type="nonlinear" but has no hyper-rectangle',
+                file=file,
+                where="objective/utility",
+                hint='give <utility maxutility=".."><ufun><hyperRectangle utility=".."> boxes, '
+                'or remove type="nonlinear" from <utility_space> for an additive profile',
+            )
         prefs["hyperrectangles"] = rects
-    elif not weights:
+        prefs["cap"] = 1.0  # GENIUS: min(1, sum of the boxes / maxutility)
+        return prefs
+    if has_boxes:
+        warnings.append(
+            f"{name_}: its hyper-rectangles (<utility>) are ignored: GENIUS reads a profile "
+            'without type="nonlinear" on <utility_space> as additive'
+        )
+    if not weights:
         raise ScenarioError(
-            "the profile has neither weights nor hyper-rectangles",
+            "the profile has no weights"
+            + (
+                ' (its hyper-rectangles count only in a profile of type="nonlinear")'
+                if has_boxes
+                else ""
+            ),
             file=file,
             where="objective",
-            hint="an additive profile gives <weight index=.. value=..> per issue",
+            hint="an additive profile gives <weight index=.. value=..> per issue"
+            + ('; a hyper-rectangle one has <utility_space type="nonlinear">' if has_boxes else ""),
         )
     return prefs
 
@@ -678,6 +712,15 @@ def _profile_xml(scenario: Scenario, party_id: str, kinds: list[str]) -> str:
     prefs = scenario.party(party_id).preferences
     assert prefs is not None
     nonlinear = bool(prefs.hyperrectangles)
+    where = f"parties[{[p.id for p in scenario.parties].index(party_id)}].preferences"
+    if nonlinear and any(w > 0 and max(prefs.values[i]) > 0 for i, w in prefs.weights.items()):
+        raise ScenarioError(
+            f"party `{party_id}` has both weighted issue values and hyper-rectangles; GENIUS "
+            'reads a profile of type="nonlinear" by its hyper-rectangles alone',
+            where=where,
+            hint="keep this scenario in zopa's YAML, or give the party hyper-rectangles only",
+        )
+    _check_cap(party_id, prefs, nonlinear, where)
     lines = [
         '<utility_space type="nonlinear">' if nonlinear else "<utility_space>",
         f'<reservation value="{prefs.reservation!r}"/>',
@@ -685,7 +728,7 @@ def _profile_xml(scenario: Scenario, party_id: str, kinds: list[str]) -> str:
     if prefs.discount is not None:
         lines.append(f'<discount_factor value="{prefs.discount!r}"/>')
     lines.append('<objective index="0" etype="objective" type="objective" name="root">')
-    additive = any(w > 0 for w in prefs.weights.values()) or not nonlinear
+    additive = not nonlinear  # GENIUS reads a nonlinear profile without weights
     for k, (iss, kind) in enumerate(zip(scenario.issues, kinds, strict=True), 1):
         w = prefs.weights[iss.id]
         if additive:
@@ -726,6 +769,31 @@ def _profile_xml(scenario: Scenario, party_id: str, kinds: list[str]) -> str:
         lines += ["    </ufun>", "  </utility>"]
     lines += ["</objective>", "</utility_space>"]
     return "\n".join(lines) + "\n"
+
+
+def _check_cap(party_id: str, prefs: Preferences, nonlinear: bool, where: str) -> None:
+    """GENIUS caps a hyper-rectangle profile at 1 and an additive one not at all: refuse a
+    party whose utilities would then differ from zopa's (min(cap, sum of the terms))."""
+    ceiling = prefs.ceiling()
+    ours = prefs.binding_cap()  # None: zopa's cap never binds
+    genius = 1.0 if nonlinear and ceiling > 1.0 else None  # None: GENIUS's never binds
+    if ours == genius:
+        return
+    if nonlinear:
+        raise ScenarioError(
+            f"party `{party_id}`: GENIUS caps a hyper-rectangle profile's utility at 1, "
+            f"and its terms reach {ceiling:.6g} "
+            + ("uncapped" if prefs.cap is None else f"under its cap {prefs.cap:g}"),
+            where=where,
+            hint="give it `cap: 1` (what GENIUS computes), or scale its terms to sum to at "
+            "most 1 and its cap to 1",
+        )
+    raise ScenarioError(
+        f"party `{party_id}`: its cap {prefs.cap:g} can bind, and GENIUS's additive profiles "
+        "have no cap",
+        where=where,
+        hint="remove the cap, or keep this scenario in zopa's YAML",
+    )
 
 
 def _includes(scenario: Scenario, f: Formula, text: str) -> list[str]:

@@ -27,7 +27,8 @@ Stable API (other layers build on it)
 ``gating`` / ``gating_index``, ``reservation``, ``power``, ``n_parties``, ``n_issues``,
 ``outcomes``, ``decode`` / ``encode`` (package numbers, last issue fastest),
 ``utilities(idx)`` / ``utility(package)`` (all parties), ``party_utilities(idx, column,
-weights)`` (one party, optionally under other issue weights), ``margins(u)``,
+weights)`` (one party, optionally under other issue weights), ``cap(u)`` (each party's
+utility cap, :attr:`Preferences.cap`, for engines that sum tables themselves), ``margins(u)``,
 ``feasible(idx)``, ``red_line_ok(idx)``, ``broken(package)``, ``red_lines_held(package)``,
 ``violated_constraints(package)``.
 """
@@ -43,7 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from zopa.model.expr import Formula, evaluate, holds
-from zopa.model.scenario import Scenario
+from zopa.model.scenario import Party, Scenario
 from zopa.records import frozen
 
 __all__ = [
@@ -109,11 +110,24 @@ class CompiledScenario:
     rects: tuple[tuple[tuple[Formula, float], ...], ...] = field(default=())  # per party
     values: tuple[FloatArray, ...] = field(default=())  # per issue: raw values, options x parties
     weights: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # parties x issues
+    caps: FloatArray = field(default_factory=lambda: np.zeros(0))  # per party; inf: uncapped
+
+    @property
+    def capped(self) -> bool:
+        """True when some party's utility cap can bind (``Preferences.cap``, GENIUS's 1)."""
+        return bool(np.isfinite(self.caps).any())
 
     @property
     def additive(self) -> bool:
-        """True when no party has hyper-rectangle (non-additive) utility terms."""
-        return not any(self.rects)
+        """True when every utility is a sum of per-issue values: no party has hyper-rectangle
+        (non-additive) terms or a cap that can bind."""
+        return not any(self.rects) and not self.capped
+
+    def cap(self, u: FloatArray, columns: IntArray | slice | int = slice(None)) -> FloatArray:
+        """``u`` (m x parties, or m for one ``columns``) with each party's cap applied, in place."""
+        if self.capped:
+            np.minimum(u, self.caps[columns], out=u)
+        return u
 
     def rect_utilities(self, idx: IntArray) -> FloatArray | None:
         """The hyper-rectangle part of the utilities (m x n_parties), None when additive."""
@@ -159,7 +173,7 @@ class CompiledScenario:
         extra = self.rect_utilities(idx)
         if extra is not None:
             u += extra
-        return quantise(u)
+        return quantise(self.cap(u))
 
     def party_utilities(
         self, idx: IntArray, column: int, weights: Sequence[float] | None = None
@@ -181,7 +195,7 @@ class CompiledScenario:
         if not self.additive:
             for f, value in self.rects[column]:
                 u += np.where(evaluate(f, idx, self.sizes), value, 0.0)
-        return quantise(u)
+        return quantise(self.cap(u, column))
 
     def margins(self, u: FloatArray) -> FloatArray:
         """Utilities (m x n_parties) minus reservations, rounded to :data:`PRECISION`."""
@@ -265,4 +279,18 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         ),
         values=tuple(values),
         weights=weights,
+        caps=_caps(parties),
     )
+
+
+def _caps(parties: Sequence[Party]) -> FloatArray:
+    """Each party's utility cap, inf where it has none or none can bind
+    (:meth:`Preferences.binding_cap`: GENIUS caps every hyper-rectangle profile at 1, and
+    most never reach it)."""
+    caps = np.full(len(parties), np.inf)
+    for p, party in enumerate(parties):
+        cap = party.preferences.binding_cap() if party.preferences is not None else None
+        if cap is not None:
+            caps[p] = cap
+    caps.setflags(write=False)
+    return caps

@@ -83,11 +83,28 @@ def _preferences(
         if (r := ck.rule(text, domains, (*pp, "red_lines", j))) is not None
     )
     rects = _hyperrectangles(ck, pr, pp, domains)
+    cap = pr.cap
+    if cap is not None and not (math.isfinite(cap) and cap > 0):
+        ck.p.add(
+            (*pp, "cap"),
+            f"cap {cap} is not a positive number",
+            "the cap is the largest utility a package can have, e.g. 1 as in GENIUS",
+        )
+        cap = None
     unc = None
     if pr.uncertainty is not None:
         raw = {i: weights.get(i, 0.0) for i in ids}
         unc = build_uncertainty(ck, pr.uncertainty, (*pp, "uncertainty"), issues, raw, pr, ps.id)
-    return Preferences(FrozenMap(norm), FrozenMap(values), float(res), red, rects, pr.discount, unc)
+    return Preferences(
+        FrozenMap(norm),
+        FrozenMap(values),
+        float(res),
+        red,
+        rects,
+        pr.discount,
+        unc,
+        None if cap is None else float(cap),
+    )
 
 
 def _weights(ck: Checks, pr: PreferencesSpec, pp: KeyPath, ids: list[str]) -> dict[str, float]:

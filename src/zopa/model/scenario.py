@@ -232,6 +232,17 @@ class Preferences:
     hyperrectangles: tuple[tuple[Rule, float], ...] = ()  # (when, utility): non-additive terms
     discount: float | None = None  # time discount factor, metadata only
     uncertainty: Uncertainty | None = None  # what the analyst does not know (zopa robust)
+    cap: float | None = None  # utility = min(cap, sum of the terms) (GENIUS: 1, non-additive)
+
+    def ceiling(self) -> float:
+        """The largest sum of terms any package could reach: every issue's best value
+        (weighted) plus every positive hyper-rectangle term; a cap at or above it never binds."""
+        best = sum(w * max(self.values[i], default=0.0) for i, w in self.weights.items())
+        return best + sum(u for _, u in self.hyperrectangles if u > 0)
+
+    def binding_cap(self) -> float | None:
+        """:attr:`cap` when some package could exceed it, else None."""
+        return self.cap if self.cap is not None and self.ceiling() > self.cap else None
 
 
 @frozen(slots=True)

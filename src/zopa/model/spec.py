@@ -290,6 +290,14 @@ class PreferencesSpec(_Spec):
         le=1.0,
         description="time discount factor per round, kept as metadata (GENIUS discount_factor)",
     )
+    cap: Num | None = Field(
+        default=None,
+        description=(
+            "the party's utility of a package is at most this: min(cap, sum of the terms); "
+            "GENIUS caps a hyper-rectangle profile's utility at 1 (a package inside boxes "
+            "worth more than the profile's maxutility)"
+        ),
+    )
     uncertainty: UncertaintySpec | None = Field(
         default=None, description="ranges and probabilities for `zopa robust`"
     )

@@ -123,6 +123,7 @@ class PreferencesSpec:
     hyperrectangles: list[HyperRectangleSpec] = field(default_factory=list)
     discount: float | None = None
     uncertainty: Any = None  # zopa.model.spec.UncertaintySpec, the pydantic model (module doc)
+    cap: float | None = None
 
 
 @frozen(slots=True)
@@ -324,7 +325,15 @@ def _preferences(v: Any) -> PreferencesSpec:
     d = _keys(
         v,
         ("weights",),
-        ("values", "reservation", "red_lines", "hyperrectangles", "discount", "uncertainty"),
+        (
+            "values",
+            "reservation",
+            "red_lines",
+            "hyperrectangles",
+            "discount",
+            "uncertainty",
+            "cap",
+        ),
     )
     if d.get("uncertainty") is not None:
         raise _Defer  # distributions are pydantic models: the schema builds them
@@ -345,6 +354,9 @@ def _preferences(v: Any) -> PreferencesSpec:
         discount = _number(discount)
         if not 0.0 <= discount <= 1.0:
             raise _Defer
+    cap = d.get("cap")
+    if cap is not None:
+        cap = _number(cap)
     return PreferencesSpec(
         _num_map(d["weights"]),
         vals,
@@ -353,6 +365,7 @@ def _preferences(v: Any) -> PreferencesSpec:
         hyper,
         discount,
         None,
+        cap,
     )
 
 

@@ -26,6 +26,12 @@ __all__ = [
     "odds_words",
     "packages_sentence",
     "prim_figure",
+    "render_drafts",
+    "render_evidence",
+    "render_global",
+    "render_packages",
+    "render_prim",
+    "render_quick_sensitivity",
     "render_robust",
     "robust_json",
     "sensitivity_figure",
@@ -57,7 +63,7 @@ def _p(x: float | None) -> str:
     return percent(x)
 
 
-def render_robust(  # noqa: C901  one optional table per part of the answer (evidence, odds, sensitivity, packages)
+def render_robust(
     r: RobustAnalysis,
     con: Console,
     *,
@@ -65,7 +71,8 @@ def render_robust(  # noqa: C901  one optional table per part of the answer (evi
     package_columns: int = 4,
     scenario: Scenario | None = None,
 ) -> None:
-    """The robustness answer as terminal tables (probabilities with 95% Wilson intervals)."""
+    """The robustness answer as terminal tables (probabilities with 95% Wilson intervals): the
+    counts, the zone, then one part per answer the result holds, in this order."""
     con.print(f"[bold]{escape(r.title)}[/] - robustness under uncertainty")
     con.print(
         f"{r.samples:,} samples (seed {r.seed})"
@@ -81,92 +88,109 @@ def render_robust(  # noqa: C901  one optional table per part of the answer (evi
     for w in r.warnings:
         con.print(f"[bold yellow]warning:[/] {escape(w)}")
     con.print(f"[bold]P(an agreement zone exists)[/] = {odds_words(r.zone)}")
-    if r.drafts:
-        parties = list(next(iter(r.drafts.values())).parties)
-        t = Table(title="Drafts: probability of acceptance", title_justify="left")
-        t.add_column("draft", style="bold")
-        for p in parties:
-            t.add_column(escape(p), justify="right")
-        t.add_column("all gating", justify="right")
-        for name, d in r.drafts.items():
-            cells = [_p(d.parties[p].probability) for p in parties]
-            t.add_row(
-                escape(name), *cells, odds_words(d.all) + ("" if d.feasible else " (infeasible)")
-            )
-        con.print(t)
-    if r.robust_package is not None:
-        rp = r.robust_package
-        cols = (rp, *r.next_packages)[:package_columns]
-        t = Table(
-            title="Most robust packages (most often acceptable to every gating party)",
-            title_justify="left",
-        )
-        t.add_column("", style="bold")
-        for k in range(len(cols)):
-            t.add_column("robust" if k == 0 else f"#{k + 1}", overflow="fold")
-        for issue in rp.package:
-            t.add_row(escape(issue), *(escape(str(pk.package[issue])) for pk in cols))
-        t.add_section()
-        t.add_row("P(all accept)", *(_p(pk.odds.probability) for pk in cols))
-        t.add_row(
-            "95% interval",
-            *(interval(*pk.odds.ci95) for pk in cols),
-        )
-        t.add_row("mean min margin", *(f"{pk.mean_margin:+.3f}" for pk in cols))
-        con.print(t)
-        t = Table(
-            title="What excludes the robust package (share of kept samples)", title_justify="left"
-        )
-        t.add_column("party", style="bold")
-        t.add_column("reservation", justify="right")
-        t.add_column("red lines", overflow="fold")
-        for party, ex in rp.exclusions.items():
-            reds = "; ".join(f"{escape(k)}: {_p(v)}" for k, v in ex.red_lines.items()) or "-"
-            t.add_row(escape(party), _p(ex.reservation), reds)
-        con.print(t)
-    if r.global_sensitivity is not None:
-        render_global(r, con, scenario)
-    if r.prim is not None:
-        render_prim(r, con, scenario)
-    if r.sensitivity:
-        t = Table(
-            title="Sensitivity, quick view (one at a time): P(zone) with one parameter at each "
-            f"end of its range ({r.sensitivity_samples:,} samples each, the others drawn); "
-            "widest first. It cannot see interactions: see --sensitivity sobol|shapley",
-            title_justify="left",
-        )
-        t.add_column("parameter", style="bold")
-        t.add_column("range", justify="right")
-        t.add_column("at low", justify="right")
-        t.add_column("at high", justify="right")
-        t.add_column("swing", justify="right")
-        for s in r.sensitivity[:sensitivity_rows]:
-            prm = s.parameter
-            rng = (
-                "absent / present"
-                if isinstance(prm.target, RedLine)
-                else f"{prm.low:g} .. {prm.high:g}"
-            )
-            t.add_row(
-                escape(prm.name),
-                rng,
-                _p(s.low.probability),
-                _p(s.high.probability),
-                "n/a (an end keeps no sample)" if s.width is None else f"{100 * s.width:.1f}",
-            )
-        con.print(t)
-        if len(r.sensitivity) > sensitivity_rows:
-            con.print(f"({len(r.sensitivity) - sensitivity_rows} more parameters in --json)")
-    if r.evidence:
-        t = Table(title="Evidence (share of drawn samples in which it holds)", title_justify="left")
-        t.add_column("statement", style="bold")
-        t.add_column("holds", justify="right")
-        t.add_column("source", overflow="fold")
-        for desc, src, holds in r.evidence:
-            t.add_row(escape(desc), _p(holds), escape(src))
-        con.print(t)
+    render_drafts(r, con)
+    render_packages(r, con, columns=package_columns)
+    render_global(r, con, scenario)
+    render_prim(r, con, scenario)
+    render_quick_sensitivity(r, con, rows=sensitivity_rows)
+    render_evidence(r, con)
     for n in r.notes:
         con.print(f"note: {escape(n)}")
+
+
+def render_drafts(r: RobustAnalysis, con: Console) -> None:
+    """Each draft's probability of acceptance, per gating party and by all of them."""
+    if not r.drafts:
+        return
+    parties = list(next(iter(r.drafts.values())).parties)
+    t = Table(title="Drafts: probability of acceptance", title_justify="left")
+    t.add_column("draft", style="bold")
+    for p in parties:
+        t.add_column(escape(p), justify="right")
+    t.add_column("all gating", justify="right")
+    for name, d in r.drafts.items():
+        cells = [_p(d.parties[p].probability) for p in parties]
+        t.add_row(escape(name), *cells, odds_words(d.all) + ("" if d.feasible else " (infeasible)"))
+    con.print(t)
+
+
+def render_packages(r: RobustAnalysis, con: Console, *, columns: int = 4) -> None:
+    """The most robust packages side by side, then what excludes the most robust one."""
+    rp = r.robust_package
+    if rp is None:
+        return
+    cols = (rp, *r.next_packages)[:columns]
+    t = Table(
+        title="Most robust packages (most often acceptable to every gating party)",
+        title_justify="left",
+    )
+    t.add_column("", style="bold")
+    for k in range(len(cols)):
+        t.add_column("robust" if k == 0 else f"#{k + 1}", overflow="fold")
+    for issue in rp.package:
+        t.add_row(escape(issue), *(escape(str(pk.package[issue])) for pk in cols))
+    t.add_section()
+    t.add_row("P(all accept)", *(_p(pk.odds.probability) for pk in cols))
+    t.add_row("95% interval", *(interval(*pk.odds.ci95) for pk in cols))
+    t.add_row("mean min margin", *(f"{pk.mean_margin:+.3f}" for pk in cols))
+    con.print(t)
+    t = Table(
+        title="What excludes the robust package (share of kept samples)", title_justify="left"
+    )
+    t.add_column("party", style="bold")
+    t.add_column("reservation", justify="right")
+    t.add_column("red lines", overflow="fold")
+    for party, ex in rp.exclusions.items():
+        reds = "; ".join(f"{escape(k)}: {_p(v)}" for k, v in ex.red_lines.items()) or "-"
+        t.add_row(escape(party), _p(ex.reservation), reds)
+    con.print(t)
+
+
+def render_quick_sensitivity(r: RobustAnalysis, con: Console, *, rows: int = 10) -> None:
+    """The one-at-a-time sensitivity: P(zone) with each parameter at each end, widest first."""
+    if not r.sensitivity:
+        return
+    t = Table(
+        title="Sensitivity, quick view (one at a time): P(zone) with one parameter at each "
+        f"end of its range ({r.sensitivity_samples:,} samples each, the others drawn); "
+        "widest first. It cannot see interactions: see --sensitivity sobol|shapley",
+        title_justify="left",
+    )
+    t.add_column("parameter", style="bold")
+    t.add_column("range", justify="right")
+    t.add_column("at low", justify="right")
+    t.add_column("at high", justify="right")
+    t.add_column("swing", justify="right")
+    for s in r.sensitivity[:rows]:
+        prm = s.parameter
+        t.add_row(
+            escape(prm.name),
+            _whole_range(prm),
+            _p(s.low.probability),
+            _p(s.high.probability),
+            "n/a (an end keeps no sample)" if s.width is None else f"{100 * s.width:.1f}",
+        )
+    con.print(t)
+    if len(r.sensitivity) > rows:
+        con.print(f"({len(r.sensitivity) - rows} more parameters in --json)")
+
+
+def render_evidence(r: RobustAnalysis, con: Console) -> None:
+    """Each evidence statement and the share of drawn samples in which it holds."""
+    if not r.evidence:
+        return
+    t = Table(title="Evidence (share of drawn samples in which it holds)", title_justify="left")
+    t.add_column("statement", style="bold")
+    t.add_column("holds", justify="right")
+    t.add_column("source", overflow="fold")
+    for desc, src, holds in r.evidence:
+        t.add_row(escape(desc), _p(holds), escape(src))
+    con.print(t)
+
+
+def _whole_range(prm: Parameter) -> str:
+    """A parameter's range in a table cell: ``0.3 .. 0.9``, or ``absent / present``."""
+    return "absent / present" if isinstance(prm.target, RedLine) else f"{prm.low:g} .. {prm.high:g}"
 
 
 # ------------------------------------------------------------------------------ global
@@ -329,11 +353,12 @@ def _limit_in_words(scenario: Scenario | None, prm: Parameter, lo: float, hi: fl
     who = _name(scenario, prm)
     if isinstance(prm.target, RedLine):
         return f"{who}: {'no' if hi < 0.5 else 'yes'}"
-    parts = []
-    if lo > prm.low:
-        parts.append(f"at least {lo:.3g}")
-    if hi < prm.high:
-        parts.append(f"at most {hi:.3g}")
+    # a limit that reads as the range's own end ("at least 0.3" of a range from 0.3: the box
+    # stops at the first sample above it) says nothing; it is left out unless it is all there is
+    ends = [("at least", lo, prm.low, lo > prm.low), ("at most", hi, prm.high, hi < prm.high)]
+    moved = [(word, x) for word, x, _, inside in ends if inside]
+    shown = [(word, x) for word, x, end, inside in ends if inside and f"{x:.3g}" != f"{end:.3g}"]
+    parts = [f"{word} {x:.3g}" for word, x in shown or moved]
     return f"{who} {' and '.join(parts)} (range {prm.low:g} to {prm.high:g})"
 
 
@@ -372,17 +397,12 @@ def render_prim(r: RobustAnalysis, con: Console, scenario: Scenario | None = Non
     t.add_column("in the box", justify="right")
     t.add_column("whole range", justify="right")
     for prm, lo, hi in b.limits:
-        whole = (
-            "absent / present"
-            if isinstance(prm.target, RedLine)
-            else f"{prm.low:g} .. {prm.high:g}"
-        )
         inside = (
             ("present" if lo > 0.5 else "absent")
             if isinstance(prm.target, RedLine)
             else f"{lo:.3g} .. {hi:.3g}"
         )
-        t.add_row(escape(_name(scenario, prm)), inside, whole)
+        t.add_row(escape(_name(scenario, prm)), inside, _whole_range(prm))
     con.print(t)
     con.print(escape(box_in_words(r, scenario)))
 

@@ -374,6 +374,10 @@ def neighbour_variances(
     the rank scale, values in [0, 1]). Samples at distance 0 from a query point (the same
     values in every coordinate of the node) are taken in a random order drawn per query
     point; other exact ties (rare: sums of squared differences that coincide), in sample order.
+    Only distances of exactly 0 get the random tie-breaking key (below the smallest distance
+    that is not 0), and only at nodes whose columns all repeat values (none can be 0 where a
+    column's values are all distinct), so two distances that differ, however little, keep
+    their order: a key added to every distance swapped near-equal neighbours.
 
     Exact brute-force search, organised for speed: query points go in blocks of a few dozen
     whose squared distances to every sample stay in cache; a node's distances are its parent's
@@ -391,9 +395,14 @@ def neighbour_variances(
     for j, p in enumerate(tree.parent[1:], start=1):
         kids[p].append(j)
     # a tenth of the smallest squared gap between two values of a column: breaks ties only
-    gaps = [np.diff(np.unique(c)) for c in xt]
+    values = [np.unique(c) for c in xt]
+    gaps = [np.diff(v) for v in values]
     gap = min((float(g.min()) for g in gaps if len(g)), default=1.0)
     tiny = np.float32(0.1 * gap * gap)
+    # a node can have samples at distance 0 only if every one of its columns repeats a value
+    ties = [True] * len(tree.parent)
+    for j in range(1, len(tree.parent)):  # a parent comes before its children
+        ties[j] = ties[tree.parent[j]] and len(values[tree.column[j]]) < n
     inf = np.float32(np.inf)
     size = max(1, min(len(q), _CACHE_FLOATS // max(n, 1)))
     used = sorted(set(tree.column[1:]))
@@ -409,7 +418,8 @@ def neighbour_variances(
         for c in used:
             np.subtract(xq[c], xt[c], out=sq[c])
             np.multiply(sq[c], sq[c], out=sq[c])
-        d0 = np.random.default_rng(stream).random((len(qb), n), dtype=np.float32) * tiny
+        keys = np.random.default_rng(stream).random((len(qb), n), dtype=np.float32) * tiny
+        d0 = np.zeros((len(qb), n), dtype=np.float32)
         d0[rows, qb] = inf  # the query point is not its own neighbour
         total, squares = y[qb].copy(), y[qb] ** 2
         # depth first; the first child pushed is the last popped and takes its parent's array
@@ -420,16 +430,18 @@ def neighbour_variances(
             node, dist, own = stack.pop()
             d = dist if own else dist.copy()
             np.add(d, sq[tree.column[node]], out=d)
+            # samples at distance 0 in a random order per query point, ahead of all others
+            near = np.where(d == 0, keys, d) if ties[node] else d
             s1, s2 = total.copy(), squares.copy()
             undo = []
             for _ in range(m):  # the m nearest, one argmin each (faster than a partition)
-                nb = d.argmin(axis=1)
-                undo.append((nb, d[rows, nb]))
-                d[rows, nb] = inf
+                nb = near.argmin(axis=1)
+                undo.append((nb, near[rows, nb]))
+                near[rows, nb] = inf
                 s1 += y[nb]
                 s2 += y[nb] ** 2
             for nb, was in reversed(undo):
-                d[rows, nb] = was
+                near[rows, nb] = was
             out[node, a : a + len(qb)] = np.maximum(s2 - s1 * s1 / (m + 1), 0.0) / m
             stack += [(c, d, i == 0) for i, c in enumerate(kids[node])]
 

@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 
 from zopa import elicit
 from zopa.elicit import FieldProblem, IssueForm, PreferenceForm
-from zopa.elicit.form import RATING_DIGITS, SHARE_DIGITS
+from zopa.elicit.form import EXTRA_KEYS, RATING_DIGITS, SHARE_DIGITS
 from zopa.errors import ScenarioError
 from zopa.io.files import parse_document
 from zopa.model.compiled import compile_scenario
@@ -330,7 +330,7 @@ async def preview(room: str, request: Request) -> Response:
 
 
 def _extra(block: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: block[k] for k in ("hyperrectangles", "discount", "uncertainty") if k in block}
+    return {k: block[k] for k in EXTRA_KEYS if k in block}
 
 
 @router.post("/rooms/{room}/preferences/form", response_class=HTMLResponse)
