@@ -367,7 +367,15 @@ def test_terminal_tables(capsys):
     text = capsys.readouterr().out
     for part in ("P(an agreement zone exists)", "Most robust packages", "Sensitivity", "Evidence"):
         assert part in text
-    assert "russia.red_lines[territory in {recognise, buffer_zone}]" in text
+    # parameters in words, as the tornado chart and the briefing write them (ids in --json)
+    flat = " ".join(text.replace("│", " ").split())
+    assert "russia.red_lines[" not in text and "ukraine.reservation" not in text
+    assert "Ukraine: reservation" in flat
+    assert (
+        "Russia: red line “Donetsk, Luhansk and Crimea is one of “de facto Russian, recognised by "
+        "the US; Ukraine leaves Donetsk”, “Ukraine leaves its part of Donetsk: demilitarised / "
+        "free economic zone”” is real"
+    ) in flat
 
 
 def test_few_kept_samples_are_flagged(tmp_path):

@@ -1,5 +1,6 @@
 """One scenario through every output: each label, number and sentence is the same string in
-the terminal tables, the plot, the briefing, the simulation report and the room's words.
+the terminal tables (``analyze``, ``compare``, ``evaluate``, ``robust``), the plot, the
+briefing, the simulation report and the room's words.
 
 Ids appear only where an output is for programmers (``--json``); a reader sees the words that
 :mod:`zopa.vocab` writes, identically everywhere.
@@ -23,8 +24,21 @@ from zopa.report.briefing import build_briefing, render_html
 from zopa.report.fit import PIPE_WIDTH
 from zopa.report.negotiate import render_session
 from zopa.report.plot import utility_space_figure
-from zopa.report.tables import render_analysis, render_comparison, render_evaluation
-from zopa.vocab import option_label, party_label, red_line_words, solution, value_label
+from zopa.report.robust import render_robust
+from zopa.report.tables import issue_name, render_analysis, render_comparison, render_evaluation
+from zopa.robust import RobustAnalysis, robustness
+from zopa.vocab import (
+    draft_label,
+    evidence_words,
+    interval,
+    option_label,
+    parameter_in_words,
+    party_label,
+    percent,
+    red_line_words,
+    solution,
+    value_label,
+)
 
 
 def _flat(text: str) -> str:
@@ -65,7 +79,85 @@ def outputs():
     briefing = _flat(visible_text(render_html(build_briefing(s, analysis=a))))
     session = simulate(s, {}, config=SessionConfig(deadline=60), seed=1)
     sim = _terminal(render_session, session)
-    return s, a, c, {"terminal": terminal, "plot": plot, "briefing": briefing, "simulate": sim}
+    out = {"terminal": terminal, "plot": plot, "briefing": briefing, "simulate": sim}
+    return s, a, c, out
+
+
+@pytest.fixture(scope="module")
+def robust(outputs) -> tuple[RobustAnalysis, str]:
+    """``zopa robust``'s terminal output with every part: drafts, packages, what excludes the
+    robust package, Shapley effects, the PRIM box, the quick sensitivity and the evidence."""
+    s = outputs[0]
+    r = robustness(s, samples=300, seed=0, sensitivity_samples=60, method="shapley", boxes=True)
+    assert r.drafts and r.robust_package and r.global_sensitivity and r.prim and r.evidence
+    return r, _terminal(lambda r, con: render_robust(r, con, scenario=s), r)
+
+
+_PCT = r"[<>]?\d+\.\d%"  # zopa.vocab.percent: one decimal, "<0.1%" and ">99.9%" at the edges
+_SHARE = re.compile(rf"{_PCT} \[{_PCT}, {_PCT}\]")  # a share and its interval
+
+
+def test_robust_speaks_in_labels_and_units_as_analyze_does(outputs, robust):
+    s, _, _, out = outputs
+    r, text = robust
+    rp = r.robust_package
+    assert rp is not None
+    for issue, value in rp.package.items():  # issues and options as analyze writes them
+        iss = s.issue(issue)
+        assert issue_name(iss) in text and issue_name(iss) in out["terminal"], issue
+        if iss.numeric:
+            assert value_label(iss, value) in text, issue  # "900,000 troops"
+        else:
+            o = next(o for o in iss.options if o.id == str(value))
+            assert f"{issue}={o.id}: {o.label}" in text, issue  # the key below, as analyze's
+    assert not re.search(r"(?<![\d,.])\d{5,}(?![\d,])", text)  # never "900000"
+
+
+def test_robust_names_parties_and_drafts_by_label(outputs, robust):
+    s, _, _, out = outputs
+    r, text = robust
+    for p in r.parties:  # the header, the drafts and the exclusions
+        assert party_label(s, p) in text and party_label(s, p) in out["briefing"], p
+    for d in s.drafts:
+        assert draft_label(s, d.id) in text, d.id
+    ids = [p.id for p in s.parties] + [d.id for d in s.drafts]
+    assert not re.findall(rf"(?<![\w/.-])({'|'.join(map(re.escape, ids))})(?![\w-])", text)
+
+
+def test_robust_names_parameters_in_words(outputs, robust):
+    s, _, _, _ = outputs
+    r, text = robust
+    g = r.global_sensitivity
+    assert g is not None and r.prim is not None
+    shown = [x.parameter for x in r.sensitivity[:10]] + [i.parameter for i in g.indices]
+    shown += [prm for prm, _, _ in r.prim.boxes[0].limits]
+    for prm in shown:  # the tornado's, the briefing's and Shapley's words: ids only in --json
+        assert parameter_in_words(s, prm) in text, prm.name
+        assert prm.name not in text, prm.name
+
+
+def test_robust_states_the_evidence_as_track_does(outputs, robust):
+    s, _, _, _ = outputs
+    _, text = robust
+    for e in s.evidence:  # zopa track's sentence for each evidence item
+        assert evidence_words(s, e.party, e.kind, e.draft, e.over, e.confidence) in text
+        assert e.describe() not in text
+
+
+def test_robust_percentages_and_intervals_are_zopa_vocabs(robust):
+    r, text = robust
+    for d in r.drafts.values():  # an exact 0% or 100% reads as it does in every other cell
+        for p in d.parties.values():
+            assert percent(p.probability) in text
+        assert d.all.probability is not None
+        lo, hi = (min(max(x, 0.0), 1.0) for x in d.all.ci95)
+        cell = f"{percent(d.all.probability)} {interval(min(lo, d.all.probability), hi)}"
+        assert _SHARE.fullmatch(cell) and cell in text, cell
+    assert "interval 0 to" not in text and not re.search(r"(?<![\d.])(0|100)%", text)
+    # every share with an interval (drafts, zone, Shapley effects) in the one format
+    starts = [m.start() for m in re.finditer(r"\d% \[", text)]
+    assert starts and all(_SHARE.match(text, text.rfind(" ", 0, i) + 1) for i in starts)
+    assert not re.search(r"\d+% \[\d+, \d+\]", text)  # not "18% [11, 28]"
 
 
 def test_solution_names_read_the_same_everywhere(outputs):

@@ -13,7 +13,18 @@ from rich.table import Table
 from zopa.model.uncertainty import RedLine
 from zopa.report.tornado import tornado_figure  # the chart is drawn there (one drawing)
 from zopa.robust.analysis import Odds, RobustAnalysis
-from zopa.vocab import interval, percent
+from zopa.vocab import (
+    amount,
+    draft_label,
+    evidence_words,
+    interval,
+    join,
+    parameter_in_words,
+    party_label,
+    percent,
+    red_line_words,
+    signed,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -41,26 +52,48 @@ __all__ = [
 
 
 def odds_words(o: Odds) -> str:
-    """A probability with its 95% interval (or "exact"), in :mod:`zopa.vocab`'s percentages.
-
-    None of the kept samples (or all of them) reads ``0% (95% interval 0 to 0.9%)``: never a
-    lower bound shown above the estimate from an interval's arithmetic.
+    """A probability with its 95% interval (or "exact"), in :mod:`zopa.vocab`'s one percentage
+    and one interval: ``2.6% [1.5%, 4.6%]``; none of the kept samples reads
+    ``0.0% [0.0%, 0.9%]``, as a 0% reads everywhere. The interval is clipped to [0, 1] and
+    holds the estimate: never a lower bound shown above it from an interval's arithmetic.
     """
     p = o.probability
     if p is None:
         return "n/a"
     if o.exact:
         return f"{percent(p)} (exact: no uncertainty)"
-    lo, hi = (0.0 if x <= 1e-12 else 1.0 if x >= 1 - 1e-12 else x for x in o.ci95)
-    if p <= 1e-12:
-        return f"0% (95% interval 0 to {percent(hi)})"
-    if p >= 1 - 1e-12:
-        return f"100% (95% interval {percent(lo)} to 100%)"
-    return f"{percent(p)} {interval(lo, hi)}"
+    return _share(p, o.ci95)
 
 
 def _p(x: float | None) -> str:
     return percent(x)
+
+
+def _clipped(x: float, ci: tuple[float, float] | None) -> tuple[float, float, float]:
+    """A share and its 95% interval clipped to [0, 1], the interval holding the share."""
+    lo, hi = ci or (x, x)
+    v, lo, hi = (0.0 if y <= 1e-12 else 1.0 if y >= 1 - 1e-12 else y for y in (x, lo, hi))
+    return v, min(lo, v), max(hi, v)
+
+
+def _share(x: float, ci: tuple[float, float] | None) -> str:
+    """A share with its 95% interval: ``18.2% [11.0%, 27.5%]``."""
+    v, lo, hi = _clipped(x, ci)
+    return f"{percent(v)} {interval(lo, hi)}"
+
+
+def _number(x: float) -> str:
+    """A parameter's value (a weight, a utility) in :mod:`zopa.vocab`'s numbers, three
+    significant digits: ``0.689``, ``1,250``."""
+    return amount(float(f"{x:.3g}"))
+
+
+def _party(scenario: Scenario | None, party: str) -> str:
+    return party if scenario is None else party_label(scenario, party)
+
+
+def _draft(scenario: Scenario | None, draft: str) -> str:
+    return draft if scenario is None else draft_label(scenario, draft)
 
 
 def render_robust(
@@ -82,40 +115,50 @@ def render_robust(
             if r.effective_samples is not None
             else ""
         )
-        + f"; gating parties: {escape(', '.join(r.parties))}"
+        + f"; gating parties: {escape(join(_party(scenario, p) for p in r.parties))}"
     )
     con.print(escape(packages_sentence(r)))
     for w in r.warnings:
         con.print(f"[bold yellow]warning:[/] {escape(w)}")
     con.print(f"[bold]P(an agreement zone exists)[/] = {odds_words(r.zone)}")
-    render_drafts(r, con)
-    render_packages(r, con, columns=package_columns)
+    render_drafts(r, con, scenario)
+    render_packages(r, con, columns=package_columns, scenario=scenario)
     render_global(r, con, scenario)
     render_prim(r, con, scenario)
-    render_quick_sensitivity(r, con, rows=sensitivity_rows)
-    render_evidence(r, con)
+    render_quick_sensitivity(r, con, rows=sensitivity_rows, scenario=scenario)
+    render_evidence(r, con, scenario)
     for n in r.notes:
         con.print(f"note: {escape(n)}")
 
 
-def render_drafts(r: RobustAnalysis, con: Console) -> None:
-    """Each draft's probability of acceptance, per gating party and by all of them."""
+def render_drafts(r: RobustAnalysis, con: Console, scenario: Scenario | None = None) -> None:
+    """Each draft's probability of acceptance, per gating party and by all of them (drafts and
+    parties by label with the scenario, by id without)."""
     if not r.drafts:
         return
     parties = list(next(iter(r.drafts.values())).parties)
     t = Table(title="Drafts: probability of acceptance", title_justify="left")
     t.add_column("draft", style="bold")
     for p in parties:
-        t.add_column(escape(p), justify="right")
+        t.add_column(escape(_party(scenario, p)), justify="right")
     t.add_column("all gating", justify="right")
     for name, d in r.drafts.items():
         cells = [_p(d.parties[p].probability) for p in parties]
-        t.add_row(escape(name), *cells, odds_words(d.all) + ("" if d.feasible else " (infeasible)"))
+        t.add_row(
+            escape(_draft(scenario, name)),
+            *cells,
+            odds_words(d.all) + ("" if d.feasible else " (infeasible)"),
+        )
     con.print(t)
 
 
-def render_packages(r: RobustAnalysis, con: Console, *, columns: int = 4) -> None:
-    """The most robust packages side by side, then what excludes the most robust one."""
+def render_packages(
+    r: RobustAnalysis, con: Console, *, columns: int = 4, scenario: Scenario | None = None
+) -> None:
+    """The most robust packages side by side, then what excludes the most robust one. With
+    the scenario, issues and options read as in ``zopa analyze`` (``Label (id)``, option ids
+    with a key of their labels below, numbers in the issue's unit), parties and red lines in
+    words."""
     rp = r.robust_package
     if rp is None:
         return
@@ -127,13 +170,28 @@ def render_packages(r: RobustAnalysis, con: Console, *, columns: int = 4) -> Non
     t.add_column("", style="bold")
     for k in range(len(cols)):
         t.add_column("robust" if k == 0 else f"#{k + 1}", overflow="fold")
+    key: dict[str, str] = {}
     for issue in rp.package:
-        t.add_row(escape(issue), *(escape(str(pk.package[issue])) for pk in cols))
+        if scenario is None:
+            t.add_row(escape(issue), *(escape(str(pk.package[issue])) for pk in cols))
+            continue
+        from zopa.report.tables import issue_name, option_cell
+
+        iss = scenario.issue(issue)
+        cells = (escape(option_cell(iss, pk.package[issue], key)) for pk in cols)
+        t.add_row(escape(issue_name(iss)), *cells)
     t.add_section()
     t.add_row("P(all accept)", *(_p(pk.odds.probability) for pk in cols))
-    t.add_row("95% interval", *(interval(*pk.odds.ci95) for pk in cols))
-    t.add_row("mean min margin", *(f"{pk.mean_margin:+.3f}" for pk in cols))
+    t.add_row(
+        "95% interval",
+        *(interval(*_clipped(pk.odds.probability or 0.0, pk.odds.ci95)[1:]) for pk in cols),
+    )
+    t.add_row("mean min margin", *(signed(pk.mean_margin) for pk in cols))
     con.print(t)
+    if key:
+        from zopa.report.tables import options_key
+
+        con.print(options_key(key))
     t = Table(
         title="What excludes the robust package (share of kept samples)", title_justify="left"
     )
@@ -141,13 +199,22 @@ def render_packages(r: RobustAnalysis, con: Console, *, columns: int = 4) -> Non
     t.add_column("reservation", justify="right")
     t.add_column("red lines", overflow="fold")
     for party, ex in rp.exclusions.items():
-        reds = "; ".join(f"{escape(k)}: {_p(v)}" for k, v in ex.red_lines.items()) or "-"
-        t.add_row(escape(party), _p(ex.reservation), reds)
+        reds = (
+            "; ".join(
+                f"{escape(k if scenario is None else red_line_words(scenario, party, k))}: {_p(v)}"
+                for k, v in ex.red_lines.items()
+            )
+            or "-"
+        )
+        t.add_row(escape(_party(scenario, party)), _p(ex.reservation), reds)
     con.print(t)
 
 
-def render_quick_sensitivity(r: RobustAnalysis, con: Console, *, rows: int = 10) -> None:
-    """The one-at-a-time sensitivity: P(zone) with each parameter at each end, widest first."""
+def render_quick_sensitivity(
+    r: RobustAnalysis, con: Console, *, rows: int = 10, scenario: Scenario | None = None
+) -> None:
+    """The one-at-a-time sensitivity: P(zone) with each parameter at each end, widest first;
+    parameters in words with the scenario (as the tornado chart), their code names without."""
     if not r.sensitivity:
         return
     t = Table(
@@ -156,7 +223,7 @@ def render_quick_sensitivity(r: RobustAnalysis, con: Console, *, rows: int = 10)
         "widest first. It cannot see interactions: see --sensitivity sobol|shapley",
         title_justify="left",
     )
-    t.add_column("parameter", style="bold")
+    t.add_column("parameter", style="bold", overflow="fold")
     t.add_column("range", justify="right")
     t.add_column("at low", justify="right")
     t.add_column("at high", justify="right")
@@ -164,7 +231,7 @@ def render_quick_sensitivity(r: RobustAnalysis, con: Console, *, rows: int = 10)
     for s in r.sensitivity[:rows]:
         prm = s.parameter
         t.add_row(
-            escape(prm.name),
+            escape(_name(scenario, prm)),
             _whole_range(prm),
             _p(s.low.probability),
             _p(s.high.probability),
@@ -175,22 +242,31 @@ def render_quick_sensitivity(r: RobustAnalysis, con: Console, *, rows: int = 10)
         con.print(f"({len(r.sensitivity) - rows} more parameters in --json)")
 
 
-def render_evidence(r: RobustAnalysis, con: Console) -> None:
-    """Each evidence statement and the share of drawn samples in which it holds."""
+def render_evidence(r: RobustAnalysis, con: Console, scenario: Scenario | None = None) -> None:
+    """Each evidence statement (in words with the scenario) and the share of drawn samples in
+    which it holds."""
     if not r.evidence:
         return
+    items = scenario.evidence if scenario is not None else ()
+    words = (
+        [evidence_words(scenario, e.party, e.kind, e.draft, e.over, e.confidence) for e in items]
+        if scenario is not None and len(items) == len(r.evidence)
+        else [desc for desc, _, _ in r.evidence]
+    )
     t = Table(title="Evidence (share of drawn samples in which it holds)", title_justify="left")
     t.add_column("statement", style="bold")
     t.add_column("holds", justify="right")
     t.add_column("source", overflow="fold")
-    for desc, src, holds in r.evidence:
+    for desc, (_, src, holds) in zip(words, r.evidence, strict=True):
         t.add_row(escape(desc), _p(holds), escape(src))
     con.print(t)
 
 
 def _whole_range(prm: Parameter) -> str:
     """A parameter's range in a table cell: ``0.3 .. 0.9``, or ``absent / present``."""
-    return "absent / present" if isinstance(prm.target, RedLine) else f"{prm.low:g} .. {prm.high:g}"
+    if isinstance(prm.target, RedLine):
+        return "absent / present"
+    return f"{_number(prm.low)} .. {_number(prm.high)}"
 
 
 # ------------------------------------------------------------------------------ global
@@ -202,24 +278,11 @@ def output_in_words(output: str, scenario: Scenario | None = None) -> str:
         return "whether an agreement zone exists"
     if output == "margin":
         return "the best package's smallest margin"
-    draft = output.removeprefix("draft:")
-    if scenario is not None:
-        draft = next((d.label for d in scenario.drafts if d.id == draft), draft)
-    return f"whether every gating party accepts “{draft}”"
+    return f"whether every gating party accepts “{_draft(scenario, output.removeprefix('draft:'))}”"
 
 
 def _name(scenario: Scenario | None, prm: Parameter) -> str:
-    if scenario is None:
-        return prm.name
-    from zopa.vocab import parameter_in_words
-
-    return parameter_in_words(scenario, prm)
-
-
-def _share(x: float, ci: tuple[float, float] | None) -> str:
-    lo, hi = ci or (x, x)
-    clip = [min(1.0, max(0.0, v)) for v in (x, lo, hi)]
-    return f"{100 * clip[0]:.0f}% [{100 * clip[1]:.0f}, {100 * clip[2]:.0f}]"
+    return prm.name if scenario is None else parameter_in_words(scenario, prm)
 
 
 def sensitivity_sentences(r: RobustAnalysis, scenario: Scenario | None = None) -> list[str]:
@@ -258,7 +321,8 @@ def render_global(r: RobustAnalysis, con: Console, scenario: Scenario | None = N
     else:
         title = (
             f"Global sensitivity of {what} (Shapley effects on {g.runs:,} kept samples, "
-            "the evidence's dependence included; shares summing to 100%, 95% bootstrap intervals)"
+            f"the evidence's dependence included; shares summing to {percent(1.0)}, 95% bootstrap "
+            "intervals)"
         )
     t = Table(title=title, title_justify="left")
     t.add_column("parameter", style="bold", overflow="fold")
@@ -357,9 +421,9 @@ def _limit_in_words(scenario: Scenario | None, prm: Parameter, lo: float, hi: fl
     # stops at the first sample above it) says nothing; it is left out unless it is all there is
     ends = [("at least", lo, prm.low, lo > prm.low), ("at most", hi, prm.high, hi < prm.high)]
     moved = [(word, x) for word, x, _, inside in ends if inside]
-    shown = [(word, x) for word, x, end, inside in ends if inside and f"{x:.3g}" != f"{end:.3g}"]
-    parts = [f"{word} {x:.3g}" for word, x in shown or moved]
-    return f"{who} {' and '.join(parts)} (range {prm.low:g} to {prm.high:g})"
+    shown = [(word, x) for word, x, end, inside in ends if inside and _number(x) != _number(end)]
+    parts = [f"{word} {_number(x)}" for word, x in shown or moved]
+    return f"{who} {' and '.join(parts)} (range {_number(prm.low)} to {_number(prm.high)})"
 
 
 def box_in_words(r: RobustAnalysis, scenario: Scenario | None = None) -> str:
@@ -370,14 +434,14 @@ def box_in_words(r: RobustAnalysis, scenario: Scenario | None = None) -> str:
     b = p.boxes[0]
     if not b.limits:
         return (
-            f"No box improves on the whole space: a zone exists in {100 * p.base_density:.0f}% "
+            f"No box improves on the whole space: a zone exists in {percent(p.base_density)} "
             "of the kept samples wherever the parameters lie."
         )
     where = "; ".join(_limit_in_words(scenario, prm, lo, hi) for prm, lo, hi in b.limits)
     return (
-        f"A zone exists in {100 * b.density:.0f}% of the samples where {where} "
-        f"(against {100 * p.base_density:.0f}% overall; the box holds "
-        f"{100 * b.support:.0f}% of the samples and {100 * b.coverage:.0f}% of all samples "
+        f"A zone exists in {percent(b.density)} of the samples where {where} "
+        f"(against {percent(p.base_density)} overall; the box holds "
+        f"{percent(b.support)} of the samples and {percent(b.coverage)} of all samples "
         "with a zone)."
     )
 
@@ -390,7 +454,7 @@ def render_prim(r: RobustAnalysis, con: Console, scenario: Scenario | None = Non
     b = p.boxes[0]
     t = Table(
         title=f"Where the zone lives (PRIM box, step {p.chosen} of {len(p.trajectory) - 1} of "
-        f"the peeling; density {100 * b.density:.0f}%, coverage {100 * b.coverage:.0f}%)",
+        f"the peeling; density {percent(b.density)}, coverage {percent(b.coverage)})",
         title_justify="left",
     )
     t.add_column("parameter", style="bold", overflow="fold")
@@ -400,7 +464,7 @@ def render_prim(r: RobustAnalysis, con: Console, scenario: Scenario | None = Non
         inside = (
             ("present" if lo > 0.5 else "absent")
             if isinstance(prm.target, RedLine)
-            else f"{lo:.3g} .. {hi:.3g}"
+            else f"{_number(lo)} .. {_number(hi)}"
         )
         t.add_row(escape(_name(scenario, prm)), inside, _whole_range(prm))
     con.print(t)

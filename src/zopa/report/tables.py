@@ -37,6 +37,9 @@ if TYPE_CHECKING:  # loaded by `zopa evaluate`/`compare`, not by `zopa analyze`
     from zopa.analysis.drafts import Comparison, DraftEvaluation
 
 __all__ = [
+    "issue_name",
+    "option_cell",
+    "options_key",
     "render_analysis",
     "render_comparison",
     "render_evaluation",
@@ -114,12 +117,26 @@ def render_validation(s: Scenario, file: str, console: Console) -> None:
 # ---------------------------------------------------------------------------- analyze
 
 
-def _short_option(iss: Issue, value: object) -> str:
-    """An option in a many-column table: its id, or a number with the unit."""
+def option_cell(iss: Issue, value: object, key: dict[str, str] | None = None) -> str:
+    """An option in a many-column table: its id, or a number with the unit. With ``key``, an
+    option whose label says more than its id is recorded there (``issue=id`` -> label), for
+    :func:`options_key` below the table."""
     k = find_option(iss, str(value))
     if k is None:
         return str(value)
-    return option_label(iss, k) if iss.options[k].number is not None else iss.options[k].id
+    o = iss.options[k]
+    if o.number is not None:
+        return option_label(iss, k)
+    if key is not None and o.label != o.id:
+        key[f"{iss.id}={o.id}"] = o.label
+    return o.id
+
+
+def options_key(key: Mapping[str, str]) -> Text:
+    """The key below a table of :func:`option_cell` cells: each option shown, in words."""
+    lines = Text("options shown:\n", style="dim")
+    lines.append("\n".join(f"  {k}: {v}" for k, v in key.items()), style="dim")
+    return lines
 
 
 def _matrix(
@@ -145,13 +162,8 @@ def _matrix(
         cells = []
         for _, pt in columns:
             v = pt.package[i]
-            text = escape(_short_option(iss, v))
-            k = find_option(iss, str(v))
             changed = base is not None and str(base.get(i)) != str(v)
-            if k is not None and iss.options[k].number is None and (base is None or changed):
-                o = iss.options[k]
-                if o.label != o.id:
-                    key[f"{i}={o.id}"] = o.label
+            text = escape(option_cell(iss, v, key if base is None or changed else None))
             if changed:
                 text = f"[bold yellow]> {text}[/]"
             cells.append(text)
@@ -180,9 +192,7 @@ def _matrix(
         t.add_row(head, *cells)
     if not key:
         return Group(t)
-    lines = Text("options shown:\n", style="dim")
-    lines.append("\n".join(f"  {k}: {v}" for k, v in key.items()), style="dim")
-    return Group(t, lines)
+    return Group(t, options_key(key))
 
 
 def _stacked(

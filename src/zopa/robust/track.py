@@ -327,7 +327,7 @@ def _describe(scenario: Scenario, i: LogItem) -> tuple[str, str]:
     """A log item by ids (``russia rejects europe (confidence 0.9)``, for ``--json``) and in
     words with the scenario's labels (``Russia rejects “European counter-text”: it is not
     acceptable (confidence 0.9)``, for people)."""
-    from zopa.vocab import evidence_statement, party_label
+    from zopa.vocab import evidence_words
 
     it = i.item
     kind: Literal["prefers", "rejects", "accepts"] = (
@@ -339,8 +339,7 @@ def _describe(scenario: Scenario, i: LogItem) -> tuple[str, str]:
     soft = f" (confidence {confidence:g})" if confidence < 1.0 else ""
     party = str(it["party"])
     ids = Evidence(party, kind, draft, over, confidence=confidence).describe()
-    words = f"{party_label(scenario, party)} {evidence_statement(scenario, kind, draft, over)}"
-    return ids + soft, words + soft
+    return ids + soft, evidence_words(scenario, party, kind, draft, over, confidence)
 
 
 class SuggestedEvidence(Protocol):

@@ -15,12 +15,15 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from zopa.model.spec import ID_PATTERN
 from zopa.server import disclose, rooms
 from zopa.server.auth import current_member
 from zopa.server.rooms import Caller
+from zopa.server.safejson import SafeJSON
 from zopa.server.schemas import (
     AcceptabilityOut,
     AmendmentIn,
@@ -96,14 +99,20 @@ def _app(request: Request) -> Any:
     return request.app.state.room_app
 
 
+def _json(out: BaseModel | list[Any]) -> Response:
+    """The route's answer as the response itself: FastAPI would validate the model against its
+    response model again before serialising it (the OpenAPI schema still names the model)."""
+    if isinstance(out, list):
+        return SafeJSON([x.model_dump(mode="json") for x in out])
+    return SafeJSON(out.model_dump(mode="json"))
+
+
 async def _on_loop(fn: Callable[..., T], *args: Any) -> T:
-    """Run a read that only looks at the room's view (which the caller's authentication read
-    in the same snapshot) on the event loop, with no thread hop, on SQLite; in a worker thread
-    on PostgreSQL, and when the view needs more work (:class:`zopa.server.view.Slow`)."""
-    db = args[0]
+    """Run a read on the event loop, with no thread hop, when it answers from the room's view
+    the caller's authentication read (and at most one statement more, on PostgreSQL); in a
+    worker thread when it needs more (:class:`zopa.server.view.Slow`: a read transaction on
+    PostgreSQL, a new answer to compute, a write)."""
     try:
-        if not db.sqlite:  # PostgreSQL: the snapshot's end is a round trip, better in a thread
-            raise Slow("")
         with quick():
             return fn(*args)
     except Slow:
@@ -111,10 +120,10 @@ async def _on_loop(fn: Callable[..., T], *args: Any) -> T:
 
 
 @router.get("/rooms/{room}", response_model=RoomOut, responses=_ERRORS)
-async def get_room(caller: Member, request: Request) -> RoomOut:
+async def get_room(caller: Member, request: Request) -> Response:
     """The public skeleton of the room (issues, options, parties, drafts), your role, your
     budget, and each delegation's preference round (public)."""
-    return await _on_loop(disclose.room, _app(request).db, caller)
+    return _json(await _on_loop(disclose.room, _app(request).db, caller))
 
 
 @router.get("/rooms/{room}/policy", responses=_ERRORS)
@@ -196,17 +205,17 @@ def put_consent(caller: Delegation, request: Request, body: ConsentIn) -> dict[s
     response_model=OverlapOut,
     responses={**_ERRORS, 429: {"model": ErrorOut, "description": "budget spent"}},
 )
-def get_overlap(caller: Member, request: Request) -> OverlapOut:
+async def get_overlap(caller: Member, request: Request) -> Response:
     """Is there an agreement zone? What the policy allows (`ready` is false until every gating
     delegation has entered preferences)."""
     a = _app(request)
-    return disclose.overlap(a.db, a.key, caller)
+    return _json(await _on_loop(disclose.overlap, a.db, a.key, caller))
 
 
 @router.get("/rooms/{room}/drafts", response_model=list[DraftSummary], responses=_ERRORS)
-async def get_drafts(caller: Member, request: Request) -> list[DraftSummary]:
+async def get_drafts(caller: Member, request: Request) -> Response:
     """Every draft of the single negotiating text, with its current version."""
-    return await _on_loop(disclose.drafts, _app(request).db, caller)
+    return _json(await _on_loop(disclose.drafts, _app(request).db, caller))
 
 
 @router.post(
@@ -282,16 +291,16 @@ def reject_amendment(
     response_model=FeedbackOut,
     responses={**_ERRORS, 409: {"model": ErrorOut, "description": "no preferences yet"}},
 )
-def get_feedback(
+async def get_feedback(
     draft: DraftId,
     caller: Delegation,
     request: Request,
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-) -> FeedbackOut:
+) -> Response:
     """What a draft version means for you (a delegation): your utility, whether you accept
     it, which of your red lines it breaks, how it compares with earlier texts."""
     a = _app(request)
-    return disclose.feedback(a.db, a.key, caller, draft, version)
+    return _json(await _on_loop(disclose.feedback, a.db, a.key, caller, draft, version))
 
 
 @router.get(

@@ -17,7 +17,7 @@ the operator restores it.
 from __future__ import annotations
 
 import asyncio
-import json
+import re
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,17 +29,25 @@ import anyio
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zopa.errors import ScenarioError
-from zopa.server.auth import COOKIE, LoginLimiter, member_by_token, session_member
+from zopa.model.spec import ID_PATTERN
+from zopa.server.auth import (
+    COOKIE,
+    LoginLimiter,
+    member_at_head,
+    member_by_token,
+    session_member,
+)
 from zopa.server.crypto import KeyError_, RoomKey
-from zopa.server.db import SERVE_THREADS, Database
-from zopa.server.rooms import Conflict, RoomError
+from zopa.server.db import SERVE_THREADS, Database, Slow
+from zopa.server.rooms import Caller, Conflict, RoomError
+from zopa.server.safejson import SafeJSON
+from zopa.server.view import quick
 
 __all__ = [
     "MAX_BODY",
@@ -67,16 +75,6 @@ _SECURITY_HEADERS = [
         b"default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
     ),
 ]
-
-
-class SafeJSON(JSONResponse):
-    """JSON in ASCII: text that is not valid Unicode (a lone surrogate echoed from input) is
-    escaped instead of failing to encode."""
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(
-            content, ensure_ascii=True, allow_nan=False, separators=(",", ":")
-        ).encode()
 
 
 @dataclass
@@ -180,11 +178,60 @@ class Gate:
         if over:
             await _reply(send_with_headers, 413, f"the body is over {MAX_BODY:,} bytes")
             return
+        if method == "GET" and not scope.get("query_string"):
+            hot = _HOT.match(path)
+            if hot is not None and await self._hot(hot, headers, scope, send_with_headers):
+                return
         async with self._slot():
             try:
                 await self.app(scope, _replay(body, receive), send_with_headers)
             finally:
                 await _end(held)  # the route did not end its snapshot
+
+    async def _hot(
+        self, hot: re.Match[str], headers: dict[str, str], scope: Scope, send: Send
+    ) -> bool:
+        """Answer one of the hot reads (the room, its drafts, a delegation's feedback on a
+        draft's current text, the overlap) on the event loop without FastAPI's routing,
+        dependencies and response validation, when it is the common case: a valid token of
+        the room in the path with the right role, and an answer from the room's view the token
+        check pinned (:func:`zopa.server.auth.member_at_head`). Anything else (no token, a bad
+        one, another room, the wrong role, a view that needs more work, a new answer, any
+        error) returns False and the request goes to its FastAPI route, which answers it in
+        full; what was done here was only reads."""
+        from zopa.server import disclose
+
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return False
+        room, draft, kind = hot.group("room"), hot.group("draft"), hot["kind"] or hot["fb"]
+        if draft is not None and not _DRAFT_ID.match(draft):
+            return False
+        db, key = self.room.db, self.room.key
+        out: Any
+        try:
+            with quick():
+                caller = member_at_head(db, token.strip())
+                if caller is None or caller.room_id != room:
+                    return False
+                if kind is None:
+                    out = disclose.room(db, caller)
+                elif kind == "drafts":
+                    out = disclose.drafts(db, caller)
+                elif kind == "overlap":
+                    out = disclose.overlap(db, key, caller)
+                elif caller.role == "delegation":
+                    out = disclose.feedback(db, key, caller, draft, None)
+                else:
+                    return False
+        except Exception:  # the FastAPI route answers it, errors included
+            return False
+        if isinstance(out, list):
+            response = SafeJSON([x.model_dump(mode="json") for x in out])
+        else:
+            response = SafeJSON(out.model_dump(mode="json"))
+        await response(scope, _no_body, send)
+        return True
 
     def _refusal(
         self, path: str, headers: dict[str, str], client: str, scope: Scope
@@ -193,7 +240,7 @@ class Gate:
             scheme, _, token = headers.get("authorization", "").partition(" ")
             ok = scheme.lower() == "bearer" and token.strip()
             try:  # its session ends here: the body is read next, at the client's pace
-                caller = member_by_token(self.room.db, token.strip(), keep=False) if ok else None
+                caller = _member(self.room.db, token.strip()) if ok else None
                 if caller is not None:
                     scope["zopa.caller"] = caller  # the route's dependency reuses it
                     return None
@@ -211,6 +258,28 @@ class Gate:
                 return exc.status, str(exc), {}
             return 303, "sign in first", {"location": "/login"}
         return None
+
+
+# the hot reads :meth:`Gate._hot` may answer: the room, its drafts, the overlap, a draft's
+# feedback (the room id and draft id patterns of the API's routes)
+_HOT = re.compile(
+    r"^/api/rooms/(?P<room>[A-Za-z0-9_-]{1,32})"
+    r"(?:/(?P<kind>drafts|overlap)|/drafts/(?P<draft>[A-Za-z0-9_-]{1,100})/(?P<fb>feedback))?$"
+)
+_DRAFT_ID = re.compile(ID_PATTERN)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _member(db: Database, token: str) -> Caller | None:
+    """The caller of a write (in a worker thread): one statement when the room's view is at
+    hand, a read transaction otherwise."""
+    try:
+        return member_at_head(db, token)
+    except Slow:
+        return member_by_token(db, token, keep=False)
 
 
 async def _end(held: Any) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from zopa.records import frozen
@@ -46,13 +46,14 @@ def event_hash(
 def append(
     s: Session, key: RoomKey, room_id: str, actor: str, action: str, data: dict[str, Any]
 ) -> AuditEvent:
-    """Add the next event of ``room_id``'s chain (inside the caller's write transaction)."""
-    last = s.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.room_id == room_id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    """Add the next event of ``room_id``'s chain (inside the caller's write transaction). The
+    last event is read here, or was read by the write inside the room's lock, with a row it
+    needed (``zopa_last_event``, set by :func:`zopa.server.rooms._draft`; used once)."""
+    known = s.info.pop("zopa_last_event", None)
+    if known is not None and known[0] == room_id:
+        last = known[1]
+    else:
+        last = s.execute(_LAST, {"room": room_id}).first()
     if last is not None and _check(key, last, last.prev_hash, last.seq):
         raise Refused(
             f"room `{room_id}`: its last event does not verify under the room key (the log was "
@@ -75,6 +76,25 @@ def append(
     s.add(ev)
     s.flush()
     return ev
+
+
+# the last event of a room (Core: its columns, no ORM entity), built once: every write reads it
+_T = AuditEvent.__table__
+_LAST = (
+    select(
+        _T.c.room_id,
+        _T.c.seq,
+        _T.c.at,
+        _T.c.actor,
+        _T.c.action,
+        _T.c.data,
+        _T.c.prev_hash,
+        _T.c.hash,
+    )
+    .where(_T.c.room_id == bindparam("room"))
+    .order_by(_T.c.seq.desc())
+    .limit(1)
+)
 
 
 def commitment(salt: str, obj: Any) -> str:
@@ -200,7 +220,9 @@ def check_room(s: Session, key: RoomKey, room_id: str) -> RoomCheck:
     return RoomCheck(len(events), want_seq - 1, prev, expected, rows)
 
 
-def _check(key: RoomKey, ev: AuditEvent, prev: str, seq: int) -> str:
+def _check(key: RoomKey, ev: Any, prev: str, seq: int) -> str:
+    """What is wrong with event ``ev`` (an ORM row or a Core row) as the event after ``prev``
+    at ``seq``; the empty string when nothing is."""
     if ev.seq != seq:
         return f"event {seq} is missing (the next stored event is {ev.seq}): events were deleted"
     if ev.prev_hash != prev:

@@ -27,7 +27,7 @@ from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zopa.server.crypto import hash_token
-from zopa.server.db import Database, Member, SessionRow, SignInFailure, guard_of
+from zopa.server.db import AuditEvent, Database, Member, SessionRow, SignInFailure, guard_of
 from zopa.server.projection import member_key
 from zopa.server.rooms import Caller, Refused, member_ok
 
@@ -99,26 +99,67 @@ def member_by_token(db: Database, token: str, *, keep: bool = True) -> Caller | 
         return _caller(s, m)
 
 
-# a Core statement built once: on the path of every request, the ORM's entity loading costs
+def member_at_head(db: Database, token: str) -> Caller | None:
+    """:func:`member_by_token` in one statement outside any transaction: the member row and
+    its room's log head read together (one snapshot), checked against the room's view at that
+    head, which the request then reads from (:meth:`Database.pin`). Raises
+    :class:`zopa.server.db.Slow` when the view takes more than the cached one advanced by a
+    few events: :func:`member_by_token` then does it in a transaction."""
+    from zopa.server.db import Slow
+    from zopa.server.view import at_head
+
+    if not token or len(token) > 200:
+        return None
+    m = db.once(_AT_HEAD, {"h": hash_token(token)})
+    g = db.guard
+    if not _tagged(g, m):
+        return None
+    assert m is not None
+    if m.head_seq is None:  # a room with no events: the transaction says what is wrong
+        raise Slow(m.room_id)
+    view = at_head(db, m.room_id, int(m.head_seq), str(m.head_hash))
+    _matches(g, m, view)
+    db.pin(m.room_id, view)
+    return Caller(m.id, m.room_id, m.role, m.party_id)
+
+
+# Core statements built once: on the path of every request, the ORM's entity loading costs
 # several times the query itself
 _MEMBERS = Member.__table__
+_EVENTS = AuditEvent.__table__
 _BY_TOKEN = select(_MEMBERS).where(_MEMBERS.c.token_hash == bindparam("h"))
 
 
-def _caller(s: object, m: Member | Row[Any] | None) -> Caller | None:
-    from sqlalchemy.orm import Session
+def _head(column: Any) -> Any:
+    return (
+        select(column)
+        .where(_EVENTS.c.room_id == _MEMBERS.c.room_id)
+        .order_by(_EVENTS.c.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
-    assert isinstance(s, Session)
+
+# the member row and its room's log head (sequence number and keyed hash) in one statement
+_AT_HEAD = select(
+    _MEMBERS, _head(_EVENTS.c.seq).label("head_seq"), _head(_EVENTS.c.hash).label("head_hash")
+).where(_MEMBERS.c.token_hash == bindparam("h"))
+
+
+def _tagged(g: Any, m: Member | Row[Any] | None) -> bool:
+    """An active member row with a valid tag, in a room the server does not refuse."""
     if m is None or not m.active:
-        return None
-    g = guard_of(s)
+        return False
     if m.room_id in g.refused:
         raise Refused(f"the server refuses room `{m.room_id}`: {g.refused[m.room_id]}")
-    if g.key is None or not member_ok(g.key, m):
-        return None
-    from zopa.server.view import refuse, room_view
+    return g.key is not None and member_ok(g.key, m)
 
-    want = room_view(s, m.room_id).member(m.role, m.party_id)
+
+def _matches(g: Any, m: Member | Row[Any], view: Any) -> None:
+    """Refuse the room when the member row is not what its events produce."""
+    from zopa.server.view import refuse
+
+    want = view.member(m.role, m.party_id)
     got = {
         "token_hash": m.token_hash,
         "active": bool(m.active),
@@ -133,6 +174,19 @@ def _caller(s: object, m: Member | Row[Any] | None) -> Caller | None:
             f"{member_key(m.role, m.party_id)} differs from what the events produce; restore "
             "the database from a backup, then run `zopa audit verify`",
         )
+
+
+def _caller(s: object, m: Member | Row[Any] | None) -> Caller | None:
+    from sqlalchemy.orm import Session
+
+    from zopa.server.view import room_view
+
+    assert isinstance(s, Session)
+    g = guard_of(s)
+    if not _tagged(g, m):
+        return None
+    assert m is not None
+    _matches(g, m, room_view(s, m.room_id))
     return Caller(m.id, m.room_id, m.role, m.party_id)
 
 
@@ -146,11 +200,12 @@ def bearer_token(request: Request) -> str | None:
 async def current_member(request: Request) -> Caller:
     """FastAPI dependency: the member whose bearer token the request carries.
 
-    On SQLite it runs on the event loop, not as a hop through the thread pool: two indexed
-    reads of a local file (the member row and the room's log head, in the snapshot the route
-    then reads). On PostgreSQL (each read a round trip to wait for), when the room's view needs
-    more (a full check, a long replay: :class:`zopa.server.view.Slow`), and to count a failed
-    sign-in (a write), it runs in a worker thread."""
+    It runs on the event loop, not as a hop through the thread pool: one statement reads the
+    member row and the room's log head (:func:`member_at_head`; on PostgreSQL one round trip,
+    outside any transaction), and the room's view at that head is the cached one, or the cached
+    one advanced by the events since (one more statement). When the view needs more (a full
+    check, a long replay: :class:`zopa.server.view.Slow`), and to count a failed sign-in (a
+    write), it runs in a worker thread."""
     from starlette.concurrency import run_in_threadpool
 
     from zopa.server.view import Slow, quick
@@ -168,10 +223,8 @@ async def current_member(request: Request) -> Caller:
         )
     caller: Caller | None = None
     try:
-        if not app.db.sqlite:  # PostgreSQL: round trips, which a thread waits for better
-            raise Slow("")
         with quick():
-            caller = member_by_token(app.db, token)
+            caller = member_at_head(app.db, token)
     except Slow:
         caller = await run_in_threadpool(member_by_token, app.db, token)
     if caller is None:

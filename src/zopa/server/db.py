@@ -12,6 +12,7 @@ import json
 import os
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -30,7 +31,6 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
-    select,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
@@ -231,6 +231,14 @@ class Guard:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+class Slow(Exception):
+    """The work needs more than a caller on the event loop may do: do it in a worker thread."""
+
+
+# set by :func:`zopa.server.view.quick` around work done on the event loop
+QUICK: ContextVar[bool] = ContextVar("zopa_quick_view", default=False)
+
+
 def guard_of(s: Session) -> Guard:
     g = s.info.get("guard")
     return g if isinstance(g, Guard) else Guard()
@@ -243,6 +251,9 @@ class _Held:
         self.db = db
         self.session: Session | None = None
         self.depth = 0
+        # room -> its view at the log head the caller's authentication statement read (with
+        # the member row, in one snapshot): what reads of immutable state may answer from
+        self.pinned: dict[str, Any] = {}
 
     def enter(self) -> Token[_Held | None]:
         return _REQUEST.set(self)
@@ -253,10 +264,26 @@ class _Held:
     def close(self) -> None:
         s, self.session = self.session, None
         if s is not None:
-            s.close()
+            _end_read(s)
+
+
+def _end_read(s: Session) -> None:
+    """End a read-only transaction with COMMIT, not ROLLBACK (the same for a read): psycopg
+    deallocates every prepared statement of a connection at a ROLLBACK, so reads ended that
+    way would never run prepared."""
+    try:
+        if s.in_transaction() and s.is_active:
+            s.commit()
+    finally:
+        s.close()
 
 
 _REQUEST: ContextVar[_Held | None] = ContextVar("zopa_request_session", default=None)
+
+
+# a statement compiled for :meth:`Database.rows`: SQL, bound values, parameter order, row type,
+# boolean columns
+_Plan = tuple[str, dict[str, Any], tuple[str, ...] | None, Any, frozenset[int]]
 
 
 class Database:
@@ -278,6 +305,7 @@ class Database:
             expire_on_commit=False,
             info={**info, "zopa_read": True},  # one snapshot: a room's view is read once in it
         )
+        self._plans: dict[Any, _Plan] = {}
 
     @contextmanager
     def read(self, *, keep: bool = False) -> Iterator[Session]:
@@ -289,9 +317,16 @@ class Database:
         reads after its own write is read afresh.
         """
         held = _REQUEST.get()
+        if QUICK.get() and not self.sqlite:  # on the event loop: one-statement reads only
+            raise Slow("a PostgreSQL transaction")
         if held is None or held.db is not self:
-            with self._reader() as s:
+            s = self._reader()
+            try:
                 yield s
+            except BaseException:
+                s.close()
+                raise
+            _end_read(s)
             return
         if held.session is None:
             held.session = self._reader()
@@ -304,6 +339,84 @@ class Database:
             if not keep and held.depth == 0:
                 held.close()
 
+    def once(self, statement: Any, params: dict[str, Any]) -> Any:
+        """The first row of one statement run on its own, outside any transaction (on
+        PostgreSQL in autocommit: one round trip, no BEGIN and no ROLLBACK). One statement sees
+        one snapshot; use it only for what needs no other read to agree with it, or for rows
+        that are never changed (events, recorded answers)."""
+        got = self.rows(statement, params, first=True)
+        return got[0] if got else None
+
+    def rows(self, statement: Any, params: dict[str, Any], *, first: bool = False) -> list[Any]:
+        """Every row of one statement run on its own (see :meth:`once`), as named tuples.
+
+        It runs on the driver's connection (from the pool, with its checks), compiled once per
+        statement: SQLAlchemy's per-statement work (a Connection, an execution context, a
+        result) cost more than the round trip. The statements given here select plain columns
+        (text, integers, bytes, and booleans: SQLite's 0/1 are made bool)."""
+        sql, defaults, order, row_type, flags = self._plan(statement)
+        values = {**defaults, **params}  # a LIMIT's bound value, with the caller's
+        args: Any = values if order is None else tuple(values[k] for k in order)
+        fairy = self.engine.raw_connection()
+        try:
+            conn = fairy.driver_connection
+            if not self.sqlite:
+                conn.autocommit = True  # type: ignore[union-attr]
+            cur = fairy.cursor()
+            try:
+                cur.execute(sql, args)
+                got = [cur.fetchone()] if first else cur.fetchall()
+            finally:
+                cur.close()
+            if not self.sqlite:
+                conn.autocommit = False  # type: ignore[union-attr]
+        except BaseException:
+            fairy.invalidate()  # a broken or half-used connection never goes back to the pool
+            raise
+        finally:
+            fairy.close()
+        out = []
+        for r in got:
+            if r is None:
+                continue
+            if flags:
+                r = tuple(bool(v) if k in flags and v is not None else v for k, v in enumerate(r))
+            out.append(row_type._make(r))
+        return out
+
+    def _plan(self, statement: Any) -> _Plan:
+        """A statement compiled for this database: its SQL, its parameters' bound values, their
+        order (None: by name), a named-tuple type for its rows, and which columns are booleans
+        to convert."""
+        got = self._plans.get(statement)
+        if got is None:
+            from collections import namedtuple
+
+            from sqlalchemy import Boolean
+
+            compiled = statement.compile(dialect=self.engine.dialect)
+            names = [c.key for c in statement.selected_columns]
+            order = tuple(compiled.positiontup) if compiled.positiontup else None
+            flags = frozenset(
+                k
+                for k, c in enumerate(statement.selected_columns)
+                if self.sqlite and isinstance(c.type, Boolean)
+            )
+            row_type = namedtuple("Row", names, rename=True)  # type: ignore[misc]
+            got = (compiled.string, dict(compiled.params), order, row_type, flags)
+            self._plans[statement] = got
+        return got
+
+    def pinned(self, room_id: str) -> Any:
+        """The room's view the request's authentication pinned (see :class:`_Held`), if any."""
+        held = _REQUEST.get()
+        return held.pinned.get(room_id) if held is not None and held.db is self else None
+
+    def pin(self, room_id: str, view: Any) -> None:
+        held = _REQUEST.get()
+        if held is not None and held.db is self:
+            held.pinned[room_id] = view
+
     def request_scope(self) -> _Held:
         """One request's scope for :meth:`read` (:class:`zopa.server.app.Gate` binds it with
         ``enter`` and ends it with ``leave``, closing what the request left open)."""
@@ -313,12 +426,18 @@ class Database:
     def write(self, room_id: str | None = None) -> Iterator[Session]:
         """A transaction that commits on success; it locks ``room_id``'s row first on PostgreSQL
         (SQLite takes its database write lock at BEGIN), so one room's writes are serial."""
+        if QUICK.get():  # never on the event loop
+            raise Slow("a write")
         held = _REQUEST.get()
-        if held is not None and held.db is self and held.depth == 0:
-            held.close()  # the request's shared read snapshot ends before its write
+        if held is not None and held.db is self:
+            held.pinned.clear()  # what the request reads next, it reads after its write
+            if held.depth == 0:
+                held.close()  # the request's shared read snapshot ends before its write
         with self._factory() as s, s.begin():
             if room_id is not None and not self.sqlite:
-                s.execute(select(Room.id).where(Room.id == room_id).with_for_update())
+                # the room's row, locked and loaded: held here (the session's identity map
+                # holds rows weakly), so the write's own reads of it find it without a query
+                s.info["zopa_locked_room"] = s.get(Room, room_id, with_for_update=True)
             yield s
 
     def dispose(self) -> None:
@@ -370,10 +489,43 @@ def _engine(url: str) -> Engine:
         # as many pooled connections as a serving process runs threads (no connection is
         # opened and closed per request when they are all busy: a PostgreSQL connection is a
         # process on the server)
-        return create_engine(
-            u, pool_pre_ping=True, pool_size=SERVE_THREADS, max_overflow=SERVE_THREADS
-        )
+        engine = create_engine(u, pool_size=SERVE_THREADS, max_overflow=SERVE_THREADS)
+        _ping_when_idle(engine)
+        return engine
     raise DatabaseError(f"unsupported database `{backend}` in {url.split('@')[-1]}; {_URL_HINT}")
+
+
+# a pooled connection idle longer than this is pinged before use (one round trip); one used
+# more recently is not: a request pays no ping, and a server restarted meanwhile still costs
+# no failed request unless it restarted within these seconds
+PING_IDLE_SECONDS = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's ``pool_pre_ping`` pings at every checkout (a round trip per request); this
+    pings only connections that sat idle in the pool, and replaces one that fails."""
+    from sqlalchemy import exc
+
+    @event.listens_for(engine.pool, "connect")
+    def _connected(_conn: Any, record: Any) -> None:
+        record.info["zopa_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkin")
+    def _checkin(_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["zopa_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _checkout(conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("zopa_idle_since")
+        if since is not None and time.monotonic() - since < PING_IDLE_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(conn)
+        except Exception as err:  # a closed socket, a restarted server
+            raise exc.DisconnectionError(f"a pooled connection is gone: {err}") from err
+        if not alive:
+            raise exc.DisconnectionError("a pooled connection is gone")
 
 
 def _prepare_sqlite_file(database: str | None, *, uri: bool) -> None:

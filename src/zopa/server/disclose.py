@@ -49,7 +49,7 @@ from zopa.server.schemas import (
     RoomOut,
     VersionOut,
 )
-from zopa.server.view import room_view
+from zopa.server.view import View, room_view
 from zopa.vocab import option_label
 
 __all__ = [
@@ -88,30 +88,28 @@ _PUBLIC_PARTIES = ("overlap",)
 # ------------------------------------------------------------------------ public answers
 
 
-def room(db: Database, caller: Caller) -> RoomOut:
-    """The public skeleton and the caller's role (plus readiness where the policy allows)."""
-    with db.read() as s:
-        view = room_view(s, caller.room_id)
-    info = view.info
-    entered = view.entered
-    consent = None
-    if caller.role == "delegation":
-        m = view.member("delegation", caller.party_id)
-        consent = bool(m and m["consent"])
-    bud = view.budget(caller.name)
-    rounds = {p: int(r["round"]) for p, r in view.state["preferences"].items()}
-    rows = view.state["drafts"]
+def _view(db: Database, caller: Caller) -> View:
+    """The room's view at the head the caller's authentication read (no more reads), or at the
+    head a read transaction sees."""
+    view: View | None = db.pinned(caller.room_id)
+    if view is None:
+        with db.read() as s:
+            view = room_view(s, caller.room_id)
+    return view
+
+
+_skeletons: dict[int, tuple[Any, tuple[list[IssueOut], list[PartyOut], list[str]]]] = {}
+
+
+def _skeleton(info: Any) -> tuple[list[IssueOut], list[PartyOut], list[str]]:
+    """The issues, parties and constraints every member sees, built once per room skeleton
+    (:func:`zopa.server.rooms.room_info` keeps one object per room text)."""
+    hit = _skeletons.get(id(info))
+    if hit is not None and hit[0] is info:
+        return hit[1]
     sc = info.scenario
-    readiness = None
-    if caller.role == "mediator" and info.policy.mediator.readiness:
-        readiness = {p.id: p.id in entered for p in sc.parties}
-    return RoomOut(
-        room=info.id,
-        title=sc.title,
-        description=sc.description,
-        role=caller.role,
-        party=caller.party_id,
-        issues=[
+    got = (
+        [
             IssueOut(
                 id=i.id,
                 label=i.label,
@@ -124,11 +122,44 @@ def room(db: Database, caller: Caller) -> RoomOut:
             )
             for i in sc.issues
         ],
-        parties=[
+        [
             PartyOut(id=p.id, label=p.label, role=p.role, power=p.power, gates=p.gates)
             for p in sc.parties
         ],
-        constraints=[r.text for r in sc.constraints],
+        [r.text for r in sc.constraints],
+    )
+    if len(_skeletons) >= 64:
+        _skeletons.clear()
+    _skeletons[id(info)] = (info, got)
+    return got
+
+
+def room(db: Database, caller: Caller) -> RoomOut:
+    """The public skeleton and the caller's role (plus readiness where the policy allows)."""
+    view = _view(db, caller)
+    info = view.info
+    entered = view.entered
+    consent = None
+    if caller.role == "delegation":
+        m = view.member("delegation", caller.party_id)
+        consent = bool(m and m["consent"])
+    bud = view.budget(caller.name)
+    rounds = {p: int(r["round"]) for p, r in view.state["preferences"].items()}
+    rows = view.state["drafts"]
+    sc = info.scenario
+    skeleton = _skeleton(info)
+    readiness = None
+    if caller.role == "mediator" and info.policy.mediator.readiness:
+        readiness = {p.id: p.id in entered for p in sc.parties}
+    return RoomOut(
+        room=info.id,
+        title=sc.title,
+        description=sc.description,
+        role=caller.role,
+        party=caller.party_id,
+        issues=skeleton[0],
+        parties=skeleton[1],
+        constraints=skeleton[2],
         drafts=[_view_summary(d, r) for d, r in rows.items()],
         readiness=readiness,
         entered=(caller.party_id in entered) if caller.role == "delegation" else None,
@@ -144,9 +175,8 @@ def room(db: Database, caller: Caller) -> RoomOut:
 
 
 def policy(db: Database, caller: Caller) -> dict[str, Any]:
-    with db.read() as s:
-        out: dict[str, Any] = room_view(s, caller.room_id).info.policy.to_dict()
-        return out
+    out: dict[str, Any] = _view(db, caller).info.policy.to_dict()
+    return out
 
 
 def _draft_rows(s: Session, room_id: str) -> list[DraftRow]:
@@ -179,8 +209,7 @@ def _view_summary(draft_id: str, r: dict[str, Any]) -> DraftSummary:
 
 def drafts(db: Database, caller: Caller) -> list[DraftSummary]:
     """Every draft with its current version (in the order they were circulated)."""
-    with db.read() as s:
-        view = room_view(s, caller.room_id)
+    view = _view(db, caller)
     return [_view_summary(d, r) for d, r in view.state["drafts"].items()]
 
 

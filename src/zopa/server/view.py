@@ -31,7 +31,6 @@ import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import cached_property
 from typing import Any
 
@@ -41,10 +40,10 @@ from sqlalchemy.orm import Session
 from zopa.records import frozen
 from zopa.server.audit import _check, check_room
 from zopa.server.crypto import RoomKey
-from zopa.server.db import ROOM_FORMAT, AuditEvent, Room, guard_of
+from zopa.server.db import QUICK, ROOM_FORMAT, AuditEvent, Database, Room, Slow, guard_of
 from zopa.server.projection import State, member_key, replay
 
-__all__ = ["FULL_CHECK_SECONDS", "Slow", "View", "quick", "refuse", "room_view"]
+__all__ = ["FULL_CHECK_SECONDS", "Slow", "View", "at_head", "quick", "refuse", "room_view"]
 
 
 def _seconds(text: str | None, default: float) -> float:
@@ -149,22 +148,18 @@ class View:
 # only when it is at most this many events behind; a full check, or a longer replay, raises
 # :class:`Slow` and the caller does it in a worker thread
 QUICK_EVENTS = 16
-_QUICK: ContextVar[bool] = ContextVar("zopa_quick_view", default=False)
-
-
-class Slow(Exception):
-    """The view needs more work than a caller on the event loop may do."""
 
 
 @contextmanager
 def quick() -> Iterator[None]:
     """Inside, :func:`room_view` raises :class:`Slow` instead of a full check or a long
-    replay."""
-    token = _QUICK.set(True)
+    replay, and so do a PostgreSQL transaction and any write (:class:`zopa.server.db
+    .Database`): the caller does that work in a worker thread."""
+    token = QUICK.set(True)
     try:
         yield
     finally:
-        _QUICK.reset(token)
+        QUICK.reset(token)
 
 
 def refuse(guard: Any, room_id: str, why: str) -> Exception:
@@ -205,27 +200,67 @@ def _at_head(s: Session, room_id: str, key: RoomKey, guard: Any) -> View:
             raise NotFound(f"no room `{room_id}`")
         raise refuse(guard, room_id, "the room has no events; restore it from a backup")
     seq, head = int(top[0]), str(top[1])
-    with guard.lock:
-        old: View | None = guard.views.get(room_id)
-        if old is not None and old.seq > seq:  # this transaction's snapshot is older
-            old = guard.views.get((room_id, seq))
+    old = _known(guard, room_id, seq)
     if old is not None and old.seq == seq and old.head == head:
         return old
     fresh = time.monotonic()
     if old is not None and old.seq < seq and fresh - old.checked < FULL_CHECK_SECONDS:
-        if _QUICK.get() and seq - old.seq > QUICK_EVENTS:
+        if QUICK.get() and seq - old.seq > QUICK_EVENTS:
             raise Slow(room_id)
-        view = _advance(s, key, old, guard)
+        events = list(s.execute(_AFTER, {"room": room_id, "after": old.seq, "upto": seq}))
+        view = _advance(key, old, guard, events, seq, head)
     else:
-        if _QUICK.get():
+        if QUICK.get():
             raise Slow(room_id)
         view = _full(s, key, room_id, guard)
+    return _keep(guard, view)
+
+
+def at_head(db: Database, room_id: str, seq: int, head: str) -> View:
+    """The room's view at the head ``(seq, head)`` that one statement read outside any
+    transaction (with the caller's member row: :func:`zopa.server.auth.member_at_head`): the
+    cached view, or the cached one advanced by the events up to that head, read in one more
+    statement (events are never changed, so any later snapshot agrees on them). Raises
+    :class:`Slow` when it takes more (a full check, a long replay: the caller then reads the
+    room in a transaction)."""
+    from zopa.server.rooms import Refused
+
+    guard = db.guard
+    why = guard.refused.get(room_id)
+    if why:
+        raise Refused(f"the server refuses room `{room_id}`: {why}")
+    key = guard.key
+    old = _known(guard, room_id, seq)
+    if old is not None and old.seq == seq and old.head == head:
+        return old
+    if (
+        key is None
+        or old is None
+        or not old.seq < seq <= old.seq + QUICK_EVENTS
+        or time.monotonic() - old.checked >= FULL_CHECK_SECONDS
+    ):
+        raise Slow(room_id)
+    events = db.rows(_AFTER, {"room": room_id, "after": old.seq, "upto": seq})
+    return _keep(guard, _advance(key, old, guard, events, seq, head))
+
+
+def _known(guard: Any, room_id: str, seq: int) -> View | None:
+    """The newest view of the room this process has, or the one at ``seq`` when the newest
+    is past it (a snapshot older than another request's)."""
     with guard.lock:
-        newest = guard.views.get(room_id)
+        old: View | None = guard.views.get(room_id)
+        if old is not None and old.seq > seq:
+            old = guard.views.get((room_id, seq))
+    return old
+
+
+def _keep(guard: Any, view: View) -> View:
+    with guard.lock:
+        newest = guard.views.get(view.room_id)
         if newest is None or newest.seq <= view.seq:
-            guard.views[room_id] = view
+            guard.views[view.room_id] = view
         # the views of recent heads, for reads whose snapshot began before the newest write
-        guard.views[(room_id, view.seq)] = view
+        guard.views[(view.room_id, view.seq)] = view
         if len(guard.views) > 4 * _KEEP:
             for k in [k for k in guard.views if isinstance(k, tuple) and k[1] < view.seq - _KEEP]:
                 del guard.views[k]
@@ -242,14 +277,29 @@ _HEAD = (
 )
 
 
-def _advance(s: Session, key: RoomKey, old: View, guard: Any) -> View:
-    events = list(
-        s.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.room_id == old.room_id, AuditEvent.seq > old.seq)
-            .order_by(AuditEvent.seq, AuditEvent.id)
-        )
+# the events after a view's head up to a newer head (Core rows: no ORM entities to build)
+_AFTER = (
+    select(
+        _EVENTS.c.room_id,
+        _EVENTS.c.seq,
+        _EVENTS.c.at,
+        _EVENTS.c.actor,
+        _EVENTS.c.action,
+        _EVENTS.c.data,
+        _EVENTS.c.prev_hash,
+        _EVENTS.c.hash,
     )
+    .where(
+        _EVENTS.c.room_id == bindparam("room"),
+        _EVENTS.c.seq > bindparam("after"),
+        _EVENTS.c.seq <= bindparam("upto"),
+    )
+    .order_by(_EVENTS.c.seq, _EVENTS.c.id)
+)
+
+
+def _advance(key: RoomKey, old: View, guard: Any, events: list[Any], seq: int, head: str) -> View:
+    """``old`` advanced by ``events``, which must extend its chain up to ``(seq, head)``."""
     prev, want = old.head, old.seq + 1
     for ev in events:
         fault = _check(key, ev, prev, want)
@@ -261,8 +311,15 @@ def _advance(s: Session, key: RoomKey, old: View, guard: Any) -> View:
                 "database from a backup, then run `zopa audit verify`",
             )
         prev, want = ev.hash, ev.seq + 1
+    if (want - 1, prev) != (seq, head):
+        raise refuse(
+            guard,
+            old.room_id,
+            f"its event log does not verify: the events after {old.seq} do not lead to the "
+            f"head event {seq}; restore the database from a backup, then run `zopa audit verify`",
+        )
     state = replay(old.room_id, events, old.state)
-    return View(old.room_id, want - 1, prev, state, old.info, old.checked)
+    return View(old.room_id, seq, head, state, old.info, old.checked)
 
 
 def _full(s: Session, key: RoomKey, room_id: str, guard: Any) -> View:

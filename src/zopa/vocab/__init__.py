@@ -23,6 +23,7 @@ from __future__ import annotations
 from zopa.vocab.labels import (
     draft_label,
     evidence_statement,
+    evidence_words,
     issue_label,
     option_label,
     package_cells,
@@ -55,6 +56,7 @@ __all__ = [
     "criterion_words",
     "draft_label",
     "evidence_statement",
+    "evidence_words",
     "interval",
     "issue_label",
     "join",

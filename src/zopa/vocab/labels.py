@@ -21,6 +21,7 @@ __all__ = [
     "Named",
     "draft_label",
     "evidence_statement",
+    "evidence_words",
     "issue_label",
     "option_label",
     "package_cells",
@@ -207,3 +208,17 @@ def evidence_statement(scenario: Scenario, kind: str, draft: str, over: str | No
     if kind == "rejects":
         return f"rejects {d}: it is not acceptable"
     return f"accepts {d}: it is acceptable"
+
+
+def evidence_words(
+    scenario: Scenario,
+    party: str,
+    kind: str,
+    draft: str,
+    over: str | None = None,
+    confidence: float = 1.0,
+) -> str:
+    """An evidence item whole, its party named: ``Russia rejects “European counter-text”: it
+    is not acceptable`` (soft evidence adds `` (confidence 0.9)``)."""
+    soft = f" (confidence {confidence:g})" if confidence < 1.0 else ""
+    return f"{party_label(scenario, party)} {evidence_statement(scenario, kind, draft, over)}{soft}"
