@@ -7,11 +7,16 @@ library package eagerly (what ``zopa --help`` cost before the command modules im
 
     python bench/bench_startup.py            # 7 runs each
     python bench/bench_startup.py --runs 15
+    python bench/bench_startup.py --instructions   # + instructions executed (valgrind)
 
 Targets (issue 21 §1): ``zopa --help`` within 0.1 s of the floor ``python -c pass``, ``zopa
 analyze examples/logrolling.yaml`` within 0.25 s of it, measured in the same run. The machine's
 load changes the figures: the verdict is given on wall time and, when wall misses only by
 waiting for a CPU, on CPU time (user + system) over the floor's CPU time.
+
+``--instructions`` also counts the instructions each command executes (one run under
+valgrind's callgrind, about a minute in all): unlike times, the count does not change with the
+machine's load, so figures from a busy machine compare with each other and with a quiet one.
 
 zopa's own modules are byte-compiled first (``compileall``), as an installed package is: with
 ``PYTHONDONTWRITEBYTECODE`` set and stale ``.pyc`` files, every run would compile the sources
@@ -23,7 +28,9 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -75,6 +82,23 @@ def run_once(args: list[str]) -> tuple[float, float]:
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
+def instructions(args: list[str]) -> float | None:
+    """Millions of instructions one fresh process executes (valgrind's callgrind), or None
+    without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    proc = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    return int(found.group(1)) / 1e6 if found else None
+
+
 def measure(cases: list[list[str]], runs: int) -> list[tuple[float, float]]:
     """Median wall and CPU time of each case, the cases interleaved run by run so a change of
     the machine's load hits all of them alike."""
@@ -89,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--full", action="store_true", help="(run_all.py) 15 runs instead of 7")
+    ap.add_argument(
+        "--instructions", action="store_true", help="also count instructions (valgrind)"
+    )
     a = ap.parse_args(argv)
     runs = 15 if a.full else a.runs
     compile_zopa()
@@ -125,8 +152,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     if missed:
         print(f"{missed} command(s) over target")
+    if a.instructions:
+        _print_instructions()
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
+
+
+def _print_instructions() -> None:
+    counts = [instructions(args) for _, args, _ in CASES]
+    if counts[0] is None:
+        print("instructions: valgrind is not installed (apt-get install valgrind)")
+        return
+    print("instructions executed (millions; one run each under callgrind, load-independent)")
+    for (name, _, _), n in zip(CASES, counts, strict=True):
+        if n is not None and counts[0] is not None:
+            print(f"{name:46} {n:8,.0f} M  +{n - counts[0]:,.0f} M over the floor")
 
 
 if __name__ == "__main__":

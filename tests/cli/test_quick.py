@@ -89,7 +89,14 @@ def test_a_command_loads_only_its_module():
     assert code_ == 0, err
     got = json.loads(out)
     assert got == {
-        "mods": ["zopa.cli.analysis", "zopa.cli.app", "zopa.cli.coercion", "zopa.cli.commands"],
+        "mods": [
+            "zopa.cli.actions",
+            "zopa.cli.analysis",
+            "zopa.cli.app",
+            "zopa.cli.coercion",
+            "zopa.cli.commands",
+            "zopa.cli.params",
+        ],
         "commands": ["analyze"],
     }
     assert load(["nosuchcommand"]) is load_all()  # unknown: the full app says so

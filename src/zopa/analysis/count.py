@@ -24,7 +24,6 @@ counted when u(a) + u(b) >= r - 0.5e-10.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +32,7 @@ from zopa.analysis.enumerate import chunks
 from zopa.analysis.frontier import Component, components
 from zopa.errors import AnalysisError
 from zopa.model.compiled import PRECISION, SLACK, CompiledScenario
+from zopa.records import frozen
 
 __all__ = [
     "HALF_LIMIT",
@@ -52,7 +52,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-@dataclass(frozen=True)
+@frozen
 class ZoneCount:
     """The zone size, whether it is exact, the 95% interval of an estimate, and how."""
 

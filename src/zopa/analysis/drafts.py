@@ -20,7 +20,7 @@ both paths.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -47,6 +47,7 @@ from zopa.model.compiled import (
     round_utility,
 )
 from zopa.model.scenario import Issue, Scenario
+from zopa.records import frozen
 from zopa.vocab import option_label, verdict
 
 __all__ = [
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftEvaluation:
     """How a draft fares: per party utility and margin, red lines, dominance, distances."""
 
@@ -382,7 +383,7 @@ Movement = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class Criterion:
     """One measure of the distance from an agreement, before and after (lower is closer)."""
 
@@ -406,7 +407,7 @@ class Criterion:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Comparison:
     """Draft A against draft B (B usually revises A); see :func:`compare` for the verdict."""
 

@@ -11,13 +11,13 @@ that *limit*, e.g. "buyer: limit on Sale price up from EUR 300,000 to EUR 310,00
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from zopa.model.compiled import SLACK, CompiledScenario, round_utility
 from zopa.model.scenario import Scenario
+from zopa.records import frozen
 from zopa.vocab import (
     CONCESSION_KINDS,
     concession_takes,
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class UnitConcession:
     """A party's reservation drop as the move of its limit on one numeric issue."""
 

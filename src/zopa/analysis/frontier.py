@@ -41,6 +41,7 @@ from zopa.analysis.pareto import frontier_mask
 from zopa.errors import AnalysisError
 from zopa.model.compiled import GUARD_DIGITS, PRECISION, SLACK, CompiledScenario
 from zopa.model.expr import Formula, evaluate, issues_of
+from zopa.records import frozen
 
 __all__ = [
     "COMPONENT_LIMIT",
@@ -61,7 +62,7 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Component:
     """A (compound) issue: its issues, allowed option combinations and their value vectors."""
 
@@ -71,7 +72,7 @@ class Component:
     feasible: int  # combinations satisfying the scenario constraints (red lines ignored)
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class FrontierResult:
     """The exact frontier of the zone (or of the rule-satisfying space if ``zone=False``)."""
 

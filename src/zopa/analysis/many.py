@@ -23,8 +23,6 @@ among them too); the frontier's size is not computed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -32,6 +30,7 @@ from zopa.analysis import solutions as sol
 from zopa.analysis.enumerate import chunks
 from zopa.analysis.pareto import frontier_mask
 from zopa.model.compiled import PRECISION, SLACK, CompiledScenario
+from zopa.records import frozen
 
 __all__ = ["FRONTIER_BUDGET", "MANY_PARTIES", "ManyScan", "ks_package", "many_scan"]
 
@@ -47,7 +46,7 @@ IntArray = NDArray[np.int64]
 _PICKS = ("nash", "nash_weighted", "egalitarian", "utilitarian")
 
 
-@dataclass(frozen=True)
+@frozen
 class ManyScan:
     """What one streaming pass found (Kalai-Smorodinsky needs a second: :func:`ks_package`)."""
 

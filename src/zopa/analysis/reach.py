@@ -17,7 +17,6 @@ a package of the agreement zone: the zone package at the least Hamming distance 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,7 @@ from zopa.analysis.result import Point
 from zopa.errors import AnalysisError
 from zopa.model.compiled import SLACK, CompiledScenario, round_utility
 from zopa.model.scenario import Issue, Scenario
+from zopa.records import frozen
 from zopa.vocab import option_label
 
 __all__ = [
@@ -44,7 +44,7 @@ Shown = str | float | int
 SCAN_LIMIT = 1_000_000  # above this the MILP answers faster than a second full scan
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueChange:
     """One issue moved from one option to another (ids as in JSON, and their labels)."""
 
@@ -84,7 +84,7 @@ def issue_changes(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class ZonePath:
     """The fewest issue changes that bring a draft into the agreement zone."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zopa.analysis.explain import UnitConcession
 
 from zopa.model.compiled import round_utility
+from zopa.records import frozen
 
 __all__ = [
     "Analysis",
@@ -27,7 +28,7 @@ def _r(x: float) -> float:
     return round_utility(x)
 
 
-@dataclass(frozen=True)
+@frozen
 class Point:
     """A package with each party's utility and margin (utility - reservation)."""
 
@@ -44,7 +45,7 @@ class Point:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Zone:
     """The agreement zone: does it exist, how many packages (exact or an estimate)."""
 
@@ -60,7 +61,7 @@ class Zone:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Frontier:
     """The Pareto frontier of the zone (gating parties); ``points`` may be truncated."""
 
@@ -84,7 +85,7 @@ class Frontier:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Concession:
     """One way to open a zone: the package it opens and what each party gives up."""
 
@@ -109,7 +110,7 @@ class Concession:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Concessions:
     """What would open a zone that is empty; None entries are impossible that way."""
 
@@ -129,7 +130,7 @@ class Concessions:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Analysis:
     """Everything ``zopa analyze`` reports."""
 

@@ -2,8 +2,9 @@
 
 Each command module registers its commands on :data:`zopa.cli.app.app`; command modules import
 only Typer at import time (the library is imported inside each command). ``zopa --help``,
-``--version`` and a bare ``zopa`` are answered without Typer, and a command imports Typer and
-its own module only (:mod:`zopa.cli.commands`), so start-up is fast.
+``--version`` and a bare ``zopa`` are answered without Typer, a plainly valid scenario command
+(``zopa analyze FILE``...) runs without Typer at all (:mod:`zopa.cli.fast`), and any other
+command imports Typer and its own module only (:mod:`zopa.cli.commands`): start-up is fast.
 
 Exit codes: 0 ok; 2 bad input — usage errors (unknown option or command, missing or malformed
 argument; Typer's own message) and every :class:`zopa.errors.ZopaError` (one clear message);
@@ -31,9 +32,15 @@ def main(argv: list[str] | None = None) -> int:
         text, to_stderr, code = quick
         (sys.stderr if to_stderr else sys.stdout).write(text)
         return _exit(code)
+    from zopa.cli.fast import run as run_fast
+
     set_warning_sink(lambda w: _stderr(f"[yellow]warning:[/] {_escape(w)}"))
     try:
-        # standalone mode: Typer (its vendored click) prints usage errors itself and exits 2.
+        # a plainly valid scenario command runs without Typer (zopa.cli.fast); any other line,
+        # in standalone mode: Typer (its vendored click) prints usage errors itself, exits 2.
+        fast_code = run_fast(args)
+        if fast_code is not None:
+            return _exit(fast_code)
         load(args)(args=args, prog_name="zopa", standalone_mode=True)
     except ZopaError as exc:
         _stderr(f"[bold red]error:[/] {_escape(str(exc))}")

@@ -1,23 +1,22 @@
-"""CLI commands for scenarios: validate, schema, analyze, evaluate, compare."""
+"""CLI commands for scenarios: validate, schema, analyze, evaluate, compare.
+
+The Typer declarations (arguments, options, help); what each command does is in
+:mod:`zopa.cli.actions`, which :mod:`zopa.cli.fast` also calls without Typer.
+"""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import typer
 
-from zopa.cli.app import Bounded, ForceOpt, app, vet_output
-from zopa.errors import AnalysisError
+from zopa.cli import actions
+from zopa.cli.actions import ENGINES, print_json
+from zopa.cli.actions import console as _console
+from zopa.cli.app import ForceOpt, app
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from zopa.analysis.analyze import Engine
-
-ENGINES = ("auto", "enumerate", "frontier", "milp")  # == zopa.analysis.analyze.ENGINES (tested)
+__all__ = ["ENGINES", "FileArg", "JsonOpt", "_console", "print_json"]
 
 FileArg = Annotated[
     Path,
@@ -28,49 +27,16 @@ FileArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 
 
-def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
-
-
-def _console() -> Console:
-    """Rich console; wide when the output is not a terminal (logs, pipes, CI)."""
-    from rich.console import Console
-
-    from zopa.report.fit import console_width
-
-    return Console(highlight=False, width=console_width())
-
-
 @app.command("validate")
 def validate_cmd(file: FileArg, as_json: JsonOpt = False) -> None:
     """Check a scenario file; print a summary, or every problem with its place and fix."""
-    from zopa.io import load_any
-
-    s = load_any(file)
-    if as_json:
-        print_json(
-            {
-                "file": str(file),
-                "valid": True,
-                "title": s.title,
-                "issues": len(s.issues),
-                "parties": len(s.parties),
-                "outcomes": s.outcomes,
-                "drafts": len(s.drafts),
-            }
-        )
-        return
-    from zopa.report.tables import render_validation
-
-    render_validation(s, str(file), _console())
+    actions.validate(file=file, as_json=as_json)
 
 
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of scenario files."""
-    from zopa.model.spec import json_schema
-
-    print_json(json_schema())
+    actions.schema()
 
 
 @app.command("analyze")
@@ -88,56 +54,21 @@ def analyze_cmd(
     frontier_limit: Annotated[
         int,
         typer.Option(
-            help="frontier packages to list (0 to 10,000,000)", parser=Bounded(int, 0, 10**7)
+            help="frontier packages to list (0 to 10,000,000)", parser=actions.FRONTIER_LIMIT
         ),
     ] = 1000,
     force: ForceOpt = False,
 ) -> None:
     """The agreement zone, Pareto frontier, bargaining solutions, and concessions if needed."""
-    if engine not in ENGINES:
-        raise AnalysisError(f"unknown engine `{engine}`; choose auto, enumerate, frontier or milp")
-    from zopa.analysis.analyze import analyze
-    from zopa.io import load_any
-
-    target = vet_output(plot, "plot", force)
-    pair = _pair(parties)
-    s = load_any(file)
-    from zopa.report.progress import enumeration_progress
-
-    bar, update = enumeration_progress(s.outcomes)
-    if bar is not None:
-        with bar:
-            result = analyze(
-                s, engine=_engine(engine), frontier_limit=frontier_limit, progress=update
-            )
-    else:
-        result = analyze(s, engine=_engine(engine), frontier_limit=frontier_limit)
-    if plot is not None:
-        from zopa.report.plot import plot_utility_space
-
-        plot_utility_space(s, result, plot, pair)
-    if as_json:
-        print_json(result.to_dict())
-        return
-    from zopa.report.tables import render_analysis
-
-    con = _console()
-    render_analysis(result, s, con)
-    if target is not None:
-        con.print(f"plot written to {plot}{target.note()}")
-
-
-def _engine(name: str) -> Engine:
-    return {"enumerate": "enumerate", "frontier": "frontier", "milp": "milp"}.get(name, "auto")  # type: ignore[return-value]
-
-
-def _pair(parties: str | None) -> tuple[str, str] | None:
-    if parties is None:
-        return None
-    bits = [p.strip() for p in parties.split(",") if p.strip()]
-    if len(bits) != 2:
-        raise AnalysisError(f"--parties takes two party ids as a,b (got `{parties}`)")
-    return bits[0], bits[1]
+    actions.analyze(
+        file=file,
+        as_json=as_json,
+        engine=engine,
+        plot=plot,
+        parties=parties,
+        frontier_limit=frontier_limit,
+        force=force,
+    )
 
 
 @app.command("evaluate")
@@ -151,26 +82,14 @@ def evaluate_cmd(
     as_json: JsonOpt = False,
     top: Annotated[
         int,
-        typer.Option(
-            help="Pareto improvements to list (0 to 10,000)", parser=Bounded(int, 0, 10**4)
-        ),
+        typer.Option(help="Pareto improvements to list (0 to 10,000)", parser=actions.TOP),
     ] = 5,
 ) -> None:
     """Evaluate a draft: utilities, red lines, the issue changes into the zone, improvements.
 
     Edits after the draft evaluate a what-if: `zopa evaluate FILE plan-20 army_cap=900000`.
     """
-    from zopa.analysis.drafts import evaluate
-    from zopa.io import load_any
-
-    s = load_any(file)
-    result = evaluate(s, draft, top=top, edits=edits or ())
-    if as_json:
-        print_json(result.to_dict())
-        return
-    from zopa.report.tables import render_evaluation
-
-    render_evaluation(result, s, _console())
+    actions.evaluate(file=file, draft=draft, edits=edits, as_json=as_json, top=top)
 
 
 @app.command("compare")
@@ -185,14 +104,4 @@ def compare_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Does revision B improve draft A, and for whom? Does it move closer to agreement?"""
-    from zopa.analysis.drafts import compare
-    from zopa.io import load_any
-
-    s = load_any(file)
-    result = compare(s, draft_a, draft_b, edits=edits or ())
-    if as_json:
-        print_json(result.to_dict())
-        return
-    from zopa.report.tables import render_comparison
-
-    render_comparison(result, s, _console())
+    actions.compare(file=file, draft_a=draft_a, draft_b=draft_b, edits=edits, as_json=as_json)

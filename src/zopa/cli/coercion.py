@@ -24,9 +24,10 @@ installed (Typer's coercion then runs as shipped, and the import-budget test fai
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
+
+from zopa.records import frozen
 
 Convert = Callable[[Any, Any, Any], Any]  # (value, param, ctx) -> value
 
@@ -45,7 +46,7 @@ def install_light_coercion() -> bool:
     if getattr(cls.get_runtime_param, "_zopa_light", False):
         return True
 
-    @dataclass(frozen=True)
+    @frozen
     class LightRuntimeParam(RuntimeParam):
         convert: Convert
         descriptor: Any

@@ -9,7 +9,6 @@ what Typer renders from the registered commands, so neither can drift.
 from __future__ import annotations
 
 import importlib
-import shutil
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -81,6 +80,8 @@ def quick_answer(argv: list[str]) -> tuple[str, bool, int] | None:
         return f"zopa {__version__}\n", False, 0
     if argv not in (["--help"], ["-h"], []):
         return None
+    import shutil
+
     if shutil.get_terminal_size().columns < 80:
         return None
     return HELP, not argv, 0 if argv else 2  # bare `zopa`: the help on stderr, exit 2

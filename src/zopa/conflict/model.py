@@ -9,11 +9,13 @@ Preferences are ordinal payoffs (higher is better, equal values tie).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from zopa.records import frozen
 
 __all__ = ["Conflict", "ConflictOption", "DecisionMaker", "Direction"]
 
@@ -23,7 +25,7 @@ Direction = Literal["both", "forward", "backward"]
 IntArray = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
+@frozen
 class ConflictOption:
     """A binary option: taken (Y) or not (N)."""
 
@@ -32,7 +34,7 @@ class ConflictOption:
     direction: Direction = "both"
 
 
-@dataclass(frozen=True)
+@frozen
 class DecisionMaker:
     """A decision maker and the ids of the options it controls."""
 
@@ -41,7 +43,7 @@ class DecisionMaker:
     label: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Conflict:
     """A compiled conflict: feasible states as option-bit codes and a payoff row per DM.
 

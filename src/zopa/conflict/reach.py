@@ -11,7 +11,6 @@ the spirit of Xu, Hipel & Kilgour 2009).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -22,6 +21,7 @@ from zopa.conflict.model import Conflict
 from zopa.conflict.moves import MoveTable, move_tables
 from zopa.conflict.stability import StabilityResult, analyze
 from zopa.errors import AnalysisError
+from zopa.records import frozen
 
 __all__ = [
     "MAX_COALITION_STATES",
@@ -39,7 +39,7 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-@dataclass(frozen=True)
+@frozen
 class PathStep:
     """One move: ``dm`` moves the conflict from state ``source`` to ``target`` (1-based)."""
 
@@ -48,7 +48,7 @@ class PathStep:
     target: int
 
 
-@dataclass(frozen=True)
+@frozen
 class _Search:
     """Shortest legal sequences from one state: parent pointers over (state, last mover)."""
 
@@ -132,7 +132,7 @@ def _expand(
     return src_rep[ok], last_rep[ok], dst[ok].astype(np.int64)
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class StatusQuoResult:
     """States reachable from the status quo, and a shortest path to each equilibrium."""
 
@@ -212,7 +212,7 @@ def _members(conflict: Conflict, coalition: Sequence[str]) -> list[int]:
     return sorted(conflict.dm_ids.index(d) for d in set(coalition))
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class CoalitionResult:
     """Coalition Nash stability: per coalition, the states with no coalition improvement;
     ``equilibria``: Nash equilibria stable for every coalition analysed."""

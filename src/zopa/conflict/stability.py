@@ -20,7 +20,6 @@ is the min-plus counterpart of the Boolean matrix closure of Xu, Hipel & Kilgour
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,7 @@ import numpy.typing as npt
 
 from zopa.conflict.model import Conflict
 from zopa.conflict.moves import MoveTable, move_tables
+from zopa.records import frozen
 
 __all__ = ["CONCEPTS", "ConceptStability", "StabilityResult", "analyze"]
 
@@ -45,7 +45,7 @@ INF = np.int64(1 << 60)
 NEG = np.int64(-(1 << 60))
 
 
-@dataclass(frozen=True)
+@frozen
 class ConceptStability:
     """One solution concept: stable state ids per DM and the equilibria (stable for all)."""
 
@@ -60,7 +60,7 @@ class ConceptStability:
         }
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class StabilityResult:
     """Stability of every state for every DM under each concept.
 

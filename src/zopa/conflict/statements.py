@@ -10,7 +10,6 @@ Hipel, Kilgour & Fang's preference statements as implemented in GMCR II and gmcr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -19,6 +18,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from zopa.errors import ConstraintSyntaxError, Problem
+from zopa.records import frozen
 
 __all__ = ["KEYWORDS", "Statement", "parse_statement"]
 
@@ -48,7 +48,7 @@ def _parser() -> Lark:
     return Lark(_GRAMMAR, parser="lalr", start="start")
 
 
-@dataclass(frozen=True)
+@frozen
 class Statement:
     """A parsed statement; ``evaluate(codes)`` gives a Boolean per state code."""
 

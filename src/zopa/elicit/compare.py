@@ -20,13 +20,14 @@ its importance (out of 100) and each option's rating is its place in that range 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import highspy
 import numpy as np
 
 from zopa.errors import AnalysisError
 from zopa.model.scenario import Scenario
+from zopa.records import frozen
 
 __all__ = ["Fit", "choices_from_ranking", "fit", "next_pair", "open_pairs", "propose"]
 
@@ -35,7 +36,7 @@ _CONSISTENT = 1e-7
 _TIE_DIGITS = 9  # margins equal to this many digits are a tie (broken by the pair)
 
 
-@dataclass(frozen=True)
+@frozen
 class Fit:
     """The fitted model. ``weights`` sum to 1; ``values[issue][option]`` lie in [0, 1] (0 the
     worst, 1 the best option of the issue); ``revisit`` lists the indices of the answers to

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from zopa.model.expr import Atom, Formula, Not
 from zopa.model.scenario import Issue, Scenario, format_number
+from zopa.records import frozen
 
 __all__ = [
     "EXTRA_KEYS",
@@ -65,7 +66,7 @@ EXTRA_KEYS = ("hyperrectangles", "cap", "discount", "uncertainty")
 """The analyst-only keys of a preferences block, carried through the form unchanged."""
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueForm:
     """One issue of the form. ``ratings`` are 0 (worst) to 100 (best) per option id, None where
     not rated; on a numeric issue with a shape other than ``custom`` they follow the shape.
@@ -96,7 +97,7 @@ class IssueForm:
         return got if got else self.ratings
 
 
-@dataclass(frozen=True)
+@frozen
 class PreferenceForm:
     issues: tuple[IssueForm, ...]
     walk_away: float | None  # utility of walking away, 0..1 (found by comparison)
@@ -107,7 +108,7 @@ class PreferenceForm:
         return next(f for f in self.issues if f.issue == issue_id)
 
 
-@dataclass(frozen=True)
+@frozen
 class FieldProblem:
     """A mistake in the form, in the form's words, and the field it belongs next to."""
 

@@ -12,18 +12,18 @@ reservation is the middle of that bracket, so both answers stay true of the save
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from zopa.model.compiled import compile_scenario, round_utility
 from zopa.model.expr import Atom, Not
 from zopa.model.scenario import Scenario
+from zopa.records import frozen
 
 __all__ = ["Bracket", "Rung", "bisect", "ladder"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Rung:
     """A package of the ladder (issue id -> option id) and the delegation's utility of it."""
 
@@ -31,7 +31,7 @@ class Rung:
     utility: float
 
 
-@dataclass(frozen=True)
+@frozen
 class Bracket:
     """Where the answers so far put the walk-away.
 

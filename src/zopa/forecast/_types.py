@@ -9,11 +9,13 @@ models, an :class:`IssueTrace` per issue with the rounds.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from zopa.records import frozen
 
 __all__ = ["Forecast", "ForecastInput", "IssueTrace", "ModelRun"]
 
@@ -26,7 +28,7 @@ def _frozen(a: npt.ArrayLike) -> FloatArray:
     return arr
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class ForecastInput:
     """Actors × issues: positions, saliences (0-1) and capabilities; NaN where an actor is absent.
 
@@ -137,7 +139,7 @@ class ForecastInput:
         return {"actors": list(self.actors), "issues": out}
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueTrace:
     """The rounds of a dynamic model on one issue: round 0 is the input."""
 
@@ -169,7 +171,7 @@ class IssueTrace:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelRun:
     """One model's forecast per issue and, for dynamic models, the rounds per issue."""
 
@@ -189,7 +191,7 @@ class ModelRun:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Forecast:
     """Several models side by side: ``runs[model].forecast[issue]``."""
 

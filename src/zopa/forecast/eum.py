@@ -36,7 +36,7 @@ not reproduce them (its median stays at 7.0). docs/forecasting.md has the number
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -45,11 +45,12 @@ import numpy.typing as npt
 from zopa.errors import AnalysisError
 from zopa.forecast._types import FloatArray, ForecastInput, IssueTrace, ModelRun
 from zopa.forecast.static import weighted_mean, weighted_median_values
+from zopa.records import frozen
 
 __all__ = ["DEFAULT_PRESET", "PRESETS", "EumOptions", "eum_issue", "expected_utility"]
 
 
-@dataclass(frozen=True)
+@frozen
 class EumOptions:
     """The free choices of the expected-utility model.
 

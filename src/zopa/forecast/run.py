@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ from zopa.forecast._types import Forecast, ForecastInput, ModelRun
 from zopa.forecast.eum import DEFAULT_PRESET, expected_utility
 from zopa.forecast.exchange import exchange
 from zopa.forecast.static import compromise, weighted_median
+from zopa.records import frozen
 
 __all__ = ["MODELS", "STATISTICS", "BacktestResult", "ModelScore", "backtest", "run_models"]
 
@@ -96,7 +97,7 @@ def _model_names(models: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelScore:
     """Absolute errors of one model on a 0-100 scale."""
 
@@ -108,7 +109,7 @@ class ModelScore:
         return {"mae": self.mae, "median_ae": self.median_ae, "n": self.n}
 
 
-@dataclass(frozen=True)
+@frozen
 class BacktestResult:
     """Per model, the mean and median absolute error against the known outcomes."""
 

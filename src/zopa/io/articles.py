@@ -11,12 +11,12 @@ the ``<title>`` becomes the article's title. Every offset zopa reports for an ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from zopa.errors import ScenarioError
 from zopa.io.files import decode, read_bytes
+from zopa.records import frozen
 
 __all__ = ["MAX_ARTICLE_BYTES", "Article", "html_to_text", "parse_article", "read_article"]
 
@@ -46,7 +46,7 @@ _BLOCK = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@frozen
 class Article:
     """One article as plain text, with the file it came from and its title (may be empty)."""
 

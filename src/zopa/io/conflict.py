@@ -9,7 +9,6 @@ keys, alias bombs, nesting, non-finite numbers) and tells which of the two forma
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from zopa.errors import Locator
 from zopa.io.files import Document, parse_document, read_bytes
 from zopa.io.validate import validate
 from zopa.model.spec import Label, Rule, Text
+from zopa.records import frozen
 
 __all__ = [
     "ConflictDocument",
@@ -120,7 +120,7 @@ def check_gmcr(data: object, *, file: str | None, locate: Locator | None = None)
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class ConflictDocument:
     """A conflict file read and parsed: ``kind`` is ``"zopa"`` or ``"gmcr"``."""
 

@@ -22,13 +22,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from zopa.errors import OutputError, ScenarioError
 from zopa.io.output import SCENARIO_SUFFIXES, check_folder_files, check_output
 from zopa.model.scenario import FrozenMap, Preferences, Scenario
+from zopa.records import frozen
 
 __all__ = [
     "FORMATS",
@@ -43,7 +43,7 @@ Format = Literal["zopa", "genius", "geniusweb"]
 FORMATS: tuple[str, ...] = ("zopa", "genius", "geniusweb")
 
 
-@dataclass(frozen=True)
+@frozen
 class Conversion:
     """What ``zopa convert`` did: the files written, what the format could not hold, and what
     was adjusted to keep the meaning."""

@@ -17,19 +17,19 @@ DEU III), tournament configs, GENIUS XML and GeniusWeb JSON:
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from zopa.errors import KeyPath, Problem, ScenarioError, format_path
+from zopa.records import frozen
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -67,7 +67,7 @@ MAX_PATH_CHARS = 4096
 Path_ = KeyPath
 
 
-@dataclass(frozen=True)
+@frozen
 class Document:
     """A parsed document, the file it came from and where each key path starts (1-based)."""
 
@@ -202,6 +202,8 @@ def read_csv(
         first = text.split("\n", 1)[0]
         delimiter = max("\t,;", key=first.count)
     limit = max(MAX_FILE_BYTES, len(text)) + 1
+    import csv  # only CSV files need it
+
     if csv.field_size_limit() < limit:
         csv.field_size_limit(limit)
     try:

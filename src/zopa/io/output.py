@@ -18,11 +18,11 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from zopa.errors import OutputError
+from zopa.records import frozen
 
 __all__ = [
     "PLOT_SUFFIXES",
@@ -45,7 +45,7 @@ OutputKind = Literal["plot", "scenario", "folder", "file"]
 _SUFFIXES: dict[str, tuple[str, ...]] = {"plot": PLOT_SUFFIXES, "scenario": SCENARIO_SUFFIXES}
 
 
-@dataclass(frozen=True)
+@frozen
 class OutputTarget:
     """A vetted target: the path, and the folders that writing it will create (outermost
     first; empty when the folder exists)."""

@@ -9,7 +9,6 @@ tournament plays (strategies, protocol, session settings).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zopa.io.files import Document, read_document
 from zopa.io.validate import validate_document
 from zopa.model.spec import Label, Num, Text
+from zopa.records import frozen
 
 __all__ = ["StrategyEntry", "TournamentFile", "TournamentSpec", "read_tournament"]
 
@@ -49,7 +49,7 @@ class TournamentSpec(BaseModel):
     self_play: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class TournamentFile:
     """A checked tournament config: its spec, its document (to place later errors) and its
     scenarios as absolute paths that exist."""

@@ -10,7 +10,6 @@ ten mistakes is reported in one pass.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from zopa.errors import KeyPath, Problems
@@ -70,6 +69,8 @@ def did_you_mean(name: str, known: Sequence[str]) -> str:
     >>> did_you_mean("rusia", ["russia", "ukraine"])
     'did you mean `russia`? known: russia, ukraine'
     """
+    import difflib  # only a misspelt name needs it
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     head = f"did you mean `{close[0]}`? " if close else ""
     return head + "known: " + ", ".join(known)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import overload
 
 import numpy as np
@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 
 from zopa.model.expr import Formula, evaluate, holds
 from zopa.model.scenario import Party, Scenario
+from zopa.records import frozen
 
 __all__ = [
     "DECIMALS",
@@ -91,7 +92,7 @@ def round_utility(x: float | FloatArray) -> float | FloatArray:
     return round(float(x), PRECISION) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class CompiledScenario:
     """Arrays for one scenario; build with :func:`compile_scenario`."""
 

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
+
+from zopa.records import frozen
 
 if TYPE_CHECKING:
     from lark import Lark, Transformer
@@ -88,7 +89,7 @@ class ExprError(ValueError):
 # ---------------------------------------------------------------- syntax tree (unresolved)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Cmp:
     """``issue OP value`` or ``issue in {values}`` (``op`` is ``in`` / ``not in`` then)."""
 
@@ -98,33 +99,33 @@ class Cmp:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Const:
     value: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Not:
     arg: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class And:
     args: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Or:
     args: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Implies:
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Atom:
     """True when issue number ``issue`` takes one of the option indices in ``allowed``."""
 
@@ -257,7 +258,7 @@ def _short(text: str) -> str:
 # ---------------------------------------------------------------- resolved formulas
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class IssueDomain:
     """What the resolver needs to know about one issue."""
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from zopa.model.expr import Formula, IssueDomain
+from zopa.records import frozen
 
 if TYPE_CHECKING:
     from zopa.model.distributions import Distribution
@@ -78,14 +79,14 @@ def format_number(x: float) -> str:
     return repr(float(x))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Option:
     id: str
     label: str
     number: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Issue:
     id: str
     label: str
@@ -135,7 +136,7 @@ class Issue:
         return int(o.number) if float(o.number).is_integer() else o.number
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Rule:
     """A constraint expression as written, and its resolved formula."""
 
@@ -143,7 +144,7 @@ class Rule:
     formula: Formula = field(compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ValueRange:
     """An uncertain value: option ``key`` of ``issue`` (a curve point on a numeric issue)."""
 
@@ -161,7 +162,7 @@ class ValueRange:
         return self.distribution.high
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Uncertainty:
     """What the analyst does not know about a party (see ``zopa robust``).
 
@@ -182,7 +183,7 @@ class Uncertainty:
         return not (self.reservation or self.weights or self.values or self.red_lines)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Evidence:
     """A public statement as a condition: ``party`` prefers/rejects/accepts ``draft``."""
 
@@ -211,7 +212,7 @@ class Evidence:
         return f"{self.party} {self.kind} {self.draft}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Correlation:
     """Parameters ``a`` and ``b`` drawn through a Gaussian copula with correlation ``rho``."""
 
@@ -220,7 +221,7 @@ class Correlation:
     rho: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Preferences:
     """Normalised weights (every issue), per-option values (every issue), BATNA, red lines."""
 
@@ -244,7 +245,7 @@ class Preferences:
         return self.cap if self.cap is not None and self.ceiling() > self.cap else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Party:
     id: str
     label: str
@@ -258,7 +259,7 @@ class Party:
         return self.role == "party"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Draft:
     id: str
     label: str
@@ -269,7 +270,7 @@ class Draft:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Event:
     at: int
     party: str
@@ -278,7 +279,7 @@ class Event:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Scenario:
     """A validated negotiation scenario (immutable, hashable)."""
 

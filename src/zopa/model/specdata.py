@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from typing import Any, Literal, cast
+
+from zopa.records import frozen
 
 __all__ = [
     "ID_PATTERN",
@@ -61,14 +63,14 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 _BIG_INT = 2**63
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class OptionSpec:
     id: str
     label: str | None = None
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class NumericSpec:
     min: float
     max: float
@@ -76,7 +78,7 @@ class NumericSpec:
     unit: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class IssueSpec:
     id: str
     label: str | None = None
@@ -86,13 +88,13 @@ class IssueSpec:
     ordered: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class HyperRectangleSpec:
     when: str
     utility: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class EvidenceSpec:
     party: str
     source: str
@@ -106,13 +108,13 @@ class EvidenceSpec:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class CorrelationSpec:
     between: list[str]
     rho: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class PreferencesSpec:
     weights: dict[str, float]
     values: dict[str, dict[str | int | float, float]] = field(default_factory=dict)
@@ -124,7 +126,7 @@ class PreferencesSpec:
     cap: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class PartySpec:
     id: str
     label: str | None = None
@@ -133,7 +135,7 @@ class PartySpec:
     preferences: PreferencesSpec | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class DraftSpec:
     id: str
     package: dict[str, str | int | float]
@@ -144,7 +146,7 @@ class DraftSpec:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class EventSpec:
     at: int
     party: str
@@ -153,7 +155,7 @@ class EventSpec:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ScenarioSpec:
     title: str
     issues: list[IssueSpec]

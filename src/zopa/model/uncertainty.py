@@ -10,10 +10,8 @@ that places a parameter dispatches on its type, never on a kind string.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from zopa.errors import KeyPath
@@ -27,6 +25,7 @@ from zopa.model.scenario import (
     ValueRange,
     format_number,
 )
+from zopa.records import frozen
 
 if TYPE_CHECKING:  # distributions are pydantic models: imported when a scenario has them
     from zopa.model.distributions import Distribution
@@ -48,7 +47,7 @@ __all__ = [
 # ------------------------------------------------------------------------------ targets
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Reservation:
     """A party's reservation (walk-away utility)."""
 
@@ -60,7 +59,7 @@ class Reservation:
         return f"{self.party}.reservation"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Weight:
     """A party's raw weight on an issue (normalised again in every sample)."""
 
@@ -73,7 +72,7 @@ class Weight:
         return f"{self.party}.weights.{self.issue}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Value:
     """A party's value of one option of a discrete issue."""
 
@@ -87,7 +86,7 @@ class Value:
         return f"{self.party}.values.{self.issue}.{self.option}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class CurvePoint:
     """A party's value at one given point ``x`` of a numeric issue's curve."""
 
@@ -102,7 +101,7 @@ class CurvePoint:
         return f"{self.party}.values.{self.issue}.{self.key}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class RedLine:
     """Whether one of a party's red lines is real (present in a sample)."""
 
@@ -334,6 +333,8 @@ def build_uncertainty(  # noqa: C901  one branch per optional key of `uncertaint
                 if texts
                 else f"party `{party}` has no red lines; add it to `red_lines` first"
             )
+            import difflib
+
             close = difflib.get_close_matches(text.strip(), texts, n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean `{close[0]}`? " + hint

@@ -7,7 +7,6 @@ worker process (cached by path).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -19,11 +18,12 @@ from zopa.negotiate.protocols import run
 from zopa.negotiate.registry import StrategySpec
 from zopa.negotiate.session import Session, SessionConfig
 from zopa.negotiate.space import OutcomeSpace, outcome_space
+from zopa.records import frozen
 
 __all__ = ["Batch", "Match", "match_seed", "run_batch", "space"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Match:
     """One session: scenario number, strategy number per party, repetition, and its seed."""
 
@@ -34,7 +34,7 @@ class Match:
     seed: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Batch:
     scenarios: tuple[str, ...]
     strategies: tuple[StrategySpec, ...]

@@ -16,8 +16,9 @@ AnyOf(conditions=(AcceptAbove(threshold=0.6), AcceptAfter(time=0.95)))
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from zopa.records import frozen
 
 if TYPE_CHECKING:
     from zopa.negotiate.session import Session
@@ -49,7 +50,7 @@ class Condition:
         raise TypeError("combine acceptance conditions with & or |, not `and` / `or`")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AcceptAbove(Condition):
     """AC_const: accept an offer worth at least ``threshold``."""
 
@@ -59,7 +60,7 @@ class AcceptAbove(Condition):
         return u >= self.threshold
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AcceptNext(Condition):
     """AC_next(a, b): accept when ``a * u + b`` reaches the utility I would offer next."""
 
@@ -70,7 +71,7 @@ class AcceptNext(Condition):
         return self.a * u + self.b >= negotiator.target(state)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AcceptAfter(Condition):
     """AC_time: accept anything acceptable once the relative time reaches ``time``."""
 
@@ -80,7 +81,7 @@ class AcceptAfter(Condition):
         return state.time >= self.time
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AllOf(Condition):
     conditions: tuple[Condition, ...]
 
@@ -88,7 +89,7 @@ class AllOf(Condition):
         return all(c.holds(state, negotiator, u) for c in self.conditions)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AnyOf(Condition):
     conditions: tuple[Condition, ...]
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -32,6 +32,7 @@ import numpy as np
 from zopa.errors import ProtocolError
 from zopa.negotiate.session import Action, Session, SessionResult, Status, Trace
 from zopa.negotiate.strategies import Negotiator
+from zopa.records import frozen
 
 __all__ = [
     "AUTO",
@@ -146,7 +147,7 @@ def _accepts(session: Session, party: int, neg: Negotiator, row: int) -> bool:
     return bool(yes)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AlternatingOffers:
     """Alternating offers (``bilateral``: exactly two parties) or stacked alternating offers."""
 
@@ -238,7 +239,7 @@ class HillClimbingMediator(Mediator):
     name = "hill-climbing"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AnnealingMediator(Mediator):
     """Simulated annealing: temperature ``t0 * (1 - t)`` falls to 0 at the deadline."""
 
@@ -249,7 +250,7 @@ class AnnealingMediator(Mediator):
         return self.t0 * max(0.0, 1.0 - t)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SingleText:
     """Klein et al. (2003): mediator proposes, every party votes, unanimity keeps a change."""
 
@@ -283,7 +284,7 @@ class SingleText:
         return _final_vote(session, negotiators, text)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class OneText:
     """Fisher's one-text procedure: critique, revise, repeat; then one yes-or-no each."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from zopa.errors import ProtocolError
@@ -18,6 +18,7 @@ from zopa.negotiate.strategies import (
     RandomNegotiator,
     TitForTat,
 )
+from zopa.records import frozen
 
 __all__ = ["STRATEGIES", "StrategySpec", "make_strategy", "parse_strategy"]
 
@@ -32,7 +33,7 @@ STRATEGIES: dict[str, type[Negotiator]] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class StrategySpec:
     """A strategy name and its numeric parameters; :meth:`build` makes a fresh negotiator."""
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
 from zopa.errors import ProtocolError
 from zopa.model.compiled import round_utility
 from zopa.negotiate.space import OutcomeSpace, Profile, shifted
+from zopa.records import frozen
 
 __all__ = [
     "Action",
@@ -62,7 +63,7 @@ class Action(enum.Enum):
     END = "end"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SessionConfig:
     """The rules of one session.
 
@@ -90,7 +91,7 @@ class SessionConfig:
             raise ProtocolError(f"the call timeout must be positive, not {self.call_timeout}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class FiredEvent:
     """A pressure event as it was applied: when, to whom, and what it changed."""
 
@@ -117,7 +118,7 @@ class FiredEvent:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TraceEntry:
     round: int
     party: str
@@ -143,7 +144,7 @@ class Trace:
         self.entries.append(TraceEntry(session.round, party, action, row, utils))
 
 
-@dataclass(frozen=True)
+@frozen
 class SessionResult:
     """The outcome of a session: status, agreed package (a row of the space) and utilities.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from zopa.errors import ProtocolError
 from zopa.model.compiled import CompiledScenario, compile_scenario, round_utility
 from zopa.model.scenario import Event, Scenario
+from zopa.records import frozen
 
 __all__ = ["MAX_OUTCOMES", "OutcomeSpace", "Profile", "outcome_space", "shifted"]
 
@@ -36,7 +37,7 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Profile:
     """One party's view of the outcome space.
 
@@ -97,7 +98,7 @@ class Profile:
         return self.order[i:j]
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class OutcomeSpace:
     """The feasible packages of a scenario and the negotiating parties' profiles.
 

@@ -30,7 +30,6 @@ one-text procedure: the single-issue changes it would like, best first).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -38,6 +37,7 @@ from numpy.typing import NDArray
 
 from zopa.negotiate.acceptance import AcceptAbove, AcceptNext, Condition
 from zopa.negotiate.session import Session
+from zopa.records import frozen
 
 __all__ = [
     "Boulware",
@@ -55,7 +55,7 @@ __all__ = [
 IntArray = NDArray[np.int64]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Traits:
     """What kind of strategy this is (for tables and for choosing opponents)."""
 

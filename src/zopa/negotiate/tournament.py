@@ -16,7 +16,7 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from zopa.negotiate._worker import space as worker_space
 from zopa.negotiate.protocols import protocol as make_protocol
 from zopa.negotiate.registry import StrategySpec, parse_strategy
 from zopa.negotiate.session import SessionConfig
+from zopa.records import frozen
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,7 +48,7 @@ Progress = Callable[[int, int], None]  # (sessions done so far, total)
 """How long ``--dask ADDRESS`` waits for the scheduler before giving up (exit code 2)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class TournamentConfig:
     """What a tournament plays. ``self_play`` lets a strategy meet copies of itself."""
 
@@ -125,7 +126,7 @@ def matches(config: TournamentConfig) -> list[Match]:
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Ranking:
     strategy: str
     mean_utility: float
@@ -141,7 +142,7 @@ class Ranking:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class TournamentResult:
     sessions: int
     agreements: int

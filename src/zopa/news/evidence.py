@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from zopa.model.evidence import CONFIDENCE_DIGITS
 from zopa.model.scenario import Draft, Scenario
@@ -26,6 +25,7 @@ from zopa.news.attribution import subject_before
 from zopa.news.document import Reading, token_at
 from zopa.news.lexicon import AFFILIATIONS, BLOCS, ISSUES, PERSONS
 from zopa.news.result import Evidence
+from zopa.records import frozen
 
 __all__ = ["draft_mentions", "issue_aliases", "party_of", "suggest_evidence"]
 
@@ -282,7 +282,7 @@ def _items(
         yield {"rejects": t} if rule == "rejects" else {"accepts": t}
 
 
-@dataclass(frozen=True)
+@frozen
 class _Support:
     party: str
     source: str

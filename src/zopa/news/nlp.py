@@ -16,17 +16,17 @@ them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from zopa.errors import AnalysisError
 from zopa.news.lexicon import AFFILIATIONS, CHANNELS, PERSONS
+from zopa.records import frozen
 
 __all__ = ["Entity", "available", "entities"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Entity:
     """A named entity: ``text`` is ``article_text[start:end]``."""
 

@@ -6,8 +6,10 @@ text by :func:`zopa.io.articles.read_article`): ``text[start:end]`` is what the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
+
+from zopa.records import frozen
 
 __all__ = [
     "Actor",
@@ -25,7 +27,7 @@ __all__ = [
 Status = Literal["verified", "unverified", "attributed"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Actor:
     """A person, institution or country the article names."""
 
@@ -55,7 +57,7 @@ class Actor:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Quote:
     """A direct quotation: ``text`` is exactly ``article_text[start:end]`` (marks excluded)."""
 
@@ -95,7 +97,7 @@ class Quote:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Claim:
     """A reported statement (a sentence with an attribution) and how far it is verified."""
 
@@ -125,7 +127,7 @@ class Claim:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueMention:
     """A negotiation issue the article mentions, with every place it is mentioned."""
 
@@ -146,7 +148,7 @@ class IssueMention:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Event:
     """A strike, incursion, meeting or round of talks, with its place and time if given."""
 
@@ -172,7 +174,7 @@ class Event:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Deadline:
     """A deadline expression ("by Thanksgiving", "before the end of the year")."""
 
@@ -185,7 +187,7 @@ class Deadline:
         return {"text": self.text, "start": self.start, "end": self.end, "sentence": self.sentence}
 
 
-@dataclass(frozen=True)
+@frozen
 class Dateline:
     """The wire dateline ("MOSCOW, Dec 2 (Reuters) -"): where and when the report was filed."""
 
@@ -205,7 +207,7 @@ class Dateline:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Evidence:
     """A suggested evidence item in the scenario's ``evidence`` format, for the analyst to
     confirm: exactly one of ``prefers``/``over``, ``rejects`` or ``accepts`` is set."""
@@ -250,7 +252,7 @@ class Evidence:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class ArticleReading:
     """Everything read from one article."""
 
@@ -282,7 +284,7 @@ class ArticleReading:
         } | extra
 
 
-@dataclass(frozen=True)
+@frozen
 class NewsReading:
     """Several articles (in the order given: a timeline) and the evidence they suggest."""
 

@@ -10,9 +10,9 @@ and inlined as SVG by the briefing's :func:`zopa.report.briefing.charts.svg_text
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from zopa.records import frozen
 from zopa.report.figures import new_figure
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ __all__ = ["DraftLine", "DraftRow", "draft_utility_figure", "drafts_timeline_fig
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftLine:
     """One draft's versions for the delegation: (version, utility 0..1, breaks a red line)."""
 
@@ -31,7 +31,7 @@ class DraftLine:
     points: tuple[tuple[int, float, bool], ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftRow:
     """One draft of the timeline: its label, the position it was created at, the positions of
     its versions, and the draft it revises (an index into the rows, or None)."""

@@ -15,7 +15,7 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from zopa.analysis.count import wilson
 from zopa.errors import AnalysisError, Problem, ScenarioError
 from zopa.model.compiled import round_utility
 from zopa.model.scenario import Scenario
+from zopa.records import frozen
 from zopa.robust.engine import (
     F32_DIGITS,
     BlockResult,
@@ -68,7 +69,7 @@ def _r(x: float) -> float:
     return round_utility(float(x))
 
 
-@dataclass(frozen=True)
+@frozen
 class Odds:
     """A probability estimated from ``count`` of ``of`` kept samples, with its 95% interval.
 
@@ -101,7 +102,7 @@ class Odds:
         return {"probability": None if p is None else _r(p), "ci95": [_r(x) for x in self.ci95]}
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftOdds:
     """How likely each party accepts a draft, and all gating parties do."""
 
@@ -119,7 +120,7 @@ class DraftOdds:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Exclusions:
     """For one gating party: how often its reservation, or each red line, rules a package out."""
 
@@ -134,7 +135,7 @@ class Exclusions:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class PackageOdds:
     """A package and how likely it is acceptable to every gating party."""
 
@@ -156,7 +157,7 @@ class PackageOdds:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Sensitivity:
     """The zone probability with one parameter at the low and the high end of its range."""
 
@@ -183,7 +184,7 @@ class Sensitivity:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class RobustAnalysis:
     """Everything ``zopa robust`` reports; ``to_dict()`` is the ``--json`` shape::
 

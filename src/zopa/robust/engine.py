@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -31,6 +30,7 @@ from zopa.model.compiled import SLACK, CompiledScenario, compile_scenario, round
 from zopa.model.expr import Formula, evaluate
 from zopa.model.scenario import Scenario
 from zopa.model.uncertainty import CurvePoint, RedLine, Reservation, Value, Weight
+from zopa.records import frozen
 from zopa.robust.params import BLOCK, Parameter, Sampler
 
 __all__ = [
@@ -85,7 +85,7 @@ BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Layout:
     """The option columns of the outcome space: issue sizes and where each issue starts."""
 
@@ -98,7 +98,7 @@ class Layout:
         return int(sum(self.sizes))
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Nominal:
     """The parties' tables before any draw (rows: parties with preferences)."""
 
@@ -118,7 +118,7 @@ class Nominal:
         return caps if np.isfinite(caps).any() else None
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Candidates:
     """The packages solved in every sample, one-hot, with what speeds up the zone scans."""
 
@@ -138,7 +138,7 @@ class Candidates:
         return int(self.idx.shape[0])
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class DraftTable:
     """The drafts, one-hot, and what is fixed about them."""
 
@@ -149,7 +149,7 @@ class DraftTable:
     certain_ok: BoolArray  # (D, P) breaks no certain red line
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class UncertainRedLine:
     """A red line that is present in some samples: its parameter column and what it breaks."""
 
@@ -159,20 +159,20 @@ class UncertainRedLine:
     breaks_draft: BoolArray  # (D,)
 
 
-@dataclass(frozen=True)
+@frozen
 class SetReservation:
     column: int
     party: int
 
 
-@dataclass(frozen=True)
+@frozen
 class SetWeight:
     column: int
     party: int
     issue: int
 
 
-@dataclass(frozen=True)
+@frozen
 class SetValue:
     column: int
     party: int
@@ -182,7 +182,7 @@ class SetValue:
 Setter = SetReservation | SetWeight | SetValue
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Curve:
     """A numeric issue's value curve with uncertain points: grid values = points @ basis.T."""
 
@@ -193,7 +193,7 @@ class Curve:
     columns: Mapping[int, int]  # point -> parameter column
 
 
-@dataclass(frozen=True)
+@frozen
 class EvidenceCheck:
     """One evidence item as indices, with its confidence (1: hard)."""
 
@@ -204,7 +204,7 @@ class EvidenceCheck:
     confidence: float
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Plan:
     """Everything a worker needs to evaluate blocks of samples (small records of arrays)."""
 
@@ -633,7 +633,7 @@ def tables(plan: Plan, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
     return v * w[:, :, lay.option_issue], r
 
 
-@dataclass(frozen=True)
+@frozen
 class SampleAnswers:
     """Per-sample answers of a batch of ``m`` samples (``N`` candidates, ``D`` drafts)."""
 
@@ -937,7 +937,7 @@ def _zone_only(plan: Plan, ta: FloatArray, present: BoolArray, w: IntArray) -> B
     return zone
 
 
-@dataclass(frozen=True)
+@frozen
 class Kept:
     """Per-sample data of the kept samples of a block (for global sensitivity and PRIM)."""
 
@@ -948,7 +948,7 @@ class Kept:
     best_margin: FloatArray  # (k,) the best candidate's smallest margin
 
 
-@dataclass(frozen=True)
+@frozen
 class BlockResult:
     """Sums over one block of samples, weighted by the evidence's likelihood.
 

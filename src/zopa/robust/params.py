@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +31,7 @@ from zopa.model.uncertainty import (
     Weight,
     uncertain_parameters,
 )
+from zopa.records import frozen
 
 __all__ = [
     "BLOCK",
@@ -56,7 +57,7 @@ BLOCK = 1000  # samples per deterministic block (part of the definition of the s
 FloatArray = NDArray[np.float64]
 
 
-@dataclass(frozen=True)
+@frozen
 class Parameter:
     """One uncertain parameter: where it goes (a typed target), its distribution, its nominal.
 
@@ -133,7 +134,7 @@ def parameters(scenario: Scenario) -> tuple[Parameter, ...]:
     )
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Sampler:
     """How a block of the sample stream is drawn: the parameters and their copula.
 

@@ -16,12 +16,12 @@ evidence weights, so the densities are those of the posterior.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from zopa.records import frozen
 from zopa.robust.params import ESTIMATE_DIGITS, Parameter
 
 __all__ = ["PrimBox", "PrimResult", "prim"]
@@ -29,7 +29,7 @@ __all__ = ["PrimBox", "PrimResult", "prim"]
 FloatArray = NDArray[np.float64]
 
 
-@dataclass(frozen=True)
+@frozen
 class PrimBox:
     """A box: per restricted parameter [low, high], with its coverage, density and support."""
 
@@ -51,7 +51,7 @@ def _r(x: float) -> float:
     return round(float(x), ESTIMATE_DIGITS)
 
 
-@dataclass(frozen=True)
+@frozen
 class PrimResult:
     """The peeling trajectory and the chosen box(es)."""
 

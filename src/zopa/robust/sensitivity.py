@@ -33,13 +33,13 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from zopa.errors import AnalysisError
+from zopa.records import frozen
 from zopa.robust.params import ESTIMATE_DIGITS, INDEX_DIGITS, Parameter
 
 __all__ = [
@@ -61,7 +61,7 @@ THREADS = min(4, os.cpu_count() or 1)  # for the Shapley effects' neighbour sear
 Model = Callable[[FloatArray], FloatArray]
 
 
-@dataclass(frozen=True)
+@frozen
 class Index:
     """One parameter's indices (Sobol: first-order and total; Shapley: the effect)."""
 
@@ -95,7 +95,7 @@ def _r(x: float) -> float:
     return round(float(x), INDEX_DIGITS)
 
 
-@dataclass(frozen=True)
+@frozen
 class GlobalSensitivity:
     """The indices of every parameter for one output, largest first."""
 
@@ -322,7 +322,7 @@ def shapley_effects(  # noqa: PLR0913  the estimator's tuning keywords
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class SubsetTree:
     """Subsets of the parameters as a tree: node ``j`` is its ``parent[j]``'s subset plus the
     column ``column[j]``; node 0 is the empty set. Chains of columns sharing a start share

@@ -21,7 +21,6 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from pydantic import Field, field_validator
@@ -30,6 +29,7 @@ from zopa.errors import AnalysisError, Problem, ScenarioError
 from zopa.model.evidence import CONFIDENCE_DIGITS
 from zopa.model.scenario import Evidence, Scenario
 from zopa.model.spec import EvidenceSpec
+from zopa.records import frozen
 from zopa.robust.analysis import Odds, robustness
 from zopa.robust.params import ESS_DIGITS, ESTIMATE_DIGITS
 
@@ -73,7 +73,7 @@ class LogItemSpec(EvidenceSpec):
         return v
 
 
-@dataclass(frozen=True)
+@frozen
 class LogItem:
     """A reviewed item of the log, in the log's order (``index``)."""
 
@@ -87,7 +87,7 @@ class LogItem:
         return self.status == "accepted"
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """An article on the timeline: its file, title and date."""
 
@@ -96,7 +96,7 @@ class Report:
     date: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """The odds after the evidence known on ``date``."""
 
@@ -128,7 +128,7 @@ class Step:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Track:
     """The timeline: one step per date, the reports, and what matters most at the end."""
 

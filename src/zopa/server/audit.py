@@ -13,12 +13,13 @@ is visible only against a head hash kept elsewhere: :func:`verify` reports each 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from zopa.records import frozen
 from zopa.server.crypto import RoomKey
 from zopa.server.db import AuditEvent, Database, Room, dumps, now
 from zopa.server.room_errors import Refused
@@ -103,7 +104,7 @@ def commitment(salt: str, obj: Any) -> str:
     return hashlib.sha256(f"{salt}|{dumps(obj)}".encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditReport:
     """The outcome of :func:`verify`: ``ok``, events checked, heads, and the first fault
     (room, event or table and row, reason)."""
@@ -174,7 +175,7 @@ def verify(db: Database, key: RoomKey, room_id: str | None = None) -> AuditRepor
     return AuditReport(True, count, heads, rows=rows)
 
 
-@dataclass(frozen=True)
+@frozen
 class RoomCheck:
     """One room checked from its first event: the head (seq and hash), the state its events
     produce, and the first fault (empty when the chain verifies and every table matches)."""

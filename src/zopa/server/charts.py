@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from zopa.model.scenario import Scenario
+from zopa.records import frozen
 
 __all__ = ["Chart", "delegation_charts", "mediator_charts", "presentational"]
 
@@ -44,7 +44,7 @@ _PROPS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Chart:
     key: str
     title: str

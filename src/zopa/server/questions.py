@@ -28,7 +28,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from pydantic import BaseModel
@@ -40,6 +40,7 @@ from zopa.analysis.analyze import point
 from zopa.errors import ZopaError
 from zopa.model.compiled import compile_scenario
 from zopa.model.scenario import Scenario
+from zopa.records import frozen
 from zopa.server import audit
 from zopa.server.crypto import RoomKey
 from zopa.server.db import (
@@ -100,7 +101,7 @@ class NotReady(RoomError):
 Prefs = dict[str, tuple[int, dict[str, Any]]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """What a question needs, read from public state: the question as recorded, the parties
     whose data it uses, the pure computation, and how the answer becomes the response."""
@@ -112,7 +113,7 @@ class Plan:
     early: BaseModel | None = None  # an answer that needs no private data
 
 
-@dataclass(frozen=True)
+@frozen
 class Question:
     name: str
     response: type[BaseModel]
@@ -152,7 +153,7 @@ def disclosure_context(room_id: str, ref: str, asker: str, parties: list[str]) -
     return f"zopa-room:{room_id}:disclosure:{ref}:asker:{asker}:parties:{','.join(parties)}"
 
 
-@dataclass(frozen=True)
+@frozen
 class _Basis:
     view: View
     plan: Plan
@@ -408,7 +409,7 @@ def _overlap_plan(view: View, caller: Caller, _: Mapping[str, Any]) -> Plan:
 # ------------------------------------------------------------------------ feedback
 
 
-@dataclass(frozen=True)
+@frozen
 class _Text:
     version: int
     package: dict[str, str]

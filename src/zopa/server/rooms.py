@@ -16,7 +16,6 @@ import re
 import secrets
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -27,6 +26,7 @@ from zopa.errors import Problem, ScenarioError
 from zopa.io.policy import Policy
 from zopa.model.build import build_scenario
 from zopa.model.scenario import Scenario
+from zopa.records import frozen
 from zopa.server import audit
 from zopa.server.crypto import RoomKey, hash_token, new_token
 from zopa.server.db import (
@@ -115,7 +115,7 @@ def member_ok(key: RoomKey, m: Member | Row[Any]) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Caller:
     """Who is asking: a room member and its role (``mediator`` or ``delegation``)."""
 
@@ -129,7 +129,7 @@ class Caller:
         return "mediator" if self.role == "mediator" else f"delegation:{self.party_id}"
 
 
-@dataclass(frozen=True)
+@frozen
 class RoomInfo:
     """A room's public skeleton (validated) and its policy."""
 
@@ -139,7 +139,7 @@ class RoomInfo:
     policy: Policy
 
 
-@dataclass(frozen=True)
+@frozen
 class RoomCreated:
     room: str
     mediator: str
@@ -580,7 +580,7 @@ MAX_RED_LINES = 64
 MAX_EXPRESSION_CHARS = 16_000
 
 
-@dataclass(frozen=True)
+@frozen
 class Entered:
     version: int
     red_lines_commitment: str
@@ -783,7 +783,7 @@ def _drafts_as_spec(s: Session, room_id: str) -> list[dict[str, Any]]:
     ]
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftCreated:
     id: str
     version: int
@@ -891,7 +891,7 @@ def _bump(s: Session, row: DraftRow, package: dict[str, str], cause: str) -> int
     return row.version
 
 
-@dataclass(frozen=True)
+@frozen
 class AmendmentResult:
     id: str
     draft: str

@@ -31,13 +31,13 @@ import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from zopa.records import frozen
 from zopa.server.audit import _check, check_room
 from zopa.server.crypto import RoomKey
 from zopa.server.db import QUICK, ROOM_FORMAT, AuditEvent, Database, Room, Slow, guard_of
@@ -60,7 +60,7 @@ FULL_CHECK_SECONDS = _seconds(os.environ.get("ZOPA_FULL_CHECK_SECONDS"), 5.0)
 _KEEP = 64  # views of older heads kept per room
 
 
-@dataclass(frozen=True)
+@frozen
 class View:
     """A room's state at one head of its log (never changed: a new head makes a new view)."""
 

@@ -9,9 +9,9 @@ needs nothing from :mod:`zopa.analysis` and the library can build its answers wi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from zopa.records import frozen
 from zopa.vocab.labels import party_label, red_line_words
 from zopa.vocab.numbers import amount, utility
 from zopa.vocab.words import join, possessive
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ConcessionKind:
     key: str
     name: str

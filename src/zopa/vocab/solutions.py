@@ -8,12 +8,12 @@ A new solution is one entry of :data:`SOLUTIONS` plus its computation in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from zopa.records import frozen
 
 __all__ = ["SOLUTIONS", "SOLUTION_KEYS", "Solution", "solution"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Solution:
     """What a reader sees of one bargaining solution."""
 

@@ -9,15 +9,14 @@ models' arrays from it. The helpers here are the checks the table readers share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from zopa.errors import Problem
 from zopa.model.spec import MAX_LABEL
+from zopa.records import frozen
 
 __all__ = ["ForecastCell", "ForecastIssue", "ForecastTable", "long_name", "ragged_row"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ForecastIssue:
     """An issue: its id, label (None: the reader has none), the ends of its scale, its known
     outcome (None: unknown) and its group (issues of one group can be traded)."""
@@ -30,7 +29,7 @@ class ForecastIssue:
     group: str = "all"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ForecastCell:
     """One actor's part in one issue: position on the issue's scale, salience in [0, 1] and
     capability (NaN when the file gives none, e.g. a DEU III actor without a GDP figure)."""
@@ -42,7 +41,7 @@ class ForecastCell:
     capability: float
 
 
-@dataclass(frozen=True)
+@frozen
 class ForecastTable:
     """A forecast input as read: actors and issues in the file's order (an actor or issue may
     have no cell), one cell per actor and issue it takes part in, and the file it came from."""

@@ -6,8 +6,10 @@ renderer only lays them out and escapes them. ``Briefing.to_dict()`` is the JSON
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from typing import Any
+
+from zopa.records import frozen
 
 __all__ = [
     "SECTIONS",
@@ -29,7 +31,7 @@ __all__ = [
 Cells = tuple[tuple[str, str], ...]  # (issue label, option label) of a package
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     """A numbered section of the page: its anchor, heading and navigation word.
 
@@ -68,7 +70,7 @@ def section_number(key: str) -> int:
     return next(s.number for s in SECTIONS if s.key == key)
 
 
-@dataclass(frozen=True)
+@frozen
 class Chart:
     """An inline SVG chart (matplotlib output with ids unique to this chart) and its caption."""
 
@@ -78,7 +80,7 @@ class Chart:
     svg: str
 
 
-@dataclass(frozen=True)
+@frozen
 class IssueRow:
     id: str
     label: str
@@ -87,7 +89,7 @@ class IssueRow:
     options: tuple[str, ...]  # option labels in order
 
 
-@dataclass(frozen=True)
+@frozen
 class PartyRow:
     id: str
     label: str
@@ -98,7 +100,7 @@ class PartyRow:
     priorities: tuple[tuple[str, float], ...]  # (issue label, normalised weight), largest first
 
 
-@dataclass(frozen=True)
+@frozen
 class ZoneSummary:
     exists: bool
     size: str  # "3,187" or "about 3,200 (95% interval ...)"
@@ -112,7 +114,7 @@ class ZoneSummary:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class SolutionRow:
     key: str
     name: str
@@ -121,7 +123,7 @@ class SolutionRow:
     utilities: tuple[tuple[str, float, float], ...]  # (party label, utility, margin)
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftStep:
     """One draft on the timeline: what it says, what changed from the text it revises, who
     gains, who can accept it, and the verdict."""
@@ -140,7 +142,7 @@ class DraftStep:
     verdict: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ConcessionRow:
     name: str
     meaning: str
@@ -148,7 +150,7 @@ class ConcessionRow:
     package: Cells
 
 
-@dataclass(frozen=True)
+@frozen
 class EvidenceRow:
     party: str
     statement: str  # "prefers “US 28-point draft” over “European counter-text”"
@@ -159,7 +161,7 @@ class EvidenceRow:
     note: str | None = None  # the analyst's note: shown as a note, never as a quotation
 
 
-@dataclass(frozen=True)
+@frozen
 class Robustness:
     """The answer of :func:`zopa.robust.robustness`, in words with labels."""
 
@@ -180,7 +182,7 @@ class Robustness:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class TrackStep:
     """One date of the talks: what arrived and the odds after it."""
 
@@ -192,7 +194,7 @@ class TrackStep:
     drafts: tuple[tuple[str, float | None], ...]  # (draft label, P(all gating parties accept))
 
 
-@dataclass(frozen=True)
+@frozen
 class TrackSummary:
     """The answer of :func:`zopa.robust.track.track`, in words with labels."""
 
@@ -205,7 +207,7 @@ class TrackSummary:
     rejected: int  # log items the analyst rejected (never counted)
 
 
-@dataclass(frozen=True)
+@frozen
 class Briefing:
     """Everything the analyst's briefing shows, in reading order."""
 

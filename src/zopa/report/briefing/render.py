@@ -9,7 +9,6 @@ drew (matplotlib escapes the text it writes into SVG).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from zopa.errors import ZopaError
+from zopa.records import frozen
 from zopa.report.briefing.model import Briefing
 from zopa.vocab import count, interval, percent, signed, utility
 
@@ -80,7 +80,7 @@ PDF_SYSTEM_PACKAGES = (
 """The system libraries WeasyPrint lays pages out with (Debian/Ubuntu package names)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class PdfEngine:
     """WeasyPrint, loaded, with what zopa has to tell the user about the machine."""
 
