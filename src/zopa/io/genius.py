@@ -41,6 +41,7 @@ from zopa.io.files import cell_number, read_xml
 from zopa.model.build import build_scenario
 from zopa.model.expr import And, Atom, Const, Formula, Not
 from zopa.model.scenario import Issue, Preferences, Scenario
+from zopa.records import frozen
 
 __all__ = [
     "REAL_STEPS",
@@ -501,7 +502,7 @@ def _box(
 # ------------------------------------------------------------------------------ folders
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class GeniusFiles:
     """The files of a GENIUS folder: the domain, the profiles, and the XML files skipped
     because they are neither (a tournament or agent repository, ``pareto.xml``)."""
