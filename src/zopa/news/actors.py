@@ -270,26 +270,29 @@ def scan_mentions(
     return out
 
 
+def _mention(
+    toks: list[Token],
+    i: int,
+    j: int,
+    kind: str,
+    phrase: str,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    aff: str | None = None,
+) -> Mention:
+    """The definite mention of tokens ``i`` to ``j`` (built without the named tuple's slow
+    ``__new__``; the one indefinite kind, a title, is built where it is read)."""
+    return _NEW(
+        Mention, (i, j, toks[i].start, toks[j - 1].end, kind, phrase, name, role, aff, True, None)
+    )
+
+
 def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # noqa: C901  a hand-written recogniser of name phrases (pronoun, honorific, title, role): its branches are the grammar
     """The noun phrase starting at token ``i`` of a sentence ending before token ``n``."""
     low = toks[i].low
     if low in _PRONOUNS:
-        return _NEW(
-            Mention,
-            (
-                i,
-                i + 1,
-                toks[i].start,
-                toks[i].end,
-                "pronoun",
-                toks[i].text,
-                None,
-                None,
-                None,
-                True,
-                None,
-            ),
-        )
+        return _mention(toks, i, i + 1, "pronoun", toks[i].text)
     k = i
     definite = True
     if low in _HONORIFICS:  # "Mr. Zelensky", "Ms Kallas", "Sir Keir Starmer"
@@ -300,22 +303,7 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
         if e == k:
             return None
         hname = _name_text(text, toks, k, e)
-        return _NEW(
-            Mention,
-            (
-                i,
-                e,
-                toks[i].start,
-                toks[e - 1].end,
-                "person",
-                _span(text, toks, i, e),
-                hname,
-                None,
-                None,
-                True,
-                None,
-            ),
-        )
+        return _mention(toks, i, e, "person", _span(text, toks, i, e), name=hname)
     if low in {"the", "a", "an"}:
         definite = low == "the"
         k += 1
@@ -326,22 +314,7 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
     )
     if ch and (k == i or toks[k].text[:1].isupper() or "media" in toks[k + ch - 1].low):
         j = k + ch
-        return _NEW(
-            Mention,
-            (
-                i,
-                j,
-                toks[i].start,
-                toks[j - 1].end,
-                "channel",
-                _span(text, toks, i, j),
-                None,
-                None,
-                None,
-                True,
-                None,
-            ),
-        )
+        return _mention(toks, i, j, "channel", _span(text, toks, i, j))
     affs: list[str] = []
     roles: list[str] = []
     inst = ""
@@ -385,23 +358,7 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
             full = lexicon_name(name)
             known = PERSONS[full][0] if full else None
             phrase = _span(text, toks, i, k + 1)
-            end = toks[k].end
-            return _NEW(
-                Mention,
-                (
-                    i,
-                    k + 1,
-                    toks[i].start,
-                    end,
-                    "institution",
-                    phrase,
-                    None,
-                    None,
-                    known,
-                    True,
-                    None,
-                ),
-            )
+            return _mention(toks, i, k + 1, "institution", phrase, aff=known)
     aff = next((x for x in affs if x), None) if affs else None
     role = (" ".join(roles).strip() or None) if roles else None
     head = roles[-1] if roles else ""
@@ -412,15 +369,9 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
             return None
         if name in NOT_NAMES:
             return None
-        return _NEW(
-            Mention,
-            (i, j, toks[i].start, toks[j - 1].end, "person", phrase, name, role, aff, True, None),
-        )
+        return _mention(toks, i, j, "person", phrase, name=name, role=role, aff=aff)
     if head in _GROUP_HEADS:
-        return _NEW(
-            Mention,
-            (i, j, toks[i].start, toks[j - 1].end, "group", phrase, None, role, aff, True, None),
-        )
+        return _mention(toks, i, j, "group", phrase, role=role, aff=aff)
     if role and any(r in TITLE_HEADS for r in roles):
         return _NEW(
             Mention,
@@ -439,66 +390,18 @@ def _phrase(text: str, toks: list[Token], i: int, n: int) -> Mention | None:  # 
             ),
         )
     if affs and roles and roles[-1] in _INST_HEADS:  # "Ukraine's military"
-        return _NEW(
-            Mention,
-            (
-                i,
-                j,
-                toks[i].start,
-                toks[j - 1].end,
-                "institution",
-                phrase,
-                None,
-                None,
-                aff,
-                True,
-                None,
-            ),
-        )
+        return _mention(toks, i, j, "institution", phrase, aff=aff)
     if j + 1 < n and affs and toks[j].text.islower() and toks[j + 1].low in _INST_HEADS:
         j += 1  # "Ukraine's energy ministry"
     if j < n and affs and toks[j].low in _INST_HEADS:
         j += 1
         phrase = _span(text, toks, i, j)
-        return _NEW(
-            Mention,
-            (
-                i,
-                j,
-                toks[i].start,
-                toks[j - 1].end,
-                "institution",
-                phrase,
-                None,
-                None,
-                aff,
-                True,
-                None,
-            ),
-        )
+        return _mention(toks, i, j, "institution", phrase, aff=aff)
     if inst:
-        return _NEW(
-            Mention,
-            (
-                i,
-                j,
-                toks[i].start,
-                toks[j - 1].end,
-                "institution",
-                phrase,
-                None,
-                None,
-                aff,
-                True,
-                None,
-            ),
-        )
+        return _mention(toks, i, j, "institution", phrase, aff=aff)
     if affs and aff and toks[j - 1].bare not in _ADJECTIVES:
         kind = "institution" if aff in _ORGS else "country"
-        return _NEW(
-            Mention,
-            (i, j, toks[i].start, toks[j - 1].end, kind, phrase, None, None, aff, True, None),
-        )
+        return _mention(toks, i, j, kind, phrase, aff=aff)
     return None
 
 
