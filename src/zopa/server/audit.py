@@ -24,7 +24,7 @@ from zopa.server.crypto import RoomKey
 from zopa.server.db import AuditEvent, Database, Room, dumps, now
 from zopa.server.room_errors import Refused
 
-__all__ = ["GENESIS", "AuditReport", "append", "commitment", "event_hash", "verify"]
+__all__ = ["GENESIS", "LAST_EVENT", "AuditReport", "append", "commitment", "event_hash", "verify"]
 
 GENESIS = "0" * 64
 
@@ -53,7 +53,7 @@ def append(
     if known is not None and known[0] == room_id:
         last = known[1]
     else:
-        last = s.execute(_LAST, {"room": room_id}).first()
+        last = s.execute(LAST_EVENT, {"room": room_id}).first()
     if last is not None and _check(key, last, last.prev_hash, last.seq):
         raise Refused(
             f"room `{room_id}`: its last event does not verify under the room key (the log was "
@@ -79,8 +79,9 @@ def append(
 
 
 # the last event of a room (Core: its columns, no ORM entity), built once: every write reads it
+# (rooms.py joins it to a draft's row as a subquery)
 _T = AuditEvent.__table__
-_LAST = (
+LAST_EVENT = (
     select(
         _T.c.room_id,
         _T.c.seq,

@@ -32,7 +32,6 @@ from zopa.server.crypto import RoomKey, hash_token, new_token
 from zopa.server.db import (
     ROOM_FORMAT,
     Amendment,
-    AuditEvent,
     Database,
     DraftRow,
     DraftVersion,
@@ -845,23 +844,7 @@ def _draft(s: Session, room_id: str, draft_id: str) -> DraftRow:
 def _draft_and_last() -> Any:
     from sqlalchemy import bindparam, true
 
-    ev = AuditEvent.__table__
-    last = (
-        select(
-            ev.c.room_id,
-            ev.c.seq,
-            ev.c.at,
-            ev.c.actor,
-            ev.c.action,
-            ev.c.data,
-            ev.c.prev_hash,
-            ev.c.hash,
-        )
-        .where(ev.c.room_id == bindparam("room"))
-        .order_by(ev.c.seq.desc())
-        .limit(1)
-        .subquery("last_event")
-    )
+    last = audit.LAST_EVENT.subquery("last_event")
     return (
         select(DraftRow, *last.c)
         .outerjoin(last, true())
