@@ -180,7 +180,7 @@ def test_compare_a_what_if_revision(examples, capsys):
     assert c.after.base == "plan-20" and c.after.in_zone and not c.before.in_zone
     f = str(examples / "ukraine-2025.yaml")
     assert main(["compare", f, "plan-20", "plan-20", "sanctions=phased_relief"]) == 0
-    assert "plan-20 -> plan-20 (edited)" in capsys.readouterr().out
+    assert "20-point plan (plan-20) -> 20-point plan (plan-20) (edited)" in capsys.readouterr().out
     assert main(["compare", f, "plan-20", "plan-20", "sanctions=bogus"]) == 2
     assert "options: relief_g8, phased_relief, maintained" in capsys.readouterr().err
 

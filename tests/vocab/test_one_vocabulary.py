@@ -221,11 +221,15 @@ def test_the_briefing_writes_robust_intervals_as_the_terminal_does(outputs, robu
 def test_party_names_with_ids_and_estimated_counts_are_one_helper_each():
     """Tables that show ids beside labels and the estimated zone size use zopa.vocab."""
     import zopa.report.tables as tables
-    from zopa.vocab import estimated_count, party_label
+    from zopa.vocab import draft_label, estimated_count, party_label
 
     s = load_scenario(EXAMPLES / "ukraine-2025.yaml")
     assert not hasattr(tables, "party_name")
     assert party_label(s, "europe", with_id=True) == "European governments (europe)"
     assert party_label(s, "ukraine", with_id=True) == "Ukraine"
     assert party_label(s, "nobody", with_id=True) == "nobody"
+    assert draft_label(s, "us-28", with_id=True) == "US 28-point draft (us-28)"
+    assert draft_label(s, "us-28 (edited)", with_id=True) == "US 28-point draft (us-28) (edited)"
+    compared = _terminal(render_comparison, compare(s, "us-28", "europe"), s)
+    assert "US 28-point draft (us-28) -> European counter-text (europe)" in compared
     assert estimated_count(3187, 3100, 3300) == "about 3,187 (95% interval 3,100–3,300, estimated)"

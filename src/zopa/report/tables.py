@@ -22,6 +22,7 @@ from zopa.report.fit import PIPE_WIDTH, fits, longest_word
 from zopa.vocab import (
     CONCESSION_KINDS,
     concession_takes,
+    draft_label,
     estimated_count,
     join,
     option_label,
@@ -529,7 +530,11 @@ def _distance_lines(label: str, e: DraftEvaluation) -> list[str]:
 
 def render_comparison(c: Comparison, s: Scenario, console: Console) -> None:
     """What changed between two drafts, who gains, and how far each is from the zone."""
-    t = Table(title=f"{c.before.name} -> {c.after.name}", title_justify="left")
+    names = (
+        draft_label(s, c.before.name, with_id=True),
+        draft_label(s, c.after.name, with_id=True),
+    )
+    t = Table(title=escape(" -> ".join(names)), title_justify="left")
     t.add_column("issue", style="bold", overflow="fold")
     t.add_column("from", overflow="fold")
     t.add_column("to", overflow="fold")

@@ -80,11 +80,18 @@ def party_label(scenario: Scenario, party_id: str, *, with_id: bool = False) -> 
     return f"{label} ({party_id})"
 
 
-def draft_label(scenario: Scenario, draft_id: str) -> str:
+def draft_label(scenario: Scenario, draft_id: str, *, with_id: bool = False) -> str:
+    """The draft's label (its id when the scenario has no such draft); ``with_id`` adds the id
+    in brackets (``US 28-point draft (us-28)``), and a what-if's " (edited)" is kept."""
+    if with_id and draft_id.endswith(" (edited)"):
+        return f"{draft_label(scenario, draft_id.removesuffix(' (edited)'), with_id=True)} (edited)"
     try:
-        return scenario.draft(draft_id).label
+        label = scenario.draft(draft_id).label
     except KeyError:
         return draft_id
+    if not with_id or label == draft_id or label.lower() == draft_id:
+        return label
+    return f"{label} ({draft_id})"
 
 
 def package_cells(scenario: Scenario, package: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
