@@ -35,6 +35,7 @@ from zopa.vocab import (
     parameter_in_words,
     party_label,
     percent,
+    points,
     red_line_words,
     solution,
     value_label,
@@ -158,6 +159,9 @@ def test_robust_percentages_and_intervals_are_zopa_vocabs(robust):
     starts = [m.start() for m in re.finditer(r"\d% \[", text)]
     assert starts and all(_SHARE.match(text, text.rfind(" ", 0, i) + 1) for i in starts)
     assert not re.search(r"\d+% \[\d+, \d+\]", text)  # not "18% [11, 28]"
+    # the quick view's swing in percentage points, as zopa track writes it
+    widths = [s.width for s in r.sensitivity if s.width is not None]
+    assert widths and points(widths[0]) in text and points(widths[0]).endswith(" points")
 
 
 def test_solution_names_read_the_same_everywhere(outputs):

@@ -22,6 +22,7 @@ from zopa.vocab import (
     parameter_in_words,
     party_label,
     percent,
+    points,
     red_line_words,
     signed,
 )
@@ -235,7 +236,7 @@ def render_quick_sensitivity(
             _whole_range(prm),
             _p(s.low.probability),
             _p(s.high.probability),
-            "n/a (an end keeps no sample)" if s.width is None else f"{100 * s.width:.1f}",
+            "n/a (an end keeps no sample)" if s.width is None else points(s.width),
         )
     con.print(t)
     if len(r.sensitivity) > rows:

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from zopa.report.robust import odds_words
-from zopa.vocab import draft_label, parameter_in_words, percent
+from zopa.vocab import draft_label, parameter_in_words, percent, points
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -106,7 +106,7 @@ def changes_since(t: Track, date: str, *, scenario: Scenario | None = None) -> l
     if now is not None:
         line = (
             f"  matters most now (one-at-a-time swing): {parameter_words(scenario, now[0])} "
-            f"({100 * now[1]:.1f} points)"
+            f"({points(now[1])})"
         )
         if then is not None and then[0] != now[0]:
             line += f"; on {a.date} it was {parameter_words(scenario, then[0])}"

@@ -40,6 +40,7 @@ from zopa.vocab.numbers import (
     estimated_count,
     interval,
     percent,
+    points,
     signed,
     utility,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "party_label",
     "percent",
     "plural",
+    "points",
     "possessive",
     "red_line_words",
     "rule_in_words",

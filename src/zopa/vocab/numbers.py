@@ -91,3 +91,8 @@ def estimated_count(n: int, lo: int, hi: int) -> str:
     """A count estimated by sampling, with its 95% interval:
     ``about 3,187 (95% interval 3,100–3,300, estimated)``."""
     return f"about {count(n)} (95% interval {count(lo)}–{count(hi)}, estimated)"
+
+
+def points(x: float, digits: int = 1) -> str:
+    """A difference of two probabilities in percentage points: ``30.2 points``."""
+    return f"{100 * float(x):.{digits}f} points"
