@@ -11,8 +11,7 @@ import pytest
 from tests.conftest import EXAMPLES
 from zopa.io import load_scenario
 from zopa.io.articles import parse_article
-from zopa.news import read_news, read_text_article
-from zopa.news import attribution
+from zopa.news import attribution, read_news, read_text_article
 from zopa.news.attribution import FINDERS
 
 
