@@ -229,6 +229,9 @@ class Guard:
     refused: dict[str, str] = field(default_factory=dict)
     views: dict[Any, Any] = field(default_factory=dict)  # room (or room, seq) -> its View
     lock: threading.Lock = field(default_factory=threading.Lock)
+    db: Any = None  # the Database it guards (a full check run in the background reads it)
+    checked: dict[str, float] = field(default_factory=dict)  # room -> last full check passed
+    checking: set[str] = field(default_factory=set)  # rooms whose full check is running
 
 
 class Slow(Exception):
@@ -293,6 +296,7 @@ class Database:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
         self.guard = Guard()
+        self.guard.db = self
         info = {"guard": self.guard}
         self._factory = sessionmaker(engine, expire_on_commit=False, info=info)
         # a read sees one snapshot (SQLite's deferred transaction does; PostgreSQL's default
