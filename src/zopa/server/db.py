@@ -443,18 +443,19 @@ class Database:
         reads, then the inserts with the COMMIT. The room's lock is held only between them,
         while the body's own Python runs once: a write through :meth:`write` waits for the
         interpreter after each of its statements with the lock held, and under load those
-        waits were what queued one room's writes (issue 21 §3). Called on the event loop
-        (inside :func:`zopa.server.view.quick`) it runs there, as a hot read does, waiting at
-        most 20 ms for the room's lock: when another write holds it longer, or when the
-        request's read transaction must end first, it raises :class:`Slow` before anything was
-        written, and the caller runs it again in a worker thread.
+        waits were what queued one room's writes (issue 21 §3). On SQLite the same
+        statements run one by one after ``BEGIN IMMEDIATE`` (no round trips: the lock is held
+        for the statements and the commit's flush).
 
-        On SQLite the same statements run one by one after ``BEGIN IMMEDIATE``, never on the
-        event loop (the database's write lock may be held for long).
+        Called on the event loop (inside :func:`zopa.server.view.quick`) it runs there, as a
+        hot read does, waiting at most :data:`LOOP_LOCK_WAIT_MS` for the lock: when another
+        write holds it longer, or when the request's read transaction must end first, it rolls
+        back and raises :class:`Slow`, nothing written, and the caller runs it again in a worker
+        thread (where a write waits for the lock as long as it takes). In a worker thread,
+        under load, the writer waited for the interpreter lock the event loop held, with the
+        database's lock held.
         """
         quick = QUICK.get()
-        if quick and self.sqlite:  # BEGIN IMMEDIATE may wait for the database's write lock
-            raise Slow("a SQLite write")
         _before_write(self, on_loop=quick)
         plans = [self._plan(_ROOM_ROW)] + [self._plan(st) for st, _ in reads]
         args = [self._args(plans[0], {"room": room_id})] + [
@@ -466,23 +467,20 @@ class Database:
             cur = fairy.cursor()
             try:
                 if self.sqlite:
+                    if quick:  # on the event loop: wait for the write lock briefly
+                        cur.execute(f"PRAGMA busy_timeout = {LOOP_LOCK_WAIT_MS}")
                     cur.execute("BEGIN IMMEDIATE")
                     got = []
                     for plan, a in zip(plans, args, strict=True):
                         cur.execute(plan[0], a)
                         got.append(cur.fetchone())
                 else:
-                    from psycopg.errors import LockNotAvailable
-
                     curs = [cur] + [conn.cursor() for _ in reads]
-                    try:
-                        with conn.pipeline():
-                            if quick:  # on the event loop: wait for the room's lock briefly
-                                cur.execute(_LOCK_WAIT_ON_LOOP)
-                            for c, plan, a in zip(curs, plans, args, strict=True):
-                                c.execute(plan[0], a)
-                    except LockNotAvailable:
-                        raise Slow("the room's lock is held") from None
+                    with conn.pipeline():
+                        if quick:  # on the event loop: wait for the room's lock briefly
+                            cur.execute(f"SET LOCAL lock_timeout = {LOOP_LOCK_WAIT_MS}")
+                        for c, plan, a in zip(curs, plans, args, strict=True):
+                            c.execute(plan[0], a)
                     got = [c.fetchone() for c in curs]
                 rows = [self._row(plan, r) for plan, r in zip(plans, got, strict=True)]
                 adding = Adding(rows[0], rows[1:])
@@ -498,8 +496,10 @@ class Database:
                             cur.execute(sql, a)
                         conn.commit()
             finally:
+                if quick and self.sqlite:
+                    cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
                 cur.close()
-        except BaseException:
+        except BaseException as exc:
             try:
                 if self.sqlite:
                     if conn.in_transaction:
@@ -508,6 +508,8 @@ class Database:
                     conn.rollback()
             except Exception:
                 fairy.invalidate()  # a broken connection never goes back to the pool
+            if quick and _lock_wait(exc):  # nothing was written: do it again in a thread
+                raise Slow("the room's write lock is held") from None
             raise
         finally:
             fairy.close()
@@ -562,6 +564,17 @@ class Adding:
         self.queued.append((table, values))
 
 
+def _lock_wait(exc: BaseException) -> bool:
+    """Whether ``exc`` is a wait for a lock that ran out (PostgreSQL's ``lock_timeout``,
+    SQLite's busy timeout)."""
+    name = type(exc).__name__
+    if name == "LockNotAvailable":
+        return True
+    return name == "OperationalError" and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )  # sqlite3: "database is locked"
+
+
 def _before_write(db: Database, *, on_loop: bool = False) -> None:
     """What a write does first: refuse to run on the event loop (unless ``on_loop``: a
     :meth:`Database.add_rows` on PostgreSQL), and end the request's shared read snapshot."""
@@ -583,7 +596,10 @@ def _room_row() -> Any:
     return select(*t.c).where(t.c.id == bindparam("room")).with_for_update()
 
 
-_LOCK_WAIT_ON_LOOP = "SET LOCAL lock_timeout = '20ms'"
+# how long a write on the event loop waits for its room's lock (PostgreSQL) or the database's
+# write lock (SQLite) before it is done again in a worker thread, in milliseconds
+LOOP_LOCK_WAIT_MS = 20
+SQLITE_BUSY_MS = 60_000  # how long any other SQLite statement waits for a lock
 _ROOM_ROW = _room_row()  # a room's row, locked for a write (PostgreSQL; SQLite locks at BEGIN)
 
 
@@ -601,7 +617,7 @@ def _engine(url: str) -> Engine:
         try:
             engine = create_engine(
                 u,
-                connect_args={"check_same_thread": False, "timeout": 60},
+                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
                 pool_size=SERVE_THREADS,
                 max_overflow=SERVE_THREADS,
             )
@@ -616,7 +632,7 @@ def _engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
