@@ -244,13 +244,15 @@ def get_draft(draft: DraftId, caller: Member, request: Request) -> DraftOut:
     status_code=201,
     responses={**_ERRORS, **_STALE},
 )
-def post_amendment(
+async def post_amendment(
     draft: DraftId, caller: Delegation, request: Request, body: AmendmentIn
 ) -> DecisionOut:
     """Propose changes to a draft against the text version you read (a delegation). A
     proposal makes no new version: no one else can tell it was made."""
     a = _app(request)
-    got = rooms.propose_amendment(a.db, a.key, caller, draft, body.changes, body.base_version)
+    got = await _on_loop(
+        rooms.propose_amendment, a.db, a.key, caller, draft, body.changes, body.base_version
+    )
     return DecisionOut(**got.to_dict())
 
 

@@ -24,7 +24,16 @@ from zopa.server.crypto import RoomKey
 from zopa.server.db import AuditEvent, Database, Room, dumps, now
 from zopa.server.room_errors import Refused
 
-__all__ = ["GENESIS", "LAST_EVENT", "AuditReport", "append", "commitment", "event_hash", "verify"]
+__all__ = [
+    "GENESIS",
+    "LAST_EVENT",
+    "AuditReport",
+    "append",
+    "commitment",
+    "event_hash",
+    "next_event",
+    "verify",
+]
 
 GENESIS = "0" * 64
 
@@ -54,6 +63,19 @@ def append(
         last = known[1]
     else:
         last = s.execute(LAST_EVENT, {"room": room_id}).first()
+    ev = AuditEvent(**next_event(key, room_id, last, actor, action, data))
+    s.add(ev)
+    s.flush()
+    return ev
+
+
+def next_event(
+    key: RoomKey, room_id: str, last: Any, actor: str, action: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The columns of the event after ``last`` (a row of :data:`LAST_EVENT`; None: the room's
+    first event), hashed into the chain; refused when ``last`` does not verify under the key.
+    Every write makes its event here (:func:`append`, or a row queued with
+    :meth:`zopa.server.db.Database.add_rows`)."""
     if last is not None and _check(key, last, last.prev_hash, last.seq):
         raise Refused(
             f"room `{room_id}`: its last event does not verify under the room key (the log was "
@@ -63,19 +85,16 @@ def append(
     prev = GENESIS if last is None else last.hash
     at = now()
     text = dumps(data)
-    ev = AuditEvent(
-        room_id=room_id,
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        data=text,
-        prev_hash=prev,
-        hash=event_hash(key, prev, room_id, seq, at, actor, action, text),
-    )
-    s.add(ev)
-    s.flush()
-    return ev
+    return {
+        "room_id": room_id,
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "data": text,
+        "prev_hash": prev,
+        "hash": event_hash(key, prev, room_id, seq, at, actor, action, text),
+    }
 
 
 # the last event of a room (Core: its columns, no ORM entity), built once: every write reads it

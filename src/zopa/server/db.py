@@ -229,6 +229,9 @@ class Guard:
     refused: dict[str, str] = field(default_factory=dict)
     views: dict[Any, Any] = field(default_factory=dict)  # room (or room, seq) -> its View
     lock: threading.Lock = field(default_factory=threading.Lock)
+    db: Any = None  # the Database it guards (a full check run in the background reads it)
+    checked: dict[str, float] = field(default_factory=dict)  # room -> last full check passed
+    checking: set[str] = field(default_factory=set)  # rooms whose full check is running
 
 
 class Slow(Exception):
@@ -293,6 +296,7 @@ class Database:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
         self.guard = Guard()
+        self.guard.db = self
         info = {"guard": self.guard}
         self._factory = sessionmaker(engine, expire_on_commit=False, info=info)
         # a read sees one snapshot (SQLite's deferred transaction does; PostgreSQL's default
@@ -306,6 +310,7 @@ class Database:
             info={**info, "zopa_read": True},  # one snapshot: a room's view is read once in it
         )
         self._plans: dict[Any, _Plan] = {}
+        self._inserts: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
 
     @contextmanager
     def read(self, *, keep: bool = False) -> Iterator[Session]:
@@ -354,9 +359,8 @@ class Database:
         statement: SQLAlchemy's per-statement work (a Connection, an execution context, a
         result) cost more than the round trip. The statements given here select plain columns
         (text, integers, bytes, and booleans: SQLite's 0/1 are made bool)."""
-        sql, defaults, order, row_type, flags = self._plan(statement)
-        values = {**defaults, **params}  # a LIMIT's bound value, with the caller's
-        args: Any = values if order is None else tuple(values[k] for k in order)
+        plan = self._plan(statement)
+        sql, args = plan[0], self._args(plan, params)
         fairy = self.engine.raw_connection()
         try:
             conn = fairy.driver_connection
@@ -375,14 +379,7 @@ class Database:
             raise
         finally:
             fairy.close()
-        out = []
-        for r in got:
-            if r is None:
-                continue
-            if flags:
-                r = tuple(bool(v) if k in flags and v is not None else v for k, v in enumerate(r))
-            out.append(row_type._make(r))
-        return out
+        return [self._row(plan, r) for r in got if r is not None]
 
     def _plan(self, statement: Any) -> _Plan:
         """A statement compiled for this database: its SQL, its parameters' bound values, their
@@ -426,13 +423,7 @@ class Database:
     def write(self, room_id: str | None = None) -> Iterator[Session]:
         """A transaction that commits on success; it locks ``room_id``'s row first on PostgreSQL
         (SQLite takes its database write lock at BEGIN), so one room's writes are serial."""
-        if QUICK.get():  # never on the event loop
-            raise Slow("a write")
-        held = _REQUEST.get()
-        if held is not None and held.db is self:
-            held.pinned.clear()  # what the request reads next, it reads after its write
-            if held.depth == 0:
-                held.close()  # the request's shared read snapshot ends before its write
+        _before_write(self)
         with self._factory() as s, s.begin():
             if room_id is not None and not self.sqlite:
                 # the room's row, locked and loaded: held here (the session's identity map
@@ -440,8 +431,176 @@ class Database:
                 s.info["zopa_locked_room"] = s.get(Room, room_id, with_for_update=True)
             yield s
 
+    @contextmanager
+    def add_rows(self, room_id: str, *reads: tuple[Any, dict[str, Any]]) -> Iterator[Adding]:
+        """A write of ``room_id`` that only adds rows (an amendment proposed, with its event):
+        the room's row is locked and read, then each of ``reads`` runs (in that transaction,
+        after the lock, so it sees every write committed before); the body reads what it needs
+        from the :class:`Adding` it is given and queues its rows with :meth:`Adding.insert`;
+        they are inserted and committed when the body ends (nothing is if it raises).
+
+        On PostgreSQL that is two round trips, each one psycopg pipeline: the lock with the
+        reads, then the inserts with the COMMIT. The room's lock is held only between them,
+        while the body's own Python runs once: a write through :meth:`write` waits for the
+        interpreter after each of its statements with the lock held, and under load those
+        waits were what queued one room's writes (issue 21 §3). On SQLite the same
+        statements run one by one after ``BEGIN IMMEDIATE`` (no round trips: the lock is held
+        for the statements and the commit's flush).
+
+        Called on the event loop (inside :func:`zopa.server.view.quick`) it runs there, as a
+        hot read does, waiting at most :data:`LOOP_LOCK_WAIT_MS` for the lock: when another
+        write holds it longer, or when the request's read transaction must end first, it rolls
+        back and raises :class:`Slow`, nothing written, and the caller runs it again in a worker
+        thread (where a write waits for the lock as long as it takes). In a worker thread,
+        under load, the writer waited for the interpreter lock the event loop held, with the
+        database's lock held.
+        """
+        quick = QUICK.get()
+        _before_write(self, on_loop=quick)
+        plans = [self._plan(_ROOM_ROW)] + [self._plan(st) for st, _ in reads]
+        args = [self._args(plans[0], {"room": room_id})] + [
+            self._args(plan, params) for plan, (_, params) in zip(plans[1:], reads, strict=True)
+        ]
+        fairy = self.engine.raw_connection()
+        conn: Any = fairy.driver_connection
+        try:
+            cur = fairy.cursor()
+            try:
+                if self.sqlite:
+                    if quick:  # on the event loop: wait for the write lock briefly
+                        cur.execute(f"PRAGMA busy_timeout = {LOOP_LOCK_WAIT_MS}")
+                    cur.execute("BEGIN IMMEDIATE")
+                    got = []
+                    for plan, a in zip(plans, args, strict=True):
+                        cur.execute(plan[0], a)
+                        got.append(cur.fetchone())
+                else:
+                    curs = [cur] + [conn.cursor() for _ in reads]
+                    with conn.pipeline():
+                        if quick:  # on the event loop: wait for the room's lock briefly
+                            cur.execute(f"SET LOCAL lock_timeout = {LOOP_LOCK_WAIT_MS}")
+                        for c, plan, a in zip(curs, plans, args, strict=True):
+                            c.execute(plan[0], a)
+                    got = [c.fetchone() for c in curs]
+                rows = [self._row(plan, r) for plan, r in zip(plans, got, strict=True)]
+                adding = Adding(rows[0], rows[1:])
+                yield adding
+                inserts = [self._insert(table, values) for table, values in adding.queued]
+                if self.sqlite:
+                    for sql, a in inserts:
+                        cur.execute(sql, a)
+                    cur.execute("COMMIT")
+                else:
+                    with conn.pipeline():
+                        for sql, a in inserts:
+                            cur.execute(sql, a)
+                        conn.commit()
+            finally:
+                if quick and self.sqlite:
+                    cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+                cur.close()
+        except BaseException as exc:
+            try:
+                if self.sqlite:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                else:
+                    conn.rollback()
+            except Exception:
+                fairy.invalidate()  # a broken connection never goes back to the pool
+            if quick and _lock_wait(exc):  # nothing was written: do it again in a thread
+                raise Slow("the room's write lock is held") from None
+            raise
+        finally:
+            fairy.close()
+
+    def _args(self, plan: _Plan, params: dict[str, Any]) -> Any:
+        """A compiled statement's arguments: its bound values with ``params``, in its order."""
+        values = {**plan[1], **params}  # a LIMIT's bound value, with the caller's
+        order = plan[2]
+        return values if order is None else tuple(values[k] for k in order)
+
+    def _row(self, plan: _Plan, r: Any) -> Any:
+        """A driver's row as the statement's named tuple (SQLite's 0/1 made bool)."""
+        if r is None:
+            return None
+        flags = plan[4]
+        if flags:
+            r = tuple(bool(v) if k in flags and v is not None else v for k, v in enumerate(r))
+        return plan[3]._make(r)
+
+    def _insert(self, table: Any, values: dict[str, Any]) -> tuple[str, Any]:
+        """An INSERT of ``values`` into ``table`` for this database, compiled once per table
+        and set of columns."""
+        k = (table.name, tuple(values))
+        got = self._inserts.get(k)
+        if got is None:
+            from sqlalchemy import bindparam, insert
+
+            stmt = insert(table).values({c: bindparam(c) for c in values})
+            compiled = stmt.compile(dialect=self.engine.dialect)
+            order = tuple(compiled.positiontup) if compiled.positiontup else None
+            got = self._inserts[k] = (compiled.string, order)
+        sql, order = got
+        return sql, (values if order is None else tuple(values[c] for c in order))
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class Adding:
+    """What :meth:`Database.add_rows` gives its body: the locked room's row (None: no such
+    room), the rows its reads found (each the first row, or None) and the rows to insert."""
+
+    __slots__ = ("queued", "room", "rows")
+
+    def __init__(self, room: Any, rows: list[Any]) -> None:
+        self.room = room
+        self.rows = rows
+        self.queued: list[tuple[Any, dict[str, Any]]] = []
+
+    def insert(self, table: Any, values: dict[str, Any]) -> None:
+        """Queue one row of ``table`` (a :class:`sqlalchemy.Table`): column name -> value."""
+        self.queued.append((table, values))
+
+
+def _lock_wait(exc: BaseException) -> bool:
+    """Whether ``exc`` is a wait for a lock that ran out (PostgreSQL's ``lock_timeout``,
+    SQLite's busy timeout)."""
+    name = type(exc).__name__
+    if name == "LockNotAvailable":
+        return True
+    return name == "OperationalError" and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )  # sqlite3: "database is locked"
+
+
+def _before_write(db: Database, *, on_loop: bool = False) -> None:
+    """What a write does first: refuse to run on the event loop (unless ``on_loop``: a
+    :meth:`Database.add_rows` on PostgreSQL), and end the request's shared read snapshot."""
+    if QUICK.get() and not on_loop:
+        raise Slow("a write")
+    held = _REQUEST.get()
+    if held is not None and held.db is db:
+        if on_loop and held.session is not None and held.depth == 0:
+            raise Slow("a read transaction to end first")  # its COMMIT is a round trip
+        held.pinned.clear()  # what the request reads next, it reads after its write
+        if held.depth == 0:
+            held.close()  # the request's shared read snapshot ends before its write
+
+
+def _room_row() -> Any:
+    from sqlalchemy import bindparam, select
+
+    t = Room.__table__
+    return select(*t.c).where(t.c.id == bindparam("room")).with_for_update()
+
+
+# how long a write on the event loop waits for its room's lock (PostgreSQL) or the database's
+# write lock (SQLite) before it is done again in a worker thread, in milliseconds
+LOOP_LOCK_WAIT_MS = 20
+SQLITE_BUSY_MS = 60_000  # how long any other SQLite statement waits for a lock
+_ROOM_ROW = _room_row()  # a room's row, locked for a write (PostgreSQL; SQLite locks at BEGIN)
 
 
 _URL_HINT = "use sqlite:///room.db or postgresql+psycopg://user:password@host/dbname"
@@ -458,7 +617,7 @@ def _engine(url: str) -> Engine:
         try:
             engine = create_engine(
                 u,
-                connect_args={"check_same_thread": False, "timeout": 60},
+                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
                 pool_size=SERVE_THREADS,
                 max_overflow=SERVE_THREADS,
             )
@@ -473,7 +632,7 @@ def _engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -32,9 +32,11 @@ from zopa.server.crypto import RoomKey, hash_token, new_token
 from zopa.server.db import (
     ROOM_FORMAT,
     Amendment,
+    AuditEvent,
     Database,
     DraftRow,
     DraftVersion,
+    Guard,
     Member,
     PreferenceRow,
     Room,
@@ -235,7 +237,12 @@ def validate_preferences(
 
 
 def load_room(s: Session, room_id: str) -> RoomInfo:
-    room = s.get(Room, room_id)
+    return served_room(s.get(Room, room_id), room_id, guard_of(s))
+
+
+def served_room(room: Any, room_id: str, guard: Guard) -> RoomInfo:
+    """The skeleton of ``room`` (its row: a :class:`Room` or a row of its columns; None when
+    there is no such room), or why the server does not serve it."""
     if room is None:
         raise NotFound(f"no room `{room_id}`")
     if room.format != ROOM_FORMAT:
@@ -244,7 +251,7 @@ def load_room(s: Session, room_id: str) -> RoomInfo:
             f"zopa serves format {ROOM_FORMAT}, with sealed answers and a keyed event log); "
             "recreate it with `zopa room create`"
         )
-    refused = guard_of(s).refused.get(room_id)
+    refused = guard.refused.get(room_id)
     if refused:
         raise Refused(f"the server refuses room `{room_id}`: {refused}")
     return room_info(room)
@@ -853,6 +860,11 @@ def _draft_and_last() -> Any:
 
 
 _DRAFT_AND_LAST = _draft_and_last()  # a draft's row and its room's last event (PostgreSQL)
+_DRAFT_TEXT = (  # a draft's text version and package
+    select(DraftRow.version, DraftRow.package).where(
+        DraftRow.room_id == bindparam("room"), DraftRow.draft_id == bindparam("draft")
+    )
+)
 
 
 def _bump(s: Session, row: DraftRow, package: dict[str, str], cause: str) -> int:
@@ -925,44 +937,49 @@ def propose_amendment(
     A proposal makes no new version: others cannot tell that one was made."""
     if caller.role != "delegation" or caller.party_id is None:
         raise Forbidden("only a delegation proposes amendments")
-    with db.write(caller.room_id) as s:
-        info = load_room(s, caller.room_id)
-        row = _draft(s, caller.room_id, draft_id)
-        if row.version != base_version:
+    room_id = caller.room_id
+    draft_at = (_DRAFT_TEXT, {"room": room_id, "draft": draft_id})
+    # only rows are added (the amendment and its event): the room's lock is held for the
+    # body's Python alone, between two round trips (see Database.add_rows)
+    with db.add_rows(room_id, draft_at, (audit.LAST_EVENT, {"room": room_id})) as w:
+        info = served_room(w.room, room_id, db.guard)
+        draft, last = w.rows
+        if draft is None:
+            raise NotFound(f"no draft `{draft_id}` in this room")
+        if draft.version != base_version:
             raise Conflict(
-                f"draft `{draft_id}` is at version {row.version}, not {base_version}",
-                row.version,
+                f"draft `{draft_id}` is at version {draft.version}, not {base_version}",
+                draft.version,
             )
-        _changes(info, json.loads(row.package), changes)
+        _changes(info, json.loads(draft.package), changes)
         clean = {str(k): v for k, v in changes.items()}
         ref = new_ref()
-        s.add(
-            Amendment(
-                ref=ref,
-                room_id=caller.room_id,
-                draft_id=draft_id,
-                party_id=caller.party_id,
-                base_version=base_version,
-                changes=dumps(clean),
-                status="proposed",
-                created_at=now(),
-            )
-        )  # inserted with the event, in the one flush audit.append makes
-        audit.append(
-            s,
-            key,
-            caller.room_id,
-            caller.name,
-            "amendment.proposed",
+        w.insert(
+            Amendment.__table__,
             {
-                "amendment": ref,
-                "draft": draft_id,
-                "party": caller.party_id,
+                "ref": ref,
+                "room_id": room_id,
+                "draft_id": draft_id,
+                "party_id": caller.party_id,
                 "base_version": base_version,
-                "changes": clean,
+                "changes": dumps(clean),
+                "status": "proposed",
+                "created_at": now(),
+                "decided_version": None,
             },
         )
-        return AmendmentResult(ref, draft_id, "proposed", row.version)
+        event = {
+            "amendment": ref,
+            "draft": draft_id,
+            "party": caller.party_id,
+            "base_version": base_version,
+            "changes": clean,
+        }
+        w.insert(
+            AuditEvent.__table__,
+            audit.next_event(key, room_id, last, caller.name, "amendment.proposed", event),
+        )
+    return AmendmentResult(ref, draft_id, "proposed", draft.version)
 
 
 def decide_amendment(

@@ -203,12 +203,14 @@ def _at_head(s: Session, room_id: str, key: RoomKey, guard: Any) -> View:
     old = _known(guard, room_id, seq)
     if old is not None and old.seq == seq and old.head == head:
         return old
-    fresh = time.monotonic()
-    if old is not None and old.seq < seq and fresh - old.checked < FULL_CHECK_SECONDS:
+    due = "now" if old is None else _due(guard, old)
+    if old is not None and old.seq < seq and due != "now":
         if QUICK.get() and seq - old.seq > QUICK_EVENTS:
             raise Slow(room_id)
         events = list(s.execute(_AFTER, {"room": room_id, "after": old.seq, "upto": seq}))
         view = _advance(key, old, guard, events, seq, head)
+        if due == "soon":
+            _check_later(guard, room_id, key)
     else:
         if QUICK.get():
             raise Slow(room_id)
@@ -237,11 +239,58 @@ def at_head(db: Database, room_id: str, seq: int, head: str) -> View:
         key is None
         or old is None
         or not old.seq < seq <= old.seq + QUICK_EVENTS
-        or time.monotonic() - old.checked >= FULL_CHECK_SECONDS
+        or (due := _due(guard, old)) == "now"
     ):
         raise Slow(room_id)
     events = db.rows(_AFTER, {"room": room_id, "after": old.seq, "upto": seq})
-    return _keep(guard, _advance(key, old, guard, events, seq, head))
+    view = _keep(guard, _advance(key, old, guard, events, seq, head))
+    if due == "soon":
+        _check_later(guard, room_id, key)
+    return view
+
+
+def _due(guard: Any, old: View) -> str:
+    """Whether the room's full check is due when its head moves past ``old``: "" (its last one
+    is younger than :data:`FULL_CHECK_SECONDS`), "soon" (younger than twice that: the request is
+    served from the view advanced by the new, chain-checked events while one thread of this
+    process runs the full check; its mismatch refuses the room from then on) or "now" (older,
+    or the interval is 0: the request waits for the full check). A full check in the request
+    stalled every request of the worker that was due at the same moment, and the event loop
+    with them, once every interval under load (issue 21 §3)."""
+    with guard.lock:
+        last = max(old.checked, guard.checked.get(old.room_id, 0.0))
+    age = time.monotonic() - last
+    if age < FULL_CHECK_SECONDS:
+        return ""
+    return "soon" if age < 2 * FULL_CHECK_SECONDS and guard.db is not None else "now"
+
+
+def _check_later(guard: Any, room_id: str, key: RoomKey) -> None:
+    """Start the room's full check in a thread of its own unless one is running already."""
+    import threading
+
+    with guard.lock:
+        if room_id in guard.checking:
+            return
+        guard.checking.add(room_id)
+    threading.Thread(
+        target=_check_now, args=(guard, room_id, key), name=f"zopa-check-{room_id}", daemon=True
+    ).start()
+
+
+def _check_now(guard: Any, room_id: str, key: RoomKey) -> None:
+    started = time.monotonic()
+    try:
+        with guard.db.read() as s:
+            view = _full(s, key, room_id, guard)  # a mismatch is recorded in guard.refused
+        _keep(guard, view)
+        with guard.lock:
+            guard.checked[room_id] = started
+    except Exception:  # the next request that finds it due checks it itself
+        pass
+    finally:
+        with guard.lock:
+            guard.checking.discard(room_id)
 
 
 def _known(guard: Any, room_id: str, seq: int) -> View | None:
