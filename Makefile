@@ -40,7 +40,7 @@ demo: $(CORE)
 # while they match the sources; without a C compiler nothing is built (the sources run).
 NATIVE := src/zopa/news/_native_build.json
 
-$(NATIVE): $(STAMP) $(wildcard src/zopa/news/*.py) tools/build_native.py
+$(NATIVE): $(wildcard src/zopa/news/*.py) tools/build_native.py | $(STAMP)
 	$(BIN)/python tools/build_native.py
 
 ## native: compile the news reader (about a minute; `make test` does it when a source changed)

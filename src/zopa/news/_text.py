@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from sys import intern
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from zopa.news.lexicon import ABBREVIATIONS
 
@@ -13,7 +13,7 @@ __all__ = ["QuoteSpan", "Token", "find_quotes", "paragraphs", "sentences", "toke
 
 # opening mark -> the marks that may close it
 # (the first closer is the proper one; the others close only where they cannot open a quote)
-_PAIRS: dict[str, str] = {
+_PAIRS: Final[dict[str, str]] = {
     "“": '”“"',  # English “…”, and “…“ or “…" as typed by some
     "„": "“”",  # German / Polish / Ukrainian „…“ and „…”
     "«": "»",
@@ -24,9 +24,11 @@ _PAIRS: dict[str, str] = {
     "'": "'",
     "「": "」",
 }
-_MARKS = re.compile("[" + re.escape("".join(set("".join(_PAIRS) + "".join(_PAIRS.values())))) + "]")
-_SINGLE = frozenset("‘’‚'‹›")
-_OPEN_BEFORE = frozenset(" \t\n([{—–-/:") | frozenset(_PAIRS)
+_MARKS: Final = re.compile(
+    "[" + re.escape("".join(set("".join(_PAIRS) + "".join(_PAIRS.values())))) + "]"
+)
+_SINGLE: Final = frozenset("‘’‚'‹›")
+_OPEN_BEFORE: Final = frozenset(" \t\n([{—–-/:") | frozenset(_PAIRS)
 
 
 class QuoteSpan(NamedTuple):
@@ -60,7 +62,7 @@ def _token(text: str, start: int, end: int) -> Token:
     return Token(text, start, end, low, bare)
 
 
-_BLANK = re.compile(r"\n[ \t]*\n\s*")
+_BLANK: Final = re.compile(r"\n[ \t]*\n\s*")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -106,8 +108,8 @@ def _can_close(text: str, i: int, opened: int) -> bool:
     return not (ch in "\"'" and text[i - 1].isspace())
 
 
-_POSSESSIVE_AFTER = re.compile(r"[’'] [a-z]\w*[^\n’']*?[,.?!]?[’']")
-_LOOK = 240  # characters a local test may look at: keeps reading linear in a paragraph's length
+_POSSESSIVE_AFTER: Final = re.compile(r"[’'] [a-z]\w*[^\n’']*?[,.?!]?[’']")
+_LOOK: Final = 240  # characters a local test may look at: keeps reading linear in a paragraph
 
 
 def _plural_possessive(text: str, i: int) -> bool:
@@ -161,7 +163,7 @@ def _scan(text: str, a: int, b: int) -> list[QuoteSpan]:
     return sorted(out, key=lambda q: q.open)
 
 
-_DEPTH = 16  # open marks a closing mark may look through (stray single marks are apostrophes)
+_DEPTH: Final = 16  # open marks a closing mark may look through (stray single marks: apostrophes)
 
 
 def _closes(stack: list[tuple[str, int]], text: str, i: int, a: int) -> int | None:
@@ -187,10 +189,10 @@ def _span(text: str, j: int, close: int, closed: bool, nested: list[tuple[int, i
     return QuoteSpan(j, close, s, e, closed, tuple(nested))
 
 
-_INVISIBLE = "\u200b-\u200f\u2060\u2066-\u2069\ufeff"  # zero-width and direction marks
+_INVISIBLE: Final = "\u200b-\u200f\u2060\u2066-\u2069\ufeff"  # zero-width and direction marks
 # (the first mark, then "no mark before it" as a look back over it: a pattern that starts with
 # a character class lets the matcher skip to the marks instead of trying every position)
-_END = re.compile(
+_END: Final = re.compile(
     r"[.!?…](?<![.!?…]{2})[.!?…]*+[”’\"»)\]]*+"
     rf"(?=\s+[{_INVISIBLE}]*[\"“„«‘'(\[A-Z0-9À-ÖØ-Þ\u0400-\u042f])"
 )
@@ -218,17 +220,24 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if e > s]
 
 
-_RUN = re.compile(r"[\w.]+\Z")  # (\Z: at the end position given to search)
+def _word_before(text: str, a: int, dot: int) -> str | None:
+    """The word characters and dots right before ``dot`` (from ``a`` on), or None when there
+    are none or more than 12 (no abbreviation is longer): a walk back over at most 13
+    characters (``\\w`` is a letter, a digit or ``_``)."""
+    k = dot
+    while k > a and dot - k <= 12 and (text[k - 1].isalnum() or text[k - 1] in "._"):
+        k -= 1
+    return None if k == dot or dot - k > 12 else text[k:dot]
 
 
 def _abbreviation(text: str, a: int, dot: int) -> bool:
     """Whether the full stop at ``dot`` ends an abbreviation or an initial. Looks back over the
     word before it only (at most 12 characters: no abbreviation is longer), so a paragraph
     of a million full stops is still read in linear time."""
-    run = _RUN.search(text, max(a, dot - 13), dot)  # the word characters and dots before it
-    if run is None or dot - run.start() > 12:
+    before = _word_before(text, a, dot)
+    if before is None:
         return False
-    word = text[run.start() : dot].lower().strip(".")
+    word = before.lower().strip(".")
     if len(word) == 1 and word.isalpha():
         return True  # an initial
     if word in {"no", "nos"}:  # "No. 3", not "said no."
@@ -236,16 +245,17 @@ def _abbreviation(text: str, a: int, dot: int) -> bool:
     return word in ABBREVIATIONS
 
 
-_WORD = r"\w[\w\-]*+(?:['’]\w[\w\-]*+)*+"  # an apostrophe only between letters
+_WORD: Final = r"\w[\w\-]*+(?:['’]\w[\w\-]*+)*+"  # an apostrophe only between letters
 # a word, a word with inner full stops and the dots after it ("U.S.", "J.D."), a run of full
 # stops, or one other mark: one pass of the C matcher, no merging afterwards (possessive
 # quantifiers: the matcher keeps no backtracking points, about 15% faster, same tokens)
-_TOKEN = re.compile(rf"{_WORD}(?:(?:\.{_WORD})++\.*+)?+|\.++|[^\w\s]")
+_TOKEN: Final = re.compile(rf"{_WORD}(?:(?:\.{_WORD})++\.*+)?+|\.++|[^\w\s]")
 
 
-_POSSESSIVE = ("'s", "’s")
-_MARKED = ("'s", "’s", "'", "’")
-_NEW = tuple.__new__  # a named tuple made from all its fields, without the Python-level __new__
+_POSSESSIVE: Final = ("'s", "’s")
+_MARKED: Final = ("'s", "’s", "'", "’")
+# a named tuple made from all its fields, without the Python-level __new__
+_NEW: Final = tuple.__new__
 
 
 def _unmarked(w: str) -> str:

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from zopa.news._text import Token
 from zopa.news.lexicon import (
@@ -35,8 +35,8 @@ from zopa.news.result import Actor
 
 __all__ = ["ActorTable", "Mention", "affiliation_of", "scan_mentions"]
 
-_AFF: dict[str, str] = {w: canon for canon, words in AFFILIATIONS.items() for w in words}
-_ADJECTIVES = frozenset(
+_AFF: Final[dict[str, str]] = {w: canon for canon, words in AFFILIATIONS.items() for w in words}
+_ADJECTIVES: Final = frozenset(
     [
         "russian",
         "ukrainian",
@@ -54,7 +54,7 @@ _ADJECTIVES = frozenset(
         "hungarian",
     ]
 )
-_CAPS_OK = frozenset(
+_CAPS_OK: Final = frozenset(
     [
         "NATO",
         "EU",
@@ -79,7 +79,7 @@ _CAPS_OK = frozenset(
         "DPA",
     ]
 )
-_INST_HEADS = frozenset(
+_INST_HEADS: Final = frozenset(
     [
         "ministry",
         "government",
@@ -98,13 +98,15 @@ _INST_HEADS = frozenset(
         "team",
     ]
 )
-_PARTICLES = frozenset({"von", "der", "de", "van", "al", "bin", "la", "le", "da"})
-_PRONOUNS = frozenset({"he", "she", "him", "her"})
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame", "monsieur"})
-_GROUP_HEADS = frozenset({"officials", "diplomats", "negotiators", "spokesmen", "sources"})
-_ORGS = frozenset({"NATO", "European Union", "United Nations", "IAEA"})
-_POSS = re.compile(r"['’]s?$")
-_POSS_ENDS = ("'", "’", "'s", "’s")
+_PARTICLES: Final = frozenset({"von", "der", "de", "van", "al", "bin", "la", "le", "da"})
+_PRONOUNS: Final = frozenset({"he", "she", "him", "her"})
+_HONORIFICS: Final = frozenset(
+    {"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame", "monsieur"}
+)
+_GROUP_HEADS: Final = frozenset({"officials", "diplomats", "negotiators", "spokesmen", "sources"})
+_ORGS: Final = frozenset({"NATO", "European Union", "United Nations", "IAEA"})
+_POSS: Final = re.compile(r"['’]s?$")
+_POSS_ENDS: Final = ("'", "’", "'s", "’s")
 
 
 def _bare(word: str) -> str:
@@ -140,17 +142,31 @@ class Mention(NamedTuple):
     actor: str | None = None  # resolved actor id (None: unresolved or a channel)
 
 
-_NEW = tuple.__new__  # a named tuple made from all its fields, without the Python-level __new__
+# a named tuple made from all its fields, without the Python-level __new__
+_NEW: Final = tuple.__new__
 
 
 def _is_name(t: Token) -> bool:
     return _is_name_word(t.text, t.bare)
 
 
-@lru_cache(maxsize=65536)
+_NAME_WORDS: Final[dict[str, bool]] = {}  # _is_name_word's answers, by the token's text
+
+
 def _is_name_word(w: str, bare: str) -> bool:
     """Whether a token (its text and its lower case without a possessive) may be part of a
-    capitalised name (cached: a pure test, called for most capitalised tokens)."""
+    capitalised name (cached by the text, of which ``bare`` is a function: a pure test, called
+    for most capitalised tokens; a plain map is several times cheaper to ask than a cache
+    decorator, and the map is emptied when it reaches 65,536 words)."""
+    known = _NAME_WORDS.get(w)
+    if known is None:
+        if len(_NAME_WORDS) >= 65536:
+            _NAME_WORDS.clear()
+        known = _NAME_WORDS[w] = _name_word(w, bare)
+    return known
+
+
+def _name_word(w: str, bare: str) -> bool:
     if not w[:1].isupper() or not w[:1].isalpha():
         return False
     if w in NOT_NAMES or bare in TITLE_WORDS:
@@ -196,12 +212,12 @@ def _match_phrase(toks: list[Token], i: int, phrases: _Phrases, end: int) -> int
     return 0
 
 
-_AFF_PHRASES = _Phrases(set(_AFF))
-_INST_PHRASES = _Phrases(set(INSTITUTIONS))
-_CHANNELS = _Phrases(set(CHANNELS))
-_AFF_FIRST = _AFF_PHRASES.first
-_INST_FIRST = _INST_PHRASES.first
-_CH_FIRST = _CHANNELS.first
+_AFF_PHRASES: Final = _Phrases(set(_AFF))
+_INST_PHRASES: Final = _Phrases(set(INSTITUTIONS))
+_CHANNELS: Final = _Phrases(set(CHANNELS))
+_AFF_FIRST: Final = _AFF_PHRASES.first
+_INST_FIRST: Final = _INST_PHRASES.first
+_CH_FIRST: Final = _CHANNELS.first
 
 
 def _maybe(t: Token, first: frozenset[str]) -> bool:
@@ -211,7 +227,7 @@ def _maybe(t: Token, first: frozenset[str]) -> bool:
 
 
 # first words of every phrase _phrase can read (besides a capitalised name)
-_STARTS = (
+_STARTS: Final = (
     frozenset({"the", "a", "an"})
     | _PRONOUNS
     | _HONORIFICS
@@ -446,10 +462,10 @@ def _thing_label(phrase: str) -> str:
     return _POSS.sub("", _DETERMINER.sub("", phrase))
 
 
-_DETERMINER = re.compile(r"^(the|a|an)\s+", re.I)
+_DETERMINER: Final = re.compile(r"^(the|a|an)\s+", re.I)
 
 
-_OFFICES = {"head of state": "president", "head of government": "premier"}
+_OFFICES: Final = {"head of state": "president", "head of government": "premier"}
 
 
 @lru_cache(maxsize=4096)
@@ -474,8 +490,8 @@ def _same_head(a: str, b: str) -> bool:
 # modifiers that tell two people of one role apart ("the deputy foreign minister" is not "the
 # foreign minister"; "the defence minister" is not "the foreign minister"); other modifiers
 # ("policy", "Kremlin", "top") describe, and do not contradict a role the text gave before
-_RANKS = frozenset({"deputy", "vice", "former", "acting", "first", "assistant"})
-_PORTFOLIOS = frozenset(
+_RANKS: Final = frozenset({"deputy", "vice", "former", "acting", "first", "assistant"})
+_PORTFOLIOS: Final = frozenset(
     {"foreign", "defence", "defense", "finance", "interior", "justice", "economic", "economy",
      "intelligence", "energy", "trade", "health", "military", "army", "navy"}
 )  # fmt: skip
@@ -518,8 +534,8 @@ def _heads(head: str) -> frozenset[str]:
     return frozenset({head} | {h for g in ROLE_GROUPS if head in g for h in g})
 
 
-_RECENT = 16  # people of one role head a title is matched against (the most recent)
-_GENERIC = frozenset({"official", "diplomat", "representative"})
+_RECENT: Final = 16  # people of one role head a title is matched against (the most recent)
+_GENERIC: Final = frozenset({"official", "diplomat", "representative"})
 
 
 @lru_cache(maxsize=65536)
@@ -545,8 +561,8 @@ def name_parts(name: str) -> tuple[str, str]:
     return (fold(words[0]) if len(words) > 1 else ""), fold(words[-1])
 
 
-_LEXICON_PARTS = {name_parts(p): p for p in PERSONS}
-_LEXICON_LAST: dict[str, list[str]] = {}
+_LEXICON_PARTS: Final = {name_parts(p): p for p in PERSONS}
+_LEXICON_LAST: Final[dict[str, list[str]]] = {}
 for _p in PERSONS:
     _LEXICON_LAST.setdefault(name_parts(_p)[1], []).append(_p)
 
@@ -597,6 +613,7 @@ class ActorTable:
         self.sentence_of: Callable[[int], int] | None = None  # set by the reader
         self._people: list[tuple[int, str]] = []  # (offset, id) of mentions of people
         self._other: list[int] = []  # per entry of _people: index of the last other person
+        self._people_at: list[int] = []  # the offsets of _people (searched by bisection)
 
     # -- building
     def register_name(self, m: Mention) -> None:
@@ -626,6 +643,7 @@ class ActorTable:
             if other >= 0 and self._people[other][1] == rec.id:
                 other = self._other[other]
             self._people.append((m.start, rec.id))
+            self._people_at.append(m.start)
             self._other.append(other)
         return m
 
@@ -814,7 +832,7 @@ class ActorTable:
         """The last person mentioned in ``[a, b)``, after the last other person mentioned there
         if any: ``[]``, ``[last]`` or ``[other, last]`` (constant time: enough to tell "one
         person" from "several" and to name the most recent)."""
-        n = bisect_left(self._people, (b, "")) - 1
+        n = bisect_left(self._people_at, b) - 1
         if n < 0 or self._people[n][0] < a:
             return []
         other = self._other[n]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Final
 
 from zopa.news._text import QuoteSpan, Token
 from zopa.news.actors import ActorTable, Mention
@@ -17,7 +18,7 @@ from zopa.news.result import Claim, Quote
 
 __all__ = ["Reading", "Sentence", "token_at"]
 
-_CUES = frozenset(SPEECH_VERBS) | {"according"}
+_CUES: Final = frozenset(SPEECH_VERBS) | {"according"}
 
 
 @dataclass

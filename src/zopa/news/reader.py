@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from operator import itemgetter
+from typing import Final
 
 from zopa.news import _patterns as P
 from zopa.news._text import Token, find_quotes, paragraphs, sentences, tokens
@@ -28,9 +29,11 @@ from zopa.news.result import Claim, Dateline, Deadline, Event, IssueMention
 
 __all__ = ["Reading", "read_text"]
 
-_LOWER_RUN = re.compile(r"\b[a-z]+\b")
-_COMMON = frozenset(["nobody", "everyone", "someone", "nothing", "drone", "drones", "peace", "war"])
-_ISSUE_WORDS = frozenset(w for _label, words in ISSUES.values() for w in words)
+_LOWER_RUN: Final = re.compile(r"\b[a-z]+\b")
+_COMMON: Final = frozenset(
+    ["nobody", "everyone", "someone", "nothing", "drone", "drones", "peace", "war"]
+)
+_ISSUE_WORDS: Final = frozenset(w for _label, words in ISSUES.values() for w in words)
 
 
 def read_text(text: str) -> Reading:
@@ -92,7 +95,7 @@ def read_text(text: str) -> Reading:
     return r
 
 
-_LINKS = frozenset({"to", "of", "for"})
+_LINKS: Final = frozenset({"to", "of", "for"})
 
 
 def _appositions(toks: list[Token], ms: list[Mention]) -> list[Mention]:
@@ -135,7 +138,7 @@ def _appositions(toks: list[Token], ms: list[Mention]) -> list[Mention]:
     return out
 
 
-_CREDIT = re.compile(
+_CREDIT: Final = re.compile(
     r"\(?(?:By\s+[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3}(?:,|\s*$)"
     r"|(?:Additional\s+)?(?:Reporting|Writing|Editing|Compiled|Produced)\s+by\b"
     r"|Associated\s+Press\s+writers?\b|Follow\s+AP'?s\b)"
@@ -170,8 +173,10 @@ def _plausible(m: Mention, toks: list[Token], surnames: set[str]) -> bool:
     return m.i > 0 and toks[m.i - 1].low in SPEECH_VERBS
 
 
-_HONORIFIC_WORDS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame", "monsieur"})
-_SKIP_WORDS = WORDS["skip_before_verb"]
+_HONORIFIC_WORDS: Final = frozenset(
+    {"mr", "mrs", "ms", "dr", "sir", "dame", "mme", "madame", "monsieur"}
+)
+_SKIP_WORDS: Final = WORDS["skip_before_verb"]
 
 
 def _common(m: Mention, lower: set[str], first: int) -> bool:
@@ -299,7 +304,7 @@ def _hedge_only(text: str, m: str) -> bool:
     return _ABOUT_CLAIMS.search(text) is not None
 
 
-_ABOUT_CLAIMS = re.compile(
+_ABOUT_CLAIMS: Final = re.compile(
     r"\b(?:claims?|reports?|assertions?|figures?|accounts?|details|information|data"
     r"|numbers|it|this|that)\b",
     re.I,
@@ -362,7 +367,7 @@ def find_issues(
     return sorted(out, key=lambda i: (-len(i.mentions), i.mentions[0][0]))
 
 
-_NOT_PLACE = frozenset(NOT_NAMES) | {"Reuters", "Telegram"}
+_NOT_PLACE: Final = frozenset(NOT_NAMES) | {"Reuters", "Telegram"}
 
 
 def find_events(r: Reading) -> list[Event]:
@@ -450,4 +455,6 @@ def find_dateline(text: str) -> Dateline | None:
     return None
 
 
-_NOT_DATELINE = frozenset({"I", "A", "US", "EU", "UN", "NATO", "UPDATE", "BREAKING", "EXCLUSIVE"})
+_NOT_DATELINE: Final = frozenset(
+    {"I", "A", "US", "EU", "UN", "NATO", "UPDATE", "BREAKING", "EXCLUSIVE"}
+)
