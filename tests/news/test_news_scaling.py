@@ -18,6 +18,11 @@ from typing import Any
 import pytest
 
 from zopa.news import read_text_article
+from zopa.news._native import compiled
+
+pytestmark = pytest.mark.skipif(
+    compiled(), reason="counts the Python lines of the sources (`make test`: ZOPA_NATIVE=0)"
+)
 
 PATTERNS = {
     "he said": '"We will not," he said. "Never," he said, "not today." ',

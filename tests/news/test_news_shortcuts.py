@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zopa.news import _patterns as P
-from zopa.news._text import tokens
+from zopa.news._text import _END, tokens
 from zopa.news.actors import _phrase, phrase_starts
 from zopa.news.lexicon import EVENT_TRIGGERS, HEDGES, VERIFIED
 from zopa.news.reader import _may_match, _search, read_text
@@ -27,6 +27,7 @@ PIECES = [
     "foreign", "minister", "of", "von", "der", "Leyen", "state", "media", "TASS", "MOSCOW",
     "NATO", "e\u0301", "\u200b", "\u05e9\u05dc\u05d5\u05dd", "...", "…", ",", ".", ":", "?", "!",
     "“", "”", '"', "'", "’", "-", "—", "\n", "\n\n", "_x", "x-", "a.b", "A.B.",
+    "\t", "\xa0", "\u1680", "\u3000", "\x85", "\x1c", "\u2009", "!.”", "?’", "…»",
 ]  # fmt: skip
 piece = st.one_of(st.sampled_from(PIECES), st.text(max_size=5))
 text_st = st.lists(piece, max_size=50).map(" ".join) | st.lists(piece, max_size=50).map("".join)
@@ -53,7 +54,27 @@ def _plain_tokens(text: str) -> list[tuple[str, int, int, str, str]]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_st)
 def test_tokens_are_the_plain_tokens(text: str) -> None:
+    """Also inside a window (the reader tokenises each distinct run of non-space characters
+    once, and steps over the spaces between runs; any Unicode space is one)."""
     assert [tuple(t) for t in tokens(text, 0, len(text))] == _plain_tokens(text)
+    a, b = len(text) // 3, len(text) - len(text) // 4
+    window = [(w, s + a, e + a, low, bare) for w, s, e, low, bare in _plain_tokens(text[a:b])]
+    assert [tuple(t) for t in tokens(text, a, b)] == window
+
+
+# the sentence end of the reader's first release: "no mark before" looked at first
+_PLAIN_END = re.compile(
+    r"(?<![.!?…])[.!?…]+[”’\"»)\]]*"
+    r"(?=\s+[\u200b-\u200f\u2060\u2066-\u2069\ufeff]*[\"“„«‘'(\[A-Z0-9À-ÖØ-Þ\u0400-\u042f])"
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_st)
+def test_sentence_ends_are_the_plain_ones(text: str) -> None:
+    """The full stops that may end a sentence, found with the pattern that starts with a mark
+    (which the matcher skips to) are those of the plain pattern."""
+    assert [m.span() for m in _END.finditer(text)] == [m.span() for m in _PLAIN_END.finditer(text)]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

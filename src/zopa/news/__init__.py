@@ -19,6 +19,7 @@ from pathlib import Path
 
 from zopa.io.articles import Article, read_article
 from zopa.model.scenario import Scenario
+from zopa.news import _native  # noqa: F401  (first: compiled or source modules, see there)
 from zopa.news.evidence import issue_aliases, party_of, suggest_evidence
 from zopa.news.reader import (
     Reading,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from zopa.news.lexicon import EVENT_TRIGGERS, HEDGES, VERIFIED
@@ -73,6 +74,7 @@ def alternation(phrases: Iterable[str]) -> str:
     return build(trie)
 
 
+@lru_cache(maxsize=1)  # the claims, issues and events of one article ask for it in turn
 def folded(text: str) -> str | None:
     """``text`` in lower case when that keeps every offset (almost always: a few characters
     such as "İ" lower to two), for the ``*_LOW`` patterns below; else None (use the

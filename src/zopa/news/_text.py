@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate, repeat
 from sys import intern
 from typing import NamedTuple
 
@@ -189,8 +188,10 @@ def _span(text: str, j: int, close: int, closed: bool, nested: list[tuple[int, i
 
 
 _INVISIBLE = "\u200b-\u200f\u2060\u2066-\u2069\ufeff"  # zero-width and direction marks
+# (the first mark, then "no mark before it" as a look back over it: a pattern that starts with
+# a character class lets the matcher skip to the marks instead of trying every position)
 _END = re.compile(
-    r"(?<![.!?…])[.!?…]++[”’\"»)\]]*+"
+    r"[.!?…](?<![.!?…]{2})[.!?…]*+[”’\"»)\]]*+"
     rf"(?=\s+[{_INVISIBLE}]*[\"“„«‘'(\[A-Z0-9À-ÖØ-Þ\u0400-\u042f])"
 )
 
@@ -242,32 +243,45 @@ _WORD = r"\w[\w\-]*+(?:['’]\w[\w\-]*+)*+"  # an apostrophe only between letter
 _TOKEN = re.compile(rf"{_WORD}(?:(?:\.{_WORD})++\.*+)?+|\.++|[^\w\s]")
 
 
-_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the gaps and the tokens, alternately
 _POSSESSIVE = ("'s", "’s")
 _MARKED = ("'s", "’s", "'", "’")
+_NEW = tuple.__new__  # a named tuple made from all its fields, without the Python-level __new__
 
 
 def _unmarked(w: str) -> str:
     return w[:-2] if w.endswith(_POSSESSIVE) else w[:-1]
 
 
+def _chunk(chunk: str) -> list[tuple[str, int, int, str, str]]:
+    """The tokens of one run of non-space characters: (text, start, end, lower case, bare),
+    offsets into the run; one string object per distinct word (``sys.intern``)."""
+    out = []
+    for m in _TOKEN.finditer(chunk):
+        w = intern(m.group())
+        low = intern(w.lower())
+        out.append((w, m.start(), m.end(), low, _unmarked(low) if low.endswith(_MARKED) else low))
+    return out
+
+
 def tokens(text: str, a: int, b: int) -> list[Token]:
     """Word and punctuation tokens of ``text[a:b]`` with absolute offsets.
 
-    Built with C-level passes (a split into gaps and tokens, cumulative lengths for the
-    offsets, ``str.lower``, tuples made by ``tuple.__new__``): a 5 MB article has over a
-    million tokens, and a Python-level step per token was a fifth of the reading time."""
-    pieces = _SPLIT.split(text[a:b])
-    at = list(accumulate(map(len, pieces), initial=a))  # at[n]: where piece n starts
-    # one string object per distinct word (text is Zipfian, hostile text more so): a third of
-    # the memory, and fewer allocations; the lower case and the bare form are worked out once
-    # per distinct word and looked up (C-level maps) for every token
-    words = list(map(intern, pieces[1::2]))
-    low_of = {w: intern(w.lower()) for w in set(words)}
-    lows = list(map(low_of.__getitem__, words))
-    # without a possessive: only the few words that end in a mark differ
-    bare_of = {w: _unmarked(w) for w in set(low_of.values()) if w.endswith(_MARKED)}
-    bares = list(map(bare_of.get, lows, lows))
-    starts, ends = at[1:-1:2], at[2::2]
-    fields = zip(words, starts, ends, lows, bares, strict=True)
-    return list(map(tuple.__new__, repeat(Token), fields))
+    No token holds a space (``\\s``: what ``str.split`` splits at, ``str.isspace``), and a run
+    of non-space characters is tokenised the same wherever it stands, so each distinct run is
+    tokenised once (text is Zipfian: a 5 MB article has about a million runs and a few
+    thousand distinct ones) and its tokens are placed at every occurrence, found by stepping
+    over the spaces after the one before. A 5 MB article has over a million tokens."""
+    out: list[Token] = []
+    seen: dict[str, list[tuple[str, int, int, str, str]]] = {}
+    new, token = _NEW, Token  # (locals: no look-up of the globals for each token)
+    pos = a
+    for run in text[a:b].split():
+        while text[pos].isspace():  # (only spaces lie between two runs)
+            pos += 1
+        parts = seen.get(run)
+        if parts is None:
+            parts = seen[run] = _chunk(run)
+        for w, s, e, low, bare in parts:
+            out.append(new(token, (w, pos + s, pos + e, low, bare)))
+        pos += len(run)
+    return out

@@ -16,8 +16,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, count
-from operator import itemgetter
 from typing import NamedTuple
 
 from zopa.news._text import Token
@@ -230,16 +228,18 @@ def phrase_starts(toks: list[Token]) -> list[int]:
     name): the only places :func:`scan_mentions` tries (:func:`_phrase` finds nothing at any
     other token: with none of these, its name reader stops at once). One pass over the
     article's tokens."""
-    texts = list(map(itemgetter(0), toks))
     # the test depends on a token's text only: made once per distinct word, then looked up
-    # for every token by C-level maps
-    first = dict(zip(texts, toks, strict=True))
-    ok = {
-        w
-        for w, t in first.items()
-        if t.low in _STARTS or t.bare in _STARTS or _is_name_word(w, t.bare)
-    }
-    return list(compress(count(), map(ok.__contains__, texts)))
+    ok: dict[str, bool] = {}
+    out: list[int] = []
+    for g, t in enumerate(toks):
+        yes = ok.get(t.text)
+        if yes is None:
+            yes = ok[t.text] = (
+                t.low in _STARTS or t.bare in _STARTS or _is_name_word(t.text, t.bare)
+            )
+        if yes:
+            out.append(g)
+    return out
 
 
 def scan_mentions(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import compress, count
 from operator import itemgetter
 
 from zopa.news._text import QuoteSpan, Token
@@ -56,8 +55,9 @@ class Reading:
         self.by_end = {m.j - 1: m for m in self.mentions.values()}
         # speech verbs and "according" outside quotes, in text order: the only tokens the
         # attribution loops act on, so they step through these instead of every token
-        cands = compress(count(), map(_CUES.__contains__, map(itemgetter(3), self.toks)))
-        self.cues = [g for g in cands if not self.in_quote(self.starts[g])]
+        self.cues = [
+            g for g, t in enumerate(self.toks) if t.low in _CUES and not self.in_quote(t.start)
+        ]
         # the speech verbs among them (a set: "is token g a speech verb outside quotes")
         self.verbs = frozenset(g for g in self.cues if self.toks[g].low in SPEECH_VERBS)
         # token indices of media named outside quotes ("Russian state media"), in order
