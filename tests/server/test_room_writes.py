@@ -217,3 +217,24 @@ def test_a_held_lock_makes_a_proposal_wait_but_not_the_reads(
     assert out["read_done_first"]
     assert _counts(db, made.room) == (before[0] + 1, before[1] + 1)
     assert verify(db, key).ok
+
+
+def test_a_package_that_needs_the_full_check_goes_to_a_thread(
+    client: Any, db: Any, made: Any
+) -> None:
+    """A change given as a number (matched to the issue's grid by building the scenario) is
+    checked in a worker thread, not on the event loop, and lands as the grid point's id."""
+    api = f"/api/rooms/{made.room}/drafts/plan-20"
+    me = bearer(made.delegations["ukraine"])
+    before = _counts(db, made.room)
+    with hops() as seen:
+        got = client.post(
+            f"{api}/amendments",
+            headers=me,
+            json={"changes": {"army_cap": 700000}, "base_version": 1},
+        )
+    assert got.status_code == 201, got.text
+    assert "propose_amendment" in seen
+    assert _counts(db, made.room) == (before[0] + 1, before[1] + 1)
+    mine = client.get(api, headers=me).json()["amendments"]
+    assert [a["changes"] for a in mine] == [{"army_cap": 700000}]
