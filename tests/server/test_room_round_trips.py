@@ -143,3 +143,18 @@ def test_hot_reads_answer_as_their_routes(client: Any, made: Any) -> None:
         assert hot.json() == routed.json(), path
         for h in ("content-type", "cache-control", "content-security-policy"):
             assert hot.headers.get(h) == routed.headers.get(h), (path, h)
+
+
+def test_a_new_server_has_its_rooms_in_view(db: Any, key: Any, made: Any) -> None:
+    """The start-up check keeps each room's view: the first request costs one statement too
+    (it used to start the full check and build the room's scenario, in every thread at once)."""
+    from fastapi.testclient import TestClient
+
+    from zopa.server import create_app
+
+    with TestClient(create_app(db, key)) as fresh:
+        assert made.room in db.guard.views
+        with counted(db) as seen:
+            got = fresh.get(f"/api/rooms/{made.room}", headers=bearer(made.mediator))
+    assert got.status_code == 200, got.text
+    assert (seen["statements"], seen["pings"]) == (1, 0)

@@ -21,6 +21,7 @@ option variables for the MILP solver.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -186,11 +187,22 @@ def _builder() -> Transformer[Any, Expr]:
     return _Build()
 
 
-@lru_cache(maxsize=1)
 def _parser() -> Lark:
+    """The expression parser, built once per process: threads that ask for it while it is
+    being built wait for that one (building it costs about 0.3 s of CPU, and a server's
+    worker threads used to each build it at once)."""
+    with _PARSER_LOCK:
+        return _build_parser()
+
+
+@lru_cache(maxsize=1)
+def _build_parser() -> Lark:
     from lark import Lark
 
     return Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, propagate_positions=True)
+
+
+_PARSER_LOCK = threading.Lock()
 
 
 MAX_EXPRESSION_LENGTH = 10_000

@@ -85,35 +85,19 @@ class RoomApp:
 
 
 def refused_rooms(db: Database, key: RoomKey) -> dict[str, str]:
-    """Rooms whose tables do not match their event log (or whose log does not verify)."""
+    """Rooms whose tables do not match their event log (or whose log does not verify, or that
+    were made with another key), with why. Each room is checked in full as a serving process
+    checks it (:func:`zopa.server.view.warm`), and the views of the rooms it serves are kept:
+    a worker's first requests find them built (they had each started the same full check, and
+    built the room's scenario, in every worker thread at once)."""
     from sqlalchemy import select
 
-    from zopa.server.audit import verify
     from zopa.server.db import ROOM_FORMAT, Room
+    from zopa.server.view import warm
 
-    out: dict[str, str] = {}
     with db.read() as s:
-        rows = list(
-            s.execute(select(Room.id, Room.key_fingerprint).where(Room.format == ROOM_FORMAT))
-        )
-    rooms = []
-    for rid, fingerprint in rows:
-        if fingerprint != key.fingerprint:
-            out[rid] = (
-                "the room key this server was given is not the room's key (the room was made "
-                "with another); give the key file `zopa room create` made, or its ZOPA_ROOM_KEY"
-            )
-        else:
-            rooms.append(rid)
-    for rid in rooms:
-        report = verify(db, key, rid)
-        if not report.ok:
-            where = f" (event {report.bad_seq})" if report.bad_seq is not None else ""
-            out[rid] = (
-                f"its state does not match its event log{where}: {report.reason}; "
-                "restore the database from a backup, then run `zopa audit verify`"
-            )
-    return out
+        rooms = list(s.scalars(select(Room.id).where(Room.format == ROOM_FORMAT)))
+    return warm(db, key, rooms)
 
 
 class Gate:

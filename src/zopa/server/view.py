@@ -43,7 +43,16 @@ from zopa.server.crypto import RoomKey
 from zopa.server.db import QUICK, ROOM_FORMAT, AuditEvent, Database, Room, Slow, guard_of
 from zopa.server.projection import State, member_key, replay
 
-__all__ = ["FULL_CHECK_SECONDS", "Slow", "View", "at_head", "quick", "refuse", "room_view"]
+__all__ = [
+    "FULL_CHECK_SECONDS",
+    "Slow",
+    "View",
+    "at_head",
+    "quick",
+    "refuse",
+    "room_view",
+    "warm",
+]
 
 
 def _seconds(text: str | None, default: float) -> float:
@@ -369,6 +378,24 @@ def _advance(key: RoomKey, old: View, guard: Any, events: list[Any], seq: int, h
         )
     state = replay(old.room_id, events, old.state)
     return View(old.room_id, seq, head, state, old.info, old.checked)
+
+
+def warm(db: Database, key: RoomKey, rooms: list[str]) -> dict[str, str]:
+    """Check each of ``rooms`` in full (the chain, a replay, every table) and keep its view, as
+    a serving process does when it first serves a room; the rooms refused, with why."""
+    from zopa.server.rooms import RoomError
+
+    out: dict[str, str] = {}
+    guard = db.guard
+    for rid in rooms:
+        try:
+            with db.read() as s:
+                view = _full(s, key, rid, guard)
+        except RoomError as exc:
+            out[rid] = guard.refused.get(rid) or str(exc)
+            continue
+        _keep(guard, view)
+    return out
 
 
 def _full(s: Session, key: RoomKey, room_id: str, guard: Any) -> View:
