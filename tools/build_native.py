@@ -27,7 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 WORK = ROOT / "build" / "native"
-GROUP = "zopa_news"
 
 
 def _native():  # type: ignore[no-untyped-def]
@@ -43,7 +42,7 @@ def _native():  # type: ignore[no-untyped-def]
 def _outputs(native) -> list[Path]:  # type: ignore[no-untyped-def]
     news = SRC / "zopa" / "news"
     found = [p for name in native.COMPILED for p in news.glob(f"{name}.*.so")]
-    found += list(SRC.glob(f"{GROUP}__mypyc.*.so"))
+    found += list(SRC.glob(f"{native.GROUP}__mypyc.*.so"))
     return [*found, native.RECORD]
 
 
@@ -78,7 +77,7 @@ from setuptools import setup
 exts = mypycify(
     ["--config-file", {str(ROOT / "pyproject.toml")!r}, "--cache-dir", {str(WORK / "mypy")!r},
      *{paths!r}],
-    opt_level="3", group_name={GROUP!r}, target_dir={str(WORK / "c")!r},
+    opt_level="3", group_name={native.GROUP!r}, target_dir={str(WORK / "c")!r},
 )
 setup(name="zopa-news-native", ext_modules=exts, script_args=["-q", "build_ext", "--inplace",
       "--build-temp", {str(WORK / "tmp")!r}])

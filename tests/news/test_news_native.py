@@ -110,7 +110,7 @@ def test_a_stale_build_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     record = tmp_path / "_native_build.json"
     record.write_text(json.dumps({**_native.source_hashes(), "reader.py": "0" * 64}))
     monkeypatch.setattr(_native, "RECORD", record)
-    monkeypatch.setattr(_native, "_built", lambda: [True] * len(_native.COMPILED))
+    monkeypatch.setattr(_native, "_built", lambda: [True] * (len(_native.COMPILED) + 1))
     why = _native._fresh()
     assert why is not None and "changed after it was compiled" in why
     monkeypatch.setenv("ZOPA_NATIVE", "required")
@@ -126,3 +126,11 @@ def test_a_stale_build_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert finder.find_spec("zopa.news.lexicon") is None  # (not compiled: the usual import)
     record.write_text(json.dumps(_native.source_hashes()))
     assert _native._fresh() is None
+
+
+def test_a_build_without_its_shared_library_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Module files without the build's shared library (deleted by hand) would fail to import:
+    the sources are read instead."""
+    monkeypatch.setattr(_native, "_built", lambda: [True] * len(_native.COMPILED) + [False])
+    why = _native._fresh()
+    assert why is not None and "not compiled" in why

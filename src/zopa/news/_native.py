@@ -34,6 +34,9 @@ COMPILED = ("_text", "document", "actors", "attribution", "reader")
 """The modules compiled, in the order they import each other (names in ``zopa.news``)."""
 RECORD = HERE / "_native_build.json"
 """Written by the build: the hash of every source of the package it compiled against."""
+GROUP = "zopa_news"
+"""The build's name: its shared library is the top-level module ``zopa_news__mypyc``, beside the
+``zopa`` package (which the compiled modules import first)."""
 
 
 def source_hashes() -> dict[str, str]:
@@ -46,8 +49,10 @@ _SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 
 
 def _built() -> list[bool]:
-    """For each compiled module, whether an extension file lies beside its source."""
-    return [any((HERE / (name + sfx)).exists() for sfx in _SUFFIXES) for name in COMPILED]
+    """For each compiled module, whether an extension file lies beside its source; last,
+    whether the build's shared library is there (without it the modules cannot be imported)."""
+    files = [HERE / name for name in COMPILED] + [HERE.parent.parent / f"{GROUP}__mypyc"]
+    return [any(f.with_name(f.name + sfx).exists() for sfx in _SUFFIXES) for f in files]
 
 
 def _fresh() -> str | None:
