@@ -4,9 +4,9 @@ runs it when a source of ``zopa.news`` changed).
 Writes ``src/zopa/news/<module>.<abi>.so`` for each of ``zopa.news._native.COMPILED``, the
 shared library ``src/zopa_news__mypyc.<abi>.so`` and, last, the record of the sources they were
 built from (``_native_build.json``), without which ``zopa.news`` reads the sources. All of them
-are git-ignored. Without a C compiler it builds nothing and says so (the sources give the same
-answers, slower); a compiler that fails is an error. The C files and mypy's cache go to
-``build/native``.
+are git-ignored. Without a C compiler (or without mypyc and setuptools in the environment) it
+builds nothing and says so (the sources give the same answers, slower); a compiler that fails
+is an error. The C files and mypy's cache go to ``build/native``.
 
 Run: ``.venv/bin/python tools/build_native.py [--clean]``
 """
@@ -63,6 +63,10 @@ def main(argv: list[str]) -> int:
         return 0
     if _compiler() is None:
         print("zopa.news: no C compiler found: the news reader runs from source (same answers)")
+        return 0
+    missing = [m for m in ("mypyc", "setuptools") if importlib.util.find_spec(m) is None]
+    if missing:  # (setuptools comes with a Python 3.11 venv, not with 3.12's)
+        print(f"zopa.news: {' and '.join(missing)} not installed: the news reader runs from source")
         return 0
     hashes = native.source_hashes()
     paths = [f"zopa/news/{name}.py" for name in native.COMPILED]
