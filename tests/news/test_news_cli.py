@@ -109,3 +109,28 @@ def test_tables_show_whole_texts_verbs_in_words_and_no_offsets(name, capsys, mon
         how = _how(q)
         assert q.attribution is None or f"{q.verb} {q.attribution}" not in how, how
         assert re.fullmatch(r"[\w ,()#'-]+", how), how
+
+
+def test_long_tables_show_their_first_rows_and_say_so(tmp_path, capsys, monkeypatch):
+    """A table longer than `--rows` shows its first rows and a caption with the count (the
+    JSON keeps every one); `--rows 0` shows every row; short tables have no caption."""
+    monkeypatch.setenv("COLUMNS", "200")
+    para = " ".join(
+        f'"We will hold line {k}," said Mr. Smith{k}. "Talks go on {k}," he said.'
+        for k in range(30)
+    )
+    art = tmp_path / "long.txt"
+    art.write_text("LONG REPORT\n\n" + para + "\n", encoding="utf-8")
+    assert main(["news", str(art), "--json"]) == 0
+    total = len(json.loads(capsys.readouterr().out)["articles"][0]["quotes"])
+    assert total == 60
+    assert main(["news", str(art), "--rows", "5"]) == 0
+    out = capsys.readouterr().out
+    assert f"the first 5 of {total} quotes" in " ".join(out.split())
+    assert "We will hold line 2”" in out and "We will hold line 3”" not in out
+    assert main(["news", str(art), "--rows", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "the first" not in out and "We will hold line 29”" in out
+    assert main(["news", SAMPLE]) == 0
+    assert "the first" not in capsys.readouterr().out
+    assert main(["news", str(art), "--rows", "-1"]) == 2

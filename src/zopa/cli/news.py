@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from zopa.cli.app import app
+from zopa.cli.params import Bounded
 
 
 @app.command("news")
@@ -24,6 +25,15 @@ def news_cmd(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    rows: Annotated[
+        int,
+        typer.Option(
+            "--rows",
+            parser=Bounded(int, 0, 10**9),
+            help="rows each table shows (0: every row; the caption says when there are more); "
+            "--json always lists everything",
+        ),
+    ] = 200,
     nlp: Annotated[
         str | None,
         typer.Option(
@@ -47,4 +57,5 @@ def news_cmd(
     if as_json:
         sys.stdout.write(json.dumps(reading.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return
-    Console(highlight=False, width=None if sys.stdout.isatty() else 130).print(render_news(reading))
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 130)
+    console.print(render_news(reading, rows or None))
